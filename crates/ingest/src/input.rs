@@ -1,0 +1,129 @@
+//! Loading an input file into text: byte-order marks, UTF-16, and detection of legacy
+//! encodings (Latin-1/Windows-1252, GBK, Shift-JIS ...) so no reader ever sees invalid UTF-8.
+
+use std::path::{Path, PathBuf};
+
+use crate::IngestError;
+
+/// One input file, decoded to UTF-8 text.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Name used in messages and the manifest (the path as the user gave it).
+    pub name: String,
+    /// Index of this file in the manifest's source list.
+    pub file_index: u32,
+    pub text: String,
+    /// Encoding the bytes were decoded from (`UTF-8`, `GBK`, `windows-1252`, `UTF-16LE` ...).
+    pub encoding: &'static str,
+    /// True when the decoder had to replace malformed byte sequences with U+FFFD.
+    pub had_errors: bool,
+    /// Size of the raw file in bytes.
+    pub raw_len: u64,
+}
+
+impl Input {
+    /// Reads and decodes a file.
+    pub fn load(path: &Path, file_index: u32) -> Result<Input, IngestError> {
+        let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(Input::from_bytes(path, bytes, file_index))
+    }
+
+    /// Decodes bytes already in memory; `path` only names them.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, file_index: u32) -> Input {
+        let raw_len = bytes.len() as u64;
+        let (text, encoding, had_errors) = decode(bytes);
+        Input {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            file_index,
+            text,
+            encoding,
+            had_errors,
+            raw_len,
+        }
+    }
+
+    /// Convenience for tests: an input from a string literal.
+    pub fn from_str(name: &str, text: &str) -> Input {
+        Input::from_bytes(Path::new(name), text.as_bytes().to_vec(), 0)
+    }
+}
+
+/// Decodes bytes to text. A BOM decides; otherwise valid UTF-8 stays UTF-8, and anything else
+/// is decoded with the encoding chardetng guesses, replacing undecodable bytes rather than
+/// failing. Files whose only line breaks are bare CRs (classic Mac exports) get LF line breaks.
+pub fn decode(bytes: Vec<u8>) -> (String, &'static str, bool) {
+    let (mut text, enc, errors) = if let Some((enc, bom_len)) =
+        encoding_rs::Encoding::for_bom(&bytes)
+    {
+        let (cow, errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        (cow.into_owned(), enc.name(), errors)
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(s) => (s, "UTF-8", false),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                det.feed(&bytes, true);
+                let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+                let (cow, _, errors) = enc.decode(&bytes);
+                (cow.into_owned(), enc.name(), errors)
+            }
+        }
+    };
+    if text.contains('\r') && !text.contains('\n') {
+        text = text.replace('\r', "\n");
+    }
+    (text, enc, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let (t, enc, err) = decode(b"\xEF\xBB\xBFa,b\n".to_vec());
+        assert_eq!((t.as_str(), enc, err), ("a,b\n", "UTF-8", false));
+    }
+
+    #[test]
+    fn utf16le_is_decoded() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "Lens ID\n".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let (t, enc, _) = decode(b);
+        assert_eq!((t.as_str(), enc), ("Lens ID\n", "UTF-16LE"));
+    }
+
+    #[test]
+    fn latin1_is_detected() {
+        // "Société Générale" in Latin-1.
+        let (t, enc, _) = decode(b"name\nSoci\xe9t\xe9 G\xe9n\xe9rale\n".to_vec());
+        assert!(t.contains("Société Générale"), "{t} {enc}");
+    }
+
+    #[test]
+    fn gbk_is_detected() {
+        let (bytes, _, _) = encoding_rs::GBK
+            .encode("华为技术有限公司,深圳市腾讯计算机系统有限公司,阿里巴巴集团控股有限公司\n");
+        let (t, enc, _) = decode(bytes.into_owned());
+        assert!(t.contains("华为技术有限公司"), "{t} {enc}");
+    }
+
+    #[test]
+    fn cr_only_line_endings_become_lf() {
+        let (t, _, _) = decode(b"a,b\rc,d\r".to_vec());
+        assert_eq!(t, "a,b\nc,d\n");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let (_, _, _) = decode(vec![0xFF, 0x00, 0xC3, 0x28, 0xA0, 0xA1, 0x80]);
+    }
+}

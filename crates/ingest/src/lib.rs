@@ -1,0 +1,64 @@
+//! Readers for the patent export formats analysts use, each turning its input into
+//! [`patq_model::PatentRecord`]s, rejections (quarantined with location and reason) and
+//! counted skips, through a [`Sink`].
+//!
+//! Flow: [`input::Input::load`] reads and decodes a file (BOM, UTF-16, Latin-1/GBK detection),
+//! [`detect::detect`] names its [`Format`], and [`read_all`] hands each group of inputs to its
+//! format's module.
+
+pub mod detect;
+pub mod epo_ops;
+pub mod google_csv;
+pub mod input;
+pub mod lens_csv;
+pub mod lens_json;
+pub mod patentsview;
+pub mod patstat;
+pub mod sink;
+pub mod uspto_xml;
+mod util;
+
+pub use detect::{Format, detect};
+pub use input::Input;
+pub use sink::{CollectSink, Location, Rejection, Sink, Skip};
+
+/// Errors that stop a reader altogether (as opposed to a bad record, which is a [`Rejection`]).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: format not recognised (use --format to name it); first bytes: {head:?}")]
+    UnknownFormat { path: String, head: String },
+    #[error("{path}: {message}")]
+    Malformed { path: String, message: String },
+}
+
+/// Reads every input with its format's reader. Inputs of one format are read together, in the
+/// given order, because some formats (PATSTAT, PatentsView) spread one application over
+/// several tables.
+pub fn read_all(inputs: &[(Input, Format)], sink: &mut dyn Sink) -> Result<(), IngestError> {
+    for format in Format::ALL {
+        let group: Vec<&Input> = inputs
+            .iter()
+            .filter(|(_, f)| *f == format)
+            .map(|(i, _)| i)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        match format {
+            Format::LensCsv => lens_csv::read(&group, sink)?,
+            Format::LensJson => lens_json::read(&group, sink)?,
+            Format::Patstat => patstat::read(&group, sink)?,
+            Format::PatentsView => patentsview::read(&group, sink)?,
+            Format::UsptoXml => uspto_xml::read(&group, sink)?,
+            Format::EpoOps => epo_ops::read(&group, sink)?,
+            Format::GoogleCsv => google_csv::read(&group, sink)?,
+        }
+    }
+    Ok(())
+}

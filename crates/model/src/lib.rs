@@ -1,0 +1,14 @@
+//! The normalised patent data model every patq reader produces and every later stage consumes.
+//!
+//! One [`PatentRecord`] describes one *application* (the counting unit of the methodology) with
+//! everything a source said about it; no I/O happens here.
+
+pub mod date;
+pub mod ids;
+pub mod kind;
+pub mod record;
+
+pub use date::{DateOrder, parse_date};
+pub use ids::{app_key, clean_number, normalize_office};
+pub use kind::{PubClass, classify_publication};
+pub use record::*;

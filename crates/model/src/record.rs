@@ -1,0 +1,379 @@
+//! The record types: one [`PatentRecord`] per application with its publications, parties,
+//! classes, priority claims, citations, family members and legal events.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::kind::PubClass;
+
+/// Everything one source said about one application.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PatentRecord {
+    pub app: Application,
+    pub publications: Vec<Publication>,
+    pub parties: Vec<Party>,
+    pub classes: Vec<Classification>,
+    pub priorities: Vec<Priority>,
+    pub citations: Vec<Citation>,
+    pub family_members: Vec<FamilyMember>,
+    pub legal_events: Vec<LegalEvent>,
+    pub related: Vec<RelatedDoc>,
+}
+
+/// Where a record came from, for quarantine messages and `explain`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Index into the manifest's source list.
+    pub source_file: u32,
+    /// Human-readable location inside the file: `line 12`, `record 3`, `byte 40960`.
+    pub location: String,
+}
+
+/// The application: the counting unit of every indicator.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Application {
+    /// Application key, office + cleaned number (see [`crate::app_key`]).
+    pub key: String,
+    /// Filing office (authority), e.g. `US`, `CN`, `EP`, `WO`.
+    pub office: String,
+    /// Application number as cleaned by [`crate::clean_number`], without the office prefix.
+    pub number: String,
+    /// Application kind: `A` regular, `W` PCT international, `T` translation, `U` utility model,
+    /// `P` provisional, `F` design, as PATSTAT uses them.
+    pub kind: Option<String>,
+    pub filing_date: Option<NaiveDate>,
+    /// Filing year, set even when only the year is known (PATSTAT `appln_filing_year`).
+    pub filing_year: Option<i32>,
+    /// Intellectual-property right: `PI` invention, `UM` utility model, `DE` design, `PL` plant.
+    pub ipr_type: Option<String>,
+    /// True for a PCT international application (office WO or kind W).
+    pub is_pct: bool,
+    /// Key of the PCT application a national/regional phase entered from.
+    pub pct_key: Option<String>,
+    /// Receiving office of a PCT filing.
+    pub receiving_office: Option<String>,
+    /// The source's own identifier (PATSTAT appln_id, Lens ID, document id).
+    pub source_id: Option<String>,
+    /// Link to the earliest priority filing in the source's id space (PATSTAT
+    /// `earliest_filing_id`); applications sharing it belong to one priority family.
+    pub earliest_filing_id: Option<String>,
+    pub earliest_priority_date: Option<NaiveDate>,
+    /// True when this application is itself a first (priority) filing.
+    pub is_priority_filing: Option<bool>,
+    pub title: Option<String>,
+    pub abstract_text: Option<String>,
+    pub claims_text: Option<String>,
+    pub claims_count: Option<u32>,
+    /// Grant status stated by the source (Lens `Type`, PATSTAT `granted`); `None` when the
+    /// source does not say. Kind codes of publications are the other evidence.
+    pub granted: Option<bool>,
+    /// Legal status as the source words it (`ACTIVE`, `PENDING`, `DISCONTINUED`, ...).
+    pub legal_status: Option<String>,
+    pub docdb_family_id: Option<String>,
+    pub inpadoc_family_id: Option<String>,
+    /// Simple (DOCDB-like) family size as the source computed it.
+    pub simple_family_size: Option<u32>,
+    /// Extended (INPADOC-like) family size as the source computed it.
+    pub extended_family_size: Option<u32>,
+    /// Forward citations received, as the source counted them.
+    pub cited_by_count: Option<u32>,
+    /// Non-patent literature references cited.
+    pub npl_citation_count: Option<u32>,
+    pub provenance: Provenance,
+}
+
+/// One publication of an application (A1, B2, ...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    pub office: String,
+    /// Cleaned publication number without office prefix or kind.
+    pub number: String,
+    pub kind: String,
+    pub date: Option<NaiveDate>,
+    pub class: PubClass,
+    /// Lens ID or other source identifier of the publication.
+    pub source_id: Option<String>,
+}
+
+/// Role of a party named on an application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PartyRole {
+    Applicant,
+    Inventor,
+    /// Current owner / assignee of record (Lens `Owners`, USPTO assignee).
+    Owner,
+}
+
+impl PartyRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyRole::Applicant => "applicant",
+            PartyRole::Inventor => "inventor",
+            PartyRole::Owner => "owner",
+        }
+    }
+}
+
+/// An applicant, inventor or owner, as written in the source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    pub role: PartyRole,
+    /// Position in the source's list, from 0.
+    pub seq: u32,
+    pub name: String,
+    /// ISO country code when the source gives one (residence, address country).
+    pub country: Option<String>,
+}
+
+/// Classification scheme of a class code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClassScheme {
+    Cpc,
+    Ipc,
+    /// US Patent Classification.
+    Uspc,
+    /// Locarno (designs).
+    Locarno,
+}
+
+impl ClassScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassScheme::Cpc => "cpc",
+            ClassScheme::Ipc => "ipc",
+            ClassScheme::Uspc => "uspc",
+            ClassScheme::Locarno => "locarno",
+        }
+    }
+}
+
+/// A class code, normalised to the `H04L9/3236` form for CPC and IPC
+/// (see [`normalize_class_code`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub scheme: ClassScheme,
+    pub code: String,
+}
+
+/// Normalises CPC/IPC codes written as `H04L 9/32`, `H04L0009320000`, `H04L9/32 (2006.01)` or
+/// `H04L   9/3236` to `H04L9/32` / `H04L9/3236`, so prefix queries work across sources.
+pub fn normalize_class_code(raw: &str) -> String {
+    let s = raw.split(['(', ';']).next().unwrap_or("").trim();
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.to_ascii_uppercase();
+    // Fixed-width form: 4-char subclass, 4-digit main group, 6-digit subgroup.
+    if !compact.contains('/') && compact.len() >= 8 && compact.is_ascii() {
+        let (sub, rest) = compact.split_at(4);
+        if rest.bytes().all(|b| b.is_ascii_digit()) && rest.len() >= 4 {
+            let (main, subg) = rest.split_at(4);
+            let main = main.trim_start_matches('0');
+            let subg = subg.trim_end_matches('0');
+            let subg = if subg.is_empty() { "00" } else { subg };
+            let subg = if subg.len() == 1 {
+                format!("{subg}0")
+            } else {
+                subg.to_string()
+            };
+            return format!("{sub}{}/{subg}", if main.is_empty() { "0" } else { main });
+        }
+    }
+    if let Some((head, tail)) = compact.split_once('/') {
+        if head.len() > 4 && head.is_ascii() {
+            let (sub, main) = head.split_at(4);
+            let main = main.trim_start_matches('0');
+            return format!("{sub}{}/{tail}", if main.is_empty() { "0" } else { main });
+        }
+    }
+    compact
+}
+
+/// A priority claim: the earlier application whose date this one claims.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    pub office: String,
+    /// Cleaned number of the priority application.
+    pub number: String,
+    pub kind: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// Application key of the priority application ([`crate::app_key`] of office and number).
+    pub key: String,
+}
+
+/// A backward citation made by this application to a patent publication.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    pub office: Option<String>,
+    /// Cleaned number of the cited publication.
+    pub number: String,
+    pub kind: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// Search-report category (X, Y, A, ...) when given.
+    pub category: Option<String>,
+    /// Who cited it: `examiner`, `applicant`, `third party` ...
+    pub cited_by: Option<String>,
+    /// Source identifier of the cited document (Lens ID) when given.
+    pub source_id: Option<String>,
+}
+
+/// Which family a family-member list belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FamilyKind {
+    /// Simple / DOCDB family (same priorities).
+    Simple,
+    /// Extended / INPADOC family (linked through any priority).
+    Extended,
+}
+
+impl FamilyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FamilyKind::Simple => "simple",
+            FamilyKind::Extended => "extended",
+        }
+    }
+}
+
+/// A member of this application's family, as listed by the source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FamilyMember {
+    pub family: FamilyKind,
+    /// Publication number as given (`US 2015/0123456 A1`), cleaned.
+    pub member: String,
+    pub source_id: Option<String>,
+}
+
+/// A legal event (INPADOC legal status, EP register).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LegalEvent {
+    pub date: Option<NaiveDate>,
+    pub code: String,
+    pub description: Option<String>,
+}
+
+/// A related document: continuation, division, PCT national-phase link, reissue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelatedDoc {
+    pub relation: String,
+    pub office: Option<String>,
+    pub number: String,
+    pub date: Option<NaiveDate>,
+}
+
+impl PatentRecord {
+    /// True when any evidence says the application was granted: the source's own flag, or a
+    /// publication whose kind code is an invention grant.
+    pub fn is_granted(&self) -> bool {
+        self.app.granted == Some(true)
+            || self.publications.iter().any(|p| p.class == PubClass::Grant)
+    }
+
+    /// Merges another record for the same application into this one (the same application seen
+    /// in two files, or an A1 and a B2 row of one export). Scalars keep the first non-empty
+    /// value; lists are unioned. Returns the names of scalar fields whose values conflicted.
+    pub fn merge(&mut self, other: PatentRecord) -> Vec<&'static str> {
+        let mut conflicts = Vec::new();
+        let a = &mut self.app;
+        let b = other.app;
+        macro_rules! fill {
+            ($($f:ident),*) => {$(
+                match (&a.$f, b.$f) {
+                    (None, v @ Some(_)) => a.$f = v,
+                    (Some(x), Some(y)) if *x != y => conflicts.push(stringify!($f)),
+                    _ => {}
+                }
+            )*};
+        }
+        fill!(
+            kind,
+            filing_date,
+            filing_year,
+            ipr_type,
+            pct_key,
+            receiving_office,
+            source_id,
+            earliest_filing_id,
+            earliest_priority_date,
+            is_priority_filing,
+            title,
+            abstract_text,
+            claims_text,
+            claims_count,
+            legal_status,
+            docdb_family_id,
+            inpadoc_family_id,
+            simple_family_size,
+            extended_family_size,
+            cited_by_count,
+            npl_citation_count
+        );
+        // A grant seen anywhere wins over "not granted" seen elsewhere: a later publication
+        // is newer evidence, not a conflict.
+        a.granted = match (a.granted, b.granted) {
+            (Some(x), Some(y)) => Some(x || y),
+            (x, y) => x.or(y),
+        };
+        a.is_pct |= b.is_pct;
+        union(&mut self.publications, other.publications);
+        union(&mut self.parties, other.parties);
+        union(&mut self.classes, other.classes);
+        union(&mut self.priorities, other.priorities);
+        union(&mut self.citations, other.citations);
+        union(&mut self.family_members, other.family_members);
+        union(&mut self.legal_events, other.legal_events);
+        union(&mut self.related, other.related);
+        conflicts
+    }
+}
+
+fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+    for x in from {
+        if !into.contains(&x) {
+            into.push(x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_codes_normalise() {
+        assert_eq!(normalize_class_code("H04L 9/32"), "H04L9/32");
+        assert_eq!(normalize_class_code("H04L   9/3236"), "H04L9/3236");
+        assert_eq!(normalize_class_code("H04L0009320000"), "H04L9/32");
+        assert_eq!(normalize_class_code("G06Q0020065000"), "G06Q20/065");
+        assert_eq!(normalize_class_code("G06F0016270000"), "G06F16/27");
+        assert_eq!(normalize_class_code("A01K0047000000"), "A01K47/00");
+        assert_eq!(normalize_class_code("H04L9/32 (2006.01)"), "H04L9/32");
+        assert_eq!(normalize_class_code("h04l2209/56"), "H04L2209/56");
+        assert_eq!(normalize_class_code("H04L009/32"), "H04L9/32");
+    }
+
+    #[test]
+    fn merge_fills_and_reports_conflicts() {
+        let mut a = PatentRecord::default();
+        a.app.key = "US1".into();
+        a.app.title = Some("T".into());
+        a.app.granted = Some(false);
+        let mut b = PatentRecord::default();
+        b.app.key = "US1".into();
+        b.app.title = Some("Other".into());
+        b.app.filing_year = Some(2015);
+        b.app.granted = Some(true);
+        b.parties.push(Party {
+            role: PartyRole::Applicant,
+            seq: 0,
+            name: "X".into(),
+            country: None,
+        });
+        let conflicts = a.merge(b.clone());
+        assert_eq!(conflicts, vec!["title"]);
+        assert_eq!(a.app.filing_year, Some(2015));
+        assert_eq!(a.app.granted, Some(true));
+        assert_eq!(a.parties.len(), 1);
+        // Merging the same record again adds nothing.
+        a.merge(b);
+        assert_eq!(a.parties.len(), 1);
+    }
+}

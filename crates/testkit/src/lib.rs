@@ -1,0 +1,51 @@
+//! Test helpers: find the real data in `../shared/data` (skipping visibly when absent, failing
+//! under CI) and run the `patq` binary in a temporary directory.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (where the top-level Cargo.toml lives).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .nth(2)
+        .expect("testkit lives at crates/testkit")
+        .to_path_buf()
+}
+
+/// `../shared/data` beside the repository, or `$PATQ_SHARED/data`.
+///
+/// Returns `None` (after printing a visible skip notice) when the folder is missing, so a user
+/// who cloned the repository alone can run the tests; panics when `CI` is set, so CI can never
+/// silently skip the tests on real data.
+pub fn shared_data(test: &str) -> Option<PathBuf> {
+    let base = match std::env::var_os("PATQ_SHARED") {
+        Some(p) => PathBuf::from(p),
+        None => workspace_root().join("..").join("shared"),
+    };
+    let data = base.join("data");
+    if data.is_dir() {
+        return Some(data);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{test}: CI is set but {} is missing; the real-data tests must run in CI",
+            data.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED {test}: {} not found (real-data test; set PATQ_SHARED or place ../shared beside the repository)",
+        data.display()
+    );
+    None
+}
+
+/// Path of a file under `../shared/data`, or `None` with a skip notice (see [`shared_data`]).
+pub fn shared_file(test: &str, rel: &str) -> Option<PathBuf> {
+    let p = shared_data(test)?.join(rel);
+    assert!(
+        p.exists(),
+        "{test}: expected real-data file {} is missing",
+        p.display()
+    );
+    Some(p)
+}
