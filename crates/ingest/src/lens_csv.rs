@@ -256,7 +256,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
             }
         }
         count += 1;
-        if count % 256 == 0 {
+        if count.is_multiple_of(256) {
             sink.progress(end as u64);
         }
         if end >= text.len() && ends_inside_quotes(raw) {
