@@ -1,14 +1,977 @@
-//! Reader for the patstat format (being written).
+//! Reader for EPO PATSTAT tables exported as CSV (tls201 applications joined in memory with
+//! tls202/203/204/206/207/209/211/212/224 by `appln_id`), one record per tls201 row.
+//!
+//! Each input is recognised by its header columns, never by its name; comma, `;` and tab
+//! separators are sniffed from the header. Counting: every row of every table is an input
+//! record. A tls201 row ends as a record or a rejection; a child-table row that was joined
+//! into a record is reported as a skip of kind `attached:<table>` (tls206 persons no link
+//! referred to: `unused:tls206`; tls211 dummy publications without a number:
+//! `unpublished:tls211`), so `in = out + rejected + skipped` holds across all tables. A child
+//! row whose `appln_id` (or `pat_publn_id`, `person_id`) is not in the tables given is rejected:
+//! it has nowhere to go.
+//!
+//! Keys: `app_key(appln_auth, appln_nr)`, or `appln_nr_epodoc` when `appln_nr` is absent. PCT
+//! numbers are brought to one form shared with the Lens and PatentsView readers, `WO` +
+//! receiving office + year + 6-digit serial (`WO2013CA50967` => `WOCA2013050967`), so the same
+//! PCT application gets the same key from every source. A priority (tls204) or PCT link
+//! (`internat_appln_id`) pointing at an application absent from the tls201 rows given gets the
+//! key `PATSTAT:<appln_id>`, which never collides with a real office key.
 
-use crate::{IngestError, Input, Sink};
+use std::collections::HashMap;
 
-/// Reads every input of this format into the sink.
-pub fn read(inputs: &[&Input], _sink: &mut dyn Sink) -> Result<(), IngestError> {
-    match inputs.first() {
-        Some(i) => Err(IngestError::Malformed {
-            path: i.name.clone(),
-            message: "reader not implemented yet".into(),
-        }),
-        None => Ok(()),
+use chrono::{Datelike, NaiveDate};
+use csv::StringRecord;
+use patq_model::{
+    Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord, Priority,
+    Provenance, Publication, app_key, classify_publication, clean_number, normalize_class_code,
+    normalize_office, parse_date,
+};
+
+use crate::sink::excerpt;
+use crate::util::{opt, parse_count};
+use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: u64 = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Generic delimited-table plumbing, shared with the PatentsView reader.
+
+/// One delimited input whose header has been read.
+pub(crate) struct TableFile<'a> {
+    pub input: &'a Input,
+    pub table: &'static str,
+    pub delim: u8,
+    cols: HashMap<String, usize>,
+    ncols: usize,
+}
+
+impl<'a> TableFile<'a> {
+    /// Reads the header of `input` with the given separator; column names are trimmed and
+    /// lower-cased. `None` for an input without any header line.
+    pub fn open(input: &'a Input, delim: u8) -> Option<(TableFile<'a>, Vec<String>)> {
+        let mut rdr = reader(&input.text, delim);
+        let header = rdr.headers().ok()?.clone();
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().trim_matches('"').trim().to_ascii_lowercase())
+            .collect();
+        if names.iter().all(|n| n.is_empty()) {
+            return None;
+        }
+        let mut cols = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            cols.entry(n.clone()).or_insert(i);
+        }
+        let t = TableFile {
+            input,
+            table: "",
+            delim,
+            cols,
+            ncols: names.len(),
+        };
+        Some((t, names))
+    }
+
+    pub fn has(&self, col: &str) -> bool {
+        self.cols.contains_key(col)
+    }
+
+    /// Calls `f` for every data row with the right number of fields; rows with a wrong field
+    /// count or a CSV syntax error are rejected here.
+    pub fn for_each_row(&self, sink: &mut dyn Sink, mut f: impl FnMut(&Row<'_>, &mut dyn Sink)) {
+        let mut rdr = reader(&self.input.text, self.delim);
+        let _ = rdr.headers();
+        let mut rec = StringRecord::new();
+        let mut n: u64 = 0;
+        let mut lines = LineCounter::default();
+        loop {
+            let byte = rdr.position().byte();
+            let line = lines.line_at(self.input.text.as_bytes(), byte);
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    // The csv crate cannot resume inside a broken record reliably; report and stop.
+                    sink.reject(Rejection {
+                        file: self.input.name.clone(),
+                        location: Location::Line(line.max(1)),
+                        field: None,
+                        reason: format!("{} row is not valid CSV: {e}", self.table),
+                        excerpt: text_excerpt(&self.input.text, byte),
+                    });
+                    break;
+                }
+            }
+            // The csv crate places a record after CRLF at the `\n` and counts lines one short,
+            // so the line is recounted from the byte offset of the record's first character.
+            let mut byte = rec.position().map_or(byte, |p| p.byte());
+            let text = self.input.text.as_bytes();
+            while matches!(text.get(byte as usize), Some(b'\r' | b'\n')) {
+                byte += 1;
+            }
+            let line = lines.line_at(text, byte);
+            n += 1;
+            if n.is_multiple_of(PROGRESS_EVERY) {
+                sink.progress(byte);
+            }
+            // A blank line inside the file carries no record.
+            if rec.len() <= 1 && rec.get(0).is_none_or(|s| s.trim().is_empty()) {
+                continue;
+            }
+            let row = Row {
+                file: self,
+                line,
+                byte,
+                rec: &rec,
+            };
+            if rec.len() != self.ncols {
+                let swallowed = rec.iter().any(|f| f.contains('\n'));
+                let mut reason = format!(
+                    "{} row has {} fields, the header has {}",
+                    self.table,
+                    rec.len(),
+                    self.ncols
+                );
+                if swallowed {
+                    reason.push_str(" (a field spans lines: probably an unclosed quote)");
+                }
+                row.reject(sink, None, reason);
+                continue;
+            }
+            f(&row, sink);
+        }
+        sink.progress(self.input.text.len() as u64);
+    }
+}
+
+/// Turns increasing byte offsets into 1-based line numbers in linear total time.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
+        let to = (byte as usize).min(text.len());
+        if to < self.byte {
+            *self = LineCounter::default();
+        }
+        self.line += text[self.byte..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = to;
+        self.line + 1
+    }
+}
+
+fn reader(text: &str, delim: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// The first line of the record starting at `byte`, cut for an excerpt.
+fn text_excerpt(text: &str, byte: u64) -> String {
+    let rest = text.get(byte as usize..).unwrap_or("");
+    excerpt(rest.lines().next().unwrap_or(""), 200)
+}
+
+/// One data row of a [`TableFile`].
+pub(crate) struct Row<'r> {
+    pub file: &'r TableFile<'r>,
+    pub line: u64,
+    pub byte: u64,
+    pub rec: &'r StringRecord,
+}
+
+impl Row<'_> {
+    /// The trimmed value of a column, `""` when the table lacks it.
+    pub fn get(&self, col: &str) -> &str {
+        self.file
+            .cols
+            .get(col)
+            .and_then(|&i| self.rec.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    pub fn location(&self) -> Location {
+        Location::Line(self.line)
+    }
+
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            source_file: self.file.input.file_index,
+            location: self.location().to_string(),
+        }
+    }
+
+    pub fn reject(&self, sink: &mut dyn Sink, field: Option<&str>, reason: String) {
+        sink.reject(self.rejection(field, reason));
+    }
+
+    pub fn rejection(&self, field: Option<&str>, reason: String) -> Rejection {
+        Rejection {
+            file: self.file.input.name.clone(),
+            location: self.location(),
+            field: field.map(str::to_string),
+            reason,
+            excerpt: text_excerpt(&self.file.input.text, self.byte),
+        }
+    }
+
+    pub fn skip(&self, sink: &mut dyn Sink, kind: String) {
+        sink.skip(self.skip_of(kind));
+    }
+
+    pub fn skip_of(&self, kind: String) -> Skip {
+        Skip {
+            file: self.file.input.name.clone(),
+            location: self.location(),
+            kind,
+        }
+    }
+}
+
+/// Picks the separator that splits the header line into the most columns (outside quotes).
+pub(crate) fn sniff_delimiter(text: &str, candidates: &[u8]) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let mut best = (0usize, candidates[0]);
+    for &d in candidates {
+        let mut in_quotes = false;
+        let mut n = 0;
+        for b in first.bytes() {
+            if b == b'"' {
+                in_quotes = !in_quotes;
+            } else if b == d && !in_quotes {
+                n += 1;
+            }
+        }
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
+/// A positive integer id (`appln_id`, `person_id` ...); `None` when empty or not numeric.
+pub(crate) fn int_id(raw: &str) -> Option<&str> {
+    let t = raw.trim();
+    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
+}
+
+/// PCT application number in the shared form `CC` + year + 6-digit serial (`US2017034582`),
+/// from `PCT/US2017/034582`, `US2017034582`, `US 2017/34582`, `2017US34582` (EPODOC order).
+/// `None` when the text does not look like a PCT number.
+pub(crate) fn pct_number(raw: &str) -> Option<String> {
+    let c = clean_number(raw);
+    let c = c.strip_prefix("PCT").unwrap_or(&c);
+    let c = c.strip_prefix("WO").unwrap_or(c);
+    let b = c.as_bytes();
+    let (cc, year, serial) = if b.len() > 6 && b[..2].iter().all(u8::is_ascii_alphabetic) {
+        (&c[..2], &c[2..6], &c[6..])
+    } else if b.len() > 6 && b[4..6].iter().all(u8::is_ascii_alphabetic) {
+        (&c[4..6], &c[..4], &c[6..])
+    } else {
+        return None;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year) || !digits(serial) || serial.len() > 6 {
+        return None;
+    }
+    Some(format!("{cc}{year}{serial:0>6}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATSTAT
+
+/// The tables this reader joins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    T201,
+    T202,
+    T203,
+    T204,
+    T206,
+    T207,
+    T209,
+    T211,
+    T212,
+    T224,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::T201 => "tls201",
+            Table::T202 => "tls202",
+            Table::T203 => "tls203",
+            Table::T204 => "tls204",
+            Table::T206 => "tls206",
+            Table::T207 => "tls207",
+            Table::T209 => "tls209",
+            Table::T211 => "tls211",
+            Table::T212 => "tls212",
+            Table::T224 => "tls224",
+        }
+    }
+}
+
+/// Names the table from its header columns, or explains why the file is not one.
+fn classify(t: &TableFile<'_>, names: &[String]) -> Result<Table, String> {
+    let h = |c: &str| t.has(c);
+    if h("number_priority_filings") {
+        return Err(
+            "this is a table of priority-filing counts per office and year (Denter's \
+             denominator data), not a PATSTAT application table; give it as a reference table"
+                .into(),
+        );
+    }
+    if h("short") && h("long") && h("region") {
+        return Err(
+            "this is an office-abbreviation reference table (code, name, region), not a \
+             PATSTAT application table; give it as a reference table"
+                .into(),
+        );
+    }
+    let table = if h("pat_publn_id") && (h("citn_id") || h("cited_pat_publn_id")) {
+        Table::T212
+    } else if h("pat_publn_id") && h("publn_auth") && h("publn_nr") {
+        Table::T211
+    } else if h("appln_id") && h("appln_auth") {
+        Table::T201
+    } else if h("appln_id") && h("prior_appln_id") {
+        Table::T204
+    } else if h("person_id") && h("appln_id") {
+        Table::T207
+    } else if h("person_id") && h("person_name") {
+        Table::T206
+    } else if h("appln_id") && h("ipc_class_symbol") {
+        Table::T209
+    } else if h("appln_id") && h("cpc_class_symbol") {
+        Table::T224
+    } else if h("appln_id") && h("appln_title") {
+        Table::T202
+    } else if h("appln_id") && h("appln_abstract") {
+        Table::T203
+    } else {
+        return Err(format!(
+            "header {:?} matches no PATSTAT table this reader knows (tls201 appln_id+appln_auth, \
+             tls202, tls203, tls204, tls206, tls207, tls209, tls211, tls212, tls224)",
+            names.join(",")
+        ));
+    };
+    Ok(table)
+}
+
+/// PATSTAT writes unknown dates as `9999-12-31`.
+fn patstat_date(raw: &str) -> Result<Option<NaiveDate>, String> {
+    let t = raw.trim();
+    if t.is_empty() || t.starts_with("9999") {
+        return Ok(None);
+    }
+    parse_date(t, DateOrder::DayFirst)
+        .map(Some)
+        .ok_or_else(|| format!("not a date: {t:?}"))
+}
+
+/// PATSTAT writes an unknown year as `9999`.
+fn patstat_year(raw: &str) -> Result<Option<i32>, String> {
+    let t = raw.trim();
+    if t.is_empty() || t == "9999" {
+        return Ok(None);
+    }
+    match t.parse::<i32>() {
+        Ok(y) if (1700..=2200).contains(&y) => Ok(Some(y)),
+        _ => Err(format!("not a year: {t:?}")),
+    }
+}
+
+/// `Y`/`N`, `1`/`0`, `true`/`false`.
+pub(crate) fn flag(raw: &str) -> Result<Option<bool>, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "y" | "yes" | "1" | "true" | "t" => Ok(Some(true)),
+        "n" | "no" | "0" | "false" | "f" => Ok(Some(false)),
+        other => Err(format!("not a yes/no flag: {other:?}")),
+    }
+}
+
+/// A nonzero id, `None` for empty or `0` (PATSTAT's "no link").
+fn link_id(raw: &str) -> Option<&str> {
+    int_id(raw).filter(|s| s.bytes().any(|b| b != b'0'))
+}
+
+/// The application key and number of a tls201 row.
+fn key_of(office: &str, appln_nr: &str, epodoc: &str) -> Option<(String, String)> {
+    let raw = if clean_number(appln_nr).is_empty() {
+        epodoc
+    } else {
+        appln_nr
+    };
+    let cleaned = clean_number(raw);
+    if cleaned.is_empty() {
+        return None;
+    }
+    let number = if office == "WO" {
+        pct_number(&cleaned)
+            .unwrap_or_else(|| cleaned.strip_prefix("WO").unwrap_or(&cleaned).into())
+    } else {
+        cleaned
+            .strip_prefix(office)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(&cleaned)
+            .to_string()
+    };
+    Some((app_key(office, &number), number))
+}
+
+/// What the join keeps of a tls201 row besides its record.
+struct AppSlot {
+    rec: PatentRecord,
+    /// `granted` column stated explicitly.
+    granted_stated: bool,
+    /// Raw `internat_appln_id`, resolved once every tls201 row is known.
+    internat: Option<String>,
+    npl: u32,
+}
+
+struct Person {
+    name: String,
+    country: Option<String>,
+    used: bool,
+    skip: Skip,
+}
+
+/// Reads every PATSTAT input of the run together.
+pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
+    let mut files: Vec<(Table, TableFile<'_>)> = Vec::new();
+    for input in inputs {
+        let delim = sniff_delimiter(&input.text, b",;\t|");
+        let Some((mut t, names)) = TableFile::open(input, delim) else {
+            return Err(IngestError::Malformed {
+                path: input.name.clone(),
+                message: "empty file: no PATSTAT header row".into(),
+            });
+        };
+        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
+            path: input.name.clone(),
+            message,
+        })?;
+        t.table = table.name();
+        files.push((table, t));
+    }
+    let of = |want: Table| {
+        files
+            .iter()
+            .filter(move |(t, _)| *t == want)
+            .map(|(_, f)| f)
+    };
+
+    // tls201: the records.
+    let mut apps: Vec<AppSlot> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for f in of(Table::T201) {
+        f.for_each_row(sink, |row, sink| match app_row(row) {
+            Ok((id, slot)) => {
+                if let Some(&first) = by_id.get(&id) {
+                    let at = apps[first].rec.app.provenance.location.clone();
+                    row.reject(
+                        sink,
+                        Some("appln_id"),
+                        format!("duplicate appln_id {id} (first at {at})"),
+                    );
+                } else {
+                    by_id.insert(id, apps.len());
+                    apps.push(slot);
+                }
+            }
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+        });
+    }
+    // Links to other applications resolve to their key, or to `PATSTAT:<id>` when absent.
+    // What a link to another application carries, shaped as the priority claim it becomes.
+    let keys: HashMap<String, Priority> = by_id
+        .iter()
+        .map(|(id, &i)| {
+            let a = &apps[i].rec.app;
+            let p = Priority {
+                office: a.office.clone(),
+                number: a.number.clone(),
+                kind: a.kind.clone(),
+                date: a.filing_date,
+                key: a.key.clone(),
+            };
+            (id.clone(), p)
+        })
+        .collect();
+    let link_key = |id: &str| {
+        keys.get(id)
+            .map(|k| k.key.clone())
+            .unwrap_or_else(|| format!("PATSTAT:{id}"))
+    };
+    for slot in &mut apps {
+        if let Some(id) = slot.internat.take() {
+            slot.rec.app.pct_key = Some(link_key(&id));
+        }
+    }
+
+    let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
+        let raw = row.get("appln_id");
+        let Some(id) = int_id(raw) else {
+            row.reject(
+                sink,
+                Some("appln_id"),
+                format!("missing or non-numeric appln_id {raw:?}"),
+            );
+            return None;
+        };
+        match by_id.get(id) {
+            Some(&i) => Some(i),
+            None => {
+                row.reject(
+                    sink,
+                    Some("appln_id"),
+                    format!(
+                        "appln_id {id} is not in the tls201 rows given; the {} row has no application to join",
+                        row.file.table
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let attached = |row: &Row<'_>, sink: &mut dyn Sink| {
+        row.skip(sink, format!("attached:{}", row.file.table));
+    };
+
+    // tls211 publications, kept by pat_publn_id for tls212.
+    let mut pubs: HashMap<String, (usize, Publication)> = HashMap::new();
+    for f in of(Table::T211) {
+        f.for_each_row(sink, |row, sink| {
+            let raw = row.get("pat_publn_id");
+            let Some(pid) = int_id(raw) else {
+                row.reject(
+                    sink,
+                    Some("pat_publn_id"),
+                    format!("missing or non-numeric pat_publn_id {raw:?}"),
+                );
+                return;
+            };
+            let Some(i) = app_of(row, sink) else { return };
+            let number = clean_number(row.get("publn_nr"));
+            if number.is_empty() {
+                // PATSTAT's placeholder publication of an application never published.
+                row.skip(sink, "unpublished:tls211".into());
+                return;
+            }
+            let office = normalize_office(row.get("publn_auth"));
+            if office.is_empty() {
+                row.reject(sink, Some("publn_auth"), "missing publn_auth".into());
+                return;
+            }
+            let date = match patstat_date(row.get("publn_date")) {
+                Ok(d) => d,
+                Err(e) => return row.reject(sink, Some("publn_date"), e),
+            };
+            let first_grant = match flag(row.get("publn_first_grant")) {
+                Ok(g) => g,
+                Err(e) => return row.reject(sink, Some("publn_first_grant"), e),
+            };
+            let kind = row.get("publn_kind").to_ascii_uppercase();
+            let number = number
+                .strip_prefix(&office)
+                .filter(|r| !r.is_empty())
+                .unwrap_or(&number)
+                .to_string();
+            let p = Publication {
+                class: classify_publication(&office, &kind, date),
+                office,
+                number,
+                kind,
+                date,
+                source_id: Some(pid.to_string()),
+            };
+            let slot = &mut apps[i];
+            if first_grant == Some(true) && !slot.granted_stated {
+                slot.rec.app.granted = Some(true);
+            }
+            if !slot.rec.publications.contains(&p) {
+                slot.rec.publications.push(p.clone());
+            }
+            pubs.insert(pid.to_string(), (i, p));
+            attached(row, sink);
+        });
+    }
+
+    // tls206 persons; their rows are counted once the links are known.
+    let mut persons: HashMap<String, Person> = HashMap::new();
+    for f in of(Table::T206) {
+        f.for_each_row(sink, |row, sink| {
+            let raw = row.get("person_id");
+            let Some(id) = int_id(raw) else {
+                row.reject(
+                    sink,
+                    Some("person_id"),
+                    format!("missing or non-numeric person_id {raw:?}"),
+                );
+                return;
+            };
+            let name = [
+                row.get("person_name"),
+                row.get("psn_name"),
+                row.get("han_name"),
+            ]
+            .into_iter()
+            .find(|n| !n.is_empty());
+            let Some(name) = name else {
+                row.reject(sink, Some("person_name"), "person without a name".into());
+                return;
+            };
+            if persons.contains_key(id) {
+                row.reject(sink, Some("person_id"), format!("duplicate person_id {id}"));
+                return;
+            }
+            let country = opt(row.get("person_ctry_code")).map(|c| normalize_office(&c));
+            persons.insert(
+                id.to_string(),
+                Person {
+                    name: name.to_string(),
+                    country,
+                    used: false,
+                    skip: row.skip_of("attached:tls206".into()),
+                },
+            );
+        });
+    }
+
+    for f in of(Table::T207) {
+        f.for_each_row(sink, |row, sink| {
+            let Some(i) = app_of(row, sink) else { return };
+            let pid = row.get("person_id");
+            let Some(person) = persons.get_mut(pid) else {
+                row.reject(
+                    sink,
+                    Some("person_id"),
+                    format!("person_id {pid:?} is not in the tls206 rows given"),
+                );
+                return;
+            };
+            let mut roles = Vec::new();
+            for (col, role) in [
+                ("applt_seq_nr", PartyRole::Applicant),
+                ("invt_seq_nr", PartyRole::Inventor),
+            ] {
+                match parse_count(row.get(col)) {
+                    Ok(Some(n)) if n > 0 => roles.push((role, n - 1)),
+                    Ok(_) => {}
+                    Err(e) => return row.reject(sink, Some(col), e),
+                }
+            }
+            person.used = true;
+            for (role, seq) in roles {
+                let party = Party {
+                    role,
+                    seq,
+                    name: person.name.clone(),
+                    country: person.country.clone(),
+                };
+                if !apps[i].rec.parties.contains(&party) {
+                    apps[i].rec.parties.push(party);
+                }
+            }
+            attached(row, sink);
+        });
+    }
+    let mut person_skips: Vec<Skip> = persons
+        .into_values()
+        .map(|p| {
+            let mut s = p.skip;
+            if !p.used {
+                s.kind = "unused:tls206".into();
+            }
+            s
+        })
+        .collect();
+    person_skips
+        .sort_by(|a, b| (&a.file, a.location.to_string()).cmp(&(&b.file, b.location.to_string())));
+    for s in person_skips {
+        sink.skip(s);
+    }
+
+    for f in of(Table::T204) {
+        f.for_each_row(sink, |row, sink| {
+            let Some(i) = app_of(row, sink) else { return };
+            let raw = row.get("prior_appln_id");
+            let Some(pid) = link_id(raw) else {
+                row.reject(
+                    sink,
+                    Some("prior_appln_id"),
+                    format!("missing or non-numeric prior_appln_id {raw:?}"),
+                );
+                return;
+            };
+            let p = match keys.get(pid) {
+                Some(p) => p.clone(),
+                None => Priority {
+                    office: String::new(),
+                    number: pid.to_string(),
+                    kind: None,
+                    date: None,
+                    key: format!("PATSTAT:{pid}"),
+                },
+            };
+            if !apps[i].rec.priorities.contains(&p) {
+                apps[i].rec.priorities.push(p);
+            }
+            attached(row, sink);
+        });
+    }
+
+    for (table, col, scheme) in [
+        (Table::T209, "ipc_class_symbol", ClassScheme::Ipc),
+        (Table::T224, "cpc_class_symbol", ClassScheme::Cpc),
+    ] {
+        for f in of(table) {
+            f.for_each_row(sink, |row, sink| {
+                let Some(i) = app_of(row, sink) else { return };
+                let code = normalize_class_code(row.get(col));
+                if code.is_empty() {
+                    row.reject(sink, Some(col), "empty class symbol".into());
+                    return;
+                }
+                let c = Classification { scheme, code };
+                if !apps[i].rec.classes.contains(&c) {
+                    apps[i].rec.classes.push(c);
+                }
+                attached(row, sink);
+            });
+        }
+    }
+
+    for (table, col) in [
+        (Table::T202, "appln_title"),
+        (Table::T203, "appln_abstract"),
+    ] {
+        for f in of(table) {
+            f.for_each_row(sink, |row, sink| {
+                let Some(i) = app_of(row, sink) else { return };
+                let text = opt(row.get(col));
+                let app = &mut apps[i].rec.app;
+                let slot = if table == Table::T202 {
+                    &mut app.title
+                } else {
+                    &mut app.abstract_text
+                };
+                if slot.is_none() {
+                    *slot = text;
+                }
+                attached(row, sink);
+            });
+        }
+    }
+
+    for f in of(Table::T212) {
+        f.for_each_row(sink, |row, sink| {
+            let raw = row.get("pat_publn_id");
+            let Some(&(i, _)) = pubs.get(raw) else {
+                row.reject(
+                    sink,
+                    Some("pat_publn_id"),
+                    format!("citing pat_publn_id {raw:?} is not in the tls211 rows given"),
+                );
+                return;
+            };
+            let origin = opt(row.get("citn_origin"));
+            let category = opt(row.get("citn_categ"));
+            let cited = if let Some(cp) = link_id(row.get("cited_pat_publn_id")) {
+                Some(match pubs.get(cp) {
+                    Some((_, p)) => Citation {
+                        office: Some(p.office.clone()),
+                        number: p.number.clone(),
+                        kind: Some(p.kind.clone()).filter(|k| !k.is_empty()),
+                        date: p.date,
+                        category,
+                        cited_by: origin,
+                        source_id: Some(cp.to_string()),
+                    },
+                    None => Citation {
+                        office: None,
+                        number: format!("PATSTAT:{cp}"),
+                        kind: None,
+                        date: None,
+                        category,
+                        cited_by: origin,
+                        source_id: Some(cp.to_string()),
+                    },
+                })
+            } else if let Some(ca) = link_id(row.get("cited_appln_id")) {
+                let (office, number) = match keys.get(ca) {
+                    Some(p) => (Some(p.office.clone()), p.number.clone()),
+                    None => (None, format!("PATSTAT:appln:{ca}")),
+                };
+                Some(Citation {
+                    office,
+                    number,
+                    kind: None,
+                    date: None,
+                    category,
+                    cited_by: origin,
+                    source_id: Some(format!("appln:{ca}")),
+                })
+            } else if link_id(row.get("cited_npl_publn_id")).is_some() {
+                None
+            } else {
+                row.reject(
+                    sink,
+                    Some("cited_pat_publn_id"),
+                    "citation names no cited publication, application or NPL document".into(),
+                );
+                return;
+            };
+            let slot = &mut apps[i];
+            match cited {
+                Some(c) => {
+                    if !slot.rec.citations.contains(&c) {
+                        slot.rec.citations.push(c);
+                    }
+                }
+                None => slot.npl += 1,
+            }
+            attached(row, sink);
+        });
+    }
+
+    for slot in apps {
+        let mut rec = slot.rec;
+        if slot.npl > 0 {
+            rec.app.npl_citation_count = Some(slot.npl);
+        }
+        sink.record(rec);
+    }
+    Ok(())
+}
+
+/// Builds the record of a tls201 row; `Err((column, reason))` rejects it.
+fn app_row(row: &Row<'_>) -> Result<(String, AppSlot), (&'static str, String)> {
+    let raw_id = row.get("appln_id");
+    let id = int_id(raw_id).ok_or_else(|| {
+        (
+            "appln_id",
+            format!("missing or non-numeric appln_id {raw_id:?}"),
+        )
+    })?;
+    let office = normalize_office(row.get("appln_auth"));
+    if office.is_empty() {
+        return Err(("appln_auth", "missing appln_auth (filing office)".into()));
+    }
+    if office.len() != 2 || !office.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err((
+            "appln_auth",
+            format!("not an office code: {:?}", row.get("appln_auth")),
+        ));
+    }
+    let (key, number) =
+        key_of(&office, row.get("appln_nr"), row.get("appln_nr_epodoc")).ok_or((
+            "appln_nr",
+            "no application number (appln_nr or appln_nr_epodoc)".to_string(),
+        ))?;
+    let mut rec = PatentRecord::default();
+    let a = &mut rec.app;
+    a.key = key;
+    a.number = number;
+    a.source_id = Some(id.to_string());
+    a.provenance = row.provenance();
+    a.kind = opt(row.get("appln_kind")).map(|k| k.to_ascii_uppercase());
+    a.is_pct = office == "WO" || a.kind.as_deref() == Some("W");
+    a.office = office;
+    a.filing_date =
+        patstat_date(row.get("appln_filing_date")).map_err(|e| ("appln_filing_date", e))?;
+    let year = patstat_year(row.get("appln_filing_year")).map_err(|e| ("appln_filing_year", e))?;
+    a.filing_year = a.filing_date.map(|d| d.year()).or(year);
+    a.ipr_type = opt(row.get("ipr_type"));
+    a.receiving_office = opt(row.get("receiving_office")).map(|o| normalize_office(&o));
+    a.earliest_filing_id = link_id(row.get("earliest_filing_id")).map(str::to_string);
+    a.earliest_priority_date =
+        patstat_date(row.get("earliest_filing_date")).map_err(|e| ("earliest_filing_date", e))?;
+    // Denter's extract states it in `priority`; in full PATSTAT an application is its own
+    // earliest filing exactly when earliest_filing_id equals appln_id.
+    a.is_priority_filing = match flag(row.get("priority")).map_err(|e| ("priority", e))? {
+        Some(p) => Some(p),
+        None => a.earliest_filing_id.as_deref().map(|e| e == id),
+    };
+    a.docdb_family_id = link_id(row.get("docdb_family_id")).map(str::to_string);
+    a.inpadoc_family_id = link_id(row.get("inpadoc_family_id")).map(str::to_string);
+    a.simple_family_size =
+        parse_count(row.get("docdb_family_size")).map_err(|e| ("docdb_family_size", e))?;
+    a.cited_by_count =
+        parse_count(row.get("nb_citing_docdb_fam")).map_err(|e| ("nb_citing_docdb_fam", e))?;
+    a.granted = flag(row.get("granted")).map_err(|e| ("granted", e))?;
+    let granted_stated = a.granted.is_some();
+    let internat = link_id(row.get("internat_appln_id")).map(str::to_string);
+    Ok((
+        id.to_string(),
+        AppSlot {
+            rec,
+            granted_stated,
+            internat,
+            npl: 0,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pct_numbers_share_one_form() {
+        assert_eq!(
+            pct_number("PCT/US2017/034582").as_deref(),
+            Some("US2017034582")
+        );
+        assert_eq!(pct_number("WO2013CA50967").as_deref(), Some("CA2013050967"));
+        assert_eq!(pct_number("US2017034582").as_deref(), Some("US2017034582"));
+        assert_eq!(pct_number("US 2017/34582").as_deref(), Some("US2017034582"));
+        assert_eq!(pct_number("12345"), None);
+        assert_eq!(pct_number("US2017A"), None);
+    }
+
+    #[test]
+    fn keys_from_numbers() {
+        assert_eq!(
+            key_of("US", "", "US201414306158"),
+            Some(("US201414306158".into(), "201414306158".into()))
+        );
+        assert_eq!(
+            key_of("WO", "", "WO2013CA50967"),
+            Some(("WOCA2013050967".into(), "CA2013050967".into()))
+        );
+        assert_eq!(
+            key_of("EP", "16723615", "EP20160723615"),
+            Some(("EP16723615".into(), "16723615".into()))
+        );
+        assert_eq!(key_of("EP", " ", ""), None);
+    }
+
+    #[test]
+    fn patstat_unknowns() {
+        assert_eq!(patstat_date("9999-12-31"), Ok(None));
+        assert_eq!(patstat_year("9999"), Ok(None));
+        assert!(patstat_year("20x8").is_err());
+        assert!(patstat_year("1066").is_err());
+        assert!(patstat_date("2019-02-30").is_err());
+        assert_eq!(flag("Y"), Ok(Some(true)));
+        assert_eq!(flag("0"), Ok(Some(false)));
+        assert!(flag("maybe").is_err());
+    }
+
+    #[test]
+    fn delimiter_sniffing() {
+        assert_eq!(sniff_delimiter("a;b;c\n", b",;\t"), b';');
+        assert_eq!(sniff_delimiter("a,b,\"c;d\"\n", b",;\t"), b',');
+        assert_eq!(sniff_delimiter("a\tb\n", b",;\t"), b'\t');
     }
 }
