@@ -294,7 +294,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
 
 /// True when the raw record text leaves a quoted field open, which the csv crate silently
 /// closes at end of input.
-fn ends_inside_quotes(raw: &str) -> bool {
+pub(crate) fn ends_inside_quotes(raw: &str) -> bool {
     let mut in_quotes = false;
     let mut at_field_start = true;
     let mut chars = raw.chars().peekable();
@@ -545,12 +545,12 @@ struct DocNumber {
     kind: Option<String>,
 }
 
-fn is_office(s: &str) -> bool {
+pub(crate) fn is_office(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// A trailing kind code such as `A`, `W`, `B2`, `U1`.
-fn is_kind(s: &str) -> bool {
+pub(crate) fn is_kind(s: &str) -> bool {
     let mut bytes = s.bytes();
     (1..=2).contains(&s.len())
         && bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
