@@ -632,3 +632,18 @@ fn truncated_file_never_panics() {
         );
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_rows_never_panic(body in "[ -~\n\r\",;/\u{0}é中]{0,400}") {
+        let input = Input::from_str("p.csv", &format!("{OLD_HEADER}{body}"));
+        let mut sink = CollectSink::default();
+        lens_csv::read(&[&input], &mut sink).unwrap();
+        for r in &sink.records {
+            proptest::prop_assert!(!r.app.key.is_empty());
+        }
+        for r in &sink.rejections {
+            proptest::prop_assert!(matches!(r.location, Location::Line(n) if n >= 2));
+        }
+    }
+}
