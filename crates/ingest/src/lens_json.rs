@@ -1,14 +1,546 @@
-//! Reader for the lens_json format (being written).
+//! Reader for Lens.org patent API JSON: one document per line (JSONL), a JSON array of
+//! documents, or a `{"data": [...]}` response wrapper; one record per publication, keyed by
+//! its application (`biblio.application_reference`).
+//!
+//! Mapping notes:
+//! - A PCT application (`application_reference.kind` `W`, e.g. `US 2017034582 W`) is keyed
+//!   `WO` + receiving office + year + 6-digit serial (`WOUS2017034582`), the form the PATSTAT
+//!   and PatentsView readers use too, with `receiving_office` set.
+//! - `legal_status.granted` decides `granted` when present; otherwise `publication_type`
+//!   `GRANTED_PATENT` gives `Some(true)`, `PATENT_APPLICATION` `Some(false)`, anything else
+//!   `None`.
+//! - Lens lists an application among its own priority claims; that self-claim is dropped, and
+//!   an application whose claims name nothing else is marked as a priority (first) filing.
+//! - `docdb_id` identifies the publication in DOCDB, not a family, so it is not mapped.
+//!
+//! Empty lines are ignored and not counted; every other line (or array element) is one input
+//! record.
 
-use crate::{IngestError, Input, Sink};
+use chrono::{Datelike, NaiveDate};
+use patq_model::{
+    Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party, PartyRole,
+    PatentRecord, Priority, Provenance, Publication, app_key, classify_publication, clean_number,
+    normalize_class_code, normalize_office, parse_date,
+};
+use serde_json::Value;
+
+use crate::patstat::pct_number;
+use crate::sink::excerpt;
+use crate::util::parse_count;
+use crate::{IngestError, Input, Location, Rejection, Sink};
+
+/// Longest line accepted; a larger one is almost surely not a single Lens document (a
+/// minified array without line breaks, a binary file) and is rejected rather than parsed.
+pub const MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Claims text kept per record; full claim sets of chemistry patents run to megabytes.
+const MAX_CLAIMS_CHARS: usize = 20_000;
+
+const PROGRESS_EVERY: u64 = 200;
 
 /// Reads every input of this format into the sink.
-pub fn read(inputs: &[&Input], _sink: &mut dyn Sink) -> Result<(), IngestError> {
-    match inputs.first() {
-        Some(i) => Err(IngestError::Malformed {
-            path: i.name.clone(),
-            message: "reader not implemented yet".into(),
-        }),
-        None => Ok(()),
+pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
+    for input in inputs {
+        read_one(input, sink)?;
+    }
+    Ok(())
+}
+
+fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
+    let text = input.text.as_str();
+    let trimmed = text.trim_start();
+    // A whole-document form (array, wrapper, pretty-printed single document) is tried first
+    // only when the text does not look like JSONL.
+    let first_line = trimmed.lines().next().unwrap_or("");
+    let looks_jsonl = trimmed.starts_with('{')
+        && serde_json::from_str::<Value>(first_line).is_ok_and(|v| v.get("data").is_none());
+    if !looks_jsonl && (trimmed.starts_with('[') || trimmed.starts_with('{')) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(docs)) => {
+                emit_all(input, docs, sink);
+                return Ok(());
+            }
+            Ok(Value::Object(mut o)) => {
+                if let Some(Value::Array(docs)) = o.remove("data") {
+                    emit_all(input, docs, sink);
+                } else {
+                    emit(input, Location::Record(1), &Value::Object(o), text, sink);
+                }
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) if trimmed.starts_with('[') => {
+                return Err(IngestError::Malformed {
+                    path: input.name.clone(),
+                    message: format!("not a valid JSON array of Lens documents: {e}"),
+                });
+            }
+            // Not one document: read it line by line so each bad line is reported alone.
+            Err(_) => {}
+        }
+    }
+    let mut offset = 0usize;
+    let mut n_docs = 0u64;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let start = offset;
+        offset += raw.len() + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        n_docs += 1;
+        if n_docs.is_multiple_of(PROGRESS_EVERY) {
+            sink.progress(start as u64);
+        }
+        let loc = Location::Line(line_no);
+        if line.len() > MAX_LINE_BYTES {
+            sink.reject(rejection(
+                input,
+                loc,
+                None,
+                format!(
+                    "line of {} bytes is longer than the {} MiB limit for one Lens document",
+                    line.len(),
+                    MAX_LINE_BYTES / (1024 * 1024)
+                ),
+                line,
+            ));
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(mut o)) if o.get("lens_id").is_none() && o.contains_key("data") => {
+                match o.remove("data") {
+                    Some(Value::Array(docs)) => {
+                        for d in &docs {
+                            emit(input, loc.clone(), d, line, sink);
+                        }
+                    }
+                    _ => sink.reject(rejection(
+                        input,
+                        loc,
+                        Some("data"),
+                        "`data` wrapper without an array of documents".into(),
+                        line,
+                    )),
+                }
+            }
+            Ok(v) => emit(input, loc, &v, line, sink),
+            Err(e) => sink.reject(rejection(
+                input,
+                loc,
+                None,
+                format!("invalid JSON: {e}"),
+                line,
+            )),
+        }
+    }
+    sink.progress(text.len() as u64);
+    Ok(())
+}
+
+fn emit_all(input: &Input, docs: Vec<Value>, sink: &mut dyn Sink) {
+    for (i, d) in docs.iter().enumerate() {
+        let text = d.to_string();
+        emit(input, Location::Record(i as u64 + 1), d, &text, sink);
+        if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
+            sink.progress((input.text.len() * i / docs.len()) as u64);
+        }
+    }
+}
+
+fn rejection(
+    input: &Input,
+    location: Location,
+    field: Option<&str>,
+    reason: String,
+    text: &str,
+) -> Rejection {
+    Rejection {
+        file: input.name.clone(),
+        location,
+        field: field.map(str::to_string),
+        reason,
+        excerpt: excerpt(text, 200),
+    }
+}
+
+fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Sink) {
+    let prov = Provenance {
+        source_file: input.file_index,
+        location: loc.to_string(),
+    };
+    match record(doc, prov) {
+        Ok(r) => sink.record(r),
+        Err((field, reason)) => sink.reject(rejection(input, loc, field.as_deref(), reason, text)),
+    }
+}
+
+/// A rejection's field and reason.
+type Fault = (Option<String>, String);
+
+/// The value at a path of object keys.
+fn at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, k| v.get(k))
+}
+
+/// The trimmed string at a path; numbers are written out, anything else is empty.
+fn s(v: &Value, path: &[&str]) -> String {
+    match at(v, path) {
+        Some(Value::String(x)) => x.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn arr<'v>(v: &'v Value, path: &[&str]) -> &'v [Value] {
+    at(v, path)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn date(v: &Value, path: &[&str]) -> Result<Option<NaiveDate>, Fault> {
+    let raw = s(v, path);
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    parse_date(&raw, DateOrder::DayFirst)
+        .map(Some)
+        .ok_or_else(|| (Some(path.join(".")), format!("not a date: {raw:?}")))
+}
+
+fn count(v: &Value, path: &[&str]) -> Result<Option<u32>, Fault> {
+    parse_count(&s(v, path)).map_err(|e| (Some(path.join(".")), e))
+}
+
+/// The text of the entry in `lang` `en`, else the first one with text.
+fn english(items: &[Value], key: &str) -> Option<String> {
+    let text = |v: &Value| s(v, &[key]);
+    items
+        .iter()
+        .find(|v| s(v, &["lang"]).eq_ignore_ascii_case("en") && !text(v).is_empty())
+        .or_else(|| items.iter().find(|v| !text(v).is_empty()))
+        .map(text)
+}
+
+/// Office and number of an application reference; PCT applications get the shared WO form.
+fn app_number(juris: &str, number: &str, kind: &str) -> (String, String) {
+    let office = normalize_office(juris);
+    if kind.eq_ignore_ascii_case("W") || office == "WO" {
+        let joined = format!("{office}{number}");
+        if let Some(n) = pct_number(&joined) {
+            return ("WO".into(), n);
+        }
+    }
+    (office, clean_number(number))
+}
+
+fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
+    if !doc.is_object() {
+        return Err((None, "not a JSON object".into()));
+    }
+    let juris = normalize_office(&s(doc, &["jurisdiction"]));
+    if juris.is_empty() {
+        return Err((Some("jurisdiction".into()), "missing jurisdiction".into()));
+    }
+    let doc_number = clean_number(&s(doc, &["doc_number"]));
+    if doc_number.is_empty() {
+        return Err((Some("doc_number".into()), "missing doc_number".into()));
+    }
+    let kind = s(doc, &["kind"]).to_ascii_uppercase();
+    let lens_id = Some(s(doc, &["lens_id"])).filter(|x| !x.is_empty());
+    let pub_date = date(doc, &["date_published"])?;
+    let b = doc.get("biblio").unwrap_or(&Value::Null);
+
+    let mut rec = PatentRecord::default();
+    rec.publications.push(Publication {
+        class: classify_publication(&juris, &kind, pub_date),
+        office: juris.clone(),
+        number: doc_number.clone(),
+        kind: kind.clone(),
+        date: pub_date,
+        source_id: lens_id.clone(),
+    });
+
+    let a = &mut rec.app;
+    a.provenance = provenance;
+    a.source_id = lens_id;
+    let ar = ["biblio", "application_reference"];
+    let ar_number = s(doc, &[ar[0], ar[1], "doc_number"]);
+    let ar_kind = s(doc, &[ar[0], ar[1], "kind"]).to_ascii_uppercase();
+    if clean_number(&ar_number).is_empty() {
+        // Without an application reference the publication stands for its application.
+        a.office = juris.clone();
+        a.number = doc_number.clone();
+    } else {
+        let ar_juris = s(doc, &[ar[0], ar[1], "jurisdiction"]);
+        let ar_juris = if ar_juris.is_empty() {
+            juris.clone()
+        } else {
+            ar_juris
+        };
+        let (office, number) = app_number(&ar_juris, &ar_number, &ar_kind);
+        if office == "WO" {
+            a.receiving_office = Some(normalize_office(&ar_juris)).filter(|o| o != "WO");
+        }
+        a.office = office;
+        a.number = number;
+        a.kind = Some(ar_kind).filter(|k| !k.is_empty());
+    }
+    a.key = app_key(&a.office, &a.number);
+    a.is_pct = a.office == "WO" || juris == "WO" || a.kind.as_deref() == Some("W");
+    a.filing_date = date(doc, &[ar[0], ar[1], "date"])?;
+    a.filing_year = a.filing_date.map(|d| d.year());
+
+    // Priority claims.
+    let mut others = 0;
+    let mut earliest: Option<NaiveDate> = None;
+    for (i, c) in arr(b, &["priority_claims", "claims"]).iter().enumerate() {
+        let number = s(c, &["doc_number"]);
+        let ckind = s(c, &["kind"]).to_ascii_uppercase();
+        let d = date(c, &["date"])
+            .map_err(|(_, r)| (Some(format!("biblio.priority_claims.claims[{i}].date")), r))?;
+        earliest = match (earliest, d) {
+            (Some(e), Some(d)) => Some(e.min(d)),
+            (e, d) => e.or(d),
+        };
+        if clean_number(&number).is_empty() {
+            continue;
+        }
+        let (office, number) = app_number(&s(c, &["jurisdiction"]), &number, &ckind);
+        let key = app_key(&office, &number);
+        if key == a.key {
+            continue;
+        }
+        others += 1;
+        let p = Priority {
+            office,
+            number,
+            kind: Some(ckind).filter(|k| !k.is_empty()),
+            date: d,
+            key,
+        };
+        if !rec.priorities.contains(&p) {
+            rec.priorities.push(p);
+        }
+    }
+    if at(b, &["priority_claims"]).is_some() {
+        a.is_priority_filing = Some(others == 0);
+    }
+    a.earliest_priority_date = date(b, &["priority_claims", "earliest_claim", "date"])
+        .map_err(|(_, r)| (Some("biblio.priority_claims.earliest_claim.date".into()), r))?;
+    if a.earliest_priority_date.is_none() {
+        a.earliest_priority_date = earliest;
+    }
+
+    a.title = english(arr(b, &["invention_title"]), "text");
+    a.abstract_text = english(arr(doc, &["abstract"]), "text");
+    claims(doc, a);
+
+    a.granted = match at(doc, &["legal_status", "granted"]).and_then(Value::as_bool) {
+        Some(g) => Some(g),
+        None => match s(doc, &["publication_type"]).as_str() {
+            "GRANTED_PATENT" => Some(true),
+            "PATENT_APPLICATION" => Some(false),
+            _ => None,
+        },
+    };
+    a.legal_status = Some(s(doc, &["legal_status", "patent_status"])).filter(|x| !x.is_empty());
+
+    let cited_by = ["biblio", "cited_by", "patent_count"];
+    a.cited_by_count = count(doc, &cited_by)?;
+    let refs = at(b, &["references_cited"]);
+    if let Some(refs) = refs {
+        let npl = count(refs, &["npl_count"])
+            .map_err(|(_, r)| (Some("biblio.references_cited.npl_count".into()), r))?;
+        let listed = arr(refs, &["citations"])
+            .iter()
+            .filter(|c| c.get("nplcit").is_some())
+            .count() as u32;
+        a.npl_citation_count = Some(npl.unwrap_or(listed));
+    }
+    let fam = doc.get("families").unwrap_or(&Value::Null);
+    a.simple_family_size = count(fam, &["simple_family", "size"])
+        .map_err(|(_, r)| (Some("families.simple_family.size".into()), r))?;
+    a.extended_family_size = count(fam, &["extended_family", "size"])
+        .map_err(|(_, r)| (Some("families.extended_family.size".into()), r))?;
+
+    // Parties.
+    for (role, path) in [
+        (PartyRole::Applicant, "applicants"),
+        (PartyRole::Inventor, "inventors"),
+        (PartyRole::Owner, "owners_all"),
+    ] {
+        let mut seq = 0;
+        for p in arr(b, &["parties", path]) {
+            let name = s(p, &["extracted_name", "value"]);
+            if name.is_empty() {
+                continue;
+            }
+            let country = [s(p, &["residence"]), s(p, &["extracted_country"])]
+                .into_iter()
+                .find(|c| !c.is_empty())
+                .map(|c| normalize_office(&c));
+            if role == PartyRole::Owner
+                && rec.parties.iter().any(|q| q.role == role && q.name == name)
+            {
+                continue;
+            }
+            rec.parties.push(Party {
+                role,
+                seq,
+                name,
+                country,
+            });
+            seq += 1;
+        }
+    }
+
+    for (scheme, path) in [
+        (ClassScheme::Cpc, "classifications_cpc"),
+        (ClassScheme::Ipc, "classifications_ipcr"),
+    ] {
+        for c in arr(b, &[path, "classifications"]) {
+            let code = normalize_class_code(&s(c, &["symbol"]));
+            if code.is_empty() {
+                continue;
+            }
+            let c = Classification { scheme, code };
+            if !rec.classes.contains(&c) {
+                rec.classes.push(c);
+            }
+        }
+    }
+
+    if let Some(refs) = refs {
+        for (i, c) in arr(refs, &["citations"]).iter().enumerate() {
+            let Some(pc) = c.get("patcit") else { continue };
+            let id = pc.get("document_id").unwrap_or(&Value::Null);
+            let number = clean_number(&s(id, &["doc_number"]));
+            if number.is_empty() {
+                continue;
+            }
+            let d = date(id, &["date"]).map_err(|(_, r)| {
+                (
+                    Some(format!("biblio.references_cited.citations[{i}].date")),
+                    r,
+                )
+            })?;
+            let cit = Citation {
+                office: Some(normalize_office(&s(id, &["jurisdiction"]))).filter(|o| !o.is_empty()),
+                number,
+                kind: Some(s(id, &["kind"]).to_ascii_uppercase()).filter(|k| !k.is_empty()),
+                date: d,
+                category: None,
+                cited_by: Some(s(c, &["cited_phase"])).filter(|x| !x.is_empty()),
+                source_id: Some(s(pc, &["lens_id"])).filter(|x| !x.is_empty()),
+            };
+            if !rec.citations.contains(&cit) {
+                rec.citations.push(cit);
+            }
+        }
+    }
+
+    for (family, path) in [
+        (FamilyKind::Simple, "simple_family"),
+        (FamilyKind::Extended, "extended_family"),
+    ] {
+        for m in arr(fam, &[path, "members"]) {
+            let id = m.get("document_id").unwrap_or(&Value::Null);
+            let member = [
+                normalize_office(&s(id, &["jurisdiction"])),
+                clean_number(&s(id, &["doc_number"])),
+                s(id, &["kind"]).to_ascii_uppercase(),
+            ]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+            if member.is_empty() {
+                continue;
+            }
+            let fm = FamilyMember {
+                family,
+                member,
+                source_id: Some(s(m, &["lens_id"])).filter(|x| !x.is_empty()),
+            };
+            if !rec.family_members.contains(&fm) {
+                rec.family_members.push(fm);
+            }
+        }
+    }
+    Ok(rec)
+}
+
+/// Claims text (English set preferred, capped) and count. Lens gives one entry per claim for
+/// most offices, but WIPO claim sets arrive as a single entry holding every claim's lines; the
+/// count is left unknown then rather than reported as 1.
+fn claims(doc: &Value, a: &mut patq_model::Application) {
+    let sets = arr(doc, &["claims"]);
+    let set = sets
+        .iter()
+        .find(|c| s(c, &["lang"]).eq_ignore_ascii_case("en"))
+        .or_else(|| sets.first());
+    let Some(set) = set else { return };
+    let entries = arr(set, &["claims"]);
+    let mut text = String::new();
+    let mut lines_in_single = 0;
+    for e in entries {
+        let parts = arr(e, &["claim_text"]);
+        if entries.len() == 1 {
+            lines_in_single = parts.len();
+        }
+        for p in parts {
+            if let Some(t) = p.as_str() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(t.trim());
+            }
+        }
+        if text.chars().count() > MAX_CLAIMS_CHARS {
+            break;
+        }
+    }
+    if !text.is_empty() {
+        a.claims_text = Some(text.chars().take(MAX_CLAIMS_CHARS).collect());
+    }
+    if !entries.is_empty() && !(entries.len() == 1 && lines_in_single > 1) {
+        a.claims_count = Some(entries.len() as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pct_application_numbers() {
+        assert_eq!(
+            app_number("US", "2017034582", "W"),
+            ("WO".to_string(), "US2017034582".to_string())
+        );
+        assert_eq!(
+            app_number("us", "201514863446", "A"),
+            ("US".to_string(), "201514863446".to_string())
+        );
+    }
+
+    #[test]
+    fn english_text_is_preferred() {
+        let v: Value =
+            serde_json::from_str(r#"[{"text":"Titel","lang":"de"},{"text":"Title","lang":"en"}]"#)
+                .unwrap();
+        assert_eq!(
+            english(v.as_array().unwrap(), "text").as_deref(),
+            Some("Title")
+        );
+        let v: Value =
+            serde_json::from_str(r#"[{"text":"","lang":"en"},{"text":"标题"}]"#).unwrap();
+        assert_eq!(
+            english(v.as_array().unwrap(), "text").as_deref(),
+            Some("标题")
+        );
     }
 }

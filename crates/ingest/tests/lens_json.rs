@@ -1,0 +1,333 @@
+//! Lens API JSON reader: the real biopoly JSONL export, the array and wrapper forms, and
+//! malformed lines.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use patq_ingest::{CollectSink, IngestError, Input, Location, lens_json};
+use patq_model::{ClassScheme, FamilyKind, PartyRole, PatentRecord, PubClass};
+use patq_testkit::shared_file;
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn read_str(text: &str) -> CollectSink {
+    let input = Input::from_str("t.jsonl", text);
+    let mut sink = CollectSink::default();
+    lens_json::read(&[&input], &mut sink).expect("read");
+    sink
+}
+
+fn by_lens_id<'a>(recs: &'a [PatentRecord], id: &str) -> &'a PatentRecord {
+    recs.iter()
+        .find(|r| r.app.source_id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("{id} missing"))
+}
+
+/// Expected values checked with python3 (`json.loads` of each line of the file): 9 lines, all
+/// valid; jurisdictions US 3, CN 2, RO 2, WO 2; application keys 8 distinct (the US A1
+/// 130-527-191-432-660 and B2 107-346-974-694-812 share US 201514863446); per-record counts of
+/// distinct CPC/IPC symbols, patent citations (jurisdiction, number, kind, date, phase, lens_id)
+/// and English claim entries as asserted below.
+#[test]
+fn biopoly_export() {
+    let Some(p) = shared_file(
+        "biopoly_export",
+        "lens-api-jsonl/lens_api_biopoly_valid.jsonl",
+    ) else {
+        return;
+    };
+    let input = Input::load(&p, 3).unwrap();
+    let mut sink = CollectSink::default();
+    lens_json::read(&[&input], &mut sink).unwrap();
+    assert!(sink.rejections.is_empty(), "{:?}", sink.rejections);
+    assert!(sink.skips.is_empty());
+    let recs = &sink.records;
+    assert_eq!(recs.len(), 9);
+    let mut juris: HashMap<&str, usize> = HashMap::new();
+    for r in recs {
+        *juris.entry(r.publications[0].office.as_str()).or_default() += 1;
+    }
+    assert_eq!(
+        juris,
+        HashMap::from([("US", 3), ("CN", 2), ("RO", 2), ("WO", 2)])
+    );
+    let keys: HashSet<&str> = recs.iter().map(|r| r.app.key.as_str()).collect();
+    assert_eq!(keys.len(), 8);
+
+    // Line 4: the US B2 grant.
+    let g = by_lens_id(recs, "107-346-974-694-812");
+    let a = &g.app;
+    assert_eq!(a.provenance.location, "line 4");
+    assert_eq!(a.provenance.source_file, 3);
+    assert_eq!(
+        (a.key.as_str(), a.office.as_str(), a.number.as_str()),
+        ("US201514863446", "US", "201514863446")
+    );
+    assert_eq!(a.kind.as_deref(), Some("A"));
+    assert_eq!(a.filing_date, ymd(2015, 9, 23));
+    assert_eq!(a.filing_year, Some(2015));
+    assert_eq!(a.earliest_priority_date, ymd(2015, 3, 9));
+    assert_eq!(a.is_priority_filing, Some(false));
+    assert!(!a.is_pct);
+    assert_eq!(g.priorities.len(), 1, "the self-claim is dropped");
+    let p = &g.priorities[0];
+    assert_eq!(
+        (p.key.as_str(), p.kind.as_deref(), p.date),
+        ("US201562130600", Some("P"), ymd(2015, 3, 9))
+    );
+    assert_eq!(a.title.as_deref(), Some("Memory devices and modules"));
+    assert!(
+        a.abstract_text
+            .as_deref()
+            .unwrap()
+            .starts_with("An embodiment includes a system")
+    );
+    assert_eq!(a.granted, Some(true));
+    assert_eq!(a.legal_status.as_deref(), Some("ACTIVE"));
+    assert_eq!(a.cited_by_count, None);
+    assert_eq!(a.npl_citation_count, Some(0));
+    assert_eq!(
+        (a.simple_family_size, a.extended_family_size),
+        (Some(4), Some(4))
+    );
+    assert_eq!(a.claims_count, Some(20));
+    assert_eq!(a.claims_text.as_deref().unwrap().chars().count(), 5427);
+    assert!(
+        a.claims_text
+            .as_deref()
+            .unwrap()
+            .starts_with("1. A driver module for an operating system")
+    );
+    let pb = &g.publications[0];
+    assert_eq!(
+        (pb.office.as_str(), pb.number.as_str(), pb.kind.as_str()),
+        ("US", "9785570", "B2")
+    );
+    assert_eq!((pb.date, pb.class), (ymd(2017, 10, 10), PubClass::Grant));
+    assert_eq!(g.parties.len(), 5);
+    assert_eq!(g.parties[0].role, PartyRole::Applicant);
+    assert_eq!(g.parties[0].name, "SAMSUNG ELECTRONICS CO LTD");
+    assert_eq!(g.parties[0].country.as_deref(), Some("KR"));
+    assert_eq!(
+        (
+            g.parties[3].role,
+            g.parties[3].seq,
+            g.parties[3].name.as_str()
+        ),
+        (PartyRole::Inventor, 2, "NIU DIMIN")
+    );
+    assert_eq!(g.parties[4].role, PartyRole::Owner);
+    assert_eq!(g.parties[4].name, "SAMSUNG ELECTRONICS CO. LTD");
+    assert_eq!(g.parties[4].country.as_deref(), Some("KR"));
+    let n = |s: ClassScheme| g.classes.iter().filter(|c| c.scheme == s).count();
+    assert_eq!((n(ClassScheme::Cpc), n(ClassScheme::Ipc)), (8, 2));
+    assert_eq!(g.classes[0].code, "G06F11/1048");
+    assert_eq!(g.citations.len(), 9);
+    let c = &g.citations[0];
+    assert_eq!(
+        (c.office.as_deref(), c.number.as_str(), c.kind.as_deref()),
+        (Some("US"), "4570217", Some("A"))
+    );
+    assert_eq!(
+        (c.date, c.cited_by.as_deref()),
+        (ymd(1986, 2, 11), Some("SEA"))
+    );
+    assert_eq!(c.source_id.as_deref(), Some("120-225-703-215-322"));
+    assert_eq!(g.family_members.len(), 8);
+    assert_eq!(g.family_members[1].family, FamilyKind::Simple);
+    assert_eq!(g.family_members[1].member, "KR 20160110148 A");
+    assert_eq!(
+        g.family_members[1].source_id.as_deref(),
+        Some("013-051-366-465-278")
+    );
+
+    // Line 2: the A1 of the same application; Lens says in legal_status that it was granted.
+    let a1 = by_lens_id(recs, "130-527-191-432-660");
+    assert_eq!(a1.app.key, "US201514863446");
+    assert_eq!(a1.publications[0].class, PubClass::Application);
+    assert_eq!(a1.app.granted, Some(true));
+    assert_eq!(a1.app.cited_by_count, Some(4));
+    assert_eq!(a1.citations.len(), 5);
+
+    // Line 5: the WO publication of PCT/US2017/034582.
+    let w = by_lens_id(recs, "124-237-468-990-073");
+    let a = &w.app;
+    assert_eq!(
+        (a.key.as_str(), a.office.as_str(), a.number.as_str()),
+        ("WOUS2017034582", "WO", "US2017034582")
+    );
+    assert!(a.is_pct);
+    assert_eq!(a.kind.as_deref(), Some("W"));
+    assert_eq!(a.receiving_office.as_deref(), Some("US"));
+    assert_eq!(a.filing_date, ymd(2017, 5, 25));
+    assert_eq!(a.earliest_priority_date, ymd(2016, 5, 26));
+    assert_eq!(w.priorities[0].key, "US201662341960");
+    assert_eq!(a.npl_citation_count, Some(4));
+    assert_eq!(a.cited_by_count, Some(1));
+    assert_eq!(a.simple_family_size, Some(7));
+    assert_eq!(
+        a.claims_count, None,
+        "a single WIPO claim entry holds every claim"
+    );
+    assert_eq!(a.claims_text.as_deref().unwrap().chars().count(), 9877);
+    assert_eq!(a.granted, Some(false));
+    assert_eq!(
+        a.title.as_deref(),
+        Some("3D PRINTABLE BIO GEL AND METHOD OF USE")
+    );
+    assert_eq!(w.citations.len(), 4);
+    assert_eq!(
+        w.classes
+            .iter()
+            .filter(|c| c.scheme == ClassScheme::Cpc)
+            .count(),
+        13
+    );
+
+    // Line 1: the CN application, a first filing with four applicants and no residences.
+    let cn = by_lens_id(recs, "063-074-729-328-420");
+    assert_eq!(cn.app.key, "CN201911342408");
+    assert_eq!(cn.app.is_priority_filing, Some(true));
+    assert!(cn.priorities.is_empty());
+    assert_eq!(
+        cn.app.title.as_deref(),
+        Some(
+            "Low-dielectric high-strength glass fiber reinforced bio-based PA material and preparation method thereof"
+        )
+    );
+    let applicants: Vec<_> = cn
+        .parties
+        .iter()
+        .filter(|p| p.role == PartyRole::Applicant)
+        .collect();
+    assert_eq!(applicants.len(), 4);
+    assert!(applicants.iter().all(|p| p.country.is_none()));
+    assert_eq!(cn.app.npl_citation_count, Some(1));
+    assert_eq!(cn.app.cited_by_count, Some(2));
+    assert_eq!(cn.app.claims_text, None);
+    assert_eq!(cn.app.legal_status.as_deref(), Some("PENDING"));
+    assert_eq!((cn.classes.len(), cn.citations.len()), (13, 5));
+
+    // Line 3: RO, publication_type UNKNOWN, no references.
+    let ro = by_lens_id(recs, "150-660-498-546-118");
+    assert_eq!(ro.app.granted, None);
+    assert_eq!(ro.app.npl_citation_count, None);
+    assert_eq!(ro.publications[0].class, PubClass::Application);
+    assert_eq!(ro.parties[0].country.as_deref(), Some("RO"));
+
+    // Line 8: WO PCT/US2015/010531 claims the US application of line 7.
+    let w2 = by_lens_id(recs, "036-622-702-426-94X");
+    let us = by_lens_id(recs, "059-321-469-789-343");
+    assert_eq!(w2.app.key, "WOUS2015010531");
+    assert!(w2.priorities.iter().any(|p| p.key == us.app.key));
+    assert_eq!(
+        by_lens_id(recs, "096-845-918-954-076")
+            .app
+            .legal_status
+            .as_deref(),
+        Some("DISCONTINUED")
+    );
+}
+
+const DOC: &str = r#"{"lens_id":"000-000-000-000-001","jurisdiction":"EP","doc_number":"3000001","kind":"B1","date_published":"2019-05-01","publication_type":"GRANTED_PATENT","biblio":{"application_reference":{"jurisdiction":"EP","doc_number":"17000001","kind":"A","date":"2017-01-02"}}}"#;
+
+#[test]
+fn array_and_wrapper_forms() {
+    let arr = format!("[\n  {DOC},\n  {DOC}\n]\n");
+    let sink = read_str(&arr);
+    assert_eq!(sink.records.len(), 2);
+    assert_eq!(sink.records[1].app.provenance.location, "record 2");
+    assert_eq!(sink.records[0].app.key, "EP17000001");
+    assert_eq!(sink.records[0].app.granted, Some(true));
+    assert_eq!(sink.records[0].publications[0].class, PubClass::Grant);
+
+    let wrapped = format!("{{\n \"total\": 1,\n \"data\": [{DOC}]\n}}");
+    let sink = read_str(&wrapped);
+    assert_eq!(sink.records.len(), 1);
+    let one_line = format!("{{\"total\":1,\"data\":[{DOC},{DOC}]}}\n");
+    assert_eq!(read_str(&one_line).records.len(), 2);
+
+    let input = Input::from_str("t.json", &format!("[{DOC},"));
+    let err = lens_json::read(&[&input], &mut CollectSink::default()).unwrap_err();
+    assert!(matches!(err, IngestError::Malformed { .. }));
+    assert!(err.to_string().contains("not a valid JSON array"), "{err}");
+}
+
+#[test]
+fn malformed_lines() {
+    let no_juris = DOC.replace(r#""jurisdiction":"EP","doc_number""#, r#""doc_number""#);
+    let no_number = DOC.replace(r#""doc_number":"3000001","#, "");
+    let bad_date = DOC.replace("2019-05-01", "2019-13-45");
+    let neg = DOC.replace(
+        r#""biblio":{"#,
+        r#""biblio":{"cited_by":{"patent_count":-1},"#,
+    );
+    let text = format!(
+        "{DOC}\n\n{{\"lens_id\": \"x\", \"jurisdiction\": \n{no_juris}\n   \n{no_number}\n{bad_date}\n42\n\0\0garbage\n{neg}\n{DOC}"
+    );
+    let sink = read_str(&text);
+    // 11 lines, 2 blank: 9 documents.
+    assert_eq!(
+        sink.records.len() + sink.rejections.len() + sink.skips.len(),
+        9
+    );
+    assert_eq!(sink.records.len(), 2);
+    assert_eq!(sink.records[1].app.provenance.location, "line 11");
+    let r = &sink.rejections;
+    let got: Vec<(Location, Option<&str>)> = r
+        .iter()
+        .map(|r| (r.location.clone(), r.field.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Location::Line(3), None),
+            (Location::Line(4), Some("jurisdiction")),
+            (Location::Line(6), Some("doc_number")),
+            (Location::Line(7), Some("date_published")),
+            (Location::Line(8), None),
+            (Location::Line(9), None),
+            (Location::Line(10), Some("biblio.cited_by.patent_count")),
+        ]
+    );
+    assert!(r[0].reason.starts_with("invalid JSON"), "{}", r[0].reason);
+    assert!(r[0].excerpt.starts_with("{\"lens_id\": \"x\""));
+    assert!(r[3].reason.contains("\"2019-13-45\""));
+    assert!(r[4].reason.contains("not a JSON object"));
+    assert!(r[5].reason.starts_with("invalid JSON"));
+    assert!(r[6].reason.contains("negative"));
+}
+
+#[test]
+fn long_lines_and_empty_input() {
+    // A 2 MB abstract is fine.
+    let big = "x".repeat(2_000_000);
+    let doc = DOC.replace(
+        r#""kind":"B1","#,
+        &format!(r#""kind":"B1","abstract":[{{"text":"{big}","lang":"en"}}],"#),
+    );
+    let sink = read_str(&format!("{doc}\n"));
+    assert_eq!(
+        sink.records[0].app.abstract_text.as_ref().map(String::len),
+        Some(2_000_000)
+    );
+
+    // A line past the limit is rejected without being parsed.
+    let huge = format!(
+        "{DOC}\n{{\"pad\":\"{}\"}}\n{DOC}\n",
+        "y".repeat(lens_json::MAX_LINE_BYTES)
+    );
+    let sink = read_str(&huge);
+    assert_eq!(sink.records.len(), 2);
+    assert_eq!(sink.rejections.len(), 1);
+    assert_eq!(sink.rejections[0].location, Location::Line(2));
+    assert!(sink.rejections[0].reason.contains("MiB limit"));
+    assert!(sink.rejections[0].excerpt.chars().count() <= 200);
+
+    let sink = read_str("");
+    assert!(sink.records.is_empty() && sink.rejections.is_empty());
+    let sink = read_str("\n\n  \n");
+    assert!(sink.records.is_empty() && sink.rejections.is_empty());
+}
