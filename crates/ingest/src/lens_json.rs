@@ -506,7 +506,8 @@ fn claims(doc: &Value, a: &mut patq_model::Application) {
     if !text.is_empty() {
         a.claims_text = Some(text.chars().take(MAX_CLAIMS_CHARS).collect());
     }
-    if !entries.is_empty() && !(entries.len() == 1 && lines_in_single > 1) {
+    let single_entry_set = entries.len() == 1 && lines_in_single > 1;
+    if !entries.is_empty() && !single_entry_set {
         a.claims_count = Some(entries.len() as u32);
     }
 }
