@@ -146,6 +146,8 @@ enum RecKind {
     FamilyMember,
     ExchangeDocument,
     InquiryResult,
+    /// `ops:publication-reference` in a search result without constituents.
+    SearchHit,
     RegisterDocument,
     /// An OPS error response (`<fault>`), read whole to quote its message.
     Fault,
@@ -259,6 +261,11 @@ impl<'a> Doc<'a> {
     }
 
     fn run(mut self, sink: &mut dyn Sink) {
+        self.walk(sink);
+        sink.progress(self.text.len() as u64);
+    }
+
+    fn walk(&mut self, sink: &mut dyn Sink) {
         if self.text.trim().is_empty() {
             let r = self.rejection(0, None, "empty file: no OPS XML response".into());
             sink.reject(r);
@@ -348,7 +355,8 @@ impl<'a> Doc<'a> {
                                 }
                             }
                         }
-                    } else if response.is_none() {
+                    } else if response.is_none() && name != "meta" {
+                        // `ops:meta` (elapsed time, status) may precede the payload.
                         match response_type(&name) {
                             Some(r) => response = Some(r),
                             None => {
@@ -364,8 +372,15 @@ impl<'a> Doc<'a> {
                                 .map_or(Ok(None), parse_count),
                         );
                     }
+                    let parent = open.last().map(|q| local(q.as_bytes())).unwrap_or_default();
                     let kind = match (response, name.as_str()) {
                         (Some(Response::Family), "family-member") => Some(RecKind::FamilyMember),
+                        // A search without constituents lists bare publication references.
+                        (Some(Response::Exchange), "publication-reference")
+                            if parent == "search-result" =>
+                        {
+                            Some(RecKind::SearchHit)
+                        }
                         (Some(_), "exchange-document") => Some(RecKind::ExchangeDocument),
                         (Some(Response::Equivalents), "inquiry-result") => {
                             Some(RecKind::InquiryResult)
@@ -479,7 +494,6 @@ impl<'a> Doc<'a> {
                     } else {
                         self.flush(sink, None);
                     }
-                    sink.progress(end as u64);
                     return;
                 }
                 _ => {}
@@ -505,7 +519,17 @@ impl<'a> Doc<'a> {
                     Ok(None) => Outcome::Skip("ops-document-not-found"),
                     Err(e) => Outcome::Reject(e),
                 },
-                RecKind::InquiryResult => wrap(inquiry_result(&node)),
+                RecKind::InquiryResult => wrap(
+                    node.child("publication-reference")
+                        .ok_or_else(|| {
+                            Bad::new(
+                                "publication-reference",
+                                "inquiry result without a publication number",
+                            )
+                        })
+                        .and_then(publication_only),
+                ),
+                RecKind::SearchHit => wrap(publication_only(&node)),
                 RecKind::RegisterDocument => wrap(register_document(&node)),
                 RecKind::Fault => {
                     let code = node.child_text("code").unwrap_or_default();
@@ -1349,20 +1373,15 @@ fn family_member_record(node: &Node) -> Result<PatentRecord, Bad> {
     Ok(rec)
 }
 
-/// One `ops:inquiry-result` of an equivalents inquiry: only a publication number is known, so
-/// the record is keyed by it.
-fn inquiry_result(node: &Node) -> Result<PatentRecord, Bad> {
-    let p = node
-        .child("publication-reference")
-        .map(|pr| publication(pr, "publication-reference"))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| {
-            Bad::new(
-                "publication-reference",
-                "inquiry result without a publication number",
-            )
-        })?;
+/// A record from a bare publication reference (an equivalents inquiry result, a search hit):
+/// the application number is unknown, so the record is keyed by the publication number.
+fn publication_only(pr: &Node) -> Result<PatentRecord, Bad> {
+    let p = publication(pr, "publication-reference")?.ok_or_else(|| {
+        Bad::new(
+            "publication-reference",
+            "publication reference without a publication number",
+        )
+    })?;
     let ident = Ident {
         office: p.office.clone(),
         number: p.number.clone(),
@@ -1370,6 +1389,7 @@ fn inquiry_result(node: &Node) -> Result<PatentRecord, Bad> {
         date: None,
     };
     let mut rec = new_record(&ident, None);
+    rec.app.docdb_family_id = pr.attr("family-id").and_then(opt);
     rec.publications.push(p);
     Ok(rec)
 }

@@ -720,3 +720,71 @@ fn concatenated_responses_are_all_read() {
     let s = read_str(&text);
     assert_eq!((s.records.len(), s.rejections.len()), (3, 0));
 }
+
+#[test]
+fn meta_elements_and_bare_search_hits() {
+    let text = "<ops:world-patent-data xmlns=\"http://www.epo.org/exchange\" xmlns:ops=\"http://ops.epo.org\">\n\
+<ops:meta name=\"elapsed-time\" value=\"12\"/>\n\
+<ops:biblio-search total-result-count=\"2\">\n<ops:search-result>\n\
+<ops:publication-reference system=\"ops.epo.org\" family-id=\"555\"><document-id document-id-type=\"docdb\"><country>EP</country><doc-number>3000001</doc-number><kind>A1</kind></document-id></ops:publication-reference>\n\
+<ops:publication-reference system=\"ops.epo.org\" family-id=\"556\"><document-id document-id-type=\"docdb\"><kind>A1</kind></document-id></ops:publication-reference>\n\
+</ops:search-result>\n</ops:biblio-search>\n</ops:world-patent-data>\n";
+    let s = read_str(text);
+    assert_eq!((s.records.len(), s.rejections.len()), (1, 1));
+    assert_eq!(s.records[0].app.key, "EP3000001");
+    assert_eq!(s.records[0].app.docdb_family_id.as_deref(), Some("555"));
+    assert_eq!(s.rejections[0].location, Location::Line(6));
+    assert_eq!(
+        s.rejections[0].field.as_deref(),
+        Some("publication-reference")
+    );
+}
+
+/// Deterministic pseudo-random mutations (deleted or duplicated spans, stray `<`,
+/// `&` and NUL) of every real file: the reader must never panic and must report something.
+#[test]
+fn mutated_real_files_never_panic() {
+    let Some(dir) = shared_file("mutated_real_files_never_panic", "epo-ops-xml/SOURCE.md") else {
+        return;
+    };
+    let dir = dir.parent().unwrap().to_path_buf();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| -> usize {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "xml") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for round in 0..60 {
+            let mut b = bytes.clone();
+            let at = next(b.len());
+            let len = next(400).min(b.len() - at);
+            match round % 5 {
+                0 => {
+                    b.drain(at..at + len);
+                }
+                1 => {
+                    let span: Vec<u8> = b[at..at + len].to_vec();
+                    b.splice(at..at, span);
+                }
+                2 => b.insert(at, b'<'),
+                3 => b.insert(at, b'&'),
+                _ => b.insert(at, 0),
+            }
+            let input = Input::from_bytes(&path, b, 0);
+            let mut s = CollectSink::default();
+            epo_ops::read(&[&input], &mut s).unwrap();
+            assert!(
+                !s.records.is_empty() || !s.rejections.is_empty() || !s.skips.is_empty(),
+                "{} round {round}: nothing reported",
+                path.display()
+            );
+        }
+    }
+}
