@@ -13,9 +13,13 @@
 //!   gives no INPADOC family id, so `inpadoc_family_id` stays empty; `extended_family_size` is the
 //!   number of distinct applications among the members when the response lists the whole family
 //!   (`total-result-count` counts publications, not applications), unset otherwise.
-//! - Equivalents carry publication numbers only: each becomes a record keyed by the publication
-//!   number (office + number), since the application number is unknown. Loading them next to
-//!   biblio data of the same documents therefore adds extra application keys.
+//! - Equivalents (and search hits without constituents) carry publication numbers only: each
+//!   becomes a record keyed by the publication number (office + number), since the application
+//!   number is unknown. Loading them next to biblio data of the same documents therefore adds
+//!   extra application keys.
+//! - The EP Register keeps history; only the first (current) group of applicants, inventors,
+//!   classifications, designations and lapses is read. Statuses, designated states and lapses
+//!   become legal events (`EP-STATUS-<code>`, `DESIGNATED-STATES`, `LAPSED-IN-COUNTRY`).
 //! - A date that is present but unreadable rejects the record, naming the element.
 
 use chrono::{Datelike, NaiveDate};
