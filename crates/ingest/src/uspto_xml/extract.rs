@@ -452,10 +452,10 @@ fn related_doc(relation: &str, d: &Node, us_grant: bool) -> Option<RelatedDoc> {
 }
 
 fn push_related(rec: &mut PatentRecord, r: Option<RelatedDoc>) {
-    if let Some(r) = r {
-        if !rec.related.contains(&r) {
-            rec.related.push(r);
-        }
+    if let Some(r) = r
+        && !rec.related.contains(&r)
+    {
+        rec.related.push(r);
     }
 }
 
@@ -520,10 +520,10 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
                         }
                     }
                     // Corrections and other one-off relations carry a bare document-id.
-                    if group.at(&["relation"]).is_none() {
-                        if let Some(d) = group.at(&["document-id"]) {
-                            push_related(rec, related_doc(name, d, false));
-                        }
+                    if group.at(&["relation"]).is_none()
+                        && let Some(d) = group.at(&["document-id"])
+                    {
+                        push_related(rec, related_doc(name, d, false));
                     }
                 }
             }
@@ -545,11 +545,9 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
 /// A PCT application as a related document, its number in PATSTAT form when recognisable.
 fn pct_related(relation: &str, d: &Node) -> Option<RelatedDoc> {
     let mut r = related_doc(relation, d, false)?;
-    if let Some(raw) = d.text_at(&["doc-number"]) {
-        if let Some(n) = pct_number(&raw) {
-            r.number = n;
-            r.office = Some("WO".into());
-        }
+    if let Some(n) = d.text_at(&["doc-number"]).and_then(|raw| pct_number(&raw)) {
+        r.number = n;
+        r.office = Some("WO".into());
     }
     Some(r)
 }

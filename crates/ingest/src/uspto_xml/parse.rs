@@ -166,6 +166,12 @@ fn parse_events(seg: &str) -> Raw {
                             root_end: None,
                         };
                     }
+                    _ if cut_off(&e) => {
+                        return broken(
+                            at,
+                            format!("truncated document (or an unclosed quote): {e}"),
+                        );
+                    }
                     _ => return broken(at, format!("not well-formed XML: {e}")),
                 }
             }
@@ -309,6 +315,17 @@ fn parse_events(seg: &str) -> Raw {
         trailing_garbage: trailing,
         root_end,
     }
+}
+
+/// Errors that mean the input ended in the middle of markup.
+fn cut_off(e: &quick_xml::Error) -> bool {
+    use quick_xml::errors::SyntaxError::*;
+    matches!(
+        e,
+        quick_xml::Error::Syntax(
+            UnclosedTag | UnclosedComment | UnclosedCData | UnclosedDoctype | UnclosedPIOrXmlDecl
+        )
+    )
 }
 
 fn on_text(
@@ -502,7 +519,7 @@ impl Builder {
             self.claim_depth = None;
             let text = collapse_ws(&self.claim_buf);
             self.claim_buf.clear();
-            if !text.is_empty() && self.claims_chars < CLAIMS_CAP {
+            if !text.is_empty() && self.claims_chars <= CLAIMS_CAP {
                 self.claims_chars += text.chars().count() + 1;
                 self.claims.push(text);
             }

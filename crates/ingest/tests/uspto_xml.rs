@@ -1,0 +1,1108 @@
+//! Integration tests for the USPTO bulk XML reader: every real file in
+//! `shared/data/uspto-xml` with counts verified independently of the reader, spot checks of
+//! one document per DTD version, and malformed input.
+//!
+//! How the expected counts were obtained (independently of this reader): documents per file
+//! with `grep -c '<?xml'` and `grep -o '<!DOCTYPE [a-z-]*' | sort | uniq -c`; kind codes,
+//! `appl-type`, `<patcit`/`<nplcit` and `<category>` with grep; the rest with a Python
+//! script that parses each `<?xml`-delimited document with `xml.etree.ElementTree` and
+//! counts, in the bibliographic section only: `priority-claims/priority-claim`,
+//! distinct IPC (IPC-R parts, `classification-ipc/*`), CPC, Locarno and USPC values,
+//! applicants, inventors (explicit `inventors/inventor`, else applicants whose `app-type`
+//! contains "inventor"), `assignees/assignee`, `pct-or-regional-filing-data`, and
+//! `claims/claim` and `abstract` at the document level. Python counted 265 distinct raw USPC
+//! strings in ipg120327.196.xml; one grant there writes `D 7510` and `D07510`, both D7/510,
+//! so 264 distinct codes.
+
+use patq_ingest::{CollectSink, Input, Location, uspto_xml};
+use patq_model::{ClassScheme, PartyRole, PatentRecord, PubClass};
+use patq_testkit::shared_file;
+
+fn read_input(input: &Input) -> CollectSink {
+    let mut sink = CollectSink::default();
+    uspto_xml::read(&[input], &mut sink).expect("the reader never fails a whole file");
+    sink
+}
+
+fn read_shared(test: &str, file: &str) -> Option<CollectSink> {
+    let path = shared_file(test, &format!("uspto-xml/{file}"))?;
+    let input = Input::load(&path, 3).expect("readable");
+    Some(read_input(&input))
+}
+
+fn read_str(text: &str) -> CollectSink {
+    read_input(&Input::from_str("test.xml", text))
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Counts {
+    records: usize,
+    skips: usize,
+    rejections: usize,
+    grants: usize,
+    designs: usize,
+    applications: usize,
+    citations: usize,
+    npl: u32,
+    by_examiner: usize,
+    foreign_priorities: usize,
+    ipc: usize,
+    cpc: usize,
+    locarno: usize,
+    uspc: usize,
+    applicants: usize,
+    inventors: usize,
+    owners: usize,
+    pct: usize,
+    claims: u32,
+    abstracts: usize,
+}
+
+fn counts(s: &CollectSink) -> Counts {
+    let mut c = Counts {
+        records: s.records.len(),
+        skips: s.skips.len(),
+        rejections: s.rejections.len(),
+        ..Counts::default()
+    };
+    for r in &s.records {
+        match r.publications[0].class {
+            PubClass::Grant => c.grants += 1,
+            PubClass::Design => c.designs += 1,
+            PubClass::Application => c.applications += 1,
+            other => panic!("unexpected publication class {other:?}"),
+        }
+        c.citations += r.citations.len();
+        c.npl += r.app.npl_citation_count.unwrap_or(0);
+        c.by_examiner += r
+            .citations
+            .iter()
+            .filter(|x| x.cited_by.as_deref() == Some("examiner"))
+            .count();
+        c.foreign_priorities += r.priorities.iter().filter(|p| p.office != "US").count();
+        let scheme = |s: ClassScheme| r.classes.iter().filter(|x| x.scheme == s).count();
+        c.ipc += scheme(ClassScheme::Ipc);
+        c.cpc += scheme(ClassScheme::Cpc);
+        c.locarno += scheme(ClassScheme::Locarno);
+        c.uspc += scheme(ClassScheme::Uspc);
+        let role = |p: PartyRole| r.parties.iter().filter(|x| x.role == p).count();
+        c.applicants += role(PartyRole::Applicant);
+        c.inventors += role(PartyRole::Inventor);
+        c.owners += role(PartyRole::Owner);
+        c.pct += usize::from(r.app.pct_key.is_some());
+        c.claims += r.app.claims_count.unwrap_or(0);
+        c.abstracts += usize::from(r.app.abstract_text.is_some());
+    }
+    c
+}
+
+fn by_pub<'a>(s: &'a CollectSink, number: &str) -> &'a PatentRecord {
+    s.records
+        .iter()
+        .find(|r| r.publications[0].number == number)
+        .unwrap_or_else(|| panic!("no record for publication {number}"))
+}
+
+fn date(s: &str) -> Option<chrono::NaiveDate> {
+    Some(s.parse().unwrap())
+}
+
+// ---------------------------------------------------------------- real files: counts
+
+#[test]
+fn ipg050104_v40_counts() {
+    let Some(s) = read_shared("ipg050104_v40_counts", "ipg050104.small.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 25,
+        grants: 25, // 8 B1 + 17 B2
+        citations: 335,
+        npl: 90,
+        by_examiner: 179,
+        foreign_priorities: 21,
+        ipc: 42,
+        uspc: 107,
+        applicants: 62,
+        inventors: 62,
+        owners: 21,
+        pct: 5,
+        claims: 419,
+        abstracts: 25,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+}
+
+#[test]
+fn ipg080101_v42_counts() {
+    let Some(s) = read_shared("ipg080101_v42_counts", "ipg080101.small.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 25,
+        grants: 19, // 18 utility (3 B1 + 15 B2) + 1 plant (P2)
+        designs: 6,
+        citations: 335,
+        npl: 19,
+        by_examiner: 133,
+        foreign_priorities: 15,
+        ipc: 26,
+        locarno: 6,
+        uspc: 71,
+        applicants: 49,
+        inventors: 49,
+        owners: 22,
+        pct: 3,
+        claims: 288,
+        abstracts: 19,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+    let ipr = |t: &str| {
+        s.records
+            .iter()
+            .filter(|r| r.app.ipr_type.as_deref() == Some(t))
+            .count()
+    };
+    assert_eq!((ipr("PI"), ipr("DE"), ipr("PL")), (18, 6, 1));
+    assert_eq!(
+        s.records
+            .iter()
+            .filter(|r| r.app.granted == Some(true))
+            .count(),
+        19
+    );
+}
+
+#[test]
+fn ipg110104_v42_counts() {
+    let Some(s) = read_shared("ipg110104_v42_counts", "ipg110104.small.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 25,
+        grants: 24,
+        designs: 1,
+        // 1,037 <citation> elements: 883 patent + 154 non-patent.
+        citations: 883,
+        npl: 154,
+        by_examiner: 161,
+        foreign_priorities: 15,
+        ipc: 40,
+        locarno: 1,
+        uspc: 101,
+        applicants: 61,
+        inventors: 61,
+        owners: 24,
+        pct: 1,
+        claims: 303,
+        abstracts: 24,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+}
+
+#[test]
+fn ipg120327_18_design_counts() {
+    let Some(s) = read_shared("ipg120327_18_design_counts", "ipg120327.18.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 18,
+        designs: 18,
+        citations: 442,
+        npl: 56,
+        by_examiner: 332,
+        foreign_priorities: 1,
+        locarno: 18,
+        uspc: 25,
+        applicants: 28,
+        inventors: 26,
+        owners: 14,
+        claims: 18,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+    assert!(s.records.iter().all(|r| r.app.granted.is_none()
+        && r.app.ipr_type.as_deref() == Some("DE")
+        && r.classes.iter().all(|c| c.scheme != ClassScheme::Ipc)));
+}
+
+#[test]
+fn ipg120327_196_design_counts() {
+    let Some(s) = read_shared("ipg120327_196_design_counts", "ipg120327.196.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 196,
+        designs: 196,
+        citations: 4048,
+        npl: 255,
+        by_examiner: 2495,
+        foreign_priorities: 70,
+        locarno: 196,
+        uspc: 264,
+        applicants: 346,
+        inventors: 344,
+        owners: 161,
+        claims: 196,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+}
+
+#[test]
+fn ipg130416_v43_counts_and_sequence_listings() {
+    let Some(s) = read_shared("ipg130416_v43_counts", "ipg130416.small.xml") else {
+        return;
+    };
+    let want = Counts {
+        records: 25,
+        skips: 2,
+        grants: 23,
+        designs: 2,
+        citations: 920,
+        npl: 308,
+        by_examiner: 122,
+        foreign_priorities: 13,
+        ipc: 54,
+        locarno: 2,
+        uspc: 114,
+        applicants: 71,
+        inventors: 71,
+        owners: 25,
+        pct: 3,
+        claims: 358,
+        abstracts: 23,
+        ..Counts::default()
+    };
+    assert_eq!(counts(&s), want);
+    // Byte offsets of the two `<?xml` lines followed by `<!DOCTYPE sequence-cwu`.
+    let skips: Vec<_> = s
+        .skips
+        .iter()
+        .map(|k| (k.kind.as_str(), k.location.clone()))
+        .collect();
+    assert_eq!(
+        skips,
+        vec![
+            ("us-sequence-listing", Location::Byte(704018)),
+            ("us-sequence-listing", Location::Byte(855074)),
+        ]
+    );
+}
+
+#[test]
+fn application_files_counts() {
+    let cases = [
+        (
+            "ipa130117.one.xml",
+            Counts {
+                records: 2,
+                applications: 2,
+                ipc: 3,
+                uspc: 3,
+                applicants: 3,
+                inventors: 3,
+                owners: 1,
+                claims: 26,
+                abstracts: 2,
+                ..Counts::default()
+            },
+        ),
+        (
+            "ipa061228.one.xml",
+            Counts {
+                records: 1,
+                applications: 1,
+                ipc: 2,
+                uspc: 2,
+                applicants: 1,
+                inventors: 1,
+                owners: 1,
+                claims: 10,
+                abstracts: 1,
+                ..Counts::default()
+            },
+        ),
+        (
+            "pa040101.two.xml",
+            Counts {
+                records: 1,
+                applications: 1,
+                ipc: 1,
+                uspc: 1,
+                applicants: 1,
+                inventors: 1,
+                owners: 1,
+                claims: 1,
+                abstracts: 1,
+                ..Counts::default()
+            },
+        ),
+    ];
+    for (file, want) in cases {
+        let Some(s) = read_shared("application_files_counts", file) else {
+            return;
+        };
+        assert_eq!(counts(&s), want, "{file}");
+        assert!(
+            s.records.iter().all(|r| r.app.granted == Some(false)),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn single_grant_files_counts() {
+    let cases = [
+        (
+            "US08613112-20131224.XML",
+            Counts {
+                records: 1,
+                grants: 1,
+                citations: 19,
+                npl: 1,
+                by_examiner: 12,
+                foreign_priorities: 1,
+                ipc: 2,
+                uspc: 3,
+                applicants: 2,
+                inventors: 2,
+                owners: 1,
+                pct: 1,
+                claims: 5,
+                abstracts: 1,
+                ..Counts::default()
+            },
+        ),
+        (
+            "US08927386-20150106.XML",
+            Counts {
+                records: 1,
+                grants: 1,
+                citations: 5,
+                by_examiner: 5,
+                foreign_priorities: 1,
+                ipc: 5,
+                cpc: 3,
+                uspc: 5,
+                applicants: 4,
+                inventors: 4,
+                owners: 2,
+                pct: 1,
+                claims: 19,
+                abstracts: 1,
+                ..Counts::default()
+            },
+        ),
+    ];
+    for (file, want) in cases {
+        let Some(s) = read_shared("single_grant_files_counts", file) else {
+            return;
+        };
+        assert_eq!(counts(&s), want, "{file}");
+    }
+}
+
+// ---------------------------------------------------------------- real files: spot checks
+
+#[test]
+fn v40_grant_fields() {
+    let Some(s) = read_shared("v40_grant_fields", "ipg050104.small.xml") else {
+        return;
+    };
+    // Second document: US 06836979 B2, shoe structure with an Italian priority.
+    let r = by_pub(&s, "6836979");
+    let p = &r.publications[0];
+    assert_eq!((p.office.as_str(), p.kind.as_str()), ("US", "B2"));
+    assert_eq!(p.date, date("2005-01-04"));
+    assert_eq!(p.class, PubClass::Grant);
+    assert_eq!(r.app.key, "US10435630");
+    assert_eq!(r.app.filing_date, date("2003-05-10"));
+    assert_eq!(r.app.filing_year, Some(2003));
+    assert_eq!(r.app.granted, Some(true));
+    assert_eq!(r.app.ipr_type.as_deref(), Some("PI"));
+    assert_eq!(r.app.title.as_deref(), Some("Shoe structure"));
+    assert_eq!(r.app.claims_count, Some(24));
+    // The source swaps the names: last-name Flavio, first-name Bacchiega.
+    let a = &r.parties[0];
+    assert_eq!(
+        (a.role, a.name.as_str(), a.country.as_deref()),
+        (PartyRole::Applicant, "Flavio, Bacchiega", Some("IT"))
+    );
+    assert_eq!(r.classes[0].scheme, ClassScheme::Ipc);
+    assert_eq!(r.classes[0].code, "A43B13/14"); // written `A43B 1314`
+    assert!(
+        r.classes
+            .iter()
+            .any(|c| c.scheme == ClassScheme::Uspc && c.code == "12/142E")
+    );
+    assert_eq!(r.priorities.len(), 1);
+    let pr = &r.priorities[0];
+    assert_eq!(pr.key, "ITBG2002A000039");
+    assert_eq!(pr.date, date("2002-11-27"));
+    assert_eq!(r.citations.len(), 17);
+    assert_eq!(r.app.earliest_priority_date, date("2002-11-27"));
+    assert_eq!(r.app.provenance.source_file, 3);
+    assert_eq!(r.app.source_id.as_deref(), Some("US6836979B2"));
+
+    // First document: the first citation carries a month-precision date (19010500).
+    let first = by_pub(&s, "6836899");
+    assert_eq!(first.app.provenance.location, "byte 0");
+    let c = &first.citations[0];
+    assert_eq!(
+        (c.office.as_deref(), c.number.as_str(), c.kind.as_deref()),
+        (Some("US"), "675108", Some("A"))
+    );
+    assert_eq!(c.date, date("1901-05-01"));
+    assert_eq!(c.cited_by.as_deref(), Some("examiner"));
+    assert_eq!(first.app.is_priority_filing, Some(true));
+}
+
+#[test]
+fn v42_plant_and_design_fields() {
+    let Some(s) = read_shared("v42_plant_and_design_fields", "ipg080101.small.xml") else {
+        return;
+    };
+    let plant = by_pub(&s, "PP18398");
+    assert_eq!(plant.publications[0].kind, "P2");
+    assert_eq!(plant.publications[0].class, PubClass::Grant);
+    assert_eq!(plant.app.ipr_type.as_deref(), Some("PL"));
+    assert_eq!(plant.app.granted, Some(true));
+    assert_eq!(plant.app.key, "US11440245");
+    assert_eq!(
+        plant.app.title.as_deref(),
+        Some("Sedum telephium plant named \u{2018}Beka\u{2019}")
+    );
+    assert_eq!(plant.app.provenance.location, "byte 70553");
+    assert!(plant.classes.iter().any(|c| c.code == "PLT/263"));
+
+    let design = by_pub(&s, "D558629"); // written D0558629
+    assert_eq!(design.publications[0].class, PubClass::Design);
+    assert_eq!(design.app.granted, None);
+    assert_eq!(design.app.ipr_type.as_deref(), Some("DE"));
+    assert_eq!(design.app.kind.as_deref(), Some("F"));
+    assert_eq!(design.app.key, "US29264501");
+    let classes: Vec<(ClassScheme, &str)> = design
+        .classes
+        .iter()
+        .map(|c| (c.scheme, c.code.as_str()))
+        .collect();
+    assert_eq!(
+        classes,
+        vec![
+            (ClassScheme::Uspc, "D10/125"),
+            (ClassScheme::Uspc, "D10/9"),
+            (ClassScheme::Locarno, "10-07"),
+        ]
+    );
+    assert_eq!(design.citations.len(), 13);
+    assert_eq!(design.citations[0].number, "D90091");
+}
+
+#[test]
+fn v42_ipcr_related_and_pct() {
+    let Some(s) = read_shared("v42_ipcr_related_and_pct", "ipg110104.small.xml") else {
+        return;
+    };
+    // Every utility grant there has IPC-R classes; designs only Locarno.
+    for r in &s.records {
+        let ipc = r.classes.iter().any(|c| c.scheme == ClassScheme::Ipc);
+        assert_eq!(
+            ipc,
+            r.app.ipr_type.as_deref() == Some("PI"),
+            "{}",
+            r.app.key
+        );
+    }
+    let with_pct: Vec<&PatentRecord> = s
+        .records
+        .iter()
+        .filter(|r| r.app.pct_key.is_some())
+        .collect();
+    assert_eq!(with_pct.len(), 1);
+    let r = with_pct[0];
+    let pct = r.related.iter().find(|d| d.relation == "pct-371").unwrap();
+    assert_eq!(pct.office.as_deref(), Some("WO"));
+    assert_eq!(r.app.pct_key, Some(format!("WO{}", pct.number)));
+    assert_eq!(r.app.is_priority_filing, Some(false));
+}
+
+#[test]
+fn v43_grant_fields() {
+    let Some(s) = read_shared("v43_grant_fields", "ipg130416.small.xml") else {
+        return;
+    };
+    let r = by_pub(&s, "D680087");
+    assert_eq!(r.app.key, "US29410027");
+    assert_eq!(r.app.title.as_deref(), Some("Television set"));
+    assert_eq!(r.app.npl_citation_count, Some(5));
+    assert_eq!(r.citations.len(), 81);
+    assert_eq!(r.citations[0].cited_by.as_deref(), Some("applicant"));
+    let a = &r.parties[0];
+    assert_eq!(
+        (a.name.as_str(), a.country.as_deref()),
+        ("Fujii, Yoshito", Some("JP"))
+    );
+    assert_eq!(r.priorities[0].key, "JP2011015204");
+    assert_eq!(r.priorities[0].date, date("2011-07-04"));
+}
+
+#[test]
+fn v44_grant_with_italian_priority() {
+    let Some(s) = read_shared("v44_grant_with_italian_priority", "US08613112-20131224.XML") else {
+        return;
+    };
+    let r = &s.records[0];
+    let p = &r.publications[0];
+    assert_eq!(
+        (p.number.as_str(), p.kind.as_str(), p.date),
+        ("8613112", "B2", date("2013-12-24"))
+    );
+    assert_eq!(r.app.key, "US12994775");
+    assert_eq!(r.app.filing_date, date("2009-05-25"));
+    assert_eq!(
+        r.app.title.as_deref(),
+        Some("Article of clothing particularly intended to be used along with electronic devices")
+    );
+    assert_eq!(r.priorities.len(), 1);
+    let pr = &r.priorities[0];
+    assert_eq!(
+        (pr.office.as_str(), pr.number.as_str(), pr.key.as_str()),
+        ("IT", "BO2008A0338", "ITBO2008A0338")
+    );
+    assert_eq!(pr.date, date("2008-05-28"));
+    assert_eq!(r.app.earliest_priority_date, date("2008-05-28"));
+    let a = &r.parties[0];
+    assert_eq!(
+        (a.role, a.name.as_str(), a.country.as_deref()),
+        (PartyRole::Applicant, "Santucci, Massimiliano", Some("IT"))
+    );
+    let owner = r
+        .parties
+        .iter()
+        .find(|p| p.role == PartyRole::Owner)
+        .unwrap();
+    assert_eq!(owner.country.as_deref(), Some("IT"));
+    assert_eq!(r.classes[0].code, "A41D1/04");
+    assert!(
+        r.classes
+            .iter()
+            .any(|c| c.scheme == ClassScheme::Uspc && c.code == "2/69")
+    );
+    assert_eq!(r.citations.len(), 19);
+    assert_eq!(r.app.npl_citation_count, Some(1));
+    assert_eq!(r.app.pct_key.as_deref(), Some("WOEP2009056266")); // PCT/EP2009/056266
+    let rel: Vec<(&str, &str)> = r
+        .related
+        .iter()
+        .map(|d| (d.relation.as_str(), d.number.as_str()))
+        .collect();
+    assert_eq!(
+        rel,
+        vec![
+            ("prior-publication", "20110185469"),
+            ("pct-371", "EP2009056266"),
+            ("pct-publication", "2009150026"),
+        ]
+    );
+    assert_eq!(r.app.claims_count, Some(5));
+    let claims = r.app.claims_text.as_deref().unwrap();
+    assert!(claims.starts_with("1. An article of clothing comprising: a garment (11)"));
+    assert_eq!(claims.lines().count(), 5);
+    assert!(
+        r.app
+            .abstract_text
+            .as_deref()
+            .unwrap()
+            .starts_with("An article of clothing comprises a garment (11)")
+    );
+}
+
+#[test]
+fn v45_grant_with_cpc() {
+    let Some(s) = read_shared("v45_grant_with_cpc", "US08927386-20150106.XML") else {
+        return;
+    };
+    let r = &s.records[0];
+    assert_eq!(r.publications[0].number, "8927386");
+    assert_eq!(r.app.key, "US13878453");
+    let cpc: Vec<&str> = r
+        .classes
+        .iter()
+        .filter(|c| c.scheme == ClassScheme::Cpc)
+        .map(|c| c.code.as_str())
+        .collect();
+    assert_eq!(cpc, vec!["H01L29/66136", "H01L29/0619", "H01L21/3065"]);
+    assert_eq!(r.classes[0].code, "H01L21/04");
+    assert_eq!(r.priorities[0].key, "CN201110151784");
+    assert_eq!(r.app.pct_key.as_deref(), Some("WOCN2012076353"));
+    assert_eq!(r.parties[0].name, "Wu, Tzong Shiann");
+    assert_eq!(r.parties[0].country.as_deref(), Some("CN"));
+}
+
+#[test]
+fn v41_and_v43_application_fields() {
+    let Some(s) = read_shared("v41_application_fields", "ipa061228.one.xml") else {
+        return;
+    };
+    let r = &s.records[0];
+    let p = &r.publications[0];
+    assert_eq!(
+        (p.number.as_str(), p.kind.as_str(), p.date, p.class),
+        (
+            "20060288462",
+            "A1",
+            date("2006-12-28"),
+            PubClass::Application
+        )
+    );
+    assert_eq!(r.app.key, "US11197279");
+    assert_eq!(r.app.filing_date, date("2005-08-04"));
+    assert_eq!(r.app.granted, Some(false));
+    assert_eq!(r.parties[0].name, "Schroeder, Yvonne");
+    assert_eq!(r.parties[0].country.as_deref(), Some("DE"));
+    let owner = r
+        .parties
+        .iter()
+        .find(|p| p.role == PartyRole::Owner)
+        .unwrap();
+    assert_eq!(
+        owner.name,
+        "AMERICAN EXPRESS TRAVEL RELATED SERVICES COMPANY, INC."
+    );
+    let codes: Vec<&str> = r.classes.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes, vec!["A41D31/00", "A23G1/50", "2/1", "426/104"]);
+    assert_eq!(r.related[0].relation, "continuation-in-part");
+    assert_eq!(r.related[0].number, "29232669");
+
+    let Some(s) = read_shared("v43_application_fields", "ipa130117.one.xml") else {
+        return;
+    };
+    let r = by_pub(&s, "20130014306");
+    assert_eq!(r.app.key, "US13353293");
+    assert_eq!(r.app.provenance.location, "byte 14853");
+    let prov: Vec<(&str, Option<&str>)> = r
+        .priorities
+        .iter()
+        .map(|p| (p.key.as_str(), p.kind.as_deref()))
+        .collect();
+    assert_eq!(
+        prov,
+        vec![
+            ("US61433841", Some("P")),
+            ("US61473378", Some("P")),
+            ("US61526999", Some("P")),
+        ]
+    );
+    assert_eq!(r.app.earliest_priority_date, date("2011-01-18"));
+}
+
+#[test]
+fn pap_v16_application_fields() {
+    let Some(s) = read_shared("pap_v16_application_fields", "pa040101.two.xml") else {
+        return;
+    };
+    let r = &s.records[0];
+    let p = &r.publications[0];
+    assert_eq!(
+        (
+            p.office.as_str(),
+            p.number.as_str(),
+            p.kind.as_str(),
+            p.date
+        ),
+        ("US", "20040000002", "A1", date("2004-01-01"))
+    );
+    assert_eq!(r.app.key, "US10189364");
+    assert_eq!(r.app.filing_date, date("2002-06-27"));
+    assert_eq!(r.app.granted, Some(false));
+    assert_eq!(
+        r.app.title.as_deref(),
+        Some("Garment for preventing muscle strain")
+    );
+    let codes: Vec<(ClassScheme, &str)> = r
+        .classes
+        .iter()
+        .map(|c| (c.scheme, c.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![(ClassScheme::Ipc, "A41B1/00"), (ClassScheme::Uspc, "2/69")]
+    );
+    let inv = r
+        .parties
+        .iter()
+        .find(|p| p.role == PartyRole::Inventor)
+        .unwrap();
+    assert_eq!(
+        (inv.name.as_str(), inv.country.as_deref()),
+        ("Hollander, Scott", Some("US"))
+    );
+    let owner = r
+        .parties
+        .iter()
+        .find(|p| p.role == PartyRole::Owner)
+        .unwrap();
+    assert_eq!(owner.name, "Hill-Rom Services, Inc.");
+    let rel: Vec<(&str, &str)> = r
+        .related
+        .iter()
+        .map(|d| (d.relation.as_str(), d.number.as_str()))
+        .collect();
+    assert_eq!(
+        rel,
+        vec![
+            ("continuation", "09919271"),
+            ("continuation-parent-grant", "6557176")
+        ]
+    );
+    assert_eq!(r.priorities[0].key, "US09919271");
+    assert!(
+        r.app
+            .abstract_text
+            .as_deref()
+            .unwrap()
+            .starts_with("A garment adapted for wear")
+    );
+}
+
+/// Cutting a real weekly file in the middle of its second document: that document is
+/// rejected at the point where the third starts, and all others are still read.
+#[test]
+fn truncated_real_document_does_not_stop_the_file() {
+    let Some(path) = shared_file(
+        "truncated_real_document_does_not_stop_the_file",
+        "uspto-xml/ipg080101.small.xml",
+    ) else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    // Document starts: 0, 10222, 19979 (see v42_plant_and_design_fields for the layout).
+    let cut = format!("{}{}", &text[..15_000], &text[19_979..]);
+    let s = read_str(&cut);
+    assert_eq!(
+        (s.records.len(), s.rejections.len(), s.skips.len()),
+        (24, 1, 0)
+    );
+    let rej = &s.rejections[0];
+    assert_eq!(rej.location, Location::Byte(15_000));
+    assert!(
+        rej.reason.starts_with("truncated document"),
+        "{}",
+        rej.reason
+    );
+    assert!(rej.excerpt.starts_with("<?xml"));
+    assert!(
+        s.records
+            .iter()
+            .all(|r| r.publications[0].number != "D558728")
+    );
+    assert!(
+        s.records
+            .iter()
+            .any(|r| r.publications[0].number == "D558806")
+    );
+}
+
+// ---------------------------------------------------------------- malformed input
+
+/// A minimal v4 grant with the given publication number, filing date and extra
+/// bibliographic elements.
+fn grant(number: &str, filing: &str, extra: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE us-patent-grant SYSTEM \"us-patent-grant-v44-2013-05-16.dtd\" [ ]>\n\
+         <us-patent-grant lang=\"EN\">\n<us-bibliographic-data-grant>\n\
+         <publication-reference><document-id><country>US</country><doc-number>{number}</doc-number><kind>B2</kind><date>20130416</date></document-id></publication-reference>\n\
+         <application-reference appl-type=\"utility\"><document-id><country>US</country><doc-number>13000001</doc-number><date>{filing}</date></document-id></application-reference>\n\
+         {extra}\n<invention-title id=\"t\">Widget</invention-title>\n\
+         </us-bibliographic-data-grant>\n<claims><claim id=\"c1\"><claim-text>1. A widget.</claim-text></claim></claims>\n\
+         </us-patent-grant>\n"
+    )
+}
+
+fn assert_reconciles(s: &CollectSink, inputs: usize) {
+    assert_eq!(
+        s.records.len() + s.rejections.len() + s.skips.len(),
+        inputs,
+        "records {:?} rejections {:?} skips {:?}",
+        s.records.len(),
+        s.rejections,
+        s.skips
+    );
+}
+
+#[test]
+fn truncated_document_in_the_middle() {
+    let a = grant("08000001", "20120101", "");
+    let b = grant("08000002", "20120101", "");
+    let c = grant("08000003", "20120101", "");
+    // Cut between elements, and in the middle of a tag.
+    let open_end = b.find("<claim-text>").unwrap() + "<claim-text>1. A wid".len();
+    let in_tag = b.find("<claim id=").unwrap() + "<claim id=\"c".len();
+    for (cut, at_tag, reason) in [
+        (
+            open_end,
+            None,
+            "ends inside <claim-text> (4 elements unclosed",
+        ),
+        (
+            in_tag,
+            Some(b.find("<claim id=").unwrap()),
+            "tag not closed",
+        ),
+    ] {
+        let b_cut = &b[..cut];
+        let text = format!("{a}{b_cut}{c}");
+        let s = read_str(&text);
+        assert_reconciles(&s, 3);
+        let got: Vec<&str> = s
+            .records
+            .iter()
+            .map(|r| r.publications[0].number.as_str())
+            .collect();
+        assert_eq!(got, vec!["8000001", "8000003"]);
+        let rej = &s.rejections[0];
+        // A document cut between elements breaks where the next one begins; one cut inside
+        // a tag breaks at that tag.
+        let at = a.len() + at_tag.unwrap_or(b_cut.len());
+        assert_eq!(rej.location, Location::Byte(at as u64));
+        assert_eq!(rej.field, None);
+        assert!(
+            rej.reason.starts_with("truncated document"),
+            "{}",
+            rej.reason
+        );
+        assert!(rej.reason.contains(reason), "{}", rej.reason);
+        assert_eq!(rej.file, "test.xml");
+    }
+}
+
+#[test]
+fn mismatched_tags_are_rejected_where_they_break() {
+    let a = grant("08000001", "20120101", "");
+    let b = grant("08000002", "20120101", "").replace("</invention-title>", "</title>");
+    let text = format!("{a}{b}");
+    let s = read_str(&text);
+    assert_reconciles(&s, 2);
+    assert_eq!(s.records.len(), 1);
+    let rej = &s.rejections[0];
+    assert_eq!(
+        rej.location,
+        Location::Byte((a.len() + b.find("</title>").unwrap()) as u64)
+    );
+    assert!(rej.reason.contains("not well-formed"), "{}", rej.reason);
+    assert!(rej.reason.contains("invention-title"), "{}", rej.reason);
+    assert!(rej.excerpt.starts_with("</title>"), "{}", rej.excerpt);
+}
+
+#[test]
+fn unclosed_attribute_quote_is_rejected() {
+    let bad =
+        grant("08000002", "20120101", "").replace("appl-type=\"utility\"", "appl-type=\"utility");
+    let text = format!("{}{bad}", grant("08000001", "20120101", ""));
+    let s = read_str(&text);
+    assert_reconciles(&s, 2);
+    assert_eq!(s.records.len(), 1);
+    let rej = &s.rejections[0];
+    assert!(rej.reason.contains("unclosed quote"), "{}", rej.reason);
+    let tag = bad.find("<application-reference").unwrap();
+    let first = text.len() - bad.len();
+    assert_eq!(rej.location, Location::Byte((first + tag) as u64));
+}
+
+#[test]
+fn garbage_between_and_before_documents() {
+    let a = grant("08000001", "20120101", "");
+    let b = grant("08000002", "20120101", "");
+    let text = format!("junk header line\n{a}@@@ not xml @@@\n{b}");
+    let s = read_str(&text);
+    // 2 documents + 2 stretches of garbage.
+    assert_reconciles(&s, 4);
+    assert_eq!(s.records.len(), 2);
+    let locs: Vec<(&Location, &str)> = s
+        .rejections
+        .iter()
+        .map(|r| (&r.location, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        locs,
+        vec![
+            (&Location::Byte(0), "text outside any XML document"),
+            (
+                &Location::Byte(text.find("@@@").unwrap() as u64),
+                "text after the end of an XML document"
+            ),
+        ]
+    );
+    assert!(s.rejections[1].excerpt.starts_with("@@@ not xml"));
+}
+
+#[test]
+fn unknown_and_known_entities_are_text() {
+    let doc = grant("08000001", "20120101", "").replace(
+        "Widget",
+        "&lsquo;Widget&rsquo; &unknownent; &#x3bc;m &amp; AT&T",
+    );
+    let s = read_str(&doc);
+    assert_reconciles(&s, 1);
+    assert_eq!(s.rejections.len(), 0);
+    assert_eq!(
+        s.records[0].app.title.as_deref(),
+        Some("\u{2018}Widget\u{2019} &unknownent; \u{3bc}m & AT&T")
+    );
+}
+
+#[test]
+fn empty_and_blank_files() {
+    for text in ["", "\n\n  \n", "<!-- nothing -->\n"] {
+        let s = read_str(text);
+        assert_eq!(
+            (s.records.len(), s.rejections.len(), s.skips.len()),
+            (0, 0, 0),
+            "{text:?}"
+        );
+    }
+    // A declaration with nothing after it is a truncated document, not nothing.
+    let s = read_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    assert_eq!(s.rejections.len(), 1);
+    assert!(s.rejections[0].reason.contains("no root element"));
+}
+
+#[test]
+fn nul_bytes() {
+    let a = grant("08000001", "20120101", "");
+    let b = grant("08000002", "20120101", "").replace("Widget", "Wid\0get");
+    let text = format!("{a}{b}\0\0\0\0");
+    let s = read_str(&text);
+    // 2 documents + the NUL padding after the last one.
+    assert_reconciles(&s, 3);
+    assert_eq!(s.records.len(), 1);
+    assert_eq!(s.rejections.len(), 2);
+    let nul = text.find('\0').unwrap();
+    assert_eq!(s.rejections[0].location, Location::Byte(nul as u64));
+    assert!(s.rejections[0].reason.contains("NUL"));
+    assert_eq!(
+        s.rejections[1].location,
+        Location::Byte((a.len() + b.len()) as u64)
+    );
+    // NULs alone: garbage, one rejection.
+    let s = read_str("\0\0\0");
+    assert_reconciles(&s, 1);
+    assert_eq!(s.rejections[0].location, Location::Byte(0));
+}
+
+#[test]
+fn missing_identity_is_rejected_with_the_field() {
+    let no_pub = grant("", "20120101", "");
+    let no_app = grant("08000002", "20120101", "").replace("<doc-number>13000001</doc-number>", "");
+    let text = format!("{no_pub}{no_app}");
+    let s = read_str(&text);
+    assert_reconciles(&s, 2);
+    assert_eq!(s.records.len(), 0);
+    let fields: Vec<(Option<&str>, &str, &Location)> = s
+        .rejections
+        .iter()
+        .map(|r| (r.field.as_deref(), r.reason.as_str(), &r.location))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (
+                Some("publication-reference/document-id/doc-number"),
+                "missing publication number",
+                &Location::Byte(0)
+            ),
+            (
+                Some("application-reference/document-id/doc-number"),
+                "missing application number",
+                &Location::Byte(no_pub.len() as u64)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn invalid_dates_are_rejected_with_the_value() {
+    let bad_filing = grant("08000001", "20120231", "");
+    let bad_priority = grant(
+        "08000002",
+        "20120101",
+        "<priority-claims><priority-claim sequence=\"01\" kind=\"national\"><country>DE</country><doc-number>10 2011 000 001.5</doc-number><date>2011-99-01</date></priority-claim></priority-claims>",
+    );
+    let good_priority = grant(
+        "08000003",
+        "20120101",
+        "<priority-claims><priority-claim sequence=\"01\" kind=\"national\"><country>DE</country><doc-number>10 2011 000 001.5</doc-number><date>20110102</date></priority-claim></priority-claims>",
+    );
+    let s = read_str(&format!("{bad_filing}{bad_priority}{good_priority}"));
+    assert_reconciles(&s, 3);
+    assert_eq!(s.rejections.len(), 2);
+    assert_eq!(
+        s.rejections[0].field.as_deref(),
+        Some("application-reference/document-id/date")
+    );
+    assert_eq!(s.rejections[0].reason, "invalid date \"20120231\"");
+    assert_eq!(
+        s.rejections[1].field.as_deref(),
+        Some("priority-claims/priority-claim/date")
+    );
+    assert!(s.rejections[1].reason.contains("2011-99-01"));
+    let r = &s.records[0];
+    // Cleaned as written, check digit included (app_key does not know DE number rules).
+    assert_eq!(r.priorities[0].key, "DE1020110000015");
+    assert_eq!(r.priorities[0].number, "1020110000015");
+    assert_eq!(r.app.earliest_priority_date, date("2011-01-02"));
+}
+
+#[test]
+fn sequence_listings_and_unknown_documents_are_skipped() {
+    let seq = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE sequence-cwu SYSTEM \"us-sequence-listing-2004-03-09.dtd\" [ ]>\n<sequence-cwu id=\"SEQLST-1\"><s-n>1</s-n></sequence-cwu>\n";
+    let other = "<?xml version=\"1.0\"?>\n<us-chemistry><x/></us-chemistry>\n";
+    let g = grant("08000001", "20120101", "");
+    let text = format!("{g}{seq}{other}");
+    let s = read_str(&text);
+    assert_reconciles(&s, 3);
+    let kinds: Vec<(&str, &Location)> = s
+        .skips
+        .iter()
+        .map(|k| (k.kind.as_str(), &k.location))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("us-sequence-listing", &Location::Byte(g.len() as u64)),
+            (
+                "us-chemistry",
+                &Location::Byte((g.len() + seq.len()) as u64)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn claims_text_is_capped() {
+    let claim = format!(
+        "<claim><claim-text>{}</claim-text></claim>",
+        "word ".repeat(1000)
+    );
+    let doc = grant("08000001", "20120101", "")
+        .replace("<claims>", &format!("<claims>{}", claim.repeat(30)));
+    let s = read_str(&doc);
+    let r = &s.records[0];
+    assert_eq!(r.app.claims_count, Some(31));
+    let text = r.app.claims_text.as_deref().unwrap();
+    assert_eq!(text.chars().count(), 20_000);
+}
+
+#[test]
+fn document_without_declaration_is_read() {
+    let g = grant("08000001", "20120101", "");
+    let body = &g[g.find("<us-patent-grant").unwrap()..];
+    let s = read_str(body);
+    assert_reconciles(&s, 1);
+    assert_eq!(s.records[0].publications[0].number, "8000001");
+}
