@@ -1,14 +1,534 @@
-//! Reader for the patentsview format (being written).
+//! Reader for the PatentsView bulk download tables (tab-separated `g_patent`, `g_application`,
+//! `g_assignee_disambiguated`, `g_inventor_disambiguated`, `g_location_disambiguated`,
+//! `g_cpc_current`, `g_ipc_at_issue`, `g_us_patent_citation`, `g_foreign_priority`,
+//! `g_pct_data`), joined in memory by `patent_id` into one record per `g_patent` row.
+//!
+//! Tables are recognised by their header columns. Counting follows the PATSTAT reader: a
+//! `g_patent` row ends as a record or a rejection, a joined child row as a skip of kind
+//! `attached:<table>` (`unused:g_location_disambiguated` for a location no party refers to),
+//! and a child row naming a `patent_id` absent from `g_patent` is rejected.
+//!
+//! Keys and mapping:
+//! - `app.key` is `app_key("US", application_id)` from `g_application`; a patent without a
+//!   `g_application` row (or a run without that table) is keyed `US` + patent number
+//!   (`US10000001`, `USRE47001`), which cannot meet the key of any other source.
+//! - `granted` is `Some(true)` for utility, plant and reissue patents, `None` for designs and
+//!   other types, and `None` (with `legal_status` `WITHDRAWN`) for a withdrawn patent.
+//! - Assignees become [`PartyRole::Owner`] parties (the assignee of record at grant);
+//!   party countries come from `g_location_disambiguated.disambig_country`.
+//! - `earliest_priority_date` is the earliest of the US filing date and the foreign priority
+//!   dates; domestic (provisional, continuation) priorities are not in these tables.
+//! - A PCT application (`g_pct_data` `filed`) gives `pct_key` in the shared form
+//!   `WO` + office + year + 6-digit serial (`WOJP2015001234`).
 
-use crate::{IngestError, Input, Sink};
+use std::collections::HashMap;
 
-/// Reads every input of this format into the sink.
-pub fn read(inputs: &[&Input], _sink: &mut dyn Sink) -> Result<(), IngestError> {
-    match inputs.first() {
-        Some(i) => Err(IngestError::Malformed {
-            path: i.name.clone(),
-            message: "reader not implemented yet".into(),
-        }),
-        None => Ok(()),
+use chrono::{Datelike, NaiveDate};
+use patq_model::{
+    Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord, Priority,
+    Publication, RelatedDoc, app_key, classify_publication, clean_number, normalize_class_code,
+    normalize_office, parse_date,
+};
+
+use crate::patstat::{Row, TableFile, flag, pct_number, skip_order, sniff_delimiter};
+use crate::util::{opt, parse_count};
+use crate::{IngestError, Input, Sink, Skip};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Patent,
+    Application,
+    Assignee,
+    Inventor,
+    Location,
+    Cpc,
+    Ipc,
+    Citation,
+    ForeignPriority,
+    Pct,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Patent => "g_patent",
+            Table::Application => "g_application",
+            Table::Assignee => "g_assignee_disambiguated",
+            Table::Inventor => "g_inventor_disambiguated",
+            Table::Location => "g_location_disambiguated",
+            Table::Cpc => "g_cpc_current",
+            Table::Ipc => "g_ipc_at_issue",
+            Table::Citation => "g_us_patent_citation",
+            Table::ForeignPriority => "g_foreign_priority",
+            Table::Pct => "g_pct_data",
+        }
+    }
+}
+
+fn classify(t: &TableFile<'_>, names: &[String]) -> Result<Table, String> {
+    let h = |c: &str| t.has(c);
+    let table = if h("location_id") && h("disambig_country") && !h("patent_id") {
+        Table::Location
+    } else if !h("patent_id") {
+        return Err(format!(
+            "header {:?} has no patent_id column: not a PatentsView patent table",
+            names.join("\t")
+        ));
+    } else if h("application_id") {
+        Table::Application
+    } else if h("assignee_sequence") {
+        Table::Assignee
+    } else if h("inventor_sequence") {
+        Table::Inventor
+    } else if h("cpc_group") || h("cpc_subgroup") {
+        Table::Cpc
+    } else if h("ipc_sequence") || h("main_group") {
+        Table::Ipc
+    } else if h("citation_patent_id") {
+        Table::Citation
+    } else if h("foreign_application_id") {
+        Table::ForeignPriority
+    } else if h("pct_doc_number") {
+        Table::Pct
+    } else if h("patent_type") || h("patent_date") {
+        Table::Patent
+    } else {
+        return Err(format!(
+            "header {:?} matches no PatentsView table this reader knows (g_patent, \
+             g_application, g_assignee_disambiguated, g_inventor_disambiguated, \
+             g_location_disambiguated, g_cpc_current, g_ipc_at_issue, g_us_patent_citation, \
+             g_foreign_priority, g_pct_data)",
+            names.join("\t")
+        ));
+    };
+    Ok(table)
+}
+
+fn pv_date(row: &Row<'_>, col: &'static str) -> Result<Option<NaiveDate>, (&'static str, String)> {
+    let raw = row.get(col);
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    parse_date(raw, DateOrder::DayFirst)
+        .map(Some)
+        .ok_or_else(|| (col, format!("not a date: {raw:?}")))
+}
+
+fn seq(row: &Row<'_>, col: &'static str) -> Result<u32, (&'static str, String)> {
+    parse_count(row.get(col))
+        .map(Option::unwrap_or_default)
+        .map_err(|e| (col, e))
+}
+
+/// First and last name joined, for individuals.
+fn person_name(first: &str, last: &str) -> String {
+    [first, last]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Applies one child row to its patent: `Ok` attaches it, `Err((column, reason))` rejects it.
+type ChildFn<'f> = dyn FnMut(&Row<'_>, &mut Slot, &mut HashMap<String, Place>) -> Result<(), (&'static str, String)>
+    + 'f;
+
+struct Slot {
+    rec: PatentRecord,
+    app_number: Option<String>,
+}
+
+struct Place {
+    country: Option<String>,
+    used: bool,
+    skip: Skip,
+}
+
+/// Reads every PatentsView input of the run together.
+pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
+    let mut files: Vec<(Table, TableFile<'_>)> = Vec::new();
+    for input in inputs {
+        let delim = sniff_delimiter(&input.text, b"\t,");
+        let Some((mut t, names)) = TableFile::open(input, delim) else {
+            return Err(IngestError::Malformed {
+                path: input.name.clone(),
+                message: "empty file: no PatentsView header row".into(),
+            });
+        };
+        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
+            path: input.name.clone(),
+            message,
+        })?;
+        t.table = table.name();
+        files.push((table, t));
+    }
+    let of = |want: Table| {
+        files
+            .iter()
+            .filter(move |(t, _)| *t == want)
+            .map(|(_, f)| f)
+    };
+
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for f in of(Table::Patent) {
+        f.for_each_row(sink, |row, sink| match patent_row(row) {
+            Ok((id, rec)) => {
+                if let Some(&first) = by_id.get(&id) {
+                    let at = slots[first].rec.app.provenance.location.clone();
+                    row.reject(
+                        sink,
+                        Some("patent_id"),
+                        format!("duplicate patent_id {id} (first at {at})"),
+                    );
+                } else {
+                    by_id.insert(id, slots.len());
+                    slots.push(Slot {
+                        rec,
+                        app_number: None,
+                    });
+                }
+            }
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+        });
+    }
+
+    let mut places: HashMap<String, Place> = HashMap::new();
+    for f in of(Table::Location) {
+        f.for_each_row(sink, |row, sink| {
+            let id = row.get("location_id");
+            if id.is_empty() {
+                row.reject(sink, Some("location_id"), "missing location_id".into());
+            } else if places.contains_key(id) {
+                row.reject(
+                    sink,
+                    Some("location_id"),
+                    format!("duplicate location_id {id:?}"),
+                );
+            } else {
+                let place = Place {
+                    country: opt(row.get("disambig_country")).map(|c| normalize_office(&c)),
+                    used: false,
+                    skip: row.skip_of("attached:g_location_disambiguated".into()),
+                };
+                places.insert(id.to_string(), place);
+            }
+        });
+    }
+
+    let slot_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
+        let id = clean_number(row.get("patent_id"));
+        if id.is_empty() {
+            row.reject(sink, Some("patent_id"), "missing patent_id".into());
+            return None;
+        }
+        let found = by_id.get(&id).copied();
+        if found.is_none() {
+            row.reject(
+                sink,
+                Some("patent_id"),
+                format!(
+                    "patent_id {id} is not in the g_patent rows given; the {} row has no patent to join",
+                    row.file.table
+                ),
+            );
+        }
+        found
+    };
+    // Applies a child row: `Ok` attaches it, `Err((column, reason))` rejects it.
+    let mut join = |table: Table, sink: &mut dyn Sink, apply: &mut ChildFn<'_>| {
+        for f in of(table) {
+            f.for_each_row(sink, |row, sink| {
+                let Some(i) = slot_of(row, sink) else { return };
+                match apply(row, &mut slots[i], &mut places) {
+                    Ok(()) => row.skip(sink, format!("attached:{}", row.file.table)),
+                    Err((field, reason)) => row.reject(sink, Some(field), reason),
+                }
+            });
+        }
+    };
+
+    join(Table::Application, sink, &mut |row, slot, _| {
+        let number = clean_number(row.get("application_id"));
+        if number.is_empty() {
+            return Err(("application_id", "missing application_id".into()));
+        }
+        let date = pv_date(row, "filing_date")?;
+        let a = &mut slot.rec.app;
+        if slot.app_number.is_none() {
+            slot.app_number = Some(number);
+            a.filing_date = date;
+            a.filing_year = date.map(|d| d.year());
+        }
+        Ok(())
+    });
+
+    for (table, role) in [
+        (Table::Assignee, PartyRole::Owner),
+        (Table::Inventor, PartyRole::Inventor),
+    ] {
+        let (seq_col, first, last, org) = match role {
+            PartyRole::Owner => (
+                "assignee_sequence",
+                "disambig_assignee_individual_name_first",
+                "disambig_assignee_individual_name_last",
+                "disambig_assignee_organization",
+            ),
+            _ => (
+                "inventor_sequence",
+                "disambig_inventor_name_first",
+                "disambig_inventor_name_last",
+                "",
+            ),
+        };
+        join(table, sink, &mut |row, slot, places| {
+            let seq = seq(row, seq_col)?;
+            let name = match opt(row.get(org)) {
+                Some(o) => o,
+                None => person_name(row.get(first), row.get(last)),
+            };
+            if name.is_empty() {
+                let col = if org.is_empty() { last } else { org };
+                return Err((col, "party without a name".into()));
+            }
+            let country = places.get_mut(row.get("location_id")).and_then(|p| {
+                p.used = true;
+                p.country.clone()
+            });
+            let party = Party {
+                role,
+                seq,
+                name,
+                country,
+            };
+            if !slot.rec.parties.contains(&party) {
+                slot.rec.parties.push(party);
+            }
+            Ok(())
+        });
+    }
+    join(Table::Cpc, sink, &mut |row, slot, _| {
+        let raw = [row.get("cpc_subgroup"), row.get("cpc_group")]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or("");
+        let code = normalize_class_code(raw);
+        if code.is_empty() {
+            return Err(("cpc_group", "empty CPC group".into()));
+        }
+        let c = Classification {
+            scheme: ClassScheme::Cpc,
+            code,
+        };
+        if !slot.rec.classes.contains(&c) {
+            slot.rec.classes.push(c);
+        }
+        Ok(())
+    });
+
+    join(Table::Ipc, sink, &mut |row, slot, _| {
+        let section = row.get("section");
+        let class = row.get("ipc_class");
+        let subclass = row.get("subclass");
+        if section.is_empty() || class.is_empty() || subclass.is_empty() {
+            return Err((
+                "section",
+                "IPC symbol without section, class or subclass".into(),
+            ));
+        }
+        let main = row.get("main_group");
+        let sub = row.get("subgroup");
+        let raw = if main.is_empty() {
+            format!("{section}{class:0>2}{subclass}")
+        } else {
+            let sub = if sub.is_empty() { "00" } else { sub };
+            format!("{section}{class:0>2}{subclass}{main}/{sub}")
+        };
+        let c = Classification {
+            scheme: ClassScheme::Ipc,
+            code: normalize_class_code(&raw),
+        };
+        if !slot.rec.classes.contains(&c) {
+            slot.rec.classes.push(c);
+        }
+        Ok(())
+    });
+
+    join(Table::Citation, sink, &mut |row, slot, _| {
+        let number = clean_number(row.get("citation_patent_id"));
+        if number.is_empty() {
+            return Err(("citation_patent_id", "missing citation_patent_id".into()));
+        }
+        let date = pv_date(row, "citation_date")?;
+        let category = row.get("citation_category").to_ascii_lowercase();
+        let cited_by = category
+            .strip_prefix("cited by ")
+            .unwrap_or(&category)
+            .trim();
+        let c = Citation {
+            office: Some("US".into()),
+            number,
+            kind: opt(row.get("wipo_kind")).map(|k| k.to_ascii_uppercase()),
+            date,
+            category: None,
+            cited_by: opt(cited_by),
+            source_id: None,
+        };
+        if !slot.rec.citations.contains(&c) {
+            slot.rec.citations.push(c);
+        }
+        Ok(())
+    });
+
+    join(Table::ForeignPriority, sink, &mut |row, slot, _| {
+        let raw = row.get("foreign_application_id");
+        if clean_number(raw).is_empty() {
+            return Err((
+                "foreign_application_id",
+                "missing foreign_application_id".into(),
+            ));
+        }
+        let office = normalize_office(row.get("foreign_country_filed"));
+        if office.is_empty() {
+            return Err((
+                "foreign_country_filed",
+                "missing foreign_country_filed".into(),
+            ));
+        }
+        let date = pv_date(row, "filing_date")?;
+        let (office, number) = match pct_number(raw).filter(|_| office == "WO") {
+            Some(n) => (office, n),
+            None => (office, clean_number(raw)),
+        };
+        let p = Priority {
+            key: app_key(&office, &number),
+            office,
+            number,
+            kind: None,
+            date,
+        };
+        if !slot.rec.priorities.contains(&p) {
+            slot.rec.priorities.push(p);
+        }
+        Ok(())
+    });
+
+    join(Table::Pct, sink, &mut |row, slot, _| {
+        let raw = row.get("pct_doc_number");
+        if clean_number(raw).is_empty() {
+            return Err(("pct_doc_number", "missing pct_doc_number".into()));
+        }
+        let what = row.get("published_or_filed").to_ascii_lowercase();
+        let r = match what.as_str() {
+            "filed" => {
+                let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
+                let date = pv_date(row, "application_filing_date")?;
+                slot.rec.app.pct_key = Some(app_key("WO", &number));
+                RelatedDoc {
+                    relation: "pct-application".into(),
+                    office: Some("WO".into()),
+                    number,
+                    date,
+                }
+            }
+            "published" => {
+                let c = clean_number(raw);
+                RelatedDoc {
+                    relation: "pct-publication".into(),
+                    office: Some("WO".into()),
+                    number: c.strip_prefix("WO").unwrap_or(&c).to_string(),
+                    date: None,
+                }
+            }
+            other => {
+                return Err((
+                    "published_or_filed",
+                    format!("expected \"filed\" or \"published\", found {other:?}"),
+                ));
+            }
+        };
+        if !slot.rec.related.contains(&r) {
+            slot.rec.related.push(r);
+        }
+        Ok(())
+    });
+
+    let mut place_skips: Vec<Skip> = places
+        .into_values()
+        .map(|p| {
+            let mut s = p.skip;
+            if !p.used {
+                s.kind = "unused:g_location_disambiguated".into();
+            }
+            s
+        })
+        .collect();
+    place_skips.sort_by_key(skip_order);
+
+    for s in place_skips {
+        sink.skip(s);
+    }
+
+    for slot in slots {
+        let mut rec = slot.rec;
+        let a = &mut rec.app;
+        a.office = "US".into();
+        a.number = slot
+            .app_number
+            .unwrap_or_else(|| rec.publications[0].number.clone());
+        a.key = app_key("US", &a.number);
+        a.earliest_priority_date = rec
+            .priorities
+            .iter()
+            .filter_map(|p| p.date)
+            .chain(a.filing_date)
+            .min();
+        sink.record(rec);
+    }
+    Ok(())
+}
+
+/// Builds the record of a `g_patent` row; `Err((column, reason))` rejects it.
+fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, String)> {
+    let id = clean_number(row.get("patent_id"));
+    if id.is_empty() {
+        return Err(("patent_id", "missing patent_id".into()));
+    }
+    let date = pv_date(row, "patent_date")?;
+    let kind = row.get("wipo_kind").to_ascii_uppercase();
+    let ptype = row.get("patent_type").to_ascii_lowercase();
+    let withdrawn = flag(row.get("withdrawn")).map_err(|e| ("withdrawn", e))?;
+    let mut rec = PatentRecord::default();
+    rec.publications.push(Publication {
+        office: "US".into(),
+        number: id.clone(),
+        class: classify_publication("US", &kind, date),
+        kind,
+        date,
+        source_id: None,
+    });
+    let a = &mut rec.app;
+    a.provenance = row.provenance();
+    a.source_id = Some(id.clone());
+    a.title = opt(row.get("patent_title"));
+    a.abstract_text = opt(row.get("patent_abstract"));
+    a.claims_count = parse_count(row.get("num_claims")).map_err(|e| ("num_claims", e))?;
+    if withdrawn == Some(true) {
+        a.legal_status = Some("WITHDRAWN".into());
+    } else if matches!(ptype.as_str(), "utility" | "plant" | "reissue") {
+        a.granted = Some(true);
+    }
+    Ok((id, rec))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_of_individuals() {
+        assert_eq!(person_name("Jane", "Doe"), "Jane Doe");
+        assert_eq!(person_name("", "Doe"), "Doe");
+        assert_eq!(person_name("", ""), "");
     }
 }

@@ -256,6 +256,14 @@ pub(crate) fn sniff_delimiter(text: &str, candidates: &[u8]) -> u8 {
     best.1
 }
 
+/// Orders deferred skips by file and position, so they come out in input order.
+pub(crate) fn skip_order(s: &Skip) -> (String, u64) {
+    let at = match s.location {
+        Location::Line(n) | Location::Record(n) | Location::Byte(n) => n,
+    };
+    (s.file.clone(), at)
+}
+
 /// A positive integer id (`appln_id`, `person_id` ...); `None` when empty or not numeric.
 pub(crate) fn int_id(raw: &str) -> Option<&str> {
     let t = raw.trim();
@@ -695,8 +703,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             s
         })
         .collect();
-    person_skips
-        .sort_by(|a, b| (&a.file, a.location.to_string()).cmp(&(&b.file, b.location.to_string())));
+    person_skips.sort_by_key(skip_order);
     for s in person_skips {
         sink.skip(s);
     }
