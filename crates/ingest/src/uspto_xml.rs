@@ -4,7 +4,8 @@
 //! A weekly file is many XML documents concatenated, each with its own `<?xml ...?>`
 //! declaration, so the text is cut at those declarations and every piece is parsed on its
 //! own: a broken document is rejected (with the byte offset where it breaks) and the next one
-//! is still read. Each piece ends in exactly one record, rejection or skip:
+//! is still read. Records are located by the byte offset of their `<?xml` declaration
+//! (offsets into the decoded text, which equal file offsets for UTF-8 files). Each piece ends in exactly one record, rejection or skip:
 //! - sequence listings and other non-patent documents are counted skips;
 //! - text between documents that belongs to none is one rejection per stretch;
 //! - documents without publication or application number, or with an unparseable

@@ -1106,3 +1106,46 @@ fn document_without_declaration_is_read() {
     assert_reconciles(&s, 1);
     assert_eq!(s.records[0].publications[0].number, "8000001");
 }
+
+/// Every truncation and a spread of single-byte corruptions of a real document: the reader
+/// never panics, never reads more than the one document, and accounts for every input.
+#[test]
+fn corrupted_real_document_never_panics() {
+    let Some(path) = shared_file(
+        "corrupted_real_document_never_panics",
+        "uspto-xml/pa040101.two.xml",
+    ) else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let boundaries: Vec<usize> = (0..text.len())
+        .step_by(41)
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for &cut in &boundaries {
+        let s = read_str(&text[..cut]);
+        let total = s.records.len() + s.rejections.len() + s.skips.len();
+        assert_eq!(
+            total,
+            usize::from(cut > 0),
+            "cut at {cut}: {:?}",
+            s.rejections
+        );
+        assert!(
+            s.records.is_empty() || cut + 30 >= text.len(),
+            "cut at {cut}"
+        );
+    }
+    for &at in boundaries.iter().step_by(3) {
+        for bad in ["<", "&", "\0", "\"", ">", "</x>", "<?xml version=\"1.0\"?>"] {
+            let mut t = text.clone();
+            t.insert_str(at, bad);
+            let s = read_str(&t);
+            assert!(s.records.len() <= 2, "{bad:?} at {at}");
+            assert!(
+                s.records.len() + s.rejections.len() + s.skips.len() >= 1,
+                "{bad:?} at {at}"
+            );
+        }
+    }
+}

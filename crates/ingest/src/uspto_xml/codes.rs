@@ -151,15 +151,15 @@ pub(crate) fn pct_number(raw: &str) -> Option<String> {
         .split(['/', ' ', '-'])
         .filter(|p| !p.is_empty())
         .collect();
+    if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
     let (year, serial) = match parts.as_slice() {
         [y, s] => (y.to_string(), s.to_string()),
         [one] if one.len() == 10 => (one[..4].to_string(), one[4..].to_string()),
         [one] if one.len() == 7 => (one[..2].to_string(), one[2..].to_string()),
         _ => return None,
     };
-    if !year.bytes().all(|b| b.is_ascii_digit()) || !serial.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let year = match year.len() {
         4 => year,
         // PCT filings began in 1978.
@@ -289,6 +289,8 @@ mod tests {
         assert_eq!(pct_number("PCT/US99/1234").as_deref(), Some("US1999001234"));
         assert_eq!(pct_number("EP2009056266"), None);
         assert_eq!(pct_number("PCT/E1/2"), None);
+        assert_eq!(pct_number("PCTEPé12345678"), None);
+        assert_eq!(pct_number("PCTEP12é45678"), None);
     }
 
     #[test]

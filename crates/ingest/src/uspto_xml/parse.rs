@@ -230,6 +230,10 @@ fn parse_events(seg: &str) -> Raw {
                 }
             }
             Event::End(_) => {
+                if stack.is_empty() {
+                    // quick-xml reports unmatched end tags itself; this is a second guard.
+                    return broken(before, "end tag without a start tag".into());
+                }
                 if let Some(b) = b.as_mut() {
                     b.end(&stack);
                 }
