@@ -177,12 +177,13 @@ pub fn normalize_class_code(raw: &str) -> String {
             return format!("{sub}{}/{subg}", if main.is_empty() { "0" } else { main });
         }
     }
-    if let Some((head, tail)) = compact.split_once('/') {
-        if head.len() > 4 && head.is_ascii() {
-            let (sub, main) = head.split_at(4);
-            let main = main.trim_start_matches('0');
-            return format!("{sub}{}/{tail}", if main.is_empty() { "0" } else { main });
-        }
+    if let Some((head, tail)) = compact.split_once('/')
+        && head.len() > 4
+        && head.is_ascii()
+    {
+        let (sub, main) = head.split_at(4);
+        let main = main.trim_start_matches('0');
+        return format!("{sub}{}/{tail}", if main.is_empty() { "0" } else { main });
     }
     compact
 }

@@ -1,1 +1,61 @@
-//! placeholder
+//! patq's dataset on disk: one Parquet table per entity (applications, publications, parties,
+//! classes, priorities, citations, family members, legal events, related documents), a JSON
+//! manifest with sources, checksums and counts, and a quarantine file of rejected records.
+//!
+//! [`DatasetBuilder`] is an ingest [`patq_ingest::Sink`] that merges records of one application;
+//! [`DatasetBuilder::write`] writes the dataset atomically; [`read::load_records`] reads it back.
+
+pub mod atomic;
+pub mod build;
+pub mod manifest;
+pub mod read;
+pub mod tables;
+
+pub use build::DatasetBuilder;
+pub use manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals};
+
+/// Errors of the dataset store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: parquet: {source}")]
+    Parquet {
+        path: String,
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    #[error("{path}: manifest: {source}")]
+    Manifest {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: not a patq dataset (no manifest.json)")]
+    NotADataset { path: String },
+    #[error("{path}: dataset schema version {found}, this patq reads {expected}")]
+    SchemaVersion {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    #[error("{path}: column {column}: {message}")]
+    Column {
+        path: String,
+        column: String,
+        message: String,
+    },
+}
+
+pub(crate) fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}

@@ -1,0 +1,373 @@
+//! [`DatasetBuilder`]: receives reader output as an ingest sink, merges the records of one
+//! application, keeps the quarantine, and writes the dataset directory atomically.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use patq_ingest::{Rejection, Sink, Skip};
+use patq_model::{PatentRecord, PubClass};
+use sha2::{Digest, Sha256};
+
+use crate::atomic::{replace_dir, tmp_sibling};
+use crate::manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals};
+use crate::tables::*;
+use crate::{StoreError, io_err};
+
+/// Rows per Parquet row group (and per Arrow batch while writing).
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Collects records and rejections during ingest, then writes the dataset.
+#[derive(Default)]
+pub struct DatasetBuilder {
+    records: BTreeMap<String, PatentRecord>,
+    rejections: Vec<Rejection>,
+    sources: Vec<SourceEntry>,
+    by_name: HashMap<String, usize>,
+    totals: Totals,
+    /// Called with the bytes done in the current file, for progress bars.
+    on_progress: Option<Box<dyn FnMut(u64)>>,
+}
+
+impl DatasetBuilder {
+    pub fn new() -> DatasetBuilder {
+        DatasetBuilder::default()
+    }
+
+    /// Registers an input file; returns its index, which readers put in record provenance.
+    pub fn add_source(
+        &mut self,
+        path: &Path,
+        name: &str,
+        format: &str,
+        encoding: &str,
+        synthetic: bool,
+    ) -> Result<u32, StoreError> {
+        let (bytes, sha256) = sha256_file(path)?;
+        let idx = self.sources.len();
+        self.sources.push(SourceEntry {
+            path: name.to_string(),
+            format: format.to_string(),
+            bytes,
+            sha256,
+            encoding: encoding.to_string(),
+            synthetic,
+            ..SourceEntry::default()
+        });
+        self.by_name.insert(name.to_string(), idx);
+        Ok(idx as u32)
+    }
+
+    /// Sets the progress callback.
+    pub fn on_progress(&mut self, f: impl FnMut(u64) + 'static) {
+        self.on_progress = Some(Box::new(f));
+    }
+
+    pub fn rejections(&self) -> &[Rejection] {
+        &self.rejections
+    }
+
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    pub fn sources(&self) -> &[SourceEntry] {
+        &self.sources
+    }
+
+    /// Writes the dataset to `out` (replacing an existing one only once the new one is
+    /// complete) and returns its manifest.
+    pub fn write(mut self, out: &Path) -> Result<Manifest, StoreError> {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let staged = tmp_sibling(out);
+        if staged.exists() {
+            fs::remove_dir_all(&staged).map_err(io_err(&staged))?;
+        }
+        fs::create_dir_all(&staged).map_err(io_err(&staged))?;
+        self.totals.applications = self.records.len() as u64;
+
+        let mut tables = BTreeMap::new();
+        let records: Vec<&PatentRecord> = self.records.values().collect();
+        for def in ALL_TABLES {
+            let rows = write_table(def, &records, &staged)?;
+            tables.insert(def.name.to_string(), rows);
+        }
+        write_quarantine(&self.rejections, &staged)?;
+
+        let manifest = Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("patq {}", env!("CARGO_PKG_VERSION")),
+            synthetic: self.sources.iter().any(|s| s.synthetic),
+            sources: self.sources,
+            tables,
+            totals: self.totals,
+        };
+        let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+        let mpath = staged.join("manifest.json");
+        fs::write(&mpath, json).map_err(io_err(&mpath))?;
+        replace_dir(&staged, out)?;
+        Ok(manifest)
+    }
+
+    fn source_index(&mut self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+}
+
+impl Sink for DatasetBuilder {
+    fn record(&mut self, record: PatentRecord) {
+        self.totals.records_in += 1;
+        self.totals.records_out += 1;
+        if let Some(s) = self
+            .sources
+            .get_mut(record.app.provenance.source_file as usize)
+        {
+            s.records += 1;
+        }
+        match self.records.get_mut(&record.app.key) {
+            Some(existing) => {
+                self.totals.merged += 1;
+                for field in existing.merge(record) {
+                    *self.totals.conflicts.entry(field.to_string()).or_default() += 1;
+                }
+            }
+            None => {
+                self.records.insert(record.app.key.clone(), record);
+            }
+        }
+    }
+
+    fn reject(&mut self, rejection: Rejection) {
+        self.totals.records_in += 1;
+        self.totals.rejected += 1;
+        if let Some(i) = self.source_index(&rejection.file) {
+            self.sources[i].rejected += 1;
+        }
+        self.rejections.push(rejection);
+    }
+
+    fn skip(&mut self, skip: Skip) {
+        self.totals.records_in += 1;
+        self.totals.skipped += 1;
+        if let Some(i) = self.source_index(&skip.file) {
+            *self.sources[i].skipped.entry(skip.kind).or_default() += 1;
+        }
+    }
+
+    fn progress(&mut self, bytes_done: u64) {
+        if let Some(f) = self.on_progress.as_mut() {
+            f(bytes_done);
+        }
+    }
+}
+
+/// Streams a file through SHA-256; returns its size and hex digest.
+pub fn sha256_file(path: &Path) -> Result<(u64, String), StoreError> {
+    let mut f = fs::File::open(path).map_err(io_err(path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(io_err(path))?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    let hex = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((n, hex))
+}
+
+fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreError> {
+    let path = dir.join("quarantine.jsonl");
+    let f = fs::File::create(&path).map_err(io_err(&path))?;
+    let mut w = BufWriter::new(f);
+    for r in rejections {
+        serde_json::to_writer(&mut w, r).expect("rejection serialises");
+        w.write_all(b"\n").map_err(io_err(&path))?;
+    }
+    w.flush().map_err(io_err(&path))
+}
+
+fn write_table(
+    def: &'static TableDef,
+    records: &[&PatentRecord],
+    dir: &Path,
+) -> Result<u64, StoreError> {
+    let path = dir.join(def.file_name());
+    let perr = |source| StoreError::Parquet {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = fs::File::create(&path).map_err(io_err(&path))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(BATCH_ROWS))
+        .build();
+    let mut writer = ArrowWriter::try_new(file, def.schema(), Some(props)).map_err(perr)?;
+    let mut b = RowBuilder::new(def);
+    let mut total = 0u64;
+    for r in records {
+        add_rows(def, r, &mut b);
+        if b.rows() >= BATCH_ROWS {
+            total += b.rows() as u64;
+            writer.write(&b.finish()?).map_err(perr)?;
+        }
+    }
+    total += b.rows() as u64;
+    writer.write(&b.finish()?).map_err(perr)?;
+    writer.close().map_err(perr)?;
+    Ok(total)
+}
+
+/// The derived grant flag: a grant publication or the source's flag says granted; any other
+/// publication or a source flag of false says not granted; otherwise the data cannot tell.
+pub fn derived_granted(r: &PatentRecord) -> Option<bool> {
+    if r.is_granted() {
+        Some(true)
+    } else if r.app.granted.is_some() || !r.publications.is_empty() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn add_rows(def: &TableDef, r: &PatentRecord, b: &mut RowBuilder) {
+    let k = Some(r.app.key.as_str());
+    match def.name {
+        "applications" => {
+            let a = &r.app;
+            let grant_date = r
+                .publications
+                .iter()
+                .filter(|p| p.class == PubClass::Grant)
+                .filter_map(|p| p.date)
+                .min();
+            let first_pub = r.publications.iter().filter_map(|p| p.date).min();
+            b.str(k)
+                .str(Some(&a.office))
+                .str(Some(&a.number))
+                .str(a.kind.as_deref())
+                .date(a.filing_date)
+                .i32(a.filing_year)
+                .str(a.ipr_type.as_deref())
+                .bool(Some(a.is_pct))
+                .str(a.pct_key.as_deref())
+                .str(a.receiving_office.as_deref())
+                .str(a.source_id.as_deref())
+                .str(a.earliest_filing_id.as_deref())
+                .date(a.earliest_priority_date)
+                .bool(a.is_priority_filing)
+                .str(a.title.as_deref())
+                .str(a.abstract_text.as_deref())
+                .str(a.claims_text.as_deref())
+                .u32(a.claims_count)
+                .bool(derived_granted(r))
+                .bool(a.granted)
+                .date(grant_date)
+                .date(first_pub)
+                .str(a.legal_status.as_deref())
+                .str(a.docdb_family_id.as_deref())
+                .str(a.inpadoc_family_id.as_deref())
+                .u32(a.simple_family_size)
+                .u32(a.extended_family_size)
+                .u32(a.cited_by_count)
+                .u32(a.npl_citation_count)
+                .u32(Some(a.provenance.source_file))
+                .str(Some(&a.provenance.location))
+                .end_row();
+        }
+        "publications" => {
+            for p in &r.publications {
+                b.str(k)
+                    .str(Some(&p.office))
+                    .str(Some(&p.number))
+                    .str(Some(&p.kind))
+                    .date(p.date)
+                    .str(Some(p.class.as_str()))
+                    .str(p.source_id.as_deref())
+                    .end_row();
+            }
+        }
+        "parties" => {
+            for p in &r.parties {
+                b.str(k)
+                    .str(Some(p.role.as_str()))
+                    .u32(Some(p.seq))
+                    .str(Some(&p.name))
+                    .str(p.country.as_deref())
+                    .end_row();
+            }
+        }
+        "classes" => {
+            for c in &r.classes {
+                b.str(k)
+                    .str(Some(c.scheme.as_str()))
+                    .str(Some(&c.code))
+                    .end_row();
+            }
+        }
+        "priorities" => {
+            for (i, p) in r.priorities.iter().enumerate() {
+                b.str(k)
+                    .u32(Some(i as u32))
+                    .str(Some(&p.office))
+                    .str(Some(&p.number))
+                    .str(p.kind.as_deref())
+                    .date(p.date)
+                    .str(Some(&p.key))
+                    .end_row();
+            }
+        }
+        "citations" => {
+            for (i, c) in r.citations.iter().enumerate() {
+                b.str(k)
+                    .u32(Some(i as u32))
+                    .str(c.office.as_deref())
+                    .str(Some(&c.number))
+                    .str(c.kind.as_deref())
+                    .date(c.date)
+                    .str(c.category.as_deref())
+                    .str(c.cited_by.as_deref())
+                    .str(c.source_id.as_deref())
+                    .end_row();
+            }
+        }
+        "family_members" => {
+            for m in &r.family_members {
+                b.str(k)
+                    .str(Some(m.family.as_str()))
+                    .str(Some(&m.member))
+                    .str(m.source_id.as_deref())
+                    .end_row();
+            }
+        }
+        "legal_events" => {
+            for e in &r.legal_events {
+                b.str(k)
+                    .date(e.date)
+                    .str(Some(&e.code))
+                    .str(e.description.as_deref())
+                    .end_row();
+            }
+        }
+        "related" => {
+            for d in &r.related {
+                b.str(k)
+                    .str(Some(&d.relation))
+                    .str(d.office.as_deref())
+                    .str(Some(&d.number))
+                    .date(d.date)
+                    .end_row();
+            }
+        }
+        other => unreachable!("unknown table {other}"),
+    }
+}
