@@ -1,0 +1,213 @@
+//! `patq ingest`: read exports into a dataset, reporting in/out/rejected counts per source.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::{bail, Context, Result};
+use patq_ingest::{detect, read_all, Format, Input, Sink};
+use patq_store::{DatasetBuilder, Manifest};
+
+use crate::Outcome;
+
+/// Read patent exports into a patq dataset: one Parquet table per entity, manifest.json
+/// (sources, checksums, counts) and quarantine.jsonl (every rejected record with file,
+/// location, field and reason).
+///
+/// SOURCE is a file or a directory (read recursively, in name order; files of no known format
+/// are listed and left out). Formats are detected from content: Lens CSV (2015/16 and current
+/// schemas), Lens JSON, PATSTAT CSV tables, PatentsView TSV, USPTO bulk XML, EPO OPS XML,
+/// Google Patents CSV. Records of one application from several files or rows are merged.
+///
+/// Exit code: 0 when something usable was read (rejections are reported, not fatal), 1 with
+/// --strict when any record was rejected (the dataset is then not written), 2 on error or
+/// when nothing usable was read.
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Input files or directories.
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+    /// Dataset directory to write (replaced atomically if it exists).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Force the format of every input: lens-csv, lens-json, patstat, patentsview, uspto-xml,
+    /// epo-ops, google-csv.
+    #[arg(long)]
+    pub format: Option<Format>,
+    /// Fail (exit 1, dataset not written) when any record is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Mark every source as synthetic (also implied by a SYNTHETIC file beside a source).
+    #[arg(long)]
+    pub synthetic: bool,
+    /// No progress bar and no per-source table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let summary = ingest(&args)?;
+    Ok(summary)
+}
+
+/// Expands directories into their files, in sorted order, skipping hidden files.
+fn expand(sources: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for s in sources {
+        let meta = std::fs::metadata(s).with_context(|| format!("{}: cannot read", s.display()))?;
+        if meta.is_dir() {
+            let mut stack = vec![s.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).with_context(|| format!("{}: cannot list", dir.display()))? {
+                    let p = entry?.path();
+                    if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                        continue;
+                    }
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else {
+                        found.push(p);
+                    }
+                }
+            }
+            found.sort();
+            out.extend(found.into_iter().map(|p| (p, false)));
+        } else {
+            out.push((s.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+fn is_synthetic(path: &Path, forced: bool) -> bool {
+    forced
+        || path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("synthetic-"))
+        || path.parent().is_some_and(|d| d.join("SYNTHETIC").is_file())
+}
+
+/// Runs the ingest and writes the dataset; shared by `ingest` and `demo`.
+pub fn ingest(args: &Args) -> Result<Outcome> {
+    let files = expand(&args.sources)?;
+    let mut builder = DatasetBuilder::new();
+    let mut inputs: Vec<(Input, Format)> = Vec::new();
+    let mut unrecognised: Vec<String> = Vec::new();
+    for (path, explicit) in files {
+        let name = path.display().to_string();
+        let mut input = Input::load(&path, 0)?;
+        let format = match args.format.or_else(|| detect(&input.text)) {
+            Some(f) => f,
+            None if explicit => bail!(
+                "{name}: format not recognised (use --format; known: lens-csv, lens-json, patstat, patentsview, uspto-xml, epo-ops, google-csv)"
+            ),
+            None => {
+                unrecognised.push(name);
+                continue;
+            }
+        };
+        input.file_index = builder.add_source(&path, &name, format.name(), input.encoding, is_synthetic(&path, args.synthetic))?;
+        if input.had_errors {
+            eprintln!("patq: warning: {name}: bytes not valid in {} were replaced by U+FFFD", input.encoding);
+        } else if input.encoding != "UTF-8" {
+            eprintln!("patq: note: {name}: decoded from {}", input.encoding);
+        }
+        inputs.push((input, format));
+    }
+    for name in &unrecognised {
+        eprintln!("patq: note: {name}: not a recognised format, left out");
+    }
+    if inputs.is_empty() {
+        bail!("no readable input among the sources given");
+    }
+
+    let total: u64 = inputs.iter().map(|(i, _)| i.raw_len).sum();
+    let pb = super::progress_bar(total, "ingest", args.quiet);
+    let base = Rc::new(Cell::new(0u64));
+    {
+        let (pb, base) = (pb.clone(), base.clone());
+        builder.on_progress(move |done| pb.set_position(base.get() + done));
+    }
+    // Formats that spread one application over several tables are read as one group.
+    let (mut patstat, mut patentsview, mut single) = (Vec::new(), Vec::new(), Vec::new());
+    for item in inputs {
+        match item.1 {
+            Format::Patstat => patstat.push(item),
+            Format::PatentsView => patentsview.push(item),
+            _ => single.push(item),
+        }
+    }
+    for group in [patstat, patentsview] {
+        if !group.is_empty() {
+            read_all(&group, &mut builder)?;
+            base.set(base.get() + group.iter().map(|(i, _)| i.raw_len).sum::<u64>());
+        }
+    }
+    for one in single {
+        let len = one.0.raw_len;
+        read_all(std::slice::from_ref(&one), &mut builder)?;
+        base.set(base.get() + len);
+        builder.progress(0);
+    }
+    pb.finish_and_clear();
+
+    let totals = builder.totals().clone();
+    if !args.quiet {
+        print_sources(builder.sources());
+    }
+    for r in builder.rejections().iter().take(10) {
+        eprintln!("patq: rejected: {r}");
+    }
+    if builder.rejections().len() > 10 {
+        eprintln!("patq: ... {} more rejections in {}/quarantine.jsonl", builder.rejections().len() - 10, args.out.display());
+    }
+    println!(
+        "records in {} = out {} + rejected {} + skipped {}; {} applications after merging {} records of the same application{}",
+        totals.records_in,
+        totals.records_out,
+        totals.rejected,
+        totals.skipped,
+        totals.records_out - totals.merged,
+        totals.merged,
+        if totals.conflicts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (conflicting values kept first-seen: {})",
+                totals.conflicts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+            )
+        }
+    );
+    if totals.records_out == 0 {
+        bail!("nothing usable was read: {} records rejected, {} skipped", totals.rejected, totals.skipped);
+    }
+    if args.strict && totals.rejected > 0 {
+        eprintln!("patq: --strict: {} records rejected; dataset not written", totals.rejected);
+        return Ok(Outcome::Partial);
+    }
+    let manifest: Manifest = builder.write(&args.out).with_context(|| format!("writing dataset {}", args.out.display()))?;
+    println!(
+        "wrote {} ({} applications{}; quarantine: {} records)",
+        args.out.display(),
+        manifest.tables.get("applications").copied().unwrap_or(0),
+        if manifest.synthetic { ", SYNTHETIC data" } else { "" },
+        manifest.totals.rejected
+    );
+    Ok(Outcome::Ok)
+}
+
+fn print_sources(sources: &[patq_store::SourceEntry]) {
+    println!("{:<11} {:>9} {:>9} {:>9}  source", "format", "records", "rejected", "skipped");
+    for s in sources {
+        let skipped: u64 = s.skipped.values().sum();
+        println!(
+            "{:<11} {:>9} {:>9} {:>9}  {}{}",
+            s.format,
+            s.records,
+            s.rejected,
+            skipped,
+            s.path,
+            if s.synthetic { " [synthetic]" } else { "" }
+        );
+    }
+}

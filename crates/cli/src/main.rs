@@ -1,0 +1,63 @@
+//! The `patq` binary: parses the command line, runs one subcommand, and maps the outcome to an
+//! exit code (0 ok, 1 partial, 2 error), staying quiet on a broken pipe.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// patq turns patent exports (Lens, PATSTAT, PatentsView, USPTO XML, EPO OPS, Google Patents)
+/// into a normalised Parquet dataset and patent-landscape indicators.
+#[derive(Parser)]
+#[command(name = "patq", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Ingest(cmd::ingest::Args),
+    Info(cmd::info::Args),
+    Generate(cmd::generate::Args),
+    Demo(cmd::demo::Args),
+    Schema(cmd::schema::Args),
+}
+
+/// What a subcommand achieved, for the exit code.
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// Something usable was produced, but not everything (e.g. rejected records with --strict).
+    Partial,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Info(a) => cmd::info::run(a),
+        Command::Generate(a) => cmd::generate::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::from(0),
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(0);
+            }
+            eprintln!("patq: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
