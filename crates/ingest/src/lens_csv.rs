@@ -8,8 +8,9 @@
 //! Mapping choices:
 //! - The application office is the prefix of `Application Number` (`SU 4907184 A` on an RU
 //!   row is a Soviet application), else `Jurisdiction`. For WO rows that prefix is the PCT
-//!   receiving office (`US 9912817 W` is PCT/US99/12817), which is kept as the key as Lens
-//!   writes it, with `is_pct`, kind `W` and `receiving_office` set.
+//!   receiving office (`US 9912817 W` is PCT/US99/12817): the key becomes the shared PCT form
+//!   `WOUS1999012817` that the PATSTAT, USPTO and Lens JSON readers also produce, with
+//!   `is_pct`, kind `W` and `receiving_office` set.
 //! - A Lens ID names a publication, not an application, so it goes to `Publication.source_id`
 //!   only; putting it on the application would make the A1 and B2 rows of one application
 //!   conflict on merge.
@@ -447,16 +448,27 @@ fn parse_row(
     };
     let earliest = earliest.or_else(|| priorities.iter().filter_map(|p| p.date).min());
 
+    // PCT applications get the key the other readers give them (`WO` + receiving office +
+    // year + 6-digit serial), so a Lens WO row joins PATSTAT, USPTO 371 links and Lens JSON.
+    let pct = if is_pct {
+        lens_pct_number(&appno.office, &appno.number)
+    } else {
+        None
+    };
+    let (key_office, key_number) = match &pct {
+        Some(n) => ("WO".to_string(), n.clone()),
+        None => (appno.office.clone(), appno.number.clone()),
+    };
     let app = Application {
-        key: app_key(&appno.office, &appno.number),
-        office: appno.office.clone(),
-        number: appno.number.clone(),
+        key: app_key(&key_office, &key_number),
+        office: key_office,
+        number: key_number,
         kind: app_kind,
         filing_date,
         filing_year: filing_date.map(|d| d.year()),
         ipr_type,
         is_pct,
-        receiving_office: is_pct.then(|| appno.office.clone()),
+        receiving_office: (is_pct && appno.office != "WO").then(|| appno.office.clone()),
         earliest_priority_date: earliest,
         title: opt(get(Col::Title)),
         abstract_text: opt(get(Col::Abstract)),
@@ -643,6 +655,28 @@ fn parse_priority(raw: &str) -> Result<Priority, String> {
         kind,
         date,
     })
+}
+
+/// A Lens PCT application number (`US 9912817 W`: receiving office, 2-digit year, 5-digit serial;
+/// `US 2006/0000980 W` or `GB 2005004189 W`: 4-digit year and serial) in the shared form
+/// receiving office + year + 6-digit serial (`US1999012817`); `None` when it does not fit.
+fn lens_pct_number(office: &str, number: &str) -> Option<String> {
+    if office.len() != 2 || office == "WO" || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, serial) = match number.len() {
+        7 => {
+            let yy: u32 = number[..2].parse().ok()?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &number[2..])
+        }
+        10..=12 => (number[..4].parse().ok()?, &number[4..]),
+        _ => return None,
+    };
+    let serial = serial.trim_start_matches('0');
+    if serial.is_empty() || serial.len() > 6 || !(1970..=2100).contains(&year) {
+        return None;
+    }
+    Some(format!("{office}{year}{serial:0>6}"))
 }
 
 #[cfg(test)]

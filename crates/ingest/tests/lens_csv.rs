@@ -203,7 +203,8 @@ fn drones_2016_schema() {
 
     // Row 2979 (line 2980): the first WO row; the application is PCT/US99/12817.
     let r = by_location(&sink, "line 2980");
-    assert_eq!(r.app.key, "US9912817");
+    assert_eq!(r.app.key, "WOUS1999012817");
+    assert_eq!(r.app.office, "WO");
     assert!(r.app.is_pct);
     assert_eq!(r.app.kind.as_deref(), Some("W"));
     assert_eq!(r.app.receiving_office.as_deref(), Some("US"));
@@ -399,7 +400,7 @@ fn current_schema_fixture() {
 
     // Row 3: the PCT application, written without a kind token.
     let r = by_location(&sink, "line 7");
-    assert_eq!(r.app.key, "US2018054321");
+    assert_eq!(r.app.key, "WOUS2018054321");
     assert!(r.app.is_pct);
     assert_eq!(r.app.kind.as_deref(), Some("W"));
     assert_eq!(r.app.receiving_office.as_deref(), Some("US"));
@@ -445,7 +446,7 @@ fn current_schema_fixture() {
 
     // Row 14: the WO search report (A3): every WO A kind counts as an application.
     let r = by_location(&sink, "line 18");
-    assert_eq!(r.app.key, "US2018054321");
+    assert_eq!(r.app.key, "WOUS2018054321");
     assert_eq!(r.publications[0].class, PubClass::Application);
     assert_eq!(r.app.granted, None);
 
