@@ -1,1 +1,9 @@
-//! (being written)
+//! Enrichment kernels over [`patq_model::PatentRecord`]s: patent families, applicant name
+//! harmonisation into corporate groups, the country of a company, topic queries and the
+//! core-technology / industry taxonomy.
+
+pub mod families;
+pub mod unionfind;
+
+pub use families::{Families, FamilyInfo};
+pub use unionfind::UnionFind;
