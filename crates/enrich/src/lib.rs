@@ -7,3 +7,8 @@ pub mod unionfind;
 
 pub use families::{Families, FamilyInfo};
 pub use unionfind::UnionFind;
+pub mod groups;
+pub mod names;
+
+pub use groups::{Group, Harmonizer, MatchRule};
+pub use names::normalize_name;
