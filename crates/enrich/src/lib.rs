@@ -2,13 +2,17 @@
 //! harmonisation into corporate groups, the country of a company, topic queries and the
 //! core-technology / industry taxonomy.
 
+pub mod country;
 pub mod families;
 pub mod unionfind;
 
+pub use country::{CompanyCountry, CountryRule, company_country};
 pub use families::{Families, FamilyInfo};
 pub use unionfind::UnionFind;
 pub mod groups;
 pub mod names;
+pub mod topic;
 
 pub use groups::{Group, Harmonizer, MatchRule};
 pub use names::normalize_name;
+pub use topic::{DEFAULT_TOPIC, Doc, ParseError, Query};
