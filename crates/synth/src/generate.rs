@@ -84,6 +84,10 @@ struct CountryState {
     cited_year: [f64; 6],
 }
 
+/// Pseudo-counts that start every country's mean family size at 1.5.
+const PRIOR_APPS: f64 = 30.0;
+const PRIOR_FAMILIES: f64 = 20.0;
+
 /// Produces families until the requested number of applications is reached.
 pub struct Generator {
     rng: ChaCha8Rng,
@@ -119,11 +123,9 @@ impl Generator {
                     GROUPS.iter().filter(|g| g.country == cal.code).collect();
                 let n = ((cal.companies as f64 * scale).round() as usize).max(5);
                 let mut acc = 0.0;
-                // Zipf exponent 1: F6/T1 have > 4,000 of ~4,500 CN companies with 1-9
-                // applications next to a few with thousands.
                 let tail_cdf = (1..=n)
                     .map(|r| {
-                        acc += 1.0 / r as f64;
+                        acc += (r as f64).powf(-calib::ZIPF_EXPONENT);
                         acc
                     })
                     .collect();
@@ -138,8 +140,8 @@ impl Generator {
                     cal,
                     tail_cdf,
                     // Prior: 20 families of 1.5 applications, 8% of them never grantable.
-                    apps: 30.0,
-                    families: 20.0,
+                    apps: PRIOR_APPS,
+                    families: PRIOR_FAMILIES,
                     ungrantable: 2.4,
                     grant_year: normalised(curve),
                     cited_year: normalised(calib::CITED_YEAR),
@@ -219,15 +221,14 @@ impl Generator {
                 (format!("CN {y}{kind_digit}{s:07} {k}"), None)
             }
             "US" => {
-                // Series codes follow the filing year as USPTO's did (14/ in 2015 .. 19/ in
-                // 2020 here); an exhausted series continues in an unused one (20-25).
-                let base = 14 + (y - 2015).clamp(0, 5) as u32;
-                let mut s = Self::next_serial(&mut self.app_serial, ("US", y), 100_000);
-                let mut series = base;
-                if s > 999_999 {
-                    series = base + 6 + (s / 1_000_000 - 1) * 6;
-                    s %= 1_000_000;
-                }
+                // Series codes follow the filing year as the USPTO's did (14/ in 2015 .. 17/ in
+                // 2020), one serial counter per series. A series exhausted by a very large
+                // corpus continues six codes up (20/-23/, then 26/-...), codes the real
+                // 2015-2020 filings never used.
+                let base = [14, 15, 15, 16, 16, 17][(y - 2015).clamp(0, 5) as usize];
+                let s = Self::next_serial(&mut self.app_serial, ("US", base as i32), 100_000);
+                let series = base + 6 * (s / 1_000_000);
+                let s = s % 1_000_000;
                 (
                     format!("US {series}/{:03},{:03}", s / 1000, s % 1000),
                     Some((format!("{series}/{s:06}"), series)),
@@ -330,11 +331,17 @@ impl Generator {
 
     fn pick_country(&mut self) -> usize {
         // Families are drawn in proportion to share / mean family size so far, which holds the
-        // application shares at their targets whatever the family-size parameters are.
+        // application shares at their targets whatever the family-size parameters are; the
+        // second factor pulls a country that has drifted from its share back towards it.
+        let total = self.done as f64 + 100.0;
         let weights: Vec<f64> = self
             .countries
             .iter()
-            .map(|c| c.cal.app_share * c.families / c.apps)
+            .map(|c| {
+                let real = c.apps - PRIOR_APPS + 100.0 * c.cal.app_share;
+                let drift = (c.cal.app_share * total / real).clamp(0.5, 2.0);
+                c.cal.app_share * c.families / c.apps * drift
+            })
             .collect();
         text::pick_weighted(&mut self.rng, &weights, |w| *w)
     }
@@ -507,7 +514,12 @@ impl Generator {
             // Grant lag 1-4 years, but always before the cut-off.
             let lo = 365.min(window * 2 / 3);
             let hi = 1461.min(window);
-            let g = filing + Duration::days(self.uniform_days(lo, hi));
+            let mut g = filing + Duration::days(self.uniform_days(lo, hi));
+            if office == "US" {
+                // US patents issue on Tuesdays.
+                let back = (g.weekday().num_days_from_monday() + 6) % 7;
+                g -= Duration::days(back as i64);
+            }
             let p = if office == "US" && g <= pub_date {
                 None // granted before the 18-month publication: B1 without A1
             } else {

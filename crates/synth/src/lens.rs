@@ -53,7 +53,7 @@ pub const FILE: &str = "synthetic-lens.csv";
 fn lens_id(seed: u64, n: u64) -> String {
     const M: u64 = 10_000_000_000_000;
     let offset = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % M;
-    let v = ((n as u128 * 7_919_993 + offset as u128) % M as u128) as u64;
+    let v = ((n as u128 * 3_141_592_653_589 + offset as u128) % M as u128) as u64;
     let d = format!("{v:013}");
     let sum: u32 = d.bytes().map(|b| (b - b'0') as u32).sum();
     let check = match sum % 11 {

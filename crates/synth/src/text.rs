@@ -104,7 +104,11 @@ pub fn pick_weighted<T>(rng: &mut ChaCha8Rng, items: &[T], weight: impl Fn(&T) -
 /// Title, abstract and CPC codes of a family on the given topic.
 pub fn describe(rng: &mut ChaCha8Rng, topic: &Topic) -> (String, String, Vec<&'static str>) {
     let phrase = topic.phrases[rng.random_range(0..topic.phrases.len())];
-    let form = TITLE_FORMS[rng.random_range(0..TITLE_FORMS.len())];
+    let mut form = TITLE_FORMS[rng.random_range(0..TITLE_FORMS.len())];
+    if phrase.contains("smart contract") && form.contains("smart contract") {
+        // "Smart contract engine method based on smart contract" reads badly.
+        form = TITLE_FORMS[0];
+    }
     let title = capitalise(&form.replace("{}", phrase));
     let abstract_text = format!(
         "The invention discloses a {phrase} scheme. {}. A node receives a transaction request, \
