@@ -11,8 +11,10 @@ pub use families::{Families, FamilyInfo};
 pub use unionfind::UnionFind;
 pub mod groups;
 pub mod names;
+pub mod taxonomy;
 pub mod topic;
 
 pub use groups::{Group, Harmonizer, MatchRule};
 pub use names::normalize_name;
+pub use taxonomy::{Split, Taxonomy};
 pub use topic::{DEFAULT_TOPIC, Doc, ParseError, Query};

@@ -1,0 +1,330 @@
+//! The technology taxonomy of `profiles/taxonomy.toml`: the core-technology vs application
+//! split and industries with scenarios, each rule a topic query (CPC/IPC prefixes and
+//! keywords), so analysts can edit the rules without touching code.
+
+use std::collections::HashSet;
+
+use patq_model::PatentRecord;
+use serde::{Deserialize, Serialize};
+
+use crate::topic::{Doc, ParseError, Query};
+
+/// The taxonomy shipped with patq.
+pub const DEFAULT_TAXONOMY: &str = include_str!("../../../profiles/taxonomy.toml");
+
+/// Errors in a taxonomy file.
+#[derive(Debug, thiserror::Error)]
+pub enum TaxonomyError {
+    #[error("taxonomy file is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("{rule}: {source}")]
+    Query {
+        /// Which rule: `split.core`, `industry finance`, `industry finance, scenario abs`.
+        rule: String,
+        #[source]
+        source: ParseError,
+    },
+    #[error("{0} is defined twice")]
+    Duplicate(String),
+}
+
+/// Where a patent sits in the core / application split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    /// Underlying (core) technology: matches the core rule and not the application rule.
+    Core,
+    /// Matches the application rule.
+    Application,
+    /// Neither rule matched.
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    split: SplitDef,
+    #[serde(default)]
+    industry: Vec<IndustryDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitDef {
+    core: String,
+    application: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndustryDef {
+    id: String,
+    name: String,
+    query: String,
+    #[serde(default)]
+    scenario: Vec<ScenarioDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioDef {
+    id: String,
+    name: String,
+    query: String,
+}
+
+/// A scenario inside an industry.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    pub query: Query,
+}
+
+/// An industry and its scenarios.
+#[derive(Clone, Debug)]
+pub struct Industry {
+    pub id: String,
+    pub name: String,
+    pub query: Query,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// Parsed taxonomy rules.
+#[derive(Clone, Debug)]
+pub struct Taxonomy {
+    pub core: Query,
+    pub application: Query,
+    pub industries: Vec<Industry>,
+}
+
+impl Default for Taxonomy {
+    /// The shipped taxonomy.
+    fn default() -> Self {
+        Taxonomy::from_toml(DEFAULT_TAXONOMY).expect("the embedded profiles/taxonomy.toml is valid")
+    }
+}
+
+fn parse(rule: impl Fn() -> String, text: &str) -> Result<Query, TaxonomyError> {
+    Query::parse(text).map_err(|source| TaxonomyError::Query {
+        rule: rule(),
+        source,
+    })
+}
+
+impl Taxonomy {
+    /// Parses a taxonomy file (format documented at the top of `profiles/taxonomy.toml`).
+    pub fn from_toml(text: &str) -> Result<Taxonomy, TaxonomyError> {
+        let f: File = toml::from_str(text)?;
+        let core = parse(|| "split.core".into(), &f.split.core)?;
+        let application = parse(|| "split.application".into(), &f.split.application)?;
+        let mut seen = HashSet::new();
+        let mut industries = Vec::with_capacity(f.industry.len());
+        for i in f.industry {
+            if !seen.insert(i.id.clone()) {
+                return Err(TaxonomyError::Duplicate(format!("industry {}", i.id)));
+            }
+            let query = parse(|| format!("industry {}", i.id), &i.query)?;
+            let mut scen_seen = HashSet::new();
+            let mut scenarios = Vec::with_capacity(i.scenario.len());
+            for s in i.scenario {
+                if !scen_seen.insert(s.id.clone()) {
+                    return Err(TaxonomyError::Duplicate(format!(
+                        "industry {}, scenario {}",
+                        i.id, s.id
+                    )));
+                }
+                let query = parse(|| format!("industry {}, scenario {}", i.id, s.id), &s.query)?;
+                scenarios.push(Scenario {
+                    id: s.id,
+                    name: s.name,
+                    query,
+                });
+            }
+            industries.push(Industry {
+                id: i.id,
+                name: i.name,
+                query,
+                scenarios,
+            });
+        }
+        Ok(Taxonomy {
+            core,
+            application,
+            industries,
+        })
+    }
+
+    /// Core, application or neither (see [`Split`]).
+    pub fn split(&self, record: &PatentRecord) -> Split {
+        let doc = Doc::new(record);
+        if self.application.matches_doc(&doc) {
+            Split::Application
+        } else if self.core.matches_doc(&doc) {
+            Split::Core
+        } else {
+            Split::Other
+        }
+    }
+
+    /// True for an underlying (core) technology patent.
+    pub fn is_core(&self, record: &PatentRecord) -> bool {
+        self.split(record) == Split::Core
+    }
+
+    /// Industries the record belongs to, in file order, each with its matching scenarios.
+    /// An industry matches through its own rule or through any of its scenarios.
+    pub fn classify(&self, record: &PatentRecord) -> Vec<(&str, Vec<&str>)> {
+        let doc = Doc::new(record);
+        let mut out = Vec::new();
+        for ind in &self.industries {
+            let scen: Vec<&str> = ind
+                .scenarios
+                .iter()
+                .filter(|s| s.query.matches_doc(&doc))
+                .map(|s| s.id.as_str())
+                .collect();
+            if !scen.is_empty() || ind.query.matches_doc(&doc) {
+                out.push((ind.id.as_str(), scen));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patq_model::{ClassScheme, Classification, normalize_class_code};
+
+    fn rec(title: &str, abs: &str, cpc: &[&str]) -> PatentRecord {
+        let mut r = PatentRecord::default();
+        r.app.title = Some(title.into());
+        r.app.abstract_text = Some(abs.into());
+        r.classes = cpc
+            .iter()
+            .map(|c| Classification {
+                scheme: ClassScheme::Cpc,
+                code: normalize_class_code(c),
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn default_has_the_report_industries() {
+        let t = Taxonomy::default();
+        assert!(t.industries.len() >= 12, "{}", t.industries.len());
+        for id in [
+            "finance",
+            "medical",
+            "energy",
+            "logistics",
+            "automotive",
+            "telecom",
+            "government",
+            "copyright",
+            "supply-chain",
+            "iot",
+            "education",
+            "insurance",
+        ] {
+            assert!(t.industries.iter().any(|i| i.id == id), "missing {id}");
+        }
+        let scen = |ind: &str| -> Vec<&str> {
+            let i = t.industries.iter().find(|i| i.id == ind).unwrap();
+            i.scenarios.iter().map(|s| s.id.as_str()).collect()
+        };
+        for s in [
+            "supply-chain-finance",
+            "asset-securitization",
+            "joint-credit",
+            "cross-border-payment",
+            "digital-currency",
+        ] {
+            assert!(scen("finance").contains(&s), "finance lacks {s}");
+        }
+        assert!(scen("medical").contains(&"prescription"));
+        assert!(scen("medical").contains(&"medical-records"));
+        assert!(scen("energy").contains(&"power-trading"));
+        assert!(scen("energy").contains(&"charging-piles"));
+    }
+
+    #[test]
+    fn split_hand_cases() {
+        let t = Taxonomy::default();
+        // Consensus protocol with a crypto class only: core.
+        let r = rec(
+            "Consensus method for a blockchain network",
+            "",
+            &["H04L9/3239", "G06F16/27"],
+        );
+        assert_eq!(t.split(&r), Split::Core);
+        assert!(t.is_core(&r));
+        // Same, plus a business-method class: application.
+        let r = rec("Consensus method", "", &["H04L9/3239", "G06Q40/04"]);
+        assert_eq!(t.split(&r), Split::Application);
+        assert!(!t.is_core(&r));
+        // Keyword only, no class: core by keyword.
+        let r = rec("Sharding of a ledger", "", &[]);
+        assert_eq!(t.split(&r), Split::Core);
+        let r = rec("A method of brewing beer", "", &["C12C1/00"]);
+        assert_eq!(t.split(&r), Split::Other);
+    }
+
+    #[test]
+    fn classify_hand_cases() {
+        let t = Taxonomy::default();
+        let r = rec(
+            "Blockchain-based supply chain finance platform",
+            "Accounts receivable of a core enterprise are split and transferred to suppliers.",
+            &["G06Q40/02"],
+        );
+        let c = t.classify(&r);
+        assert_eq!(c[0], ("finance", vec!["supply-chain-finance"]));
+        assert!(c.iter().any(|(i, _)| *i == "supply-chain"));
+        let r = rec(
+            "Electronic prescription circulation based on blockchain",
+            "A hospital issues a prescription that a pharmacy verifies.",
+            &["G16H20/10"],
+        );
+        let c = t.classify(&r);
+        assert_eq!(c, vec![("medical", vec!["prescription"])]);
+        let r = rec(
+            "Charging pile billing with blockchain",
+            "electric vehicle users",
+            &[],
+        );
+        let c = t.classify(&r);
+        assert!(c.contains(&("energy", vec!["charging-piles"])), "{c:?}");
+        let r = rec("Method of brewing beer", "", &["C12C1/00"]);
+        assert!(t.classify(&r).is_empty());
+    }
+
+    #[test]
+    fn bad_files_name_the_rule() {
+        let e = Taxonomy::from_toml(
+            "[split]\ncore = 'a'\napplication = 'b'\n[[industry]]\nid = 'x'\nname = 'X'\nquery = 'a'\n[[industry.scenario]]\nid = 's'\nname = 'S'\nquery = 'a AND'\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "industry x, scenario s: line 1, column 6: the query ends after AND; expected a term, a class or '('"
+        );
+        let e = Taxonomy::from_toml("[split]\ncore = '('\napplication = 'b'\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("split.core: line 1, column 2: the query ends after '('"),
+            "{e}"
+        );
+        let e = Taxonomy::from_toml(
+            "[split]\ncore = 'a'\napplication = 'b'\n[[industry]]\nid = 'x'\nname = 'X'\nquery = 'a'\n[[industry]]\nid = 'x'\nname = 'Y'\nquery = 'b'\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "industry x is defined twice");
+        assert!(matches!(
+            Taxonomy::from_toml("[split]\ncore = 'a'\n"),
+            Err(TaxonomyError::Toml(_))
+        ));
+    }
+}
