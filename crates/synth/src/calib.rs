@@ -53,7 +53,7 @@ pub struct CountryCal {
 
 #[rustfmt::skip]
 pub const COUNTRIES: &[CountryCal] = &[
-    CountryCal { code: "CN", app_share: 0.57, grant_rate: 0.19, cited_rate: 0.23, p_multi: 0.13, mean_extra: 1.2, domestic_extra: 0.30, companies: 6000 },
+    CountryCal { code: "CN", app_share: 0.57, grant_rate: 0.19, cited_rate: 0.23, p_multi: 0.13, mean_extra: 1.2, domestic_extra: 0.22, companies: 6000 },
     CountryCal { code: "US", app_share: 0.18, grant_rate: 0.26, cited_rate: 0.31, p_multi: 0.75, mean_extra: 2.1, domestic_extra: 0.35, companies: 1500 },
     CountryCal { code: "KR", app_share: 0.06, grant_rate: 0.43, cited_rate: 0.165, p_multi: 0.46, mean_extra: 1.6, domestic_extra: 0.20, companies: 450 },
     CountryCal { code: "JP", app_share: 0.04, grant_rate: 0.25, cited_rate: 0.165, p_multi: 0.60, mean_extra: 2.0, domestic_extra: 0.15, companies: 300 },
@@ -108,7 +108,7 @@ pub struct GroupCal {
 
 #[rustfmt::skip]
 pub const GROUPS: &[GroupCal] = &[
-    GroupCal { country: "CN", name: "SYNTH ALPHA DIGITAL TECHNOLOGY CO LTD", family_share: 0.085, p_multi: 0.72, mean_extra: 2.4, p_huge: 0.09 },
+    GroupCal { country: "CN", name: "SYNTH ALPHA DIGITAL TECHNOLOGY CO LTD", family_share: 0.085, p_multi: 0.72, mean_extra: 2.4, p_huge: 0.12 },
     GroupCal { country: "CN", name: "SYNTH BETA FINANCIAL HOLDINGS CO LTD", family_share: 0.11, p_multi: 0.25, mean_extra: 1.4, p_huge: 0.002 },
     GroupCal { country: "CN", name: "SYNTH GAMMA NETWORK TECHNOLOGY CO LTD", family_share: 0.075, p_multi: 0.30, mean_extra: 1.6, p_huge: 0.003 },
     GroupCal { country: "CN", name: "SYNTH DELTA COMMUNICATION TECHNOLOGIES CO LTD", family_share: 0.02, p_multi: 0.55, mean_extra: 2.5, p_huge: 0.01 },

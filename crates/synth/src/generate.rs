@@ -251,7 +251,9 @@ impl Generator {
             "WO" => {
                 // Lens names a PCT application by its receiving office: PCT/CN2019/012345 is
                 // `CN 2019012345 W`.
-                let s = Self::next_serial(&mut self.app_serial, ("WO", y), 0);
+                // One serial per receiving office and year (keyed by the negated year so it
+                // cannot meet the national counters), as WIPO numbers them.
+                let s = Self::next_serial(&mut self.app_serial, (home, -y), 0);
                 (format!("{home} {y}{s:06} W"), None)
             }
             other => {
