@@ -16,6 +16,9 @@
 //! priority claims; an application claiming nothing takes the set of the PCT it entered from,
 //! else its earliest filing, else itself, so a first filing sits with the filings that claim
 //! only it.
+//!
+//! Records are expected one per application key (as `load_records` merges them); duplicates
+//! share an extended family but keep their own priority sets.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -172,8 +175,7 @@ fn dense(labels: &[u32]) -> (Vec<u32>, usize) {
     (out, map.len())
 }
 
-/// The priority set of record `i` (see the module docs). Keys of records sharing one
-/// application key are canonicalised to that key, so duplicates agree.
+/// The priority set of record `i` (see the module docs).
 fn priority_set(
     records: &[PatentRecord],
     i: usize,
