@@ -53,7 +53,7 @@ pub struct CountryCal {
 
 #[rustfmt::skip]
 pub const COUNTRIES: &[CountryCal] = &[
-    CountryCal { code: "CN", app_share: 0.57, grant_rate: 0.19, cited_rate: 0.23, p_multi: 0.13, mean_extra: 1.2, domestic_extra: 0.22, companies: 6000 },
+    CountryCal { code: "CN", app_share: 0.57, grant_rate: 0.19, cited_rate: 0.23, p_multi: 0.13, mean_extra: 1.2, domestic_extra: 0.28, companies: 6000 },
     CountryCal { code: "US", app_share: 0.18, grant_rate: 0.26, cited_rate: 0.31, p_multi: 0.75, mean_extra: 2.1, domestic_extra: 0.35, companies: 1500 },
     CountryCal { code: "KR", app_share: 0.06, grant_rate: 0.43, cited_rate: 0.165, p_multi: 0.46, mean_extra: 1.6, domestic_extra: 0.20, companies: 450 },
     CountryCal { code: "JP", app_share: 0.04, grant_rate: 0.25, cited_rate: 0.165, p_multi: 0.60, mean_extra: 2.0, domestic_extra: 0.15, companies: 300 },
