@@ -4,14 +4,26 @@
 mod util;
 
 use patq_testkit::{shared_data, shared_file};
-use util::{dir_bytes, manifest, TestCommand};
+use util::{TestCommand, dir_bytes, manifest};
 
 #[test]
 fn patstat_blockchain_set() {
-    let Some(src) = shared_file("patstat_blockchain_set", "blockchain-patstat-denter/raw_data_2020_autumn.csv") else { return };
+    let Some(src) = shared_file(
+        "patstat_blockchain_set",
+        "blockchain-patstat-denter/raw_data_2020_autumn.csv",
+    ) else {
+        return;
+    };
     let t = TestCommand::new();
-    let run = t.run(&["ingest", src.to_str().unwrap(), "--out", "ds"]).expect_code(0);
-    assert!(run.stdout().contains("records in 25097 = out 25097 + rejected 0 + skipped 0"), "{}", run.stdout());
+    let run = t
+        .run(&["ingest", src.to_str().unwrap(), "--out", "ds"])
+        .expect_code(0);
+    assert!(
+        run.stdout()
+            .contains("records in 25097 = out 25097 + rejected 0 + skipped 0"),
+        "{}",
+        run.stdout()
+    );
     let m = manifest(&t.path("ds"));
     assert_eq!(m["tables"]["applications"], 25097);
     assert_eq!(m["totals"]["applications"], 25097);
@@ -20,18 +32,36 @@ fn patstat_blockchain_set() {
     assert_eq!(m["synthetic"], false);
     // Office counts from SOURCE.md, checked again through `patq info`.
     let info = t.run(&["info", "ds"]).expect_code(0).stdout();
-    assert!(info.contains("US       7642 (0 granted; 7642 unknown)"), "{info}");
+    assert!(
+        info.contains("US       7642 (0 granted; 7642 unknown)"),
+        "{info}"
+    );
     assert!(info.contains("CN       6565"), "{info}");
     assert!(info.contains("WO       4166"), "{info}");
-    assert!(info.contains("2018: 7817") && info.contains("2019: 7952") && info.contains("2020: 919"), "{info}");
+    assert!(
+        info.contains("2018: 7817") && info.contains("2019: 7952") && info.contains("2020: 919"),
+        "{info}"
+    );
 }
 
 #[test]
 fn lens_drones_grants_match_type_column() {
-    let Some(src) = shared_file("lens_drones", "lens-csv-oldham/drones_fulltext_families_5884_raw.csv") else { return };
+    let Some(src) = shared_file(
+        "lens_drones",
+        "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+    ) else {
+        return;
+    };
     let t = TestCommand::new();
-    let run = t.run(&["ingest", src.to_str().unwrap(), "--out", "ds"]).expect_code(0);
-    assert!(run.stdout().contains("records in 5884 = out 5884 + rejected 0 + skipped 0"), "{}", run.stdout());
+    let run = t
+        .run(&["ingest", src.to_str().unwrap(), "--out", "ds"])
+        .expect_code(0);
+    assert!(
+        run.stdout()
+            .contains("records in 5884 = out 5884 + rejected 0 + skipped 0"),
+        "{}",
+        run.stdout()
+    );
     // Four AU applications appear as an application row and a grant row (checked by hand).
     let m = manifest(&t.path("ds"));
     assert_eq!(m["totals"]["applications"], 5880);
@@ -40,32 +70,69 @@ fn lens_drones_grants_match_type_column() {
 
 #[test]
 fn uspto_folder_skips_sequence_listings_and_merges_overlap() {
-    let Some(data) = shared_data("uspto_folder") else { return };
+    let Some(data) = shared_data("uspto_folder") else {
+        return;
+    };
     let t = TestCommand::new();
-    let run = t.run(&["ingest", data.join("uspto-xml").to_str().unwrap(), "--out", "ds"]).expect_code(0);
+    let run = t
+        .run(&[
+            "ingest",
+            data.join("uspto-xml").to_str().unwrap(),
+            "--out",
+            "ds",
+        ])
+        .expect_code(0);
     let out = run.stdout();
     // 316 grants + 4 applications = 320 documents read, 2 sequence listings skipped (ipg130416).
-    assert!(out.contains("records in 322 = out 320 + rejected 0 + skipped 2"), "{out}");
+    assert!(
+        out.contains("records in 322 = out 320 + rejected 0 + skipped 2"),
+        "{out}"
+    );
     // SOURCE.md's README notes SOURCE.md is not data: it is left out, not an error.
-    assert!(run.stderr().contains("SOURCE.md: not a recognised format, left out"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("SOURCE.md: not a recognised format, left out"),
+        "{}",
+        run.stderr()
+    );
     let m = manifest(&t.path("ds"));
-    let skipped = &m["sources"].as_array().unwrap().iter().find(|s| s["path"].as_str().unwrap().ends_with("ipg130416.small.xml")).unwrap()["skipped"];
+    let skipped = &m["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with("ipg130416.small.xml"))
+        .unwrap()["skipped"];
     assert_eq!(skipped["us-sequence-listing"], 2);
 }
 
 #[test]
 fn whole_shared_folder_in_one_run() {
-    let Some(data) = shared_data("whole_shared_folder") else { return };
+    let Some(data) = shared_data("whole_shared_folder") else {
+        return;
+    };
     let t = TestCommand::new();
-    let run = t.run(&["ingest", data.to_str().unwrap(), "--out", "ds", "--quiet"]).expect_code(0);
+    let run = t
+        .run(&["ingest", data.to_str().unwrap(), "--out", "ds", "--quiet"])
+        .expect_code(0);
     let m = manifest(&t.path("ds"));
-    let formats: std::collections::BTreeSet<String> =
-        m["sources"].as_array().unwrap().iter().map(|s| s["format"].as_str().unwrap().to_string()).collect();
-    assert_eq!(formats.into_iter().collect::<Vec<_>>(), ["epo-ops", "lens-csv", "lens-json", "patstat", "uspto-xml"], "{}", run.stdout());
+    let formats: std::collections::BTreeSet<String> = m["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["format"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        formats.into_iter().collect::<Vec<_>>(),
+        ["epo-ops", "lens-csv", "lens-json", "patstat", "uspto-xml"],
+        "{}",
+        run.stdout()
+    );
     let tot = &m["totals"];
     assert_eq!(
         tot["records_in"].as_u64().unwrap(),
-        tot["records_out"].as_u64().unwrap() + tot["rejected"].as_u64().unwrap() + tot["skipped"].as_u64().unwrap()
+        tot["records_out"].as_u64().unwrap()
+            + tot["rejected"].as_u64().unwrap()
+            + tot["skipped"].as_u64().unwrap()
     );
 }
 
@@ -79,7 +146,12 @@ fn bad_rows_are_quarantined_with_location_and_field() {
          US,A1,US 2017/0123456 A1,000-000-000-000-002,2017-13-45,US 15/654321 A,2016-03-02,Patent Application\n",
     );
     let run = t.run(&["ingest", "bad.csv", "--out", "ds"]).expect_code(0);
-    assert!(run.stdout().contains("records in 2 = out 1 + rejected 1 + skipped 0"), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("records in 2 = out 1 + rejected 1 + skipped 0"),
+        "{}",
+        run.stdout()
+    );
     assert!(run.stderr().contains("bad.csv: line 3"), "{}", run.stderr());
     let q = std::fs::read_to_string(t.path("ds/quarantine.jsonl")).unwrap();
     let rej: serde_json::Value = serde_json::from_str(q.lines().next().unwrap()).unwrap();
@@ -89,7 +161,8 @@ fn bad_rows_are_quarantined_with_location_and_field() {
     assert!(rej["reason"].as_str().unwrap().contains("2017-13-45"));
 
     // --strict: any rejection fails (exit 1) and leaves no dataset.
-    t.run(&["ingest", "bad.csv", "--out", "strict", "--strict"]).expect_code(1);
+    t.run(&["ingest", "bad.csv", "--out", "strict", "--strict"])
+        .expect_code(1);
     assert!(!t.path("strict").exists());
 }
 
@@ -98,16 +171,28 @@ fn nothing_usable_is_an_error() {
     let t = TestCommand::new();
     t.write("junk.txt", "this is not a patent export\n");
     let run = t.run(&["ingest", "junk.txt", "--out", "ds"]).expect_code(2);
-    assert!(run.stderr().contains("junk.txt: format not recognised"), "{}", run.stderr());
-    t.write("empty.csv", "Jurisdiction,Kind,Publication Number,Lens ID,Application Number\nUS,B2,US 1 B2,x,\n");
-    let run = t.run(&["ingest", "empty.csv", "--out", "ds"]).expect_code(2);
+    assert!(
+        run.stderr().contains("junk.txt: format not recognised"),
+        "{}",
+        run.stderr()
+    );
+    t.write(
+        "empty.csv",
+        "Jurisdiction,Kind,Publication Number,Lens ID,Application Number\nUS,B2,US 1 B2,x,\n",
+    );
+    let run = t
+        .run(&["ingest", "empty.csv", "--out", "ds"])
+        .expect_code(2);
     assert!(run.stderr().contains("nothing usable"), "{}", run.stderr());
     assert!(!t.path("ds").exists());
 }
 
 #[test]
 fn same_input_same_bytes_and_atomic_replace() {
-    let Some(src) = shared_file("determinism", "lens-api-jsonl/lens_api_biopoly_valid.jsonl") else { return };
+    let Some(src) = shared_file("determinism", "lens-api-jsonl/lens_api_biopoly_valid.jsonl")
+    else {
+        return;
+    };
     let t = TestCommand::new();
     let s = src.to_str().unwrap();
     t.run(&["ingest", s, "--out", "a"]).expect_code(0);
@@ -116,7 +201,10 @@ fn same_input_same_bytes_and_atomic_replace() {
     // Re-ingesting over an existing dataset replaces it whole and leaves no temporary files.
     t.run(&["ingest", s, "--out", "a"]).expect_code(0);
     assert_eq!(dir_bytes(&t.path("a")), dir_bytes(&t.path("b")));
-    let names: Vec<String> = std::fs::read_dir(t.dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
 
@@ -126,9 +214,19 @@ fn latin1_and_cr_only_input() {
     let mut bytes = b"Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Application Number,Application Date,Applicants,Type\r".to_vec();
     bytes.extend_from_slice(b"FR,A1,FR 3012345 A1,000-000-000-000-009,2015-04-24,FR 1358123 A,2013-08-21,SOCI\xc9T\xc9 G\xc9N\xc9RALE,Patent Application\r");
     t.write("latin1.csv", bytes);
-    let run = t.run(&["ingest", "latin1.csv", "--out", "ds"]).expect_code(0);
-    assert!(run.stdout().contains("records in 1 = out 1"), "{}", run.stdout());
-    assert!(run.stderr().contains("decoded from windows-1252"), "{}", run.stderr());
+    let run = t
+        .run(&["ingest", "latin1.csv", "--out", "ds"])
+        .expect_code(0);
+    assert!(
+        run.stdout().contains("records in 1 = out 1"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr().contains("decoded from windows-1252"),
+        "{}",
+        run.stderr()
+    );
     let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
     assert_eq!(records[0].parties[0].name, "SOCIÉTÉ GÉNÉRALE");
 }

@@ -9,5 +9,8 @@ fn schema_doc_is_current() {
     let printed = t.run(&["schema"]).expect_code(0).stdout();
     let doc_path = patq_testkit::workspace_root().join("docs/SCHEMA.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
-    assert!(doc == printed, "docs/SCHEMA.md is stale: run `cargo run -p patq -- schema > docs/SCHEMA.md`");
+    assert!(
+        doc == printed,
+        "docs/SCHEMA.md is stale: run `cargo run -p patq -- schema > docs/SCHEMA.md`"
+    );
 }

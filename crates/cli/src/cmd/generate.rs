@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use patq_synth::{generate_lens_csv, generate_patentsview, SynthConfig};
+use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview};
 
 use crate::Outcome;
 
@@ -38,12 +38,18 @@ pub fn run(args: Args) -> Result<Outcome> {
 
 /// Generates the corpus; shared with `demo`.
 pub fn generate(args: &Args) -> Result<()> {
-    let cfg = SynthConfig { applications: args.applications, seed: args.seed };
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let cfg = SynthConfig {
+        applications: args.applications,
+        seed: args.seed,
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
     let pb = super::progress_bar(args.applications, "generate", args.quiet);
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} applications eta {eta}")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {pos}/{len} applications eta {eta}",
+        )
+        .expect("valid template"),
     );
     let mut tick = |done: u64| pb.set_position(done);
     if args.layout == "lens" || args.layout == "both" {
@@ -53,7 +59,11 @@ pub fn generate(args: &Args) -> Result<()> {
             args.seed,
             s.applications,
             s.publications,
-            s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+            s.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             args.out.display()
         );
     }

@@ -4,8 +4,8 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use anyhow::{bail, Context, Result};
-use patq_ingest::{detect, read_all, Format, Input, Sink};
+use anyhow::{Context, Result, bail};
+use patq_ingest::{Format, Input, Sink, detect, read_all};
 use patq_store::{DatasetBuilder, Manifest};
 
 use crate::Outcome;
@@ -60,9 +60,14 @@ fn expand(sources: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
             let mut stack = vec![s.clone()];
             let mut found = Vec::new();
             while let Some(dir) = stack.pop() {
-                for entry in std::fs::read_dir(&dir).with_context(|| format!("{}: cannot list", dir.display()))? {
+                for entry in std::fs::read_dir(&dir)
+                    .with_context(|| format!("{}: cannot list", dir.display()))?
+                {
                     let p = entry?.path();
-                    if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                    // Hidden files and patq's own synthetic-corpus marker are not inputs.
+                    if p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.') || n == "SYNTHETIC")
+                    {
                         continue;
                     }
                     if p.is_dir() {
@@ -83,7 +88,9 @@ fn expand(sources: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
 
 fn is_synthetic(path: &Path, forced: bool) -> bool {
     forced
-        || path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("synthetic-"))
+        || path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("synthetic-"))
         || path.parent().is_some_and(|d| d.join("SYNTHETIC").is_file())
 }
 
@@ -106,9 +113,18 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
                 continue;
             }
         };
-        input.file_index = builder.add_source(&path, &name, format.name(), input.encoding, is_synthetic(&path, args.synthetic))?;
+        input.file_index = builder.add_source(
+            &path,
+            &name,
+            format.name(),
+            input.encoding,
+            is_synthetic(&path, args.synthetic),
+        )?;
         if input.had_errors {
-            eprintln!("patq: warning: {name}: bytes not valid in {} were replaced by U+FFFD", input.encoding);
+            eprintln!(
+                "patq: warning: {name}: bytes not valid in {} were replaced by U+FFFD",
+                input.encoding
+            );
         } else if input.encoding != "UTF-8" {
             eprintln!("patq: note: {name}: decoded from {}", input.encoding);
         }
@@ -159,7 +175,11 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         eprintln!("patq: rejected: {r}");
     }
     if builder.rejections().len() > 10 {
-        eprintln!("patq: ... {} more rejections in {}/quarantine.jsonl", builder.rejections().len() - 10, args.out.display());
+        eprintln!(
+            "patq: ... {} more rejections in {}/quarantine.jsonl",
+            builder.rejections().len() - 10,
+            args.out.display()
+        );
     }
     println!(
         "records in {} = out {} + rejected {} + skipped {}; {} applications after merging {} records of the same application{}",
@@ -174,30 +194,51 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         } else {
             format!(
                 " (conflicting values kept first-seen: {})",
-                totals.conflicts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+                totals
+                    .conflicts
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         }
     );
     if totals.records_out == 0 {
-        bail!("nothing usable was read: {} records rejected, {} skipped", totals.rejected, totals.skipped);
+        bail!(
+            "nothing usable was read: {} records rejected, {} skipped",
+            totals.rejected,
+            totals.skipped
+        );
     }
     if args.strict && totals.rejected > 0 {
-        eprintln!("patq: --strict: {} records rejected; dataset not written", totals.rejected);
+        eprintln!(
+            "patq: --strict: {} records rejected; dataset not written",
+            totals.rejected
+        );
         return Ok(Outcome::Partial);
     }
-    let manifest: Manifest = builder.write(&args.out).with_context(|| format!("writing dataset {}", args.out.display()))?;
+    let manifest: Manifest = builder
+        .write(&args.out)
+        .with_context(|| format!("writing dataset {}", args.out.display()))?;
     println!(
         "wrote {} ({} applications{}; quarantine: {} records)",
         args.out.display(),
         manifest.tables.get("applications").copied().unwrap_or(0),
-        if manifest.synthetic { ", SYNTHETIC data" } else { "" },
+        if manifest.synthetic {
+            ", SYNTHETIC data"
+        } else {
+            ""
+        },
         manifest.totals.rejected
     );
     Ok(Outcome::Ok)
 }
 
 fn print_sources(sources: &[patq_store::SourceEntry]) {
-    println!("{:<11} {:>9} {:>9} {:>9}  source", "format", "records", "rejected", "skipped");
+    println!(
+        "{:<11} {:>9} {:>9} {:>9}  source",
+        "format", "records", "rejected", "skipped"
+    );
     for s in sources {
         let skipped: u64 = s.skipped.values().sum();
         println!(

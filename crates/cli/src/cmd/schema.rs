@@ -31,9 +31,17 @@ pub fn markdown() -> String {
          Every child table joins `applications.key` through `app_key`. Dates are `date32`.\n\n",
     );
     for t in ALL_TABLES {
-        s.push_str(&format!("## `{}`\n\n{}\n\n| column | type | nullable | meaning |\n|---|---|---|---|\n", t.file_name(), t.about));
+        s.push_str(&format!(
+            "## `{}`\n\n{}\n\n| column | type | nullable | meaning |\n|---|---|---|---|\n",
+            t.file_name(),
+            t.about
+        ));
         for (name, ty, null, about) in t.columns {
-            s.push_str(&format!("| `{name}` | {} | {} | {about} |\n", ty.sql_name(), if *null { "yes" } else { "no" }));
+            s.push_str(&format!(
+                "| `{name}` | {} | {} | {about} |\n",
+                ty.sql_name(),
+                if *null { "yes" } else { "no" }
+            ));
         }
         s.push('\n');
     }

@@ -9,9 +9,17 @@ pub struct TestCommand {
     pub dir: tempfile::TempDir,
 }
 
+impl Default for TestCommand {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TestCommand {
     pub fn new() -> TestCommand {
-        TestCommand { dir: tempfile::tempdir().expect("temp dir") }
+        TestCommand {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -55,7 +63,13 @@ impl Run {
     }
     /// Asserts the exit code, printing both streams when it differs.
     pub fn expect_code(self, code: i32) -> Run {
-        assert_eq!(self.code(), code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 }
@@ -71,7 +85,10 @@ pub fn dir_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let p = e.unwrap().path();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
         })
         .collect();
     v.sort();

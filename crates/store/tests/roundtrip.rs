@@ -1,0 +1,211 @@
+//! Writing a dataset and reading it back loses nothing, merges records of one application,
+//! reconciles counts, and gives the same bytes twice.
+
+use chrono::NaiveDate;
+use patq_ingest::{Location, Rejection, Sink, Skip};
+use patq_model::*;
+use patq_store::read::load_records;
+use patq_store::{DatasetBuilder, Manifest};
+
+fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, day)
+}
+
+fn full_record() -> PatentRecord {
+    PatentRecord {
+        app: Application {
+            key: "EP10167109".into(),
+            office: "EP".into(),
+            number: "10167109".into(),
+            kind: Some("A".into()),
+            filing_date: d(2010, 6, 24),
+            filing_year: Some(2010),
+            ipr_type: Some("PI".into()),
+            is_pct: false,
+            pct_key: Some("WOFI2010050001".into()),
+            receiving_office: None,
+            source_id: Some("123".into()),
+            earliest_filing_id: Some("77".into()),
+            earliest_priority_date: d(2009, 6, 24),
+            is_priority_filing: Some(false),
+            title: Some("Système de localisation".into()),
+            abstract_text: Some("An abstract.".into()),
+            claims_text: Some("1. A claim.".into()),
+            claims_count: Some(12),
+            granted: Some(true),
+            legal_status: Some("ACTIVE".into()),
+            docdb_family_id: Some("43088294".into()),
+            inpadoc_family_id: None,
+            simple_family_size: Some(3),
+            extended_family_size: Some(5),
+            cited_by_count: Some(7),
+            npl_citation_count: Some(1),
+            provenance: Provenance {
+                source_file: 0,
+                location: "line 2".into(),
+            },
+        },
+        publications: vec![
+            Publication {
+                office: "EP".into(),
+                number: "2400812".into(),
+                kind: "A1".into(),
+                date: d(2011, 12, 28),
+                class: PubClass::Application,
+                source_id: None,
+            },
+            Publication {
+                office: "EP".into(),
+                number: "2400812".into(),
+                kind: "B1".into(),
+                date: d(2019, 10, 30),
+                class: PubClass::Grant,
+                source_id: Some("L1".into()),
+            },
+        ],
+        parties: vec![Party {
+            role: PartyRole::Applicant,
+            seq: 0,
+            name: "9SOLUTIONS OY".into(),
+            country: Some("FI".into()),
+        }],
+        classes: vec![Classification {
+            scheme: ClassScheme::Ipc,
+            code: "H04W84/20".into(),
+        }],
+        priorities: vec![Priority {
+            office: "FI".into(),
+            number: "20095712".into(),
+            kind: None,
+            date: d(2009, 6, 24),
+            key: "FI20095712".into(),
+        }],
+        citations: vec![Citation {
+            office: Some("US".into()),
+            number: "2005001234".into(),
+            kind: Some("A1".into()),
+            date: None,
+            category: Some("X".into()),
+            cited_by: Some("examiner".into()),
+            source_id: None,
+        }],
+        family_members: vec![FamilyMember {
+            family: FamilyKind::Simple,
+            member: "US2011319033A1".into(),
+            source_id: None,
+        }],
+        legal_events: vec![LegalEvent {
+            date: d(2020, 5, 1),
+            code: "PG25".into(),
+            description: Some("lapse".into()),
+        }],
+        related: vec![RelatedDoc {
+            relation: "division".into(),
+            office: Some("EP".into()),
+            number: "19123456".into(),
+            date: None,
+        }],
+    }
+}
+
+fn build(dir: &std::path::Path) -> Manifest {
+    let src = dir.join("src.txt");
+    std::fs::write(&src, "x").unwrap();
+    let mut b = DatasetBuilder::new();
+    b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
+        .unwrap();
+    b.record(full_record());
+    let mut other = PatentRecord::default();
+    other.app.key = "US13167395".into();
+    other.app.office = "US".into();
+    other.app.number = "13167395".into();
+    b.record(other.clone());
+    other.app.title = Some("second row of the same application".into());
+    b.record(other);
+    b.reject(Rejection {
+        file: "src.txt".into(),
+        location: Location::Line(4),
+        field: Some("Publication Date".into()),
+        reason: "bad date \"2017-13-45\"".into(),
+        excerpt: "US,A1".into(),
+    });
+    b.skip(Skip {
+        file: "src.txt".into(),
+        location: Location::Byte(10),
+        kind: "us-sequence-listing".into(),
+    });
+    b.write(&dir.join("ds")).unwrap()
+}
+
+#[test]
+fn roundtrip_merge_counts_and_determinism() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = build(tmp.path());
+    assert_eq!(m.totals.records_in, 5);
+    assert_eq!(
+        (m.totals.records_out, m.totals.rejected, m.totals.skipped),
+        (3, 1, 1)
+    );
+    assert_eq!((m.totals.applications, m.totals.merged), (2, 1));
+    assert_eq!(m.sources[0].skipped["us-sequence-listing"], 1);
+    assert_eq!(m.tables["applications"], 2);
+    assert_eq!(m.tables["publications"], 2);
+
+    let (m2, records) = load_records(&tmp.path().join("ds")).unwrap();
+    assert_eq!(m2, m);
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0],
+        full_record(),
+        "every field survives the Parquet round trip"
+    );
+    assert_eq!(
+        records[1].app.title.as_deref(),
+        Some("second row of the same application")
+    );
+
+    let q = std::fs::read_to_string(tmp.path().join("ds/quarantine.jsonl")).unwrap();
+    assert!(
+        q.contains("\"field\":\"Publication Date\"") && q.contains("\"at\":4"),
+        "{q}"
+    );
+
+    // Same input, same bytes.
+    let tmp2 = tempfile::tempdir().unwrap();
+    build(tmp2.path());
+    for f in [
+        "applications.parquet",
+        "publications.parquet",
+        "citations.parquet",
+        "manifest.json",
+        "quarantine.jsonl",
+    ] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("ds").join(f)).unwrap(),
+            std::fs::read(tmp2.path().join("ds").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn rewriting_replaces_the_dataset_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    build(tmp.path());
+    std::fs::write(tmp.path().join("ds/stray.txt"), "left from before").unwrap();
+    build(tmp.path());
+    assert!(!tmp.path().join("ds/stray.txt").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn missing_dataset_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = Manifest::load(tmp.path()).unwrap_err().to_string();
+    assert!(err.contains("not a patq dataset"), "{err}");
+}
