@@ -1,0 +1,89 @@
+//! F3: extended (INPADOC-style) families by country of the family's first member company,
+//! the family-size distribution and the share of families with two or more members.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::{Corpus, order_countries};
+use crate::table::{Csv, fmt_rate, rate};
+
+pub const DEFINITION: &str = "F3. Families by country. Family = INPADOC-style extended family: \
+connected components of applications linked through priority claims, PCT entries or PATSTAT \
+earliest-filing ids (union-find over the whole dataset, so filters never cut a family). A family \
+is counted when one of its members is selected; its country is the company country of its \
+earliest-filed selected member. Size = member applications in the data. Multi-member share = \
+families with size >= 2 / families.";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    pub country: String,
+    pub families: u64,
+    pub multi_member: u64,
+    pub multi_member_share: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FamiliesByCountry {
+    pub definition: &'static str,
+    pub rows: Vec<Row>,
+    pub world: Row,
+    /// World family size -> number of families.
+    pub size_distribution: BTreeMap<u32, u64>,
+}
+
+fn row(country: String, fams: u64, multi: u64) -> Row {
+    Row {
+        country,
+        families: fams,
+        multi_member: multi,
+        multi_member_share: rate(multi, fams),
+    }
+}
+
+pub fn compute(c: &Corpus, sel: &[usize]) -> FamiliesByCountry {
+    let mut m: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    let mut dist = BTreeMap::new();
+    for (fam, rep) in c.selected_families(sel) {
+        let size = c.families.extended_info[fam as usize].size;
+        *dist.entry(size).or_insert(0) += 1;
+        let k = c.info[rep].country_label().to_string();
+        let e = m.entry(k.clone()).or_insert((k, 0, 0));
+        e.1 += 1;
+        e.2 += u64::from(size >= 2);
+    }
+    let (wf, wm) = m.values().fold((0, 0), |(x, y), e| (x + e.1, y + e.2));
+    FamiliesByCountry {
+        definition: DEFINITION,
+        rows: order_countries(m, |e| e.1)
+            .into_iter()
+            .map(|(k, f, mm)| row(k, f, mm))
+            .collect(),
+        world: row("WORLD".into(), wf, wm),
+        size_distribution: dist,
+    }
+}
+
+impl FamiliesByCountry {
+    pub fn to_csv(&self) -> String {
+        let mut csv = Csv::new(&["country", "families", "multi_member", "multi_member_share"]);
+        for r in self.rows.iter().chain(std::iter::once(&self.world)) {
+            csv.row([
+                r.country.clone(),
+                r.families.to_string(),
+                r.multi_member.to_string(),
+                fmt_rate(r.multi_member_share),
+            ]);
+        }
+        csv.finish()
+    }
+
+    /// The size distribution as its own table.
+    pub fn size_distribution_csv(&self) -> String {
+        let mut csv = Csv::new(&["family_size", "families"]);
+        for (s, n) in &self.size_distribution {
+            csv.row([s.to_string(), n.to_string()]);
+        }
+        csv.finish()
+    }
+}

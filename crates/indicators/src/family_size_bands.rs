@@ -1,0 +1,91 @@
+//! F10: families by size band (1-2, 3-5, 6-10, >10) and the companies holding the families
+//! larger than 10.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::Corpus;
+use crate::table::{Availability, Csv, band_label, band_of};
+
+pub const BANDS: [(u64, Option<u64>); 4] = [(1, Some(2)), (3, Some(5)), (6, Some(10)), (11, None)];
+
+pub const DEFINITION: &str = "F10. Extended families with a selected member by size (member \
+applications): 1-2, 3-5, 6-10, >10 (>=11). Holder of a family = harmonised group of its \
+earliest-filed selected member; holders of families >10 ranked by number of such families \
+(ties by name).";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Holder {
+    pub group: String,
+    pub large_families: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FamilySizeBands {
+    pub definition: &'static str,
+    pub band_labels: Vec<String>,
+    pub families: Vec<u64>,
+    pub holders_available: Availability,
+    /// Up to `top` holders of families > 10 members.
+    pub top_holders: Vec<Holder>,
+}
+
+pub fn compute(c: &Corpus, sel: &[usize], top: usize) -> FamilySizeBands {
+    let mut families = vec![0; BANDS.len()];
+    let mut holders: BTreeMap<&str, u64> = BTreeMap::new();
+    let large = BANDS.len() - 1;
+    for (fam, rep) in c.selected_families(sel) {
+        let size = u64::from(c.families.extended_info[fam as usize].size);
+        let b = band_of(size, &BANDS).expect("a family has >= 1 member");
+        families[b] += 1;
+        if b == large
+            && let Some(g) = &c.info[rep].group
+        {
+            *holders.entry(g).or_insert(0) += 1;
+        }
+    }
+    let mut top_holders: Vec<Holder> = holders
+        .into_iter()
+        .map(|(g, n)| Holder {
+            group: g.to_string(),
+            large_families: n,
+        })
+        .collect();
+    top_holders.sort_by(|a, b| {
+        b.large_families
+            .cmp(&a.large_families)
+            .then_with(|| a.group.cmp(&b.group))
+    });
+    top_holders.truncate(top);
+    FamilySizeBands {
+        definition: DEFINITION,
+        band_labels: BANDS.iter().map(|&b| band_label(b)).collect(),
+        families,
+        holders_available: Availability::from_flag(c.has_applicants, "applicants"),
+        top_holders,
+    }
+}
+
+impl FamilySizeBands {
+    /// The bands table.
+    pub fn to_csv(&self) -> String {
+        let mut csv = Csv::new(&["family_size", "families"]);
+        for (l, n) in self.band_labels.iter().zip(&self.families) {
+            csv.row([l.clone(), n.to_string()]);
+        }
+        csv.finish()
+    }
+
+    /// The holders of families > 10 members.
+    pub fn holders_csv(&self) -> String {
+        let mut csv = Csv::new(&["group", "large_families"]);
+        if !self.holders_available.is_available() {
+            csv.row([self.holders_available.cell(), String::new()]);
+        }
+        for h in &self.top_holders {
+            csv.row([h.group.clone(), h.large_families.to_string()]);
+        }
+        csv.finish()
+    }
+}

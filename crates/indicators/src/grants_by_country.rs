@@ -1,0 +1,82 @@
+//! F2: applications, grants and grant rate by company country, with world totals.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::{Corpus, order_countries};
+use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, rate};
+
+pub const DEFINITION: &str = "F2. Applications, grants and grant rate by company country. \
+Application = counting unit (publications collapse to it). Granted = the source's grant flag or \
+an invention-grant publication (kind codes per office; utility models never count). Grant rate \
+= granted / applications. Country = harmonised applicant's country, else office of the first \
+priority filing (rule recorded).";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    pub country: String,
+    pub applications: u64,
+    /// None when grant status is not available.
+    pub grants: Option<u64>,
+    pub grant_rate: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GrantsByCountry {
+    pub definition: &'static str,
+    pub grants: Availability,
+    pub rows: Vec<Row>,
+    pub world: Row,
+    /// How many applications got their country by each rule.
+    pub country_rules: BTreeMap<&'static str, u64>,
+}
+
+fn row(country: String, apps: u64, grants: u64, avail: bool) -> Row {
+    Row {
+        country,
+        applications: apps,
+        grants: avail.then_some(grants),
+        grant_rate: if avail { rate(grants, apps) } else { None },
+    }
+}
+
+pub fn compute(c: &Corpus, sel: &[usize]) -> GrantsByCountry {
+    let avail = c.has_grant_status;
+    let mut m: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    for &i in sel {
+        let a = &c.info[i];
+        let e = m
+            .entry(a.country_label().to_string())
+            .or_insert_with(|| (a.country_label().to_string(), 0, 0));
+        e.1 += 1;
+        e.2 += u64::from(a.granted == Some(true));
+    }
+    let (wa, wg) = m.values().fold((0, 0), |(x, y), e| (x + e.1, y + e.2));
+    let rows = order_countries(m, |e| e.1)
+        .into_iter()
+        .map(|(k, a, g)| row(k, a, g, avail))
+        .collect();
+    GrantsByCountry {
+        definition: DEFINITION,
+        grants: Availability::from_flag(avail, "grant status"),
+        rows,
+        world: row("WORLD".into(), wa, wg, avail),
+        country_rules: c.country_rules(sel),
+    }
+}
+
+impl GrantsByCountry {
+    pub fn to_csv(&self) -> String {
+        let mut csv = Csv::new(&["country", "applications", "grants", "grant_rate"]);
+        for r in self.rows.iter().chain(std::iter::once(&self.world)) {
+            csv.row([
+                r.country.clone(),
+                r.applications.to_string(),
+                fmt_opt(r.grants, &self.grants),
+                fmt_opt_rate(r.grant_rate, &self.grants),
+            ]);
+        }
+        csv.finish()
+    }
+}

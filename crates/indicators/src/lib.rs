@@ -1,0 +1,22 @@
+//! The figures and tables of METHODOLOGY.md computed over a set of applications: each one a
+//! typed result that serialises to JSON and CSV and carries its own definition text.
+//!
+//! Build a [`Corpus`] once (families, harmonised applicants, company countries, grant and
+//! citation evidence), pick applications with [`Filters`], then call one module per figure.
+//! Where the data lacks a field a figure needs, the result says so through
+//! [`Availability::NotAvailable`] rather than printing zeros.
+
+pub mod citation_bands;
+pub mod citations;
+pub mod company_size_bands;
+pub mod corpus;
+pub mod families;
+pub mod family_size_bands;
+pub mod grants_by_country;
+pub mod international;
+pub mod office_grant_trend;
+pub mod table;
+pub mod trend;
+
+pub use corpus::{AppInfo, Corpus, Filters, UNKNOWN_COUNTRY};
+pub use table::{Availability, rate};

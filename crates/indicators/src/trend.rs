@@ -1,0 +1,79 @@
+//! F6: applications per filing year and distinct applicant groups per year, for one company
+//! country or for all.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::corpus::Corpus;
+use crate::table::{Availability, Csv, fmt_opt};
+
+pub const DEFINITION: &str = "F6. Applications per filing year and applicant companies \
+(distinct harmonised groups of the first applicant) per filing year, for one company country \
+or all. Applications without a filing year are reported apart.";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    pub year: i32,
+    pub applications: u64,
+    pub companies: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trend {
+    pub definition: &'static str,
+    /// The company country looked at; None = all.
+    pub country: Option<String>,
+    pub companies: Availability,
+    pub rows: Vec<Row>,
+    pub without_year: u64,
+}
+
+pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>) -> Trend {
+    let avail = c.has_applicants;
+    let mut m: BTreeMap<i32, (u64, BTreeSet<&str>)> = BTreeMap::new();
+    let mut without_year = 0;
+    for &i in sel {
+        let a = &c.info[i];
+        if country.is_some_and(|k| a.country_label() != k) {
+            continue;
+        }
+        let Some(y) = a.year else {
+            without_year += 1;
+            continue;
+        };
+        let e = m.entry(y).or_default();
+        e.0 += 1;
+        if let Some(g) = &a.group {
+            e.1.insert(g);
+        }
+    }
+    Trend {
+        definition: DEFINITION,
+        country: country.map(str::to_string),
+        companies: Availability::from_flag(avail, "applicants"),
+        rows: m
+            .into_iter()
+            .map(|(year, (n, g))| Row {
+                year,
+                applications: n,
+                companies: avail.then_some(g.len() as u64),
+            })
+            .collect(),
+        without_year,
+    }
+}
+
+impl Trend {
+    pub fn to_csv(&self) -> String {
+        let mut csv = Csv::new(&["year", "applications", "companies"]);
+        for r in &self.rows {
+            csv.row([
+                r.year.to_string(),
+                r.applications.to_string(),
+                fmt_opt(r.companies, &self.companies),
+            ]);
+        }
+        csv.finish()
+    }
+}
