@@ -20,6 +20,7 @@ struct Cli {
 enum Command {
     Ingest(cmd::ingest::Args),
     Info(cmd::info::Args),
+    Indicators(cmd::indicators::Args),
     Generate(cmd::generate::Args),
     Demo(cmd::demo::Args),
     Schema(cmd::schema::Args),
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Info(a) => cmd::info::run(a),
+        Command::Indicators(a) => cmd::indicators::run(a),
         Command::Generate(a) => cmd::generate::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Schema(a) => cmd::schema::run(a),

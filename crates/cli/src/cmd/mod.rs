@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod generate;
+pub mod indicators;
 pub mod info;
 pub mod ingest;
 pub mod schema;
