@@ -452,7 +452,8 @@ fn search_results() {
 
 #[test]
 fn fixture_with_other_prefixes_entities_and_not_found() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/epo_biblio_small.xml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/epo_biblio_small.xml");
     let input = Input::load(&path, 0).unwrap();
     let mut s = CollectSink::default();
     epo_ops::read(&[&input], &mut s).unwrap();

@@ -25,7 +25,7 @@ fn at<'a>(sink: &'a CollectSink, loc: &str) -> &'a PatentRecord {
         .unwrap_or_else(|| panic!("no record at {loc}"))
 }
 
-// tests/fixtures/google_drones.csv is hand-made (invented documents): the search-URL line,
+// tests/fixtures/ (repository root) google_drones.csv is hand-made (invented documents): the search-URL line,
 // the header, and 8 rows on lines 3..10.
 //   grant date filled: rows 1 (US B2), 4 (CN U), 5 (EP B1), 6 (KR B1), 8 (US B1); the CN
 //   utility model stays None, so granted Some(true) 4, None 4.
@@ -33,7 +33,7 @@ fn at<'a>(sink: &'a CollectSink, loc: &str) -> &'a PatentRecord {
 //   Keys: 8 distinct (one per publication). Assignees 8, inventors 2+2+2+2+3+2+1+2 = 16.
 #[test]
 fn fixture_export() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/google_drones.csv");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/google_drones.csv");
     let input = Input::load(&path, 2).unwrap();
     assert_eq!(detect(&input.text), Some(Format::GoogleCsv));
     let mut sink = CollectSink::default();

@@ -236,12 +236,12 @@ fn drones_2016_schema() {
 
 fn fixture(name: &str) -> Input {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../../tests/fixtures")
         .join(name);
     Input::load(&path, 0).unwrap()
 }
 
-// tests/fixtures/lens_current_drones.csv is hand-made (invented companies and numbers) in the
+// tests/fixtures/ (repository root) lens_current_drones.csv is hand-made (invented companies and numbers) in the
 // current Lens export schema, 38 columns, CRLF line ends. Row 1 spans lines 2-5 (two line
 // breaks in its abstract, one in its claims), so rows 2..14 are on lines 6..18.
 //   Document Type: Patent Application rows 1,3,5,7,8,9,11 (7); Granted Patent rows 2,6,13

@@ -14,7 +14,7 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 fn fixture(name: &str) -> Input {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../../tests/fixtures")
         .join(name);
     Input::load(&p, 0).expect("fixture")
 }

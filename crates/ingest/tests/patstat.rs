@@ -26,7 +26,7 @@ fn read_str(name: &str, text: &str) -> CollectSink {
 
 fn fixture(name: &str) -> Input {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../../tests/fixtures")
         .join(name);
     Input::load(&p, 0).expect("fixture")
 }
