@@ -23,10 +23,10 @@ use patq_model::{
     app_key, classify_publication, clean_number, normalize_office, parse_date,
 };
 
-use crate::lens_csv::{ends_inside_quotes, is_kind, is_office};
-use crate::sink::excerpt;
+use crate::csv_rows::{Offset, RowError, for_each_row};
+use crate::lens_csv::{is_kind, is_office};
 use crate::util::opt;
-use crate::{IngestError, Input, Location, Rejection, Sink};
+use crate::{IngestError, Input, Location, Sink};
 
 /// Reads every Google Patents CSV input into the sink.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
@@ -103,12 +103,6 @@ impl Columns {
     }
 }
 
-#[derive(Debug)]
-struct RowError {
-    field: Option<String>,
-    reason: String,
-}
-
 fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     let full = input.text.as_str();
     // The search-URL line is not CSV data of the table; parse from the line after it.
@@ -147,78 +141,18 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     }
     let width = cols.names.len();
 
-    let mut rec = StringRecord::new();
-    let mut count: u64 = 0;
-    loop {
-        let start = reader.position().clone();
-        let result = reader.read_record(&mut rec);
-        let end = reader.position().byte() as usize;
-        let raw = text
-            .get(start.byte() as usize..end.min(text.len()))
-            .unwrap_or("");
-        // The parser's position sits before the previous line break and blank lines.
-        let body = raw.trim_start_matches(['\r', '\n']);
-        let line =
-            start.line() + skip_lines + raw[..raw.len() - body.len()].matches('\n').count() as u64;
-        let reject = |sink: &mut dyn Sink, err: RowError| {
-            sink.reject(Rejection {
-                file: input.name.clone(),
-                location: Location::Line(line),
-                field: err.field,
-                reason: err.reason,
-                excerpt: excerpt(body.trim_end_matches(['\r', '\n']), 200),
-            })
-        };
-        match result {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                reject(
-                    sink,
-                    RowError {
-                        field: None,
-                        reason: format!("CSV error: {e}"),
-                    },
-                );
-                if end <= start.byte() as usize {
-                    break;
-                }
-                continue;
-            }
-        }
-        count += 1;
-        if count.is_multiple_of(256) {
-            sink.progress((skip_bytes + end) as u64);
-        }
-        if end >= text.len() && ends_inside_quotes(body) {
-            reject(
-                sink,
-                RowError {
-                    field: None,
-                    reason: "unclosed quote: the record runs to the end of the file".into(),
-                },
-            );
-            continue;
-        }
-        if rec.len() != width {
-            reject(
-                sink,
-                RowError {
-                    field: None,
-                    reason: format!(
-                        "expected {width} fields as in the header, found {}",
-                        rec.len()
-                    ),
-                },
-            );
-            continue;
-        }
-        match parse_row(&cols, &rec, input, line) {
-            Ok(r) => sink.record(r),
-            Err(e) => reject(sink, e),
-        }
-    }
-    sink.progress(full.len() as u64);
+    for_each_row(
+        &mut reader,
+        text,
+        &input.name,
+        Offset {
+            lines: skip_lines,
+            bytes: skip_bytes,
+        },
+        width,
+        sink,
+        |rec, line| parse_row(&cols, rec, input, line),
+    );
     Ok(())
 }
 

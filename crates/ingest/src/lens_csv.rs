@@ -30,9 +30,9 @@ use patq_model::{
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
-use crate::sink::excerpt;
+use crate::csv_rows::{Offset, RowError, for_each_row};
 use crate::util::{opt, parse_count, split_list};
-use crate::{IngestError, Input, Location, Rejection, Sink};
+use crate::{IngestError, Input, Location, Sink};
 
 /// Reads every Lens CSV input into the sink.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
@@ -40,22 +40,6 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         read_one(input, sink)?;
     }
     Ok(())
-}
-
-/// Why a row was rejected: the column at fault (as the file names it) and the reason.
-#[derive(Debug, PartialEq)]
-struct RowError {
-    field: Option<String>,
-    reason: String,
-}
-
-impl RowError {
-    fn new(field: &str, reason: impl Into<String>) -> RowError {
-        RowError {
-            field: Some(field.to_string()),
-            reason: reason.into(),
-        }
-    }
 }
 
 /// Every column the reader understands; each is found by any of its header names.
@@ -214,106 +198,17 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         )));
     }
 
-    let mut rec = StringRecord::new();
-    let mut count: u64 = 0;
-    loop {
-        let start = reader.position().clone();
-        let result = reader.read_record(&mut rec);
-        let end = reader.position().byte() as usize;
-        let raw = text
-            .get(start.byte() as usize..end.min(text.len()))
-            .unwrap_or("");
-        // The parser's position sits before the previous record's line break and any blank
-        // lines, so step over them to name the line the record really starts on.
-        let body = raw.trim_start_matches(['\r', '\n']);
-        let skipped = raw[..raw.len() - body.len()].matches('\n').count() as u64;
-        let line = start.line() + skipped;
-        let raw = body;
-        let reject = |sink: &mut dyn Sink, err: RowError| {
-            sink.reject(Rejection {
-                file: input.name.clone(),
-                location: Location::Line(line),
-                field: err.field,
-                reason: err.reason,
-                excerpt: excerpt(raw.trim_end_matches(['\r', '\n']), 200),
-            })
-        };
-        match result {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                reject(
-                    sink,
-                    RowError {
-                        field: None,
-                        reason: format!("CSV error: {e}"),
-                    },
-                );
-                if end <= start.byte() as usize {
-                    // The parser made no progress; stop rather than loop forever.
-                    break;
-                }
-                continue;
-            }
-        }
-        count += 1;
-        if count.is_multiple_of(256) {
-            sink.progress(end as u64);
-        }
-        if end >= text.len() && ends_inside_quotes(raw) {
-            reject(
-                sink,
-                RowError {
-                    field: None,
-                    reason: "unclosed quote: the record runs to the end of the file".into(),
-                },
-            );
-            continue;
-        }
-        if rec.len() != cols.width {
-            reject(
-                sink,
-                RowError {
-                    field: None,
-                    reason: format!(
-                        "expected {} fields as in the header, found {}",
-                        cols.width,
-                        rec.len()
-                    ),
-                },
-            );
-            continue;
-        }
-        match parse_row(&cols, &rec, input, line) {
-            Ok(record) => sink.record(record),
-            Err(err) => reject(sink, err),
-        }
-    }
-    sink.progress(text.len() as u64);
+    let width = cols.width;
+    for_each_row(
+        &mut reader,
+        text,
+        &input.name,
+        Offset { lines: 0, bytes: 0 },
+        width,
+        sink,
+        |rec, line| parse_row(&cols, rec, input, line),
+    );
     Ok(())
-}
-
-/// True when the raw record text leaves a quoted field open, which the csv crate silently
-/// closes at end of input.
-pub(crate) fn ends_inside_quotes(raw: &str) -> bool {
-    let mut in_quotes = false;
-    let mut at_field_start = true;
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                } else {
-                    in_quotes = false;
-                }
-            }
-        } else if c == '"' && at_field_start {
-            in_quotes = true;
-        }
-        at_field_start = !in_quotes && matches!(c, ',' | '\n' | '\r');
-    }
-    in_quotes
 }
 
 fn parse_row(
@@ -753,14 +648,5 @@ mod tests {
         assert!(looks_like_date("11/03/2010"));
         assert!(!looks_like_date("16/123,456"));
         assert!(!looks_like_date("1051751"));
-    }
-
-    #[test]
-    fn open_quotes_are_found() {
-        assert!(ends_inside_quotes("1,\"abc,def\n"));
-        assert!(!ends_inside_quotes("1,\"abc\",def\n"));
-        assert!(!ends_inside_quotes("1,\"a \"\"b\"\" c\",d\n"));
-        assert!(ends_inside_quotes("1,\"a \"\"b\n"));
-        assert!(!ends_inside_quotes("1,ab\"c,d\n"));
     }
 }

@@ -30,7 +30,7 @@ use patq_model::{
     normalize_office, parse_date,
 };
 
-use crate::patstat::{Row, TableFile, flag, pct_number, skip_order, sniff_delimiter};
+use crate::patstat::{Row, TableFile, flag, keyed_rows, open_tables, pct_number, skip_order};
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Sink, Skip};
 
@@ -146,22 +146,7 @@ struct Place {
 
 /// Reads every PatentsView input of the run together.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
-    let mut files: Vec<(Table, TableFile<'_>)> = Vec::new();
-    for input in inputs {
-        let delim = sniff_delimiter(&input.text, b"\t,");
-        let Some((mut t, names)) = TableFile::open(input, delim) else {
-            return Err(IngestError::Malformed {
-                path: input.name.clone(),
-                message: "empty file: no PatentsView header row".into(),
-            });
-        };
-        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
-            path: input.name.clone(),
-            message,
-        })?;
-        t.table = table.name();
-        files.push((table, t));
-    }
+    let files = open_tables(inputs, b"\t,", "PatentsView", classify, Table::name)?;
     let of = |want: Table| {
         files
             .iter()
@@ -169,29 +154,23 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .map(|(_, f)| f)
     };
 
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for f in of(Table::Patent) {
-        f.for_each_row(sink, |row, sink| match patent_row(row) {
-            Ok((id, rec)) => {
-                if let Some(&first) = by_id.get(&id) {
-                    let at = slots[first].rec.app.provenance.location.clone();
-                    row.reject(
-                        sink,
-                        Some("patent_id"),
-                        format!("duplicate patent_id {id} (first at {at})"),
-                    );
-                } else {
-                    by_id.insert(id, slots.len());
-                    slots.push(Slot {
+    let (mut slots, by_id) = keyed_rows(
+        of(Table::Patent),
+        sink,
+        "patent_id",
+        |row| {
+            patent_row(row).map(|(id, rec)| {
+                (
+                    id,
+                    Slot {
                         rec,
                         app_number: None,
-                    });
-                }
-            }
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-        });
-    }
+                    },
+                )
+            })
+        },
+        |s: &Slot| s.rec.app.provenance.location.clone(),
+    );
 
     let mut places: HashMap<String, Place> = HashMap::new();
     for f in of(Table::Location) {

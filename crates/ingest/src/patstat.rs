@@ -178,6 +178,66 @@ fn text_excerpt(text: &str, byte: u64) -> String {
     excerpt(rest.lines().next().unwrap_or(""), 200)
 }
 
+/// Opens every input as a table file (separator sniffed among `delims`) and names its table
+/// with `classify`; `what` names the format in the error for a file without a header row.
+pub(crate) fn open_tables<'a, T: Copy>(
+    inputs: &[&'a Input],
+    delims: &[u8],
+    what: &str,
+    classify: impl Fn(&TableFile<'a>, &[String]) -> Result<T, String>,
+    name: impl Fn(T) -> &'static str,
+) -> Result<Vec<(T, TableFile<'a>)>, IngestError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let delim = sniff_delimiter(&input.text, delims);
+        let Some((mut t, names)) = TableFile::open(input, delim) else {
+            return Err(IngestError::Malformed {
+                path: input.name.clone(),
+                message: format!("empty file: no {what} header row"),
+            });
+        };
+        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
+            path: input.name.clone(),
+            message,
+        })?;
+        t.table = name(table);
+        files.push((table, t));
+    }
+    Ok(files)
+}
+
+/// Reads the rows of a primary table (one row per record, keyed by the id `row_fn` returns); a
+/// repeated id is rejected, naming the `id_col` and where the id first appeared (`location`).
+pub(crate) fn keyed_rows<'a, S>(
+    files: impl Iterator<Item = &'a TableFile<'a>>,
+    sink: &mut dyn Sink,
+    id_col: &'static str,
+    row_fn: impl Fn(&Row<'_>) -> Result<(String, S), (&'static str, String)>,
+    location: impl Fn(&S) -> String,
+) -> (Vec<S>, HashMap<String, usize>) {
+    let mut slots: Vec<S> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for f in files {
+        f.for_each_row(sink, |row, sink| match row_fn(row) {
+            Ok((id, slot)) => {
+                if let Some(&first) = by_id.get(&id) {
+                    let at = location(&slots[first]);
+                    row.reject(
+                        sink,
+                        Some(id_col),
+                        format!("duplicate {id_col} {id} (first at {at})"),
+                    );
+                } else {
+                    by_id.insert(id, slots.len());
+                    slots.push(slot);
+                }
+            }
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+        });
+    }
+    (slots, by_id)
+}
+
 /// One data row of a [`TableFile`].
 pub(crate) struct Row<'r> {
     pub file: &'r TableFile<'r>,
@@ -455,22 +515,7 @@ struct Person {
 
 /// Reads every PATSTAT input of the run together.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
-    let mut files: Vec<(Table, TableFile<'_>)> = Vec::new();
-    for input in inputs {
-        let delim = sniff_delimiter(&input.text, b",;\t|");
-        let Some((mut t, names)) = TableFile::open(input, delim) else {
-            return Err(IngestError::Malformed {
-                path: input.name.clone(),
-                message: "empty file: no PATSTAT header row".into(),
-            });
-        };
-        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
-            path: input.name.clone(),
-            message,
-        })?;
-        t.table = table.name();
-        files.push((table, t));
-    }
+    let files = open_tables(inputs, b",;\t|", "PATSTAT", classify, Table::name)?;
     let of = |want: Table| {
         files
             .iter()
@@ -479,26 +524,10 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     };
 
     // tls201: the records.
-    let mut apps: Vec<AppSlot> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for f in of(Table::T201) {
-        f.for_each_row(sink, |row, sink| match app_row(row) {
-            Ok((id, slot)) => {
-                if let Some(&first) = by_id.get(&id) {
-                    let at = apps[first].rec.app.provenance.location.clone();
-                    row.reject(
-                        sink,
-                        Some("appln_id"),
-                        format!("duplicate appln_id {id} (first at {at})"),
-                    );
-                } else {
-                    by_id.insert(id, apps.len());
-                    apps.push(slot);
-                }
-            }
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
+    let (mut apps, by_id) =
+        keyed_rows(of(Table::T201), sink, "appln_id", app_row, |s: &AppSlot| {
+            s.rec.app.provenance.location.clone()
         });
-    }
     // Links to other applications resolve to their key, or to `PATSTAT:<id>` when absent.
     // What a link to another application carries, shaped as the priority claim it becomes.
     let keys: HashMap<String, Priority> = by_id

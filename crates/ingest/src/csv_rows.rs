@@ -1,0 +1,155 @@
+//! The record loop shared by the CSV exports (Lens, Google Patents): line accounting, CSV-error
+//! and unclosed-quote quarantine, field-count checks and progress, so each reader only parses
+//! the fields of a well-formed row.
+
+use csv::StringRecord;
+use patq_model::PatentRecord;
+
+use crate::sink::excerpt;
+use crate::{Location, Rejection, Sink};
+
+/// Why a row was rejected: the column at fault (as the file names it) and the reason.
+#[derive(Debug, PartialEq)]
+pub(crate) struct RowError {
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl RowError {
+    pub fn new(field: &str, reason: impl Into<String>) -> RowError {
+        RowError {
+            field: Some(field.to_string()),
+            reason: reason.into(),
+        }
+    }
+
+    fn whole_row(reason: String) -> RowError {
+        RowError {
+            field: None,
+            reason,
+        }
+    }
+}
+
+/// Where the CSV text handed to the reader sits in the file, so lines and progress name the
+/// file's own positions when a preamble (e.g. Google's search-URL line) was cut off.
+pub(crate) struct Offset {
+    pub lines: u64,
+    pub bytes: usize,
+}
+
+/// Reads every data row after the header from `reader` (built over `text`) and sends what
+/// `parse` returns to `sink`. A row the csv crate cannot read, a quoted field left open at the
+/// end of the file or a row whose field count differs from `width` is quarantined with its line
+/// and an excerpt; the loop stops only at end of input or when the parser makes no progress.
+pub(crate) fn for_each_row(
+    reader: &mut csv::Reader<&[u8]>,
+    text: &str,
+    file: &str,
+    offset: Offset,
+    width: usize,
+    sink: &mut dyn Sink,
+    mut parse: impl FnMut(&StringRecord, u64) -> Result<PatentRecord, RowError>,
+) {
+    let mut rec = StringRecord::new();
+    let mut count: u64 = 0;
+    loop {
+        let start = reader.position().clone();
+        let result = reader.read_record(&mut rec);
+        let end = reader.position().byte() as usize;
+        let raw = text
+            .get(start.byte() as usize..end.min(text.len()))
+            .unwrap_or("");
+        // The parser's position sits before the previous record's line break and any blank
+        // lines, so step over them to name the line the record really starts on.
+        let body = raw.trim_start_matches(['\r', '\n']);
+        let skipped = raw[..raw.len() - body.len()].matches('\n').count() as u64;
+        let line = start.line() + offset.lines + skipped;
+        let reject = |sink: &mut dyn Sink, err: RowError| {
+            sink.reject(Rejection {
+                file: file.to_string(),
+                location: Location::Line(line),
+                field: err.field,
+                reason: err.reason,
+                excerpt: excerpt(body.trim_end_matches(['\r', '\n']), 200),
+            })
+        };
+        match result {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                reject(sink, RowError::whole_row(format!("CSV error: {e}")));
+                if end <= start.byte() as usize {
+                    // The parser made no progress; stop rather than loop forever.
+                    break;
+                }
+                continue;
+            }
+        }
+        count += 1;
+        if count.is_multiple_of(256) {
+            sink.progress((offset.bytes + end) as u64);
+        }
+        if end >= text.len() && ends_inside_quotes(body) {
+            reject(
+                sink,
+                RowError::whole_row(
+                    "unclosed quote: the record runs to the end of the file".into(),
+                ),
+            );
+            continue;
+        }
+        if rec.len() != width {
+            reject(
+                sink,
+                RowError::whole_row(format!(
+                    "expected {width} fields as in the header, found {}",
+                    rec.len()
+                )),
+            );
+            continue;
+        }
+        match parse(&rec, line) {
+            Ok(record) => sink.record(record),
+            Err(err) => reject(sink, err),
+        }
+    }
+    sink.progress((offset.bytes + text.len()) as u64);
+}
+
+/// True when the raw record text leaves a quoted field open, which the csv crate silently
+/// closes at end of input.
+pub(crate) fn ends_inside_quotes(raw: &str) -> bool {
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if c == '"' && at_field_start {
+            in_quotes = true;
+        }
+        at_field_start = !in_quotes && matches!(c, ',' | '\n' | '\r');
+    }
+    in_quotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_quotes() {
+        assert!(ends_inside_quotes("1,\"abc,def\n"));
+        assert!(!ends_inside_quotes("1,\"abc\",def\n"));
+        assert!(!ends_inside_quotes("1,\"a \"\"b\"\" c\",d\n"));
+        assert!(ends_inside_quotes("1,\"a \"\"b\n"));
+        assert!(!ends_inside_quotes("1,ab\"c,d\n"));
+    }
+}
