@@ -1,0 +1,173 @@
+//! Which columns of a figure's table become its chart: categories from one column, one series
+//! per value column (or per distinct value of a pivot column for long tables).
+
+use std::collections::BTreeMap;
+
+use crate::ReportError;
+use crate::svg::{Chart, Kind, Series};
+use crate::table::Table;
+
+/// How to draw a figure from its table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSpec {
+    pub kind: Kind,
+    /// Column giving the categories (x axis, or the bars' labels).
+    pub label: String,
+    /// Columns drawn as series, named by their header.
+    pub series: Vec<String>,
+    /// Long tables: one series per distinct value of `pivot.0`, values from `pivot.1`;
+    /// `series` is then ignored.
+    pub pivot: Option<(String, String)>,
+    /// Category labels left out of the chart (e.g. the WORLD total row).
+    pub skip: Vec<String>,
+    /// Draw at most this many categories (first rows of the table, which is already sorted).
+    pub limit: Option<usize>,
+    /// Values are fractions shown as percentages.
+    pub percent: bool,
+}
+
+impl ChartSpec {
+    /// Bars of `series` columns by `label`, skipping the WORLD row.
+    pub fn bars(label: &str, series: &[&str]) -> ChartSpec {
+        ChartSpec {
+            kind: Kind::Bars,
+            label: label.into(),
+            series: series.iter().map(|s| s.to_string()).collect(),
+            pivot: None,
+            skip: vec!["WORLD".into()],
+            limit: None,
+            percent: false,
+        }
+    }
+
+    pub fn lines(label: &str, series: &[&str]) -> ChartSpec {
+        ChartSpec {
+            kind: Kind::Lines,
+            ..ChartSpec::bars(label, series)
+        }
+    }
+
+    pub fn stacked(mut self) -> ChartSpec {
+        self.kind = Kind::StackedBars;
+        self
+    }
+
+    pub fn percent(mut self) -> ChartSpec {
+        self.percent = true;
+        self
+    }
+
+    pub fn limit(mut self, n: usize) -> ChartSpec {
+        self.limit = Some(n);
+        self
+    }
+
+    pub fn pivot(mut self, by: &str, value: &str) -> ChartSpec {
+        self.pivot = Some((by.into(), value.into()));
+        self
+    }
+
+    /// Builds the chart data; `figure` names the figure in errors about missing columns.
+    pub fn build(&self, figure: &str, title: &str, t: &Table) -> Result<Chart, ReportError> {
+        let col = |name: &str| {
+            t.column(name).ok_or_else(|| ReportError::ChartColumn {
+                figure: figure.to_string(),
+                column: name.to_string(),
+            })
+        };
+        let li = col(&self.label)?;
+        let rows: Vec<&Vec<crate::Cell>> = t
+            .rows
+            .iter()
+            .filter(|r| !self.skip.contains(&r[li].display()))
+            .collect();
+        let (categories, series) = if let Some((by, value)) = &self.pivot {
+            let (bi, vi) = (col(by)?, col(value)?);
+            let mut cats: Vec<String> = Vec::new();
+            let mut names: Vec<String> = Vec::new();
+            let mut vals: BTreeMap<(String, String), f64> = BTreeMap::new();
+            for r in rows {
+                let (c, s) = (r[li].display(), r[bi].display());
+                if !cats.contains(&c) {
+                    cats.push(c.clone());
+                }
+                if !names.contains(&s) {
+                    names.push(s.clone());
+                }
+                if let Some(v) = r[vi].as_f64() {
+                    vals.insert((s, c), v);
+                }
+            }
+            if let Some(n) = self.limit {
+                names.truncate(n);
+            }
+            let series = names
+                .into_iter()
+                .map(|s| Series {
+                    values: cats
+                        .iter()
+                        .map(|c| vals.get(&(s.clone(), c.clone())).copied())
+                        .collect(),
+                    name: s,
+                })
+                .collect();
+            (cats, series)
+        } else {
+            let rows: Vec<_> = match self.limit {
+                Some(n) => rows.into_iter().take(n).collect(),
+                None => rows,
+            };
+            let mut series = Vec::new();
+            for s in &self.series {
+                let si = col(s)?;
+                series.push(Series {
+                    name: s.replace('_', " "),
+                    values: rows.iter().map(|r| r[si].as_f64()).collect(),
+                });
+            }
+            (rows.iter().map(|r| r[li].display()).collect(), series)
+        };
+        Ok(Chart {
+            kind: self.kind,
+            title: title.to_string(),
+            categories,
+            series,
+            percent: self.percent,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_and_long_tables() {
+        let t = Table::from_csv(
+            "F2",
+            "country,applications,grants\nCN,10,2\nUS,5,3\nWORLD,15,5\n",
+        )
+        .unwrap();
+        let c = ChartSpec::bars("country", &["grants"])
+            .build("F2", "x", &t)
+            .unwrap();
+        assert_eq!(c.categories, ["CN", "US"]);
+        assert_eq!(c.series[0].values, [Some(2.0), Some(3.0)]);
+        let e = ChartSpec::bars("country", &["nope"]).build("F2", "x", &t);
+        assert!(matches!(e, Err(ReportError::ChartColumn { .. })));
+
+        let long = Table::from_csv(
+            "F12",
+            "year,group,applications\n2018,A,3\n2018,B,1\n2019,A,4\n",
+        )
+        .unwrap();
+        let c = ChartSpec::lines("year", &[])
+            .pivot("group", "applications")
+            .build("F12", "x", &long)
+            .unwrap();
+        assert_eq!(c.categories, ["2018", "2019"]);
+        assert_eq!(c.series[0].name, "A");
+        assert_eq!(c.series[0].values, [Some(3.0), Some(4.0)]);
+        assert_eq!(c.series[1].values, [Some(1.0), None]);
+    }
+}
