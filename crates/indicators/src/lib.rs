@@ -8,14 +8,20 @@
 
 pub mod citation_bands;
 pub mod citations;
+pub mod company_profile;
 pub mod company_size_bands;
 pub mod corpus;
 pub mod families;
 pub mod family_size_bands;
 pub mod grants_by_country;
+pub mod industries;
 pub mod international;
+pub mod international_offices;
 pub mod office_grant_trend;
+mod par;
+pub mod scenarios;
 pub mod table;
+pub mod top_company_trend;
 pub mod trend;
 
 pub use corpus::{AppInfo, Corpus, Filters, UNKNOWN_COUNTRY};

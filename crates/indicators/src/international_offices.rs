@@ -1,0 +1,94 @@
+//! F8: one country's international filings by filing office (WO, US, EP, ...): how many of its
+//! companies file there and how many applications.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::corpus::Corpus;
+use crate::table::{Availability, Csv, fmt_opt};
+
+pub const DEFINITION: &str = "F8. International applications of the companies of one country \
+by filing office. International = filed at an office other than the company's home country, \
+WO/PCT always counts (as in F5). Companies = distinct harmonised groups of the first applicant \
+with an international application at the office; the total counts each company once. Offices \
+ordered by applications, then office code.";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    pub office: String,
+    pub companies: Option<u64>,
+    pub applications: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InternationalOffices {
+    pub definition: &'static str,
+    pub country: String,
+    pub companies_available: Availability,
+    pub rows: Vec<Row>,
+    /// Companies with an international application anywhere.
+    pub companies: Option<u64>,
+    pub applications: u64,
+    pub offices: u64,
+}
+
+pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices {
+    let avail = c.has_applicants;
+    let mut m: BTreeMap<&str, (u64, BTreeSet<&str>)> = BTreeMap::new();
+    let mut all = BTreeSet::new();
+    for &i in sel {
+        let a = &c.info[i];
+        if !a.international || a.country_label() != country {
+            continue;
+        }
+        let e = m.entry(c.records[i].app.office.as_str()).or_default();
+        e.0 += 1;
+        if let Some(g) = &a.group {
+            e.1.insert(g.as_str());
+            all.insert(g.as_str());
+        }
+    }
+    let mut rows: Vec<Row> = m
+        .into_iter()
+        .map(|(office, (n, groups))| Row {
+            office: office.to_string(),
+            companies: avail.then_some(groups.len() as u64),
+            applications: n,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.applications
+            .cmp(&a.applications)
+            .then_with(|| a.office.cmp(&b.office))
+    });
+    InternationalOffices {
+        definition: DEFINITION,
+        country: country.to_string(),
+        companies_available: Availability::from_flag(avail, "applicants"),
+        companies: avail.then_some(all.len() as u64),
+        applications: rows.iter().map(|r| r.applications).sum(),
+        offices: rows.len() as u64,
+        rows,
+    }
+}
+
+impl InternationalOffices {
+    /// One row per office and a TOTAL row (distinct companies, all international applications).
+    pub fn to_csv(&self) -> String {
+        let mut csv = Csv::new(&["office", "companies", "applications"]);
+        let total = Row {
+            office: "TOTAL".into(),
+            companies: self.companies,
+            applications: self.applications,
+        };
+        for r in self.rows.iter().chain(std::iter::once(&total)) {
+            csv.row([
+                r.office.clone(),
+                fmt_opt(r.companies, &self.companies_available),
+                r.applications.to_string(),
+            ]);
+        }
+        csv.finish()
+    }
+}
