@@ -10,7 +10,8 @@
 //!    before);
 //! 2. office + number against the publications of the dataset, kind-insensitively: both sides
 //!    go through [`doc_key`] (cleaned, office prefix, kind suffix and leading zeros removed),
-//!    so `US 8,123,456 B2`, `US08123456` and `8123456` + kind `B2` agree;
+//!    so `US 8,123,456 B2`, `US08123456` and `8123456` + kind `B2` agree, and a US pre-grant
+//!    publication meets in its DOCDB form (`20120057518` -> `2012057518`);
 //! 3. only for a citation without a kind code (PATSTAT `cited_appln_id` citations carry
 //!    none): office + number against application keys ([`app_doc_key`]). A citation with a
 //!    kind names a publication, and US grant numbers can equal another application's serial
@@ -133,7 +134,24 @@ pub fn doc_key(office: &str, number: &str, kind: Option<&str>) -> String {
         n = rest.to_string();
     }
     n = strip_kind_suffix(&n).to_string();
+    if office == "US" {
+        n = us_pregrant_docdb(n);
+    }
     format!("{office}{}", strip_leading_zeros(&n))
+}
+
+/// US pre-grant publications are written `20120057518` by the USPTO (year + 7-digit serial)
+/// but `2012057518` in DOCDB (EPO OPS, PATSTAT): the serial's leading zero is dropped, so
+/// both forms meet at the DOCDB one.
+fn us_pregrant_docdb(mut n: String) -> String {
+    if n.len() == 11
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && (n.starts_with("19") || n.starts_with("20"))
+        && n.as_bytes()[4] == b'0'
+    {
+        n.remove(4);
+    }
+    n
 }
 
 /// The lookup key of an application: its [`app_key`] with leading zeros of the number's digit
@@ -168,7 +186,11 @@ fn strip_leading_zeros(n: &str) -> String {
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let zeros = rest.bytes().take_while(|&b| b == b'0').count();
     // An all-zero run keeps one zero, so `0` stays a number.
-    let drop = if zeros == digits { zeros.saturating_sub(1) } else { zeros };
+    let drop = if zeros == digits {
+        zeros.saturating_sub(1)
+    } else {
+        zeros
+    };
     format!("{letters}{}", &rest[drop..])
 }
 
@@ -503,6 +525,10 @@ mod tests {
         assert_eq!(doc_key("US", "D0654321", Some("S")), "USD654321");
         assert_eq!(doc_key("EP", "EP2400812A1", Some("A1")), "EP2400812");
         assert_eq!(doc_key("CN", "104123456", Some("A")), "CN104123456");
+        // USPTO and DOCDB forms of one US pre-grant publication (EPO OPS family of EP2400812).
+        assert_eq!(doc_key("US", "20120057518", Some("A1")), "US2012057518");
+        assert_eq!(doc_key("US", "2012/0057518", None), "US2012057518");
+        assert_eq!(doc_key("US", "2012057518", Some("A1")), "US2012057518");
         assert_eq!(doc_key("WO", "0000", None), "WO0");
         assert_eq!(app_doc_key("US", "14/306,158"), "US14306158");
         // A CN check character is part of an application number.
@@ -599,6 +625,9 @@ mod tests {
         assert_eq!(g.forward_excluding_group(&groups), vec![2, 0, 1, 0]);
         // Within 5 years of 2010-06-01: 2014 and 2015-06-01 (inclusive), not 2016.
         assert_eq!(g.forward_within_years(0, 5), Some(2));
-        assert_eq!(g.forward_within_years_all(1), vec![Some(0), Some(0), Some(1), Some(0)]);
+        assert_eq!(
+            g.forward_within_years_all(1),
+            vec![Some(0), Some(0), Some(1), Some(0)]
+        );
     }
 }

@@ -89,7 +89,10 @@ mod tests {
     fn cohorts_prefer_cpc_then_ipc() {
         let a = rec(
             Some(2015),
-            &[(ClassScheme::Ipc, "G06F16/27"), (ClassScheme::Cpc, "H04L9/32")],
+            &[
+                (ClassScheme::Ipc, "G06F16/27"),
+                (ClassScheme::Cpc, "H04L9/32"),
+            ],
         );
         assert_eq!(Cohort::of(&a).section, 'H');
         let b = rec(Some(2015), &[(ClassScheme::Ipc, "G06Q20/06")]);
