@@ -18,5 +18,5 @@ pub mod office_grant_trend;
 pub mod table;
 pub mod trend;
 
-pub use corpus::{AppInfo, Corpus, Filters, UNKNOWN_COUNTRY};
+pub use corpus::{AppInfo, CitationMethod, Corpus, Filters, UNKNOWN_COUNTRY};
 pub use table::{Availability, rate};
