@@ -592,7 +592,7 @@ mod tests {
         let mut b = rec("EP", "2", "2", "A1");
         b.app.source_id = Some("012-345-678-901-23X".into());
         let mut c = rec("CN", "3", "3", "A");
-        let mut by_id = |id: &str| {
+        let by_id = |id: &str| {
             let mut x = cite(None, "PATSTAT:x", None);
             x.source_id = Some(id.into());
             x

@@ -16,7 +16,7 @@ enum Target {
 }
 
 fn office(j: usize) -> &'static str {
-    if j % 3 == 0 { "EP" } else { "US" }
+    if j.is_multiple_of(3) { "EP" } else { "US" }
 }
 
 /// Synthetic record `j`: publication number `1000 + 7j`, written one of three ways;
