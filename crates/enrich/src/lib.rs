@@ -1,11 +1,15 @@
-//! Enrichment kernels over [`patq_model::PatentRecord`]s: patent families, applicant name
-//! harmonisation into corporate groups, the country of a company, topic queries and the
-//! core-technology / industry taxonomy.
+//! Enrichment kernels over [`patq_model::PatentRecord`]s: patent families, forward citations
+//! from citation lists, applicant name harmonisation into corporate groups, the country of a
+//! company, topic queries and the core-technology / industry taxonomy.
 
+pub mod citations;
+pub mod cohort;
 pub mod country;
 pub mod families;
 pub mod unionfind;
 
+pub use citations::{CitationGraph, CitationStats, FamilyCitations};
+pub use cohort::{Cohort, cohort_index};
 pub use country::{CompanyCountry, CountryRule, company_country};
 pub use families::{Families, FamilyInfo};
 pub use unionfind::UnionFind;

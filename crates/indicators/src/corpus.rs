@@ -1,10 +1,17 @@
 //! Everything the indicators need per application, computed once: extended families, the
 //! harmonised applicant group, the company's country (and the rule used), filing year, grant,
 //! international and cited flags, plus which of those the dataset can answer at all.
+//!
+//! Forward citations come from the first method the data supports ([`CitationMethod`]):
+//! the dataset's own citation lists inverted (when at least one citation links two distinct
+//! applications of the dataset), else the source's cited-by count, else none.
 
 use std::collections::BTreeMap;
 
-use patq_enrich::{CountryRule, Families, Harmonizer, company_country};
+use patq_enrich::{
+    CitationGraph, CitationStats, Cohort, CountryRule, Families, Harmonizer, cohort_index,
+    company_country,
+};
 use patq_model::{PartyRole, PatentRecord, PubClass};
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +31,20 @@ pub struct AppInfo {
     /// Filed at an office other than the company's home country (WO always counts). False
     /// when the country is unknown: nothing shows it is foreign.
     pub international: bool,
-    /// Forward citations as the source counts them; None when the source gives no count.
+    /// Forward citations by the corpus's [`CitationMethod`]: distinct citing applications of
+    /// the dataset, or the source's cited-by count; None when not available.
     pub cited_by: Option<u32>,
+    /// Family-level forward citations of the application's extended family: distinct other
+    /// extended families with a member citing any member (same value for every member).
+    /// None unless the method is citation lists (a source count cannot tell who cited).
+    pub cited_by_family: Option<u32>,
+    /// Forward citations from applications of another harmonised group (or of unknown group).
+    /// None unless the method is citation lists and the dataset names applicants.
+    pub cited_by_excl_self: Option<u32>,
+    /// `cited_by` / mean `cited_by` of the cohort (filing year x CPC, else IPC, section), see
+    /// [`patq_enrich::cohort`]; None when the count or the cohort mean is unknown or the mean
+    /// is 0.
+    pub cohort_index: Option<f64>,
 }
 
 impl AppInfo {
@@ -35,6 +54,33 @@ impl AppInfo {
 
     pub fn cited(&self) -> Option<bool> {
         self.cited_by.map(|c| c > 0)
+    }
+}
+
+/// Where the forward citation counts of a corpus come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitationMethod {
+    /// The dataset's backward citation lists, resolved to its applications and inverted:
+    /// counts only citations from inside the dataset.
+    CitationLists,
+    /// The source's own cited-by count (Lens, PatentsView): citations from anywhere, but no
+    /// family-level or self-citation split.
+    SourceCount,
+    NotAvailable,
+}
+
+impl CitationMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CitationMethod::CitationLists => "citation lists",
+            CitationMethod::SourceCount => "source cited-by count",
+            CitationMethod::NotAvailable => "not available",
+        }
+    }
+
+    pub fn is_available(self) -> bool {
+        self != CitationMethod::NotAvailable
     }
 }
 
@@ -57,8 +103,15 @@ pub struct Corpus<'a> {
     /// Built over all records, so a filter never truncates a family.
     pub families: Families,
     pub has_grant_status: bool,
+    /// True when forward citations are available by some [`CitationMethod`].
     pub has_citation_counts: bool,
     pub has_applicants: bool,
+    pub citation_method: CitationMethod,
+    /// How the citation lists resolved; None when no record has a citation list.
+    pub citation_stats: Option<CitationStats>,
+    /// The inverted citation lists, kept when they are the method (for citing-application
+    /// lookups and time windows).
+    pub citation_graph: Option<CitationGraph>,
 }
 
 fn first_party(r: &PatentRecord, role: PartyRole) -> Option<&patq_model::Party> {
@@ -76,9 +129,8 @@ impl<'a> Corpus<'a> {
         let has_grant_status = records
             .iter()
             .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
-        let has_citation_counts = records.iter().any(|r| r.app.cited_by_count.is_some());
         let mut has_applicants = false;
-        let info = records
+        let mut info: Vec<AppInfo> = records
             .iter()
             .map(|r| {
                 let party = first_party(r, PartyRole::Applicant)
@@ -100,17 +152,31 @@ impl<'a> Corpus<'a> {
                     year: r.app.filing_year,
                     granted,
                     international,
-                    cited_by: r.app.cited_by_count,
+                    cited_by: None,
+                    cited_by_family: None,
+                    cited_by_excl_self: None,
+                    cohort_index: None,
                 }
             })
             .collect();
+        let families = Families::build(records);
+        let (citation_method, citation_stats, citation_graph) =
+            forward_citations(records, &families, &mut info, has_applicants);
+        let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
+        let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
+        for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
+            a.cohort_index = ix;
+        }
         Corpus {
             records,
             info,
-            families: Families::build(records),
+            families,
             has_grant_status,
-            has_citation_counts,
+            has_citation_counts: citation_method.is_available(),
             has_applicants,
+            citation_method,
+            citation_stats,
+            citation_graph,
         }
     }
 
@@ -161,6 +227,40 @@ impl<'a> Corpus<'a> {
                 .or_insert(i);
         }
         rep
+    }
+}
+
+/// Chooses the citation method and fills the citation fields of `info`.
+fn forward_citations(
+    records: &[PatentRecord],
+    families: &Families,
+    info: &mut [AppInfo],
+    has_applicants: bool,
+) -> (CitationMethod, Option<CitationStats>, Option<CitationGraph>) {
+    let graph = records
+        .iter()
+        .any(|r| !r.citations.is_empty())
+        .then(|| CitationGraph::build(records));
+    let stats = graph.as_ref().map(|g| g.stats.clone());
+    match graph {
+        Some(g) if g.has_edges() => {
+            let fam = g.family_citations(families);
+            let groups: Vec<Option<&str>> = info.iter().map(|a| a.group.as_deref()).collect();
+            let excl = has_applicants.then(|| g.forward_excluding_group(&groups));
+            for (i, a) in info.iter_mut().enumerate() {
+                a.cited_by = Some(g.forward(i));
+                a.cited_by_family = Some(fam.per_family[families.extended[i] as usize]);
+                a.cited_by_excl_self = excl.as_ref().map(|e| e[i]);
+            }
+            (CitationMethod::CitationLists, stats, Some(g))
+        }
+        _ if records.iter().any(|r| r.app.cited_by_count.is_some()) => {
+            for (a, r) in info.iter_mut().zip(records) {
+                a.cited_by = r.app.cited_by_count;
+            }
+            (CitationMethod::SourceCount, stats, None)
+        }
+        _ => (CitationMethod::NotAvailable, stats, None),
     }
 }
 

@@ -24,5 +24,5 @@ pub mod table;
 pub mod top_company_trend;
 pub mod trend;
 
-pub use corpus::{AppInfo, Corpus, Filters, UNKNOWN_COUNTRY};
+pub use corpus::{AppInfo, CitationMethod, Corpus, Filters, UNKNOWN_COUNTRY};
 pub use table::{Availability, rate};

@@ -1,0 +1,633 @@
+//! Forward citations computed from the data's own backward citation lists: every record's
+//! `citations` are resolved to applications of the dataset and the edges inverted, so each
+//! application learns which applications of the dataset cite it.
+//!
+//! Resolution of one cited document, first hit wins:
+//! 1. its source id (PATSTAT `pat_publn_id` or `appln:<appln_id>`, Lens ID) against the
+//!    source ids of publications, `appln:<id>` of applications, and non-numeric application
+//!    source ids (Lens IDs; purely numeric ids are database ids whose namespace — application
+//!    or publication — cannot be told apart, so they are only used through the two forms
+//!    before);
+//! 2. office + number against the publications of the dataset, kind-insensitively: both sides
+//!    go through [`doc_key`] (cleaned, office prefix, kind suffix and leading zeros removed),
+//!    so `US 8,123,456 B2`, `US08123456` and `8123456` + kind `B2` agree, and a US pre-grant
+//!    publication meets in its DOCDB form (`20120057518` -> `2012057518`);
+//! 3. only for a citation without a kind code (PATSTAT `cited_appln_id` citations carry
+//!    none): office + number against application keys ([`app_doc_key`]). A citation with a
+//!    kind names a publication, and US grant numbers can equal another application's serial
+//!    number, so it never falls back to application keys.
+//!
+//! A key claimed by two applications keeps the first one (lowest record index) and is
+//! counted in [`CitationStats::ambiguous_keys`]. Unresolved citations (documents outside the
+//! dataset) are counted, never silently dropped. An application citing itself (e.g. its own
+//! earlier publication) is a self-loop and is ignored; the same citing-cited pair seen
+//! twice (cited from the A1 and the B1, or listed twice) counts once.
+//!
+//! Edges are stored as a compressed sparse row (CSR) structure of `u32` indices grouped by
+//! cited application, built by counting sort: time and memory linear in records + citations.
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate};
+use patq_model::{PatentRecord, app_key, clean_number, normalize_office};
+use serde::Serialize;
+
+use crate::families::Families;
+
+/// What happened to the citations of the dataset.
+/// `seen = resolved + unresolved`; `resolved = self_loops + duplicates + edges`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CitationStats {
+    /// Patent citations in all records' lists.
+    pub seen: u64,
+    /// Citations resolved to an application of the dataset.
+    pub resolved: u64,
+    pub resolved_by_source_id: u64,
+    pub resolved_by_publication: u64,
+    pub resolved_by_application: u64,
+    /// Citations to documents outside the dataset.
+    pub unresolved: u64,
+    /// Resolved citations from an application to itself, ignored.
+    pub self_loops: u64,
+    /// Resolved citations repeating a citing-cited pair already counted, ignored.
+    pub duplicates: u64,
+    /// Distinct citing-cited pairs of distinct applications: the forward citations.
+    pub edges: u64,
+    /// Lookup keys claimed by more than one application (the first one keeps the key).
+    pub ambiguous_keys: u64,
+}
+
+/// Distinct sources per target, targets `0..n`: `src[off[t]..off[t + 1]]`, sorted ascending.
+#[derive(Clone, Debug, Default)]
+struct Csr {
+    off: Vec<usize>,
+    src: Vec<u32>,
+}
+
+impl Csr {
+    /// Groups `(source, target)` pairs by target with a counting sort, then sorts and
+    /// deduplicates each (small) group. Returns the structure and the number of duplicates.
+    fn build(n: usize, pairs: &[(u32, u32)]) -> (Csr, u64) {
+        let mut off = vec![0usize; n + 1];
+        for &(_, t) in pairs {
+            off[t as usize + 1] += 1;
+        }
+        for t in 0..n {
+            off[t + 1] += off[t];
+        }
+        let mut fill = off.clone();
+        let mut src = vec![0u32; pairs.len()];
+        for &(s, t) in pairs {
+            src[fill[t as usize]] = s;
+            fill[t as usize] += 1;
+        }
+        // Compact in place: each group sorted and deduplicated, moved down to `w`.
+        let mut w = 0usize;
+        let mut new_off = vec![0usize; n + 1];
+        for t in 0..n {
+            let (a, b) = (off[t], off[t + 1]);
+            src[a..b].sort_unstable();
+            let mut last = None;
+            for k in a..b {
+                let s = src[k];
+                if last != Some(s) {
+                    src[w] = s;
+                    w += 1;
+                    last = Some(s);
+                }
+            }
+            new_off[t + 1] = w;
+        }
+        let dups = (pairs.len() - w) as u64;
+        src.truncate(w);
+        src.shrink_to_fit();
+        (Csr { off: new_off, src }, dups)
+    }
+
+    fn of(&self, t: usize) -> &[u32] {
+        &self.src[self.off[t]..self.off[t + 1]]
+    }
+
+    fn counts(&self) -> Vec<u32> {
+        self.off.windows(2).map(|w| (w[1] - w[0]) as u32).collect()
+    }
+}
+
+/// The lookup key of a publication or cited document: office + cleaned number without office
+/// prefix, trailing kind code (`B2`, `A`, `U1` after a digit) and leading zeros of the digit
+/// run, e.g. `("US", "08123456B2", Some("B2"))` -> `US8123456`. Kind-insensitive on purpose:
+/// a citation names a document, and the A1 and B1 of one application resolve to it anyway.
+pub fn doc_key(office: &str, number: &str, kind: Option<&str>) -> String {
+    let office = normalize_office(office);
+    let mut n = clean_number(number);
+    if !office.is_empty()
+        && let Some(rest) = n.strip_prefix(office.as_str())
+        && !rest.is_empty()
+    {
+        n = rest.to_string();
+    }
+    let kind = kind.map(clean_number).filter(|k| !k.is_empty());
+    if let Some(k) = kind
+        && let Some(rest) = n.strip_suffix(k.as_str())
+        && rest.ends_with(|c: char| c.is_ascii_digit())
+    {
+        n = rest.to_string();
+    }
+    n = strip_kind_suffix(&n).to_string();
+    if office == "US" {
+        n = us_pregrant_docdb(n);
+    }
+    format!("{office}{}", strip_leading_zeros(&n))
+}
+
+/// US pre-grant publications are written `20120057518` by the USPTO (year + 7-digit serial)
+/// but `2012057518` in DOCDB (EPO OPS, PATSTAT): the serial's leading zero is dropped, so
+/// both forms meet at the DOCDB one.
+fn us_pregrant_docdb(mut n: String) -> String {
+    if n.len() == 11
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && (n.starts_with("19") || n.starts_with("20"))
+        && n.as_bytes()[4] == b'0'
+    {
+        n.remove(4);
+    }
+    n
+}
+
+/// The lookup key of an application: its [`app_key`] with leading zeros of the number's digit
+/// run removed (no kind stripping: CN application numbers end in a check character).
+pub fn app_doc_key(office: &str, number: &str) -> String {
+    let office = normalize_office(office);
+    let k = app_key(&office, number);
+    let n = &k[office.len()..];
+    format!("{office}{}", strip_leading_zeros(n))
+}
+
+/// `1234567B2` -> `1234567`, `1234567A` -> `1234567`; a number not ending in letter(+digit)
+/// after a digit is returned whole.
+fn strip_kind_suffix(n: &str) -> &str {
+    let b = n.as_bytes();
+    let mut end = b.len();
+    if end >= 2 && b[end - 1].is_ascii_digit() && b[end - 2].is_ascii_alphabetic() {
+        end -= 1;
+    }
+    if end >= 2 && b[end - 1].is_ascii_alphabetic() && b[end - 2].is_ascii_digit() {
+        return &n[..end - 1];
+    }
+    n
+}
+
+/// Removes zeros at the start of the first digit run (`D0654321` -> `D654321`,
+/// `08123456` -> `8123456`), as the USPTO reader writes US numbers; applied to both sides of
+/// every lookup, so it only has to be consistent.
+fn strip_leading_zeros(n: &str) -> String {
+    let split = n.find(|c: char| c.is_ascii_digit()).unwrap_or(n.len());
+    let (letters, rest) = n.split_at(split);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let zeros = rest.bytes().take_while(|&b| b == b'0').count();
+    // An all-zero run keeps one zero, so `0` stays a number.
+    let drop = if zeros == digits {
+        zeros.saturating_sub(1)
+    } else {
+        zeros
+    };
+    format!("{letters}{}", &rest[drop..])
+}
+
+/// How a cited document was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    SourceId,
+    Publication,
+    Application,
+}
+
+/// Lookup tables from document identifiers to record indices.
+struct DocIndex<'a> {
+    source: HashMap<&'a str, u32>,
+    /// `appln:<id>` keys, kept apart so no string has to be built per record.
+    appln: HashMap<&'a str, u32>,
+    publication: HashMap<String, u32>,
+    application: HashMap<String, u32>,
+    ambiguous: u64,
+}
+
+fn claim<K: std::hash::Hash + Eq>(m: &mut HashMap<K, u32>, k: K, i: u32, amb: &mut u64) {
+    match m.get(&k) {
+        Some(&j) if j != i => *amb += 1,
+        Some(_) => {}
+        None => {
+            m.insert(k, i);
+        }
+    }
+}
+
+impl<'a> DocIndex<'a> {
+    fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
+        let n = records.len();
+        let mut x = DocIndex {
+            source: HashMap::with_capacity(n),
+            appln: HashMap::with_capacity(n),
+            publication: HashMap::with_capacity(n * 2),
+            application: HashMap::with_capacity(n),
+            ambiguous: 0,
+        };
+        let amb = &mut x.ambiguous;
+        for (i, r) in records.iter().enumerate() {
+            let i = i as u32;
+            for p in &r.publications {
+                if let Some(s) = p.source_id.as_deref().filter(|s| !s.is_empty()) {
+                    claim(&mut x.source, s, i, amb);
+                }
+                if !p.number.is_empty() {
+                    let k = doc_key(&p.office, &p.number, Some(&p.kind));
+                    claim(&mut x.publication, k, i, amb);
+                }
+            }
+            if let Some(s) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
+                claim(&mut x.appln, s, i, amb);
+            }
+            if !r.app.number.is_empty() {
+                claim(
+                    &mut x.application,
+                    app_doc_key(&r.app.office, &r.app.number),
+                    i,
+                    amb,
+                );
+            }
+        }
+        // Non-numeric application ids (Lens IDs) after publication ids, so a publication id
+        // is never shadowed by another record's application id.
+        for (i, r) in records.iter().enumerate() {
+            if let Some(s) = r
+                .app
+                .source_id
+                .as_deref()
+                .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+                && !x.source.contains_key(s)
+            {
+                x.source.insert(s, i as u32);
+            }
+        }
+        x
+    }
+
+    fn resolve(&self, c: &patq_model::Citation) -> Option<(u32, Via)> {
+        if let Some(s) = c.source_id.as_deref().filter(|s| !s.is_empty()) {
+            let hit = match s.strip_prefix("appln:") {
+                Some(id) => self.appln.get(id),
+                None => self.source.get(s),
+            };
+            if let Some(&j) = hit {
+                return Some((j, Via::SourceId));
+            }
+        }
+        let office = c.office.as_deref().filter(|o| !o.trim().is_empty())?;
+        // PATSTAT placeholders (`PATSTAT:123`) name documents outside the extract.
+        if c.number.is_empty() || c.number.contains(':') {
+            return None;
+        }
+        let k = doc_key(office, &c.number, c.kind.as_deref());
+        if let Some(&j) = self.publication.get(&k) {
+            return Some((j, Via::Publication));
+        }
+        if c.kind.as_deref().is_none_or(|k| k.trim().is_empty())
+            && let Some(&j) = self.application.get(&app_doc_key(office, &c.number))
+        {
+            return Some((j, Via::Application));
+        }
+        None
+    }
+}
+
+/// Forward citations of every application of a record set (indices = positions in the slice
+/// given to [`CitationGraph::build`]).
+#[derive(Clone, Debug)]
+pub struct CitationGraph {
+    /// Citing applications of each cited application, distinct and sorted.
+    fwd: Csr,
+    filing: Vec<Option<NaiveDate>>,
+    pub stats: CitationStats,
+}
+
+/// Family-level forward citations over extended families.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FamilyCitations {
+    /// Per extended family: distinct extended families, other than itself, with a member
+    /// citing any of its members.
+    pub per_family: Vec<u32>,
+    /// Per application: distinct extended families, other than its own, with a member citing
+    /// this application.
+    pub per_app: Vec<u32>,
+}
+
+impl CitationGraph {
+    /// Resolves and inverts the citation lists of `records` (see the module docs).
+    pub fn build(records: &[PatentRecord]) -> CitationGraph {
+        let index = DocIndex::build(records);
+        let mut stats = CitationStats {
+            ambiguous_keys: index.ambiguous,
+            ..CitationStats::default()
+        };
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            for c in &r.citations {
+                stats.seen += 1;
+                let Some((j, via)) = index.resolve(c) else {
+                    stats.unresolved += 1;
+                    continue;
+                };
+                stats.resolved += 1;
+                match via {
+                    Via::SourceId => stats.resolved_by_source_id += 1,
+                    Via::Publication => stats.resolved_by_publication += 1,
+                    Via::Application => stats.resolved_by_application += 1,
+                }
+                if j as usize == i {
+                    stats.self_loops += 1;
+                } else {
+                    pairs.push((i as u32, j));
+                }
+            }
+        }
+        let filing = records.iter().map(|r| r.app.filing_date).collect();
+        let mut g = CitationGraph::from_edges(records.len(), &pairs, filing);
+        stats.duplicates = g.stats.duplicates;
+        stats.edges = g.stats.edges;
+        g.stats = stats;
+        g
+    }
+
+    /// A graph from resolved `(citing, cited)` pairs over applications `0..n`; self-loops and
+    /// repeated pairs are dropped and counted. `filing` gives filing dates for
+    /// [`CitationGraph::forward_within_years`] (empty: none known).
+    pub fn from_edges(
+        n: usize,
+        pairs: &[(u32, u32)],
+        mut filing: Vec<Option<NaiveDate>>,
+    ) -> CitationGraph {
+        let kept: Vec<(u32, u32)> = pairs.iter().copied().filter(|(s, t)| s != t).collect();
+        let self_loops = (pairs.len() - kept.len()) as u64;
+        let (fwd, duplicates) = Csr::build(n, &kept);
+        filing.resize(n, None);
+        let edges = fwd.src.len() as u64;
+        CitationGraph {
+            fwd,
+            filing,
+            stats: CitationStats {
+                seen: pairs.len() as u64,
+                resolved: pairs.len() as u64,
+                self_loops,
+                duplicates,
+                edges,
+                ..CitationStats::default()
+            },
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.filing.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.filing.is_empty()
+    }
+
+    /// True when at least one citation links two distinct applications of the dataset.
+    pub fn has_edges(&self) -> bool {
+        self.stats.edges > 0
+    }
+
+    /// Distinct applications citing application `i`, ascending.
+    pub fn citing(&self, i: usize) -> &[u32] {
+        self.fwd.of(i)
+    }
+
+    /// Number of distinct applications citing application `i`.
+    pub fn forward(&self, i: usize) -> u32 {
+        self.citing(i).len() as u32
+    }
+
+    /// [`CitationGraph::forward`] of every application.
+    pub fn forward_counts(&self) -> Vec<u32> {
+        self.fwd.counts()
+    }
+
+    /// Forward citations excluding self-citations: citing applications whose group equals the
+    /// cited application's group are not counted. An unknown group (`None`) equals nothing,
+    /// since nothing shows the two belong to one company.
+    pub fn forward_excluding_group<G: Eq>(&self, groups: &[Option<G>]) -> Vec<u32> {
+        (0..self.len())
+            .map(|j| {
+                let own = groups.get(j).and_then(Option::as_ref);
+                self.citing(j)
+                    .iter()
+                    .filter(|&&s| {
+                        own.is_none() || groups.get(s as usize).and_then(Option::as_ref) != own
+                    })
+                    .count() as u32
+            })
+            .collect()
+    }
+
+    /// Citations of application `i` by applications filed at most `years` years after it
+    /// (citing filing date <= cited filing date + `years` calendar years; a citing
+    /// application filed earlier than the cited one counts, since the lag is then below the
+    /// window). None when `i` has no filing date; citing applications without one are not
+    /// counted.
+    pub fn forward_within_years(&self, i: usize, years: u32) -> Option<u32> {
+        let start = self.filing[i]?;
+        let end = start
+            .checked_add_months(Months::new(years.saturating_mul(12)))
+            .unwrap_or(NaiveDate::MAX);
+        Some(
+            self.citing(i)
+                .iter()
+                .filter(|&&s| self.filing[s as usize].is_some_and(|d| d <= end))
+                .count() as u32,
+        )
+    }
+
+    /// [`CitationGraph::forward_within_years`] of every application.
+    pub fn forward_within_years_all(&self, years: u32) -> Vec<Option<u32>> {
+        (0..self.len())
+            .map(|i| self.forward_within_years(i, years))
+            .collect()
+    }
+
+    /// Family-level counts over the extended families of `families` (built over the same
+    /// records): citations from the cited application's own family (continuations, national
+    /// phases citing their siblings) are excluded and each citing family counts once.
+    pub fn family_citations(&self, families: &Families) -> FamilyCitations {
+        let fam = &families.extended;
+        let mut app_pairs = Vec::new();
+        let mut fam_pairs = Vec::new();
+        for j in 0..self.len() {
+            let fj = fam[j];
+            for &s in self.citing(j) {
+                let fs = fam[s as usize];
+                if fs != fj {
+                    app_pairs.push((fs, j as u32));
+                    fam_pairs.push((fs, fj));
+                }
+            }
+        }
+        let (per_app, _) = Csr::build(self.len(), &app_pairs);
+        drop(app_pairs);
+        let (per_family, _) = Csr::build(families.extended_count(), &fam_pairs);
+        FamilyCitations {
+            per_family: per_family.counts(),
+            per_app: per_app.counts(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patq_model::{Citation, PubClass, Publication};
+
+    fn rec(office: &str, number: &str, pub_number: &str, kind: &str) -> PatentRecord {
+        let mut r = PatentRecord::default();
+        r.app.office = office.into();
+        r.app.number = number.into();
+        r.app.key = app_key(office, number);
+        r.publications.push(Publication {
+            office: office.into(),
+            number: pub_number.into(),
+            kind: kind.into(),
+            date: None,
+            class: PubClass::Application,
+            source_id: None,
+        });
+        r
+    }
+
+    fn cite(office: Option<&str>, number: &str, kind: Option<&str>) -> Citation {
+        Citation {
+            office: office.map(str::to_string),
+            number: number.into(),
+            kind: kind.map(str::to_string),
+            date: None,
+            category: None,
+            cited_by: None,
+            source_id: None,
+        }
+    }
+
+    #[test]
+    fn doc_keys_agree_across_writings() {
+        let k = "US8123456";
+        assert_eq!(doc_key("US", "8123456", Some("B2")), k);
+        assert_eq!(doc_key("us", "US08123456B2", None), k);
+        assert_eq!(doc_key("US", "8,123,456", Some("B2")), k);
+        assert_eq!(doc_key("US", "08123456", Some("B1")), k);
+        assert_eq!(doc_key("US", "D0654321", Some("S")), "USD654321");
+        assert_eq!(doc_key("EP", "EP2400812A1", Some("A1")), "EP2400812");
+        assert_eq!(doc_key("CN", "104123456", Some("A")), "CN104123456");
+        // USPTO and DOCDB forms of one US pre-grant publication (EPO OPS family of EP2400812).
+        assert_eq!(doc_key("US", "20120057518", Some("A1")), "US2012057518");
+        assert_eq!(doc_key("US", "2012/0057518", None), "US2012057518");
+        assert_eq!(doc_key("US", "2012057518", Some("A1")), "US2012057518");
+        assert_eq!(doc_key("WO", "0000", None), "WO0");
+        assert_eq!(app_doc_key("US", "14/306,158"), "US14306158");
+        // A CN check character is part of an application number.
+        assert_eq!(app_doc_key("CN", "201510012345.X"), "CN201510012345X");
+        assert_eq!(strip_leading_zeros("00A"), "0A");
+        assert_eq!(strip_leading_zeros(""), "");
+    }
+
+    #[test]
+    fn csr_groups_dedups_and_counts() {
+        let (c, d) = Csr::build(3, &[(2, 0), (1, 0), (2, 0), (0, 2)]);
+        assert_eq!(c.of(0), &[1, 2]);
+        assert_eq!(c.of(1), &[] as &[u32]);
+        assert_eq!(c.of(2), &[0]);
+        assert_eq!(d, 1);
+        assert_eq!(c.counts(), vec![2, 0, 1]);
+    }
+
+    #[test]
+    fn resolution_rules_and_stats() {
+        let mut a = rec("US", "13000001", "8123456", "B2");
+        let b = rec("EP", "10000002", "2400812", "A1");
+        let mut c = rec("US", "10123456", "20120001", "A1");
+        // a cites: b by publication (kind-insensitive), c's application number without a
+        // kind (application key), itself (self-loop), b again (duplicate), an outside
+        // document, and US 10123456 B2 — a grant number equal to c's serial number, which
+        // must not fall back to application keys.
+        a.citations = vec![
+            cite(Some("EP"), "2400812", Some("B1")),
+            cite(Some("US"), "10/123,456", None),
+            cite(Some("US"), "08123456", Some("B2")),
+            cite(Some("EP"), "EP2400812A1", None),
+            cite(Some("JP"), "2005123456", Some("A")),
+            cite(Some("US"), "10123456", Some("B2")),
+        ];
+        c.citations = vec![cite(None, "PATSTAT:77", None)];
+        let g = CitationGraph::build(&[a, b, c]);
+        assert_eq!(g.forward_counts(), vec![0, 1, 1]);
+        assert_eq!(
+            g.stats,
+            CitationStats {
+                seen: 7,
+                resolved: 4,
+                resolved_by_source_id: 0,
+                resolved_by_publication: 3,
+                resolved_by_application: 1,
+                unresolved: 3,
+                self_loops: 1,
+                duplicates: 1,
+                edges: 2,
+                ambiguous_keys: 0,
+            }
+        );
+    }
+
+    #[test]
+    fn source_ids_resolve_patstat_and_lens() {
+        let mut a = rec("US", "1", "1", "A");
+        a.app.source_id = Some("555".into());
+        a.publications[0].source_id = Some("9001".into());
+        let mut b = rec("EP", "2", "2", "A1");
+        b.app.source_id = Some("012-345-678-901-23X".into());
+        let mut c = rec("CN", "3", "3", "A");
+        let by_id = |id: &str| {
+            let mut x = cite(None, "PATSTAT:x", None);
+            x.source_id = Some(id.into());
+            x
+        };
+        c.citations = vec![
+            by_id("9001"),
+            by_id("appln:555"),
+            by_id("012-345-678-901-23X"),
+            // A numeric id that is an application id, not a publication id: unresolved.
+            by_id("555"),
+        ];
+        let g = CitationGraph::build(&[a, b, c]);
+        assert_eq!(g.forward_counts(), vec![1, 1, 0]);
+        assert_eq!(g.stats.resolved_by_source_id, 3);
+        assert_eq!(g.stats.duplicates, 1);
+        assert_eq!(g.stats.unresolved, 1);
+    }
+
+    #[test]
+    fn groups_windows_and_families() {
+        // 0 <- 1, 2, 3; 2 <- 3. Groups: 0 and 1 are one company; 3 unknown.
+        let d = |y| NaiveDate::from_ymd_opt(y, 6, 1);
+        let g = CitationGraph::from_edges(
+            4,
+            &[(1, 0), (2, 0), (3, 0), (3, 2), (3, 3)],
+            vec![d(2010), d(2014), d(2015), d(2016)],
+        );
+        assert_eq!(g.stats.self_loops, 1);
+        let groups = [Some("A"), Some("A"), Some("B"), None];
+        assert_eq!(g.forward_excluding_group(&groups), vec![2, 0, 1, 0]);
+        // Within 5 years of 2010-06-01: 2014 and 2015-06-01 (inclusive), not 2016.
+        assert_eq!(g.forward_within_years(0, 5), Some(2));
+        assert_eq!(
+            g.forward_within_years_all(1),
+            vec![Some(0), Some(0), Some(1), Some(0)]
+        );
+    }
+}
