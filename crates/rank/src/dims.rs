@@ -113,6 +113,21 @@ pub(crate) struct AppFacts {
     pub international: bool,
     /// Extended family id.
     pub family: u32,
+    /// 1 / the group's selected applications in that family: the application's share of the
+    /// family, so that shares summed over a resample estimate the family count.
+    pub family_share: f64,
+}
+
+/// How families are counted over a list of applications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counting {
+    /// The group's own applications: distinct families, exactly.
+    Exact,
+    /// A bootstrap resample: the sum of the drawn applications' family shares. Counting
+    /// distinct families among draws with replacement would shrink every group's count
+    /// (about 63% of the applications of a sample of n draws from n are distinct); summed
+    /// shares have the exact count as their expectation.
+    Resample,
 }
 
 /// Raw value of `dim` over `apps` (indices into `facts`, repeats allowed). `impact` is the
@@ -123,19 +138,33 @@ pub(crate) fn raw_value(
     facts: &[AppFacts],
     apps: &[u32],
     impact: &[f64],
+    counting: Counting,
     scratch: &mut Vec<u32>,
 ) -> f64 {
     let count = |f: fn(&AppFacts) -> bool| apps.iter().filter(|&&i| f(&facts[i as usize])).count();
+    let family_sum = |value: &dyn Fn(u32) -> f64, scratch: &mut Vec<u32>| match counting {
+        Counting::Exact => {
+            scratch.clear();
+            scratch.extend(apps.iter().map(|&i| facts[i as usize].family));
+            scratch.sort_unstable();
+            scratch.dedup();
+            scratch.iter().map(|&f| value(f)).sum()
+        }
+        Counting::Resample => apps
+            .iter()
+            .map(|&i| {
+                let a = &facts[i as usize];
+                a.family_share * value(a.family)
+            })
+            .sum(),
+    };
     let v = match dim {
         Dimension::Granted => count(|a| a.granted) as f64,
         Dimension::Cited => count(|a| a.cited) as f64,
         Dimension::Core => count(|a| a.core) as f64,
         Dimension::International => count(|a| a.international) as f64,
-        Dimension::Families => distinct_families(facts, apps, scratch).len() as f64,
-        Dimension::AssetIndex => distinct_families(facts, apps, scratch)
-            .iter()
-            .map(|&f| impact[f as usize])
-            .sum(),
+        Dimension::Families => family_sum(&|_| 1.0, scratch),
+        Dimension::AssetIndex => family_sum(&|f| impact[f as usize], scratch),
     };
     match variant {
         Variant::Count => v,
@@ -144,60 +173,114 @@ pub(crate) fn raw_value(
     }
 }
 
-fn distinct_families<'s>(facts: &[AppFacts], apps: &[u32], scratch: &'s mut Vec<u32>) -> &'s [u32] {
-    scratch.clear();
-    scratch.extend(apps.iter().map(|&i| facts[i as usize].family));
-    scratch.sort_unstable();
-    scratch.dedup();
-    scratch
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn raw_values_count_repeats_but_not_repeated_families() {
-        let f = |granted, family| AppFacts {
+    fn raw_values_exact_and_resampled() {
+        // Applications 0 and 1 share family 0 (share 1/2 each), application 2 is family 1.
+        let f = |granted, family, family_share| AppFacts {
             granted,
             cited: false,
             core: false,
             international: true,
             family,
+            family_share,
         };
-        let facts = [f(true, 0), f(false, 0), f(true, 1)];
+        let facts = [f(true, 0, 0.5), f(false, 0, 0.5), f(true, 1, 1.0)];
         let impact = [2.0, 0.5];
-        let mut s = Vec::new();
-        // A resample holding application 0 twice and 1 once: 2 grants, 1 family (0).
-        let apps = [0, 0, 1];
-        let v = |d, var| raw_value(d, var, &facts, &apps, &impact, &mut Vec::new());
-        assert_eq!(v(Dimension::Granted, Variant::Count), 2.0);
-        assert!((v(Dimension::Granted, Variant::Share) - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(v(Dimension::Families, Variant::Count), 1.0);
-        assert_eq!(v(Dimension::International, Variant::Count), 3.0);
-        assert_eq!(v(Dimension::AssetIndex, Variant::Count), 2.0);
+        let v =
+            |d, var, apps: &[u32], c| raw_value(d, var, &facts, apps, &impact, c, &mut Vec::new());
         let all = [0, 1, 2];
         assert_eq!(
-            raw_value(
-                Dimension::AssetIndex,
+            v(Dimension::Families, Variant::Count, &all, Counting::Exact),
+            2.0
+        );
+        assert_eq!(
+            v(
+                Dimension::Families,
                 Variant::Count,
-                &facts,
                 &all,
-                &impact,
-                &mut s
+                Counting::Resample
             ),
+            2.0
+        );
+        assert_eq!(
+            v(Dimension::Families, Variant::Share, &all, Counting::Exact),
+            2.0 / 3.0
+        );
+        assert_eq!(
+            v(Dimension::AssetIndex, Variant::Count, &all, Counting::Exact),
             2.5
         );
         assert_eq!(
-            raw_value(
-                Dimension::Families,
-                Variant::Share,
-                &facts,
+            v(
+                Dimension::AssetIndex,
+                Variant::Count,
                 &all,
-                &impact,
-                &mut s
+                Counting::Resample
             ),
-            2.0 / 3.0
+            2.5
+        );
+        // A resample drawing application 0 twice and 2 once: 3 grants, 3 international; family
+        // 0 counts 1/2 + 1/2 = 1 and family 1 counts 1 (2 families), asset 2 + 0.5.
+        let draw = [0, 0, 2];
+        assert_eq!(
+            v(
+                Dimension::Granted,
+                Variant::Count,
+                &draw,
+                Counting::Resample
+            ),
+            3.0
+        );
+        assert!(
+            (v(
+                Dimension::Granted,
+                Variant::Share,
+                &draw,
+                Counting::Resample
+            ) - 1.0)
+                .abs()
+                < 1e-12
+        );
+        assert_eq!(
+            v(
+                Dimension::International,
+                Variant::Count,
+                &draw,
+                Counting::Resample
+            ),
+            3.0
+        );
+        assert_eq!(
+            v(
+                Dimension::Families,
+                Variant::Count,
+                &draw,
+                Counting::Resample
+            ),
+            2.0
+        );
+        assert_eq!(
+            v(
+                Dimension::AssetIndex,
+                Variant::Count,
+                &draw,
+                Counting::Resample
+            ),
+            2.5
+        );
+        // Drawing 1 three times: family 0 counts 1.5 (it is over-represented, as bootstrap draws are).
+        assert_eq!(
+            v(
+                Dimension::Families,
+                Variant::Count,
+                &[1, 1, 1],
+                Counting::Resample
+            ),
+            1.5
         );
     }
 }

@@ -45,7 +45,7 @@ pub use dims::{Dimension, Variant};
 pub use normalize::Normalisation;
 pub use robust::RankInterval;
 
-use dims::{AppFacts, raw_value};
+use dims::{AppFacts, Counting, raw_value};
 
 pub const DEFINITION: &str = "T2. Patent quality index of companies (harmonised groups of the \
 first applicant, else first owner) with more than the threshold number of applications in the \
@@ -158,21 +158,21 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     /// Raw values `[dimension][group]` for the given applications of each group.
-    pub fn raw(&self, apps: &[Vec<u32>]) -> Vec<Vec<f64>> {
+    pub fn raw(&self, apps: &[Vec<u32>], counting: Counting) -> Vec<Vec<f64>> {
         let mut scratch = Vec::new();
         self.dims
             .iter()
             .map(|&(d, v)| {
                 apps.iter()
-                    .map(|a| raw_value(d, v, &self.facts, a, &self.impact, &mut scratch))
+                    .map(|a| raw_value(d, v, &self.facts, a, &self.impact, counting, &mut scratch))
                     .collect()
             })
             .collect()
     }
 
-    /// Points `[dimension][group]`.
-    pub fn points(&self, apps: &[Vec<u32>]) -> Vec<Vec<f64>> {
-        normalise_all(&self.raw(apps), self.norm)
+    /// Points `[dimension][group]` of a bootstrap resample.
+    pub fn resampled_points(&self, apps: &[Vec<u32>]) -> Vec<Vec<f64>> {
+        normalise_all(&self.raw(apps, Counting::Resample), self.norm)
     }
 }
 
@@ -284,6 +284,10 @@ pub fn rank(
     let mut apps = Vec::with_capacity(by_group.len());
     for list in by_group.values() {
         let mut idx = Vec::with_capacity(list.len());
+        let mut in_family: BTreeMap<u32, u32> = BTreeMap::new();
+        for &i in list {
+            *in_family.entry(c.families.extended[i]).or_insert(0) += 1;
+        }
         for &i in list {
             let a = &c.info[i];
             idx.push(facts.len() as u32);
@@ -293,6 +297,7 @@ pub fn rank(
                 core: uses(Dimension::Core) && taxonomy.is_core(&c.records[i]),
                 international: a.international,
                 family: c.families.extended[i],
+                family_share: 1.0 / f64::from(in_family[&c.families.extended[i]]),
             });
         }
         apps.push(idx);
@@ -311,7 +316,7 @@ pub fn rank(
         norm: cfg.normalisation,
     };
 
-    let raw = p.raw(&p.apps);
+    let raw = p.raw(&p.apps, Counting::Exact);
     let points = normalise_all(&raw, p.norm);
     let scores = composite(&points, &p.weights);
     let rank_of = ranks(&scores, &p.ids);

@@ -12,7 +12,8 @@ pub const DEFINITION: &str = "Rank intervals. Weights: every weight moved by -st
 (floored at 0) in all combinations (3^d scenarios for d dimensions, the unchanged weights \
 included), scores recomputed with the perturbed weights divided by their sum. Bootstrap: in \
 each resample every ranked group's applications are drawn with replacement (as many as it has), \
-its dimensions recomputed (a family drawn twice counts once), points renormalised over the \
+its dimensions recomputed (each drawn application adds 1/k of its family, k being the group's \
+applications in that family, so the expected family count is the real one), points renormalised over the \
 groups and the groups re-ranked; ChaCha8 seeded with the configured seed, one stream per \
 resample. Each interval gives the lowest and highest rank seen and the 5th-95th percentile \
 (nearest-rank) of the ranks.";
@@ -103,7 +104,7 @@ pub(crate) fn bootstrap(p: &Prepared, resamples: u32, seed: u64) -> Vec<RankInte
             out.clear();
             out.extend((0..apps.len()).map(|_| apps[rng.random_range(0..apps.len())]));
         }
-        let points = p.points(&drawn);
+        let points = p.resampled_points(&drawn);
         let ranks = crate::ranks(&crate::composite(&points, &p.weights), &p.ids);
         for (g, r) in ranks.into_iter().enumerate() {
             seen[g].push(r);
