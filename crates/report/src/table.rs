@@ -14,10 +14,10 @@ impl Cell {
     fn parse(s: &str) -> Cell {
         let t = s.trim();
         // Codes such as "0001" or "+1" are labels, not quantities.
-        let numeric = !t.is_empty()
-            && !(t.len() > 1 && t.starts_with('0') && !t.starts_with("0."))
-            && !t.starts_with('+')
-            && t.parse::<f64>().is_ok_and(f64::is_finite);
+        let label_like = t.is_empty()
+            || t.starts_with('+')
+            || (t.len() > 1 && t.starts_with('0') && !t.starts_with("0."));
+        let numeric = !label_like && t.parse::<f64>().is_ok_and(f64::is_finite);
         if numeric {
             Cell::Number(t.parse().unwrap_or_default())
         } else {
