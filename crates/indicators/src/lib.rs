@@ -10,6 +10,7 @@ pub mod citation_bands;
 pub mod citations;
 pub mod company_size_bands;
 pub mod corpus;
+pub mod explain;
 pub mod families;
 pub mod family_size_bands;
 pub mod grants_by_country;
