@@ -120,6 +120,15 @@ fn lens_fixture_counts_match_indicators() {
             .all(|r| r["cited_by"].as_u64() > Some(0))
     );
 
+    // --group takes a raw name and harmonises it: SKYHOLD's US application, its WO filing
+    // and its US design; T1 counts the 8 named companies of the 10 applications with one.
+    assert_eq!(
+        count(&t, &["ds", "F2", "--group", "Skyhold Robotics Inc"]),
+        3
+    );
+    let run = t.run(&["explain", "ds", "T1:1-9"]).expect_code(0);
+    assert!(run.stdout().starts_with("10 applications (8 companies)\n"));
+
     // --limit cuts the table, not the count.
     let run = t
         .run(&["explain", "ds", "F2", "--limit", "2"])

@@ -408,22 +408,23 @@ mod tests {
         }
     }
 
-    /// Seven invented applications (synthetic): (number, office, applicant, country,
-    /// granted, cited_by, priority, year). Families: {1,2,3} via priority CN1, singletons
-    /// 4, 5, 6, 7. Red has 5 applications, Blue 2.
+    /// Seven invented applications (synthetic): (number, office, applicant, granted,
+    /// cited_by, priority number at CN or "", year); Red is a CN company, Blue a US one.
+    /// Families: {1,2,3} via priority CN1, singletons 4, 5, 6, 7. Red has 5 applications,
+    /// Blue 2.
     fn corpus_records() -> Vec<patq_model::PatentRecord> {
         use patq_model::{Party, PartyRole, PatentRecord, Priority, app_key};
-        let rows: [(&str, &str, &str, &str, bool, u32, Option<&str>, i32); 7] = [
-            ("1", "CN", "Red", "CN", true, 0, None, 2018),
-            ("2", "US", "Red", "CN", true, 4, Some("1"), 2019),
-            ("3", "WO", "Red", "CN", false, 12, Some("1"), 2019),
-            ("4", "CN", "Red", "CN", false, 1, None, 2019),
-            ("5", "CN", "Red", "CN", true, 0, None, 2020),
-            ("6", "US", "Blue", "US", true, 2, None, 2019),
-            ("7", "EP", "Blue", "US", false, 0, None, 2019),
+        let rows = [
+            ("1", "CN", "Red", true, 0, "", 2018),
+            ("2", "US", "Red", true, 4, "1", 2019),
+            ("3", "WO", "Red", false, 12, "1", 2019),
+            ("4", "CN", "Red", false, 1, "", 2019),
+            ("5", "CN", "Red", true, 0, "", 2020),
+            ("6", "US", "Blue", true, 2, "", 2019),
+            ("7", "EP", "Blue", false, 0, "", 2019),
         ];
         rows.iter()
-            .map(|&(num, office, who, cc, granted, cited, prio, year)| {
+            .map(|&(num, office, who, granted, cited, prio, year)| {
                 let mut r = PatentRecord::default();
                 r.app.office = office.into();
                 r.app.number = num.into();
@@ -435,15 +436,15 @@ mod tests {
                     role: PartyRole::Applicant,
                     seq: 0,
                     name: who.into(),
-                    country: Some(cc.into()),
+                    country: Some(if who == "Red" { "CN" } else { "US" }.into()),
                 });
-                if let Some(p) = prio {
+                if !prio.is_empty() {
                     r.priorities.push(Priority {
                         office: "CN".into(),
-                        number: p.into(),
+                        number: prio.into(),
                         kind: None,
                         date: None,
-                        key: app_key("CN", p),
+                        key: app_key("CN", prio),
                     });
                 }
                 r
