@@ -228,6 +228,13 @@ impl<'a> Corpus<'a> {
         }
         rep
     }
+
+    /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
+    /// abstract, claims, CPC/IPC classes). Sequential: the workspace has no thread pool, and
+    /// matching is cheap next to loading the dataset.
+    pub fn retain_topic(&self, sel: &mut Vec<usize>, q: &patq_enrich::Query) {
+        sel.retain(|&i| q.matches(&self.records[i]));
+    }
 }
 
 /// Chooses the citation method and fills the citation fields of `info`.

@@ -11,6 +11,7 @@ pub mod citations;
 pub mod company_profile;
 pub mod company_size_bands;
 pub mod corpus;
+pub mod explain;
 pub mod families;
 pub mod family_size_bands;
 pub mod grants_by_country;

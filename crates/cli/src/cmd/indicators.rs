@@ -42,6 +42,8 @@ pub struct Args {
     /// Office whose grant trend F7 shows.
     #[arg(long, default_value = "CN")]
     pub grant_office: String,
+    #[command(flatten)]
+    pub topic: super::TopicArg,
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
@@ -54,7 +56,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         country: args.country.clone(),
         office: args.office.clone(),
     };
-    let sel = corpus.select(&filters);
+    let mut sel = corpus.select(&filters);
+    if let Some(msg) = args.topic.apply(&corpus, &mut sel)? {
+        println!("{msg}");
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let out = &args.out;

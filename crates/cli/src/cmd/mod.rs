@@ -1,6 +1,7 @@
 //! One module per subcommand, each starting with its usage text (clap `Args`).
 
 pub mod demo;
+pub mod explain;
 pub mod generate;
 pub mod indicators;
 pub mod info;
@@ -9,7 +10,10 @@ pub mod schema;
 
 use std::io::IsTerminal;
 
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use patq_enrich::Query;
+use patq_indicators::Corpus;
 
 /// A byte-counting progress bar on stderr, hidden when stderr is not a terminal or `quiet`.
 pub fn progress_bar(total: u64, what: &str, quiet: bool) -> ProgressBar {
@@ -26,4 +30,58 @@ pub fn progress_bar(total: u64, what: &str, quiet: bool) -> ProgressBar {
     );
     pb.set_message(what.to_string());
     pb
+}
+
+/// The `--topic` option shared by the subcommands that select applications.
+#[derive(clap::Args)]
+pub struct TopicArg {
+    /// Only applications matching a topic query: a FILE (syntax in crates/enrich/src/topic.rs),
+    /// `default` or `blockchain` (the shipped profiles/blockchain.topic), or `none`. Without
+    /// --topic no topic filter applies: a dataset is normally already the export of its
+    /// topic's search, which may have matched on text patq does not hold (full text).
+    #[arg(long, value_name = "FILE|default|blockchain|none")]
+    pub topic: Option<String>,
+}
+
+impl TopicArg {
+    /// The query: None for no flag or `none`; a bad file is an error naming the file and
+    /// the line and column of the parse error.
+    pub fn load(&self) -> Result<Option<Query>> {
+        match self.topic.as_deref() {
+            None | Some("none") => Ok(None),
+            Some("default" | "blockchain") => Ok(Some(Query::default())),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading topic file {path}"))?;
+                let q = Query::parse(&text).with_context(|| format!("topic file {path}"))?;
+                Ok(Some(q))
+            }
+        }
+    }
+
+    /// Narrows `sel` to the topic, if any, and says how many applications matched.
+    pub fn apply(&self, corpus: &Corpus, sel: &mut Vec<usize>) -> Result<Option<String>> {
+        let Some(q) = self.load()? else {
+            return Ok(None);
+        };
+        let before = sel.len();
+        corpus.retain_topic(sel, &q);
+        let mut msg = format!(
+            "topic {}: {} of {before} applications match",
+            self.topic.as_deref().unwrap_or_default(),
+            sel.len()
+        );
+        // An empty result on a dataset without text or classes (e.g. a PATSTAT extract) says
+        // nothing about the topic; make that visible rather than printing empty figures.
+        let searchable = |r: &patq_model::PatentRecord| {
+            r.app.title.is_some()
+                || r.app.abstract_text.is_some()
+                || r.app.claims_text.is_some()
+                || !r.classes.is_empty()
+        };
+        if sel.is_empty() && !corpus.records.iter().any(searchable) {
+            msg.push_str(" (the dataset has no titles, abstracts, claims or classes to match)");
+        }
+        Ok(Some(msg))
+    }
 }
