@@ -24,6 +24,8 @@ enum Command {
     Explain(cmd::explain::Args),
     Generate(cmd::generate::Args),
     Demo(cmd::demo::Args),
+    Rank(cmd::rank::Args),
+    Report(cmd::report::Args),
     Schema(cmd::schema::Args),
 }
 
@@ -44,6 +46,8 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd::explain::run(a),
         Command::Generate(a) => cmd::generate::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Rank(a) => cmd::rank::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Schema(a) => cmd::schema::run(a),
     };
     match result {

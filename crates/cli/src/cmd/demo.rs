@@ -26,24 +26,36 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
-    let corpus = args.out.join("corpus");
-    let dataset = args.out.join("dataset");
+    let dataset = prepare(&args.out, args.applications, args.seed, args.quiet)?;
+    let m = patq_store::Manifest::load(&dataset)?;
+    print!("{}", super::info::summary(&dataset, &m)?);
+    Ok(Outcome::Ok)
+}
+
+/// Generates the synthetic corpus into OUT/corpus and ingests it into OUT/dataset, which it
+/// returns.
+pub fn prepare(
+    out: &std::path::Path,
+    applications: u64,
+    seed: u64,
+    quiet: bool,
+) -> Result<PathBuf> {
+    let corpus = out.join("corpus");
+    let dataset = out.join("dataset");
     super::generate::generate(&super::generate::Args {
-        applications: args.applications,
-        seed: args.seed,
+        applications,
+        seed,
         out: corpus.clone(),
         layout: "lens".into(),
-        quiet: args.quiet,
+        quiet,
     })?;
-    let outcome = super::ingest::ingest(&super::ingest::Args {
+    super::ingest::ingest(&super::ingest::Args {
         sources: vec![corpus],
         out: dataset.clone(),
         format: None,
         strict: false,
         synthetic: true,
-        quiet: args.quiet,
+        quiet,
     })?;
-    let m = patq_store::Manifest::load(&dataset)?;
-    print!("{}", super::info::summary(&dataset, &m)?);
-    Ok(outcome)
+    Ok(dataset)
 }

@@ -6,6 +6,8 @@ pub mod generate;
 pub mod indicators;
 pub mod info;
 pub mod ingest;
+pub mod rank;
+pub mod report;
 pub mod schema;
 
 use std::io::IsTerminal;
@@ -33,7 +35,7 @@ pub fn progress_bar(total: u64, what: &str, quiet: bool) -> ProgressBar {
 }
 
 /// The `--topic` option shared by the subcommands that select applications.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct TopicArg {
     /// Only applications matching a topic query: a FILE (syntax in crates/enrich/src/topic.rs),
     /// `default` or `blockchain` (the shipped profiles/blockchain.topic), or `none`. Without
@@ -83,5 +85,84 @@ impl TopicArg {
             msg.push_str(" (the dataset has no titles, abstracts, claims or classes to match)");
         }
         Ok(Some(msg))
+    }
+}
+
+/// Which applications a figure covers: filing years, company country, office, topic; plus the
+/// taxonomy the industry figures use. Shared by `indicators`, `rank` and `report`.
+#[derive(clap::Args, Clone)]
+pub struct SelectArgs {
+    /// First filing year (inclusive).
+    #[arg(long)]
+    pub from: Option<i32>,
+    /// Last filing year (inclusive).
+    #[arg(long)]
+    pub to: Option<i32>,
+    /// Only applications of companies of this country (ISO code).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only applications filed at this office.
+    #[arg(long)]
+    pub office: Option<String>,
+    #[command(flatten)]
+    pub topic: TopicArg,
+    /// Technology taxonomy (core vs application split, industries, scenarios) as TOML; default
+    /// the shipped profiles/taxonomy.toml.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<std::path::PathBuf>,
+}
+
+impl SelectArgs {
+    pub fn filters(&self) -> patq_indicators::Filters {
+        patq_indicators::Filters {
+            from_year: self.from,
+            to_year: self.to,
+            country: self.country.clone(),
+            office: self.office.clone(),
+        }
+    }
+
+    /// The selected application indices and the topic message, if a topic was given.
+    pub fn select(&self, corpus: &Corpus) -> Result<(Vec<usize>, Option<String>)> {
+        let mut sel = corpus.select(&self.filters());
+        let msg = self.topic.apply(corpus, &mut sel)?;
+        Ok((sel, msg))
+    }
+
+    pub fn taxonomy(&self) -> Result<patq_enrich::Taxonomy> {
+        match &self.taxonomy {
+            None => Ok(patq_enrich::Taxonomy::default()),
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading taxonomy file {}", p.display()))?;
+                patq_enrich::Taxonomy::from_toml(&text)
+                    .with_context(|| format!("taxonomy file {}", p.display()))
+            }
+        }
+    }
+
+    /// One line describing the selection, for reports and logs.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.from, self.to) {
+            (Some(a), Some(b)) => parts.push(format!("filed {a}-{b}")),
+            (Some(a), None) => parts.push(format!("filed from {a}")),
+            (None, Some(b)) => parts.push(format!("filed up to {b}")),
+            (None, None) => {}
+        }
+        if let Some(c) = &self.country {
+            parts.push(format!("company country {c}"));
+        }
+        if let Some(o) = &self.office {
+            parts.push(format!("office {o}"));
+        }
+        if let Some(t) = &self.topic.topic {
+            parts.push(format!("topic {t}"));
+        }
+        if parts.is_empty() {
+            "all applications".into()
+        } else {
+            parts.join(", ")
+        }
     }
 }
