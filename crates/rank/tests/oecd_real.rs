@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};
@@ -35,7 +35,7 @@ fn oecd(files: &[PathBuf], reader: Reader, min: u64) -> Result<Ranking, RankErro
     r
 }
 
-fn files(dir: &PathBuf, sub: &str, ext: &str) -> Vec<PathBuf> {
+fn files(dir: &Path, sub: &str, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
         .unwrap()
         .map(|e| e.unwrap().path())
