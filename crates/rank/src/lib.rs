@@ -5,6 +5,9 @@
 //!
 //! Build a [`patq_indicators::Corpus`], select applications, then call [`rank`] with a
 //! [`RankConfig`] (the shipped `profiles/rank-report.toml`, a user file, or a [`Preset`]).
+//! Two published alternatives ship as presets: `pai` ([`pai`], Patent Asset Index-like) and
+//! `oecd` ([`oecd`], the OECD composite quality of Squicciarini, Dernis & Criscuolo 2013,
+//! `profiles/rank-oecd.toml`), each computed only from the fields the data has.
 //!
 //! # Choice of the default normalisation
 //!

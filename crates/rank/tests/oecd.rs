@@ -464,3 +464,124 @@ fn oecd_ranking_is_deterministic() {
         assert!(1 <= i.min && i.min <= i.max && i.max <= 3);
     }
 }
+
+/// A generated SYNTHETIC corpus: 2,400 applications of 12 companies, filed 2012-2015 in two
+/// sections (8 cohorts of about 300), claims 1-40 with a 2% chance of an outlier 1,000 + i
+/// (distinct, so trimming shows), a fifth joining an
+/// earlier application's family at another office, and 0-4 citations of earlier applications
+/// each.
+fn generated(seed: u64) -> Vec<PatentRecord> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let offices = ["US", "EP", "CN", "JP", "KR"];
+    let subclasses = [
+        "H04L9/32",
+        "G06Q20/40",
+        "G06F21/60",
+        "H04W12/06",
+        "G06N20/00",
+    ];
+    let mut recs: Vec<PatentRecord> = Vec::new();
+    for i in 0..2_400u32 {
+        let mut r = PatentRecord::default();
+        let office = offices[rng.random_range(0..offices.len())];
+        r.app.office = office.into();
+        r.app.number = format!("{}", 100_000 + i);
+        r.app.key = app_key(office, &r.app.number);
+        let year = 2012 + (i / 600) as i32;
+        let d = chrono::NaiveDate::from_yo_opt(year, rng.random_range(1..=365)).unwrap();
+        r.app.filing_date = Some(d);
+        r.app.filing_year = Some(year);
+        r.app.claims_count = Some(if rng.random_bool(0.02) {
+            1_000 + i
+        } else {
+            rng.random_range(1..=40)
+        });
+        r.parties.push(Party {
+            role: PartyRole::Applicant,
+            seq: 0,
+            name: format!("Company {:02}", rng.random_range(0..12)),
+            country: Some("US".into()),
+        });
+        let first = if rng.random_bool(0.5) { 0 } else { 1 };
+        let second = rng.random_range(0..subclasses.len());
+        for c in [subclasses[first], subclasses[second]] {
+            r.classes.push(Classification {
+                scheme: ClassScheme::Cpc,
+                code: normalize_class_code(c),
+            });
+        }
+        if i > 0 && rng.random_bool(0.2) {
+            let p: &PatentRecord = &recs[rng.random_range(0..i as usize)];
+            r.priorities.push(Priority {
+                office: p.app.office.clone(),
+                number: p.app.number.clone(),
+                kind: None,
+                date: None,
+                key: p.app.key.clone(),
+            });
+        }
+        for _ in 0..if i > 0 { rng.random_range(0..=4) } else { 0 } {
+            let p = &recs[rng.random_range(0..i as usize)];
+            r.citations.push(Citation {
+                office: Some(p.app.office.clone()),
+                number: p.app.number.clone(),
+                kind: None,
+                date: None,
+                category: None,
+                cited_by: None,
+                source_id: None,
+            });
+        }
+        recs.push(r);
+    }
+    recs
+}
+
+#[test]
+fn generated_corpus_is_trimmed_and_deterministic() {
+    let recs = generated(11);
+    let c = Corpus::build(&recs, &Harmonizer::from_toml("").unwrap());
+    let comp = Components::of(&c);
+    // Claims in the 2012 H cohort: with n values, the k = n / 100 largest (distinct outliers)
+    // are lowered to the (k+1)-th largest, so exactly k + 1 applications reach 1.0 (without
+    // trimming only the largest would).
+    let cohort: Vec<usize> = (0..600)
+        .filter(|&i| c.records[i].classes[0].code.starts_with('H'))
+        .collect();
+    let k = cohort.len() / 100;
+    let top = cohort
+        .iter()
+        .filter(|&&i| comp.normalised[2][i] == Some(1.0))
+        .count();
+    assert!(cohort.len() >= 200, "{} values", cohort.len());
+    assert_eq!(top, k + 1, "{} values", cohort.len());
+    let mut cfg = Preset::Oecd.config().unwrap();
+    cfg.top = 5;
+    let a = run(&recs, &cfg).unwrap();
+    let b = run(&recs, &cfg).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.to_csv(), b.to_csv());
+    assert_eq!(
+        a.rows.len(),
+        12,
+        "every company has more than 100 applications"
+    );
+    assert!(
+        a.oecd
+            .as_ref()
+            .unwrap()
+            .components
+            .iter()
+            .all(|i| i.availability.is_available()),
+        "{:?}",
+        a.notes
+    );
+    assert_eq!(a.rows[0].score, 100.0);
+    for r in &a.rows {
+        assert!((0.0..=1.0).contains(&r.values[0].raw));
+        let i = r.bootstrap_rank.unwrap();
+        assert!(i.min <= i.p5 && i.p5 <= i.p95 && i.p95 <= i.max && i.max <= 12);
+    }
+    print!("{}", a.to_table_string(5));
+}
