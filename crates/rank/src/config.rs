@@ -12,6 +12,10 @@ use crate::normalize::Normalisation;
 /// The configuration shipped with patq: the reference report's five dimensions, weight 20 each.
 pub const DEFAULT_PROFILE: &str = include_str!("../../../profiles/rank-report.toml");
 
+/// The `oecd` preset: the OECD composite quality alone, mean per application (see
+/// [`crate::oecd`] and the sources in the file).
+pub const OECD_PROFILE: &str = include_str!("../../../profiles/rank-oecd.toml");
+
 /// Errors in a configuration or a preset request.
 #[derive(Debug, thiserror::Error)]
 pub enum RankError {
@@ -19,12 +23,15 @@ pub enum RankError {
     Toml(#[from] toml::de::Error),
     #[error("rank configuration: {0}")]
     Invalid(String),
-    #[error("preset {preset} is not yet implemented: needs {needs}")]
-    NotImplemented { preset: &'static str, needs: String },
     #[error(
         "no dimension of the ranking is available in this dataset ({0}); nothing can be ranked"
     )]
     NoDimensionAvailable(String),
+    #[error(
+        "the OECD composite quality needs at least 2 of its 4 components; this dataset gives \
+         only {available}; missing: {missing}"
+    )]
+    OecdComponents { available: String, missing: String },
 }
 
 /// One dimension's settings.
@@ -184,15 +191,9 @@ impl Preset {
     pub fn config(self) -> Result<RankConfig, RankError> {
         match self {
             Preset::Report => Ok(RankConfig::default()),
-            // Forward citations in a 5-year window and generality both need the citing
-            // patents (with dates and classes), which no ingested source gives us yet: a
-            // raw cited-by count cannot be windowed.
-            Preset::Oecd => Err(RankError::NotImplemented {
-                preset: "oecd",
-                needs: "citation edges with dates (forward citations within 5 years) and the \
-                        classes of citing patents (generality)"
-                    .into(),
-            }),
+            // Whether the data has enough of the four components is only known in `rank`,
+            // which returns `RankError::OecdComponents` when it has fewer than 2.
+            Preset::Oecd => RankConfig::from_toml(OECD_PROFILE),
             Preset::Pai => {
                 // A single absolute value: max-ratio keeps its proportions (half the leader's
                 // portfolio value scores 50).
@@ -285,15 +286,15 @@ mod tests {
     fn presets() {
         assert_eq!("report".parse::<Preset>().unwrap(), Preset::Report);
         assert_eq!(Preset::Report.config().unwrap(), RankConfig::default());
-        let e = Preset::Oecd.config().unwrap_err();
-        assert!(matches!(
-            e,
-            RankError::NotImplemented { preset: "oecd", .. }
-        ));
-        assert!(
-            e.to_string()
-                .starts_with("preset oecd is not yet implemented: needs citation edges with dates")
+        let o = Preset::Oecd.config().unwrap();
+        assert_eq!(o.name, "oecd");
+        assert_eq!(
+            o.dimensions.keys().copied().collect::<Vec<_>>(),
+            [Dimension::OecdQuality]
         );
+        assert_eq!(o.variant, Variant::Share);
+        assert_eq!(o.normalisation, Normalisation::MaxRatio);
+        assert_eq!(o.min_applications, 100);
         let p = Preset::Pai.config().unwrap();
         assert_eq!(
             p.dimensions.keys().copied().collect::<Vec<_>>(),

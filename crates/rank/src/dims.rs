@@ -21,6 +21,10 @@ pub enum Dimension {
     /// Patent Asset Index-like portfolio value: sum over the group's families of market
     /// coverage x technology relevance (see [`crate::pai`]).
     AssetIndex,
+    /// OECD composite quality (Squicciarini, Dernis & Criscuolo 2013): per application the mean
+    /// of its cohort-normalised forward citations within 5 years, family size, claims and
+    /// generality (see [`crate::oecd`]); summed (count) or averaged (share) per group.
+    OecdQuality,
 }
 
 /// Counts (portfolio size matters) or shares of the group's applications (quality per filing).
@@ -31,7 +35,7 @@ pub enum Variant {
     Count,
     /// The count divided by the group's applications in the selection (grant rate, citation
     /// rate, core share, families per application, international share, asset value per
-    /// application).
+    /// application, mean OECD composite quality).
     Share,
 }
 
@@ -53,6 +57,7 @@ impl Dimension {
             Dimension::Families => "families",
             Dimension::International => "international",
             Dimension::AssetIndex => "asset_index",
+            Dimension::OecdQuality => "oecd_quality",
         }
     }
 
@@ -65,6 +70,7 @@ impl Dimension {
             Dimension::Families => "Fams",
             Dimension::International => "Intl",
             Dimension::AssetIndex => "PAI",
+            Dimension::OecdQuality => "OECD",
         }
     }
 
@@ -89,6 +95,7 @@ impl Dimension {
                  company's home country (WO/PCT included)"
             }
             Dimension::AssetIndex => crate::pai::DEFINITION,
+            Dimension::OecdQuality => crate::oecd::DEFINITION,
         }
     }
 
@@ -100,6 +107,10 @@ impl Dimension {
             Dimension::Core => "classification codes or titles/abstracts",
             Dimension::Families => "applications",
             Dimension::International => "company country",
+            Dimension::OecdQuality => {
+                "two of: citation lists with filing dates, applications, claim counts, classes \
+                 of citing applications"
+            }
         }
     }
 }
@@ -116,6 +127,8 @@ pub(crate) struct AppFacts {
     /// 1 / the group's selected applications in that family: the application's share of the
     /// family, so that shares summed over a resample estimate the family count.
     pub family_share: f64,
+    /// OECD composite quality, 0..1 (0 unless that dimension is used).
+    pub quality: f64,
 }
 
 /// How families are counted over a list of applications.
@@ -165,6 +178,7 @@ pub(crate) fn raw_value(
         Dimension::International => count(|a| a.international) as f64,
         Dimension::Families => family_sum(&|_| 1.0, scratch),
         Dimension::AssetIndex => family_sum(&|f| impact[f as usize], scratch),
+        Dimension::OecdQuality => apps.iter().map(|&i| facts[i as usize].quality).sum(),
     };
     match variant {
         Variant::Count => v,
@@ -187,6 +201,7 @@ mod tests {
             international: true,
             family,
             family_share,
+            quality: f64::from(u8::from(granted)) / 2.0,
         };
         let facts = [f(true, 0, 0.5), f(false, 0, 0.5), f(true, 1, 1.0)];
         let impact = [2.0, 0.5];
@@ -271,6 +286,35 @@ mod tests {
                 Counting::Resample
             ),
             2.5
+        );
+        // OECD quality 0.5, 0, 0.5: summed 1, averaged 1/3; the draw sums 0.5 + 0.5 + 0.5.
+        assert_eq!(
+            v(
+                Dimension::OecdQuality,
+                Variant::Count,
+                &all,
+                Counting::Exact
+            ),
+            1.0
+        );
+        assert!(
+            (v(
+                Dimension::OecdQuality,
+                Variant::Share,
+                &all,
+                Counting::Exact
+            ) - 1.0 / 3.0)
+                .abs()
+                < 1e-12
+        );
+        assert_eq!(
+            v(
+                Dimension::OecdQuality,
+                Variant::Count,
+                &draw,
+                Counting::Resample
+            ),
+            1.5
         );
         // Drawing 1 three times: family 0 counts 1.5 (it is over-represented, as bootstrap draws are).
         assert_eq!(

@@ -5,6 +5,9 @@
 //!
 //! Build a [`patq_indicators::Corpus`], select applications, then call [`rank`] with a
 //! [`RankConfig`] (the shipped `profiles/rank-report.toml`, a user file, or a [`Preset`]).
+//! Two published alternatives ship as presets: `pai` ([`pai`], Patent Asset Index-like) and
+//! `oecd` ([`oecd`], the OECD composite quality of Squicciarini, Dernis & Criscuolo 2013,
+//! `profiles/rank-oecd.toml`), each computed only from the fields the data has.
 //!
 //! # Choice of the default normalisation
 //!
@@ -30,6 +33,7 @@
 pub mod config;
 pub mod dims;
 pub mod normalize;
+pub mod oecd;
 mod output;
 pub mod pai;
 pub mod robust;
@@ -140,6 +144,8 @@ pub struct Ranking {
     pub f11_definition: &'static str,
     /// F11 over the first `top` rows.
     pub top_countries: Vec<CountryCount>,
+    /// The components of the OECD composite quality, when that dimension is used.
+    pub oecd: Option<oecd::Quality>,
 }
 
 /// The groups, their applications and the dimensions the data can answer.
@@ -224,6 +230,8 @@ fn availability(c: &Corpus, sel: &[usize], d: Dimension) -> Availability {
         }),
         Dimension::Families => true,
         Dimension::International => sel.iter().any(|&i| c.info[i].country.is_some()),
+        // `rank` has already returned `RankError::OecdComponents` when too few are available.
+        Dimension::OecdQuality => true,
     };
     Availability::from_flag(present, d.needs())
 }
@@ -237,6 +245,11 @@ pub fn rank(
     taxonomy: &Taxonomy,
 ) -> Result<Ranking, RankError> {
     cfg.validate()?;
+    let quality = cfg
+        .dimensions
+        .contains_key(&Dimension::OecdQuality)
+        .then(|| oecd::quality(c, sel))
+        .transpose()?;
     let mut by_group: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in sel {
         if let Some(g) = &c.info[i].group {
@@ -277,7 +290,10 @@ pub fn rank(
             i.effective_weight = i.weight / total * 100.0;
         }
     }
-    let notes = notes(&infos, cfg, by_group.len());
+    let mut notes = notes(&infos, cfg, by_group.len());
+    if let Some(q) = &quality {
+        notes.extend(q.notes(sel.len()));
+    }
 
     let uses = |d: Dimension| dims.iter().any(|&(x, _)| x == d);
     let mut facts = Vec::new();
@@ -298,6 +314,8 @@ pub fn rank(
                 international: a.international,
                 family: c.families.extended[i],
                 family_share: 1.0 / f64::from(in_family[&c.families.extended[i]]),
+                // Never None while family size (always known) is a component.
+                quality: quality.as_ref().and_then(|q| q.composite[i]).unwrap_or(0.0),
             });
         }
         apps.push(idx);
@@ -370,6 +388,7 @@ pub fn rank(
         top: cfg.top,
         f11_definition: F11_DEFINITION,
         top_countries,
+        oecd: quality,
     })
 }
 

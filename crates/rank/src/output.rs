@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::{Ranking, Variant};
+use crate::{Dimension, Ranking, Variant};
 
 fn csv(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -152,6 +152,8 @@ impl Ranking {
             );
             for (v, d) in r.values.iter().zip(&avail) {
                 let cell = match d.variant {
+                    // A 0..1 index, not a share of applications.
+                    _ if d.dimension == Dimension::OecdQuality => format!("{:.3}", v.raw),
                     Variant::Count if v.raw.fract() == 0.0 => format!("{}", v.raw),
                     Variant::Count => format!("{:.1}", v.raw),
                     Variant::Share => format!("{:.1}%", v.raw * 100.0),

@@ -51,11 +51,7 @@ pub fn competitive_impact(c: &Corpus, sel: &[usize]) -> Vec<f64> {
             } else {
                 cites[f] as f64 * count as f64 / sum as f64
             };
-            let coverage = c.families.extended_info[f]
-                .offices
-                .iter()
-                .filter(|o| o.as_str() != "WO")
-                .count();
+            let coverage = crate::oecd::protecting_offices(&c.families.extended_info[f]);
             relevance * coverage as f64
         })
         .collect()

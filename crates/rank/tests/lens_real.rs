@@ -1,12 +1,11 @@
 //! The quality index on a real Lens CSV export (Oldham's drones set, old 2015-2016 schema):
 //! which dimensions the data can give, and a ranking that does not depend on the run.
 
-use std::collections::BTreeMap;
+mod common;
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};
-use patq_ingest::{CollectSink, Input, lens_csv};
-use patq_model::PatentRecord;
+use patq_ingest::lens_csv;
 use patq_rank::{RankConfig, rank};
 use patq_testkit::shared_file;
 
@@ -18,21 +17,7 @@ fn drones_lens_csv_ranking() {
     ) else {
         return;
     };
-    let input = Input::load(&path, 0).expect("load");
-    let mut sink = CollectSink::default();
-    lens_csv::read(&[&input], &mut sink).expect("read");
-    let mut by_key: BTreeMap<String, PatentRecord> = BTreeMap::new();
-    for r in sink.records {
-        match by_key.get_mut(&r.app.key) {
-            Some(e) => {
-                e.merge(r);
-            }
-            None => {
-                by_key.insert(r.app.key.clone(), r);
-            }
-        }
-    }
-    let recs: Vec<PatentRecord> = by_key.into_values().collect();
+    let recs = common::read_merged(&[path], lens_csv::read);
     let c = Corpus::build(&recs, &Harmonizer::default());
     let sel = c.select(&Filters::default());
     let cfg = RankConfig {

@@ -2,11 +2,11 @@
 //! reader): which normalisation reproduces the reference's top scores, and determinism of the
 //! ranking and of its bootstrap intervals.
 
-use std::collections::BTreeMap;
+mod common;
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};
-use patq_ingest::{CollectSink, Input, lens_csv};
+use patq_ingest::lens_csv;
 use patq_model::PatentRecord;
 use patq_rank::{Normalisation, RankConfig, Robustness, rank};
 use patq_synth::{SynthConfig, generate_lens_csv};
@@ -15,21 +15,7 @@ use patq_synth::{SynthConfig, generate_lens_csv};
 fn synthetic(applications: u64, seed: u64) -> Vec<PatentRecord> {
     let d = tempfile::tempdir().unwrap();
     generate_lens_csv(&SynthConfig { applications, seed }, d.path(), &mut |_| {}).unwrap();
-    let input = Input::load(&d.path().join("synthetic-lens.csv"), 0).unwrap();
-    let mut sink = CollectSink::default();
-    lens_csv::read(&[&input], &mut sink).unwrap();
-    let mut by_key: BTreeMap<String, PatentRecord> = BTreeMap::new();
-    for r in sink.records {
-        match by_key.get_mut(&r.app.key) {
-            Some(e) => {
-                e.merge(r);
-            }
-            None => {
-                by_key.insert(r.app.key.clone(), r);
-            }
-        }
-    }
-    by_key.into_values().collect()
+    common::read_merged(&[d.path().join("synthetic-lens.csv")], lens_csv::read)
 }
 
 /// Top scores of the reference report's T2.
