@@ -25,6 +25,7 @@ enum Command {
     Generate(cmd::generate::Args),
     Demo(cmd::demo::Args),
     Schema(cmd::schema::Args),
+    Sql(cmd::sql::Args),
 }
 
 /// What a subcommand achieved, for the exit code.
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => cmd::generate::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Schema(a) => cmd::schema::run(a),
+        Command::Sql(a) => cmd::sql::run(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod info;
 pub mod ingest;
 pub mod schema;
+pub mod sql;
 
 use std::io::IsTerminal;
 
