@@ -64,6 +64,7 @@ class Spark:
             .config("spark.driver.memory", os.environ.get("PATQ_SPARK_MEMORY", "4g"))
             .config("spark.sql.shuffle.partitions", str(max(4, 2 * cores)))
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
         self.spark.sparkContext.setLogLevel("ERROR")
