@@ -120,7 +120,10 @@ pub fn setup(d: Dialect, p: &Params) -> Result<Vec<String>, BadParam> {
         conds.push(format!("a.filing_year <= {y}"));
     }
     if let Some(c) = &f.country {
-        conds.push(format!("COALESCE(f.country, '{u}') = {}", code("country", c)?));
+        conds.push(format!(
+            "COALESCE(f.country, '{u}') = {}",
+            code("country", c)?
+        ));
     }
     if let Some(o) = &f.office {
         conds.push(format!("a.office = {}", code("office", o)?));
@@ -564,7 +567,10 @@ pub fn script(d: Dialect, p: &Params) -> Result<String, BadParam> {
         s.push_str(";\n\n");
     }
     for q in queries(p)? {
-        s.push_str(&format!("-- query: {}\n-- {}\n{};\n\n", q.id, q.about, q.sql));
+        s.push_str(&format!(
+            "-- query: {}\n-- {}\n{};\n\n",
+            q.id, q.about, q.sql
+        ));
     }
     Ok(s)
 }

@@ -215,7 +215,8 @@ fn write_table(
         source,
     };
     let file = fs::File::create(&path).map_err(io_err(&path))?;
-    let mut writer = ArrowWriter::try_new(file, def.schema(), Some(writer_props())).map_err(perr)?;
+    let mut writer =
+        ArrowWriter::try_new(file, def.schema(), Some(writer_props())).map_err(perr)?;
     let mut b = RowBuilder::new(def);
     let mut total = 0u64;
     for r in records {

@@ -364,7 +364,12 @@ pub const APP_FACTS: TableDef = TableDef {
 group, company country, extended family, forward citations) for SQL engines. Not part of \
 `manifest.json`; re-running `patq ingest` removes it.",
     columns: &[
-        ("key", Str, false, "Application key (joins `applications.key`)"),
+        (
+            "key",
+            Str,
+            false,
+            "Application key (joins `applications.key`)",
+        ),
         (
             "family",
             U32,
@@ -383,12 +388,7 @@ group, company country, extended family, forward citations) for SQL engines. Not
             true,
             "Company country; null when no rule found one (reported as UNKNOWN)",
         ),
-        (
-            "country_rule",
-            Str,
-            false,
-            "Rule that gave the country",
-        ),
+        ("country_rule", Str, false, "Rule that gave the country"),
         (
             "cited_by",
             U32,

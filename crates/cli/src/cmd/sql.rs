@@ -121,7 +121,9 @@ fn rank_spec(cfg: &RankConfig) -> Result<RankSpec> {
     let mut weights = Vec::new();
     for (&d, spec) in &cfg.dimensions {
         if cfg.variant_of(d) != Variant::Count || d == Dimension::AssetIndex {
-            bail!("patq sql: only the count variant of granted, cited, core, families and international");
+            bail!(
+                "patq sql: only the count variant of granted, cited, core, families and international"
+            );
         }
         weights.push((d.as_str(), spec.weight));
     }
