@@ -27,6 +27,7 @@ enum Command {
     Rank(cmd::rank::Args),
     Report(cmd::report::Args),
     Schema(cmd::schema::Args),
+    Sql(cmd::sql::Args),
 }
 
 /// What a subcommand achieved, for the exit code.
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Rank(a) => cmd::rank::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Schema(a) => cmd::schema::run(a),
+        Command::Sql(a) => cmd::sql::run(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

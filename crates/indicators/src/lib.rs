@@ -21,6 +21,7 @@ pub mod international_offices;
 pub mod office_grant_trend;
 mod par;
 pub mod scenarios;
+pub mod sql;
 pub mod suite;
 pub mod table;
 pub mod top_company_trend;

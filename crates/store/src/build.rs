@@ -19,7 +19,15 @@ use crate::tables::*;
 use crate::{StoreError, io_err};
 
 /// Rows per Parquet row group (and per Arrow batch while writing).
-const BATCH_ROWS: usize = 64 * 1024;
+pub(crate) const BATCH_ROWS: usize = 64 * 1024;
+
+/// Snappy, row groups of [`BATCH_ROWS`]: the same for every table, documented in SCHEMA.md.
+pub(crate) fn writer_props() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(BATCH_ROWS))
+        .build()
+}
 
 /// Collects records and rejections during ingest, then writes the dataset.
 #[derive(Default)]
@@ -207,11 +215,8 @@ fn write_table(
         source,
     };
     let file = fs::File::create(&path).map_err(io_err(&path))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(BATCH_ROWS))
-        .build();
-    let mut writer = ArrowWriter::try_new(file, def.schema(), Some(props)).map_err(perr)?;
+    let mut writer =
+        ArrowWriter::try_new(file, def.schema(), Some(writer_props())).map_err(perr)?;
     let mut b = RowBuilder::new(def);
     let mut total = 0u64;
     for r in records {

@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod build;
+pub mod derived;
 pub mod manifest;
 pub mod read;
 pub mod tables;

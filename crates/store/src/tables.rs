@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Int32Builder, StringBuilder, UInt32Builder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, StringBuilder,
+    UInt32Builder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
@@ -18,6 +19,7 @@ pub enum ColType {
     U32,
     Date,
     Bool,
+    F64,
 }
 
 impl ColType {
@@ -28,6 +30,7 @@ impl ColType {
             ColType::U32 => DataType::UInt32,
             ColType::Date => DataType::Date32,
             ColType::Bool => DataType::Boolean,
+            ColType::F64 => DataType::Float64,
         }
     }
 
@@ -39,6 +42,7 @@ impl ColType {
             ColType::U32 => "uint32",
             ColType::Date => "date32",
             ColType::Bool => "boolean",
+            ColType::F64 => "float64",
         }
     }
 }
@@ -351,6 +355,82 @@ pub const ALL_TABLES: [&TableDef; 9] = [
     &RELATED,
 ];
 
+/// Derived facts per application, written by `patq sql --dataset DIR` (not by ingest) so that
+/// SQL engines read patq's name harmonisation, company-country rule, families and citation
+/// resolution instead of re-implementing them.
+pub const APP_FACTS: TableDef = TableDef {
+    name: "app_facts",
+    about: "Derived, written by `patq sql --dataset DIR`: patq's per-application facts (harmonised \
+group, company country, extended family, forward citations) for SQL engines. Not part of \
+`manifest.json`; re-running `patq ingest` removes it.",
+    columns: &[
+        (
+            "key",
+            Str,
+            false,
+            "Application key (joins `applications.key`)",
+        ),
+        (
+            "family",
+            U32,
+            false,
+            "Extended (INPADOC-style) family id: connected component of priority, PCT and earliest-filing links over the whole dataset",
+        ),
+        (
+            "applicant_group",
+            Str,
+            true,
+            "Harmonised group of the first applicant, else first owner",
+        ),
+        (
+            "country",
+            Str,
+            true,
+            "Company country; null when no rule found one (reported as UNKNOWN)",
+        ),
+        ("country_rule", Str, false, "Rule that gave the country"),
+        (
+            "cited_by",
+            U32,
+            true,
+            "Forward citations by `citation_method`; null when not available",
+        ),
+        (
+            "cited_by_family",
+            U32,
+            true,
+            "Distinct other extended families citing the family (citation lists only)",
+        ),
+        (
+            "cited_by_excl_self",
+            U32,
+            true,
+            "Forward citations from other harmonised groups (citation lists with applicants only)",
+        ),
+        (
+            "cohort_index",
+            F64,
+            true,
+            "cited_by / mean cited_by of the cohort (filing year x CPC, else IPC, section)",
+        ),
+        (
+            "core",
+            Bool,
+            true,
+            "Underlying-technology patent by the shipped taxonomy; null without classes, title or abstract",
+        ),
+        (
+            "citation_method",
+            Str,
+            false,
+            "citation lists | source cited-by count | not available (same on every row)",
+        ),
+    ],
+};
+
+/// Tables derived from the dataset by patq rather than read from the sources.
+pub const DERIVED_TABLES: [&TableDef; 1] = [&APP_FACTS];
+
 impl TableDef {
     pub fn schema(&self) -> SchemaRef {
         Arc::new(Schema::new(
@@ -372,6 +452,7 @@ enum Col {
     U32(UInt32Builder),
     Date(Date32Builder),
     Bool(BooleanBuilder),
+    F64(Float64Builder),
 }
 
 /// Builds one table row by row: each row sets every column in schema order.
@@ -397,6 +478,7 @@ impl RowBuilder {
                 U32 => Col::U32(UInt32Builder::new()),
                 Date => Col::Date(Date32Builder::new()),
                 Bool => Col::Bool(BooleanBuilder::new()),
+                F64 => Col::F64(Float64Builder::new()),
             })
             .collect();
         RowBuilder {
@@ -453,6 +535,14 @@ impl RowBuilder {
         self
     }
 
+    pub fn f64(&mut self, v: Option<f64>) -> &mut Self {
+        match self.col() {
+            Col::F64(b) => b.append_option(v),
+            _ => panic!("column type mismatch in {}", self.def.name),
+        }
+        self
+    }
+
     /// Closes the current row; every column must have been set exactly once.
     pub fn end_row(&mut self) {
         assert_eq!(
@@ -483,6 +573,7 @@ impl RowBuilder {
                     Col::U32(b) => Arc::new(b.finish()),
                     Col::Date(b) => Arc::new(b.finish()),
                     Col::Bool(b) => Arc::new(b.finish()),
+                    Col::F64(b) => Arc::new(b.finish()),
                 }
             })
             .collect();

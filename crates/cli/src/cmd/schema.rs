@@ -1,7 +1,7 @@
 //! `patq schema`: prints the dataset layout (docs/SCHEMA.md is this output, checked by a test).
 
 use anyhow::Result;
-use patq_store::tables::ALL_TABLES;
+use patq_store::tables::{ALL_TABLES, DERIVED_TABLES};
 
 use crate::Outcome;
 
@@ -28,9 +28,13 @@ pub fn markdown() -> String {
          - `quarantine.jsonl`: one JSON object per rejected record: `file`, `location` (`unit` line/record/byte, `at`), \
          `field`, `reason`, `excerpt`.\n\
          - one Parquet file per table below (Snappy, row groups of 65,536 rows), readable by DuckDB, Polars and Spark. \
-         Every child table joins `applications.key` through `app_key`. Dates are `date32`.\n\n",
+         Every child table joins `applications.key` through `app_key`. Dates are `date32`.\n\n\
+         This layout is a stable contract for other engines (Spark, DuckDB, Polars; see docs/DISTRIBUTED.md): \
+         one file per table at `<dataset>/<table>.parquet`, applications sorted by `key`, child rows grouped \
+         by application in `seq` order. Columns are only ever added; a removal or change of meaning bumps the \
+         schema version.\n\n",
     );
-    for t in ALL_TABLES {
+    for t in ALL_TABLES.iter().chain(DERIVED_TABLES.iter()) {
         s.push_str(&format!(
             "## `{}`\n\n{}\n\n| column | type | nullable | meaning |\n|---|---|---|---|\n",
             t.file_name(),
