@@ -5,13 +5,14 @@
 //! file, `SYNTH` company names, a note in every abstract).
 //!
 //! Families are generated one at a time and streamed to disk, so memory stays flat up to
-//! millions of applications (only the PatentsView citation table keeps one small entry per US
-//! grant). The same configuration always gives byte-identical files.
+//! millions of applications (the PatentsView citation table keeps one small entry per US
+//! grant, the PATSTAT citation pass 8 bytes per application; no writer holds edges). The same configuration always gives byte-identical files.
 
 mod calib;
 mod generate;
 mod lens;
 mod patentsview;
+mod patstat;
 mod text;
 
 use std::fs::File;
@@ -45,8 +46,9 @@ pub struct SynthSummary {
     pub applications: u64,
     /// Publication rows (Lens) or `g_patent` rows (PatentsView).
     pub publications: u64,
-    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens), or the
-    /// rows of `g_us_patent_citation` (PatentsView).
+    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens), the
+    /// rows of `g_us_patent_citation` (PatentsView), or the `tls212` rows linking two
+    /// applications of the corpus (PATSTAT).
     pub citations: u64,
     /// Every file written, the marker included.
     pub files: Vec<PathBuf>,
@@ -92,6 +94,21 @@ pub fn generate_patentsview(
 ) -> Result<SynthSummary, SynthError> {
     patentsview::write(cfg, out_dir, progress)
 }
+
+/// Writes the whole corpus as PATSTAT-shaped CSV tables (`tls201_appln`, `tls204_appln_prior`,
+/// `tls206_person`, `tls207_pers_appln`, `tls211_pat_publn`, `tls212_citation`,
+/// `tls224_appln_cpc`) with citation edges between its applications, and the `SYNTHETIC`
+/// marker. `citations` in the summary counts the in-corpus edges; every application also
+/// cites on average [`EXTERNAL_CITATIONS_MEAN`] documents outside the corpus.
+pub fn generate_patstat(
+    cfg: &SynthConfig,
+    out_dir: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<SynthSummary, SynthError> {
+    patstat::write(cfg, out_dir, progress)
+}
+
+pub use patstat::EXTERNAL_CITATIONS_MEAN;
 
 /// The name of the marker file written next to every synthetic corpus.
 pub const MARKER: &str = "SYNTHETIC";
