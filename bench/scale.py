@@ -254,17 +254,19 @@ def polars_indicators(d: Path, out: Path) -> None:
     intl = (pl.col("appln_auth") == "WO") | (
         (pl.col("country") != "UNKNOWN") & (pl.col("appln_auth") != pl.col("country"))
     )
+    f = pl.col("fwd")
     by_country = full.group_by("country").agg(
-        pl.len(), pl.col("granted").sum(), intl.sum(), (pl.col("fwd") > 0).sum(), pl.col("fwd").sum(),
-        pl.col("fwd").is_between(1, 2).sum(), pl.col("fwd").is_between(3, 10).sum(), (pl.col("fwd") > 10).sum(),
+        pl.len().alias("apps"), pl.col("granted").sum(), intl.sum().alias("intl"),
+        (f > 0).sum().alias("cited"), f.sum().alias("fwd"), f.is_between(1, 2).sum().alias("b12"),
+        f.is_between(3, 10).sum().alias("b310"), (f > 10).sum().alias("b11"),
     )
     res = summary_from_rows(
         by_country=by_country.rows(),
         by_year=full.group_by("country", "year").agg(pl.len(), pl.col("granted").sum()).rows(),
         fam_sizes=fam.group_by("size").agg(pl.len()).rows(),
-        fam_country=fam.group_by("country").agg(pl.len(), (pl.col("size") >= 2).sum()).rows(),
+        fam_country=fam.group_by("country").agg(pl.len(), (pl.col("size") >= 2).sum().alias("multi")).rows(),
         top_companies=full.group_by("company")
-        .agg(pl.col("fwd").sum().alias("s"), (pl.col("fwd") > 0).sum())
+        .agg(pl.col("fwd").sum().alias("s"), (pl.col("fwd") > 0).sum().alias("n"))
         .sort(["s", "company"], descending=[True, False])
         .head(10)
         .rows(),
