@@ -299,53 +299,27 @@ def summary_from_rows(by_country, by_year, fam_sizes, fam_country, top_companies
 
 def patq_summary(ind: Path) -> dict:
     """Reads the figures patq wrote (F2, F3, F4, F5, F9 JSON) into the summary shape."""
-    def load(prefix: str) -> dict:
-        f = next(ind.glob(f"{prefix}_*.json"))
-        return json.loads(f.read_text())
-
+    load = lambda name: json.loads((ind / f"{name}.json").read_text())  # noqa: E731
     countries: dict[str, dict] = {}
-    for fig, fields in [
-        ("F2", {"applications": "applications", "granted": "granted"}),
-        ("F3", {"families": "families", "multi_member_families": "multi_member_families"}),
-        ("F4", {"cited": "cited"}),
-        ("F5", {"international": "international"}),
-        ("F9", {"band_1_2": "band_1_2", "band_3_10": "band_3_10", "band_gt10": "band_gt_10"}),
-    ]:
-        data = load(fig)
-        rows = find_rows(data)
-        for row in rows:
-            c = row.get("country")
-            if c is None:
-                continue
-            for ours, theirs in fields.items():
-                v = pick(row, theirs)
+
+    def put(name: str, get) -> None:
+        for row in load(name)["rows"]:
+            for k, v in get(row).items():
                 if v is not None:
-                    countries.setdefault(c, {})[ours] = v
-    return {"countries": countries}
+                    countries.setdefault(row["country"], {})[k] = int(v)
 
-
-def find_rows(data) -> list[dict]:
-    if isinstance(data, dict):
-        for k in ("rows", "countries", "by_country", "applications"):
-            if isinstance(data.get(k), list):
-                return data[k]
-        for v in data.values():
-            r = find_rows(v)
-            if r:
-                return r
-    return []
-
-
-def pick(row: dict, name: str):
-    """A count named like `name`; nested band objects are searched too."""
-    if name in row and isinstance(row[name], (int, float)):
-        return int(row[name])
-    for v in row.values():
-        if isinstance(v, dict):
-            got = pick(v, name)
-            if got is not None:
-                return got
-    return None
+    put("F2_grants_by_country", lambda r: {"applications": r["applications"], "granted": r["grants"]})
+    f3 = load("F3_families")
+    put("F3_families", lambda r: {"families": r["families"], "multi_member_families": r["multi_member"]})
+    f4 = load("F4_citations")
+    put("F4_citations", lambda r: {"cited": r["cited"]})
+    put("F5_international", lambda r: {"international": r["international"]})
+    put("F9_citation_bands", lambda r: dict(zip(("band_1_2", "band_3_10", "band_gt10"), r["bands"])))
+    return {
+        "countries": countries,
+        "family_sizes": {str(k): int(v) for k, v in f3["size_distribution"].items()},
+        "citation_method": f4["method"],
+    }
 
 
 def compare(a: dict, b: dict, an: str, bn: str) -> list[str]:
@@ -448,6 +422,7 @@ def main() -> None:
     sq = json.loads((work / "polars.json").read_text())
     print()
     print("totals:", {n: totals(s) for n, s in (("patq", sp), ("duckdb", sd), ("polars", sq))})
+    print(f"patq citation method: {sp['citation_method']}")
     print(f"label propagation rounds: duckdb {sd['label_rounds']}, polars {sq['label_rounds']}")
     bad = compare(sp, sd, "patq", "duckdb") + compare(sp, sq, "patq", "polars") + compare(sd, sq, "duckdb", "polars")
     print("agreement:", "all figures agree" if not bad else f"{len(bad)} mismatches")
