@@ -168,6 +168,45 @@ impl Drop for AtomicFile {
     }
 }
 
+/// One delimited output table of a multi-table layout (PatentsView, PATSTAT), written
+/// atomically.
+pub(crate) struct Table {
+    path: PathBuf,
+    file: AtomicFile,
+    w: csv::Writer<BufWriter<File>>,
+}
+
+impl Table {
+    /// Creates the table and writes its header.
+    pub(crate) fn create(path: PathBuf, delim: u8, header: &[&str]) -> Result<Table, SynthError> {
+        let (file, buf) = AtomicFile::create(path.clone())?;
+        let w = csv::WriterBuilder::new().delimiter(delim).from_writer(buf);
+        let mut t = Table { path, file, w };
+        t.row(header.iter().copied())?;
+        Ok(t)
+    }
+
+    pub(crate) fn row<'a>(
+        &mut self,
+        fields: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), SynthError> {
+        self.w
+            .write_record(fields)
+            .map_err(|source| SynthError::Csv {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    pub(crate) fn commit(self) -> Result<PathBuf, SynthError> {
+        let buf = self.w.into_inner().map_err(|e| SynthError::Io {
+            path: self.path.clone(),
+            source: e.into_error(),
+        })?;
+        self.file.commit(buf)
+    }
+}
+
 /// Writes the `SYNTHETIC` marker describing the corpus.
 pub(crate) fn write_marker(
     cfg: &SynthConfig,

@@ -11,7 +11,7 @@
 //! backward citations to documents outside the corpus. Nothing per edge is held in memory.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::generate::{App, Generator};
 use crate::{
-    AtomicFile, PROGRESS_EVERY, SynthConfig, SynthError, SynthSummary, ensure_dir, write_marker,
+    PROGRESS_EVERY, SynthConfig, SynthError, SynthSummary, Table, ensure_dir, write_marker,
 };
 
 /// Table file names and headers (PATSTAT column names).
@@ -97,31 +97,6 @@ fn day0() -> NaiveDate {
     NaiveDate::from_ymd_opt(2015, 1, 1).expect("valid date")
 }
 
-struct Table {
-    path: PathBuf,
-    file: AtomicFile,
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
-}
-
-impl Table {
-    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<(), SynthError> {
-        self.w
-            .write_record(fields)
-            .map_err(|source| SynthError::Csv {
-                path: self.path.clone(),
-                source,
-            })
-    }
-
-    fn commit(self) -> Result<PathBuf, SynthError> {
-        let buf = self.w.into_inner().map_err(|e| SynthError::Io {
-            path: self.path.clone(),
-            source: e.into_error(),
-        })?;
-        self.file.commit(buf)
-    }
-}
-
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -160,12 +135,11 @@ pub fn write(
     ensure_dir(out_dir)?;
     let mut tables = Vec::new();
     for (name, header) in TABLES {
-        let path = out_dir.join(format!("{name}.csv"));
-        let (file, buf) = AtomicFile::create(path.clone())?;
-        let w = csv::WriterBuilder::new().from_writer(buf);
-        let mut t = Table { path, file, w };
-        t.row(header.iter().copied())?;
-        tables.push(t);
+        tables.push(Table::create(
+            out_dir.join(format!("{name}.csv")),
+            b',',
+            header,
+        )?);
     }
 
     let mut generator = Generator::new(cfg.applications, cfg.seed);
