@@ -1,9 +1,9 @@
 //! Writes a synthetic corpus: `cargo run --release -p patq-synth --example synth_write -- OUT_DIR
-//! [APPLICATIONS] [SEED] [lens|pv]`.
+//! [APPLICATIONS] [SEED] [lens|pv|patstat]`.
 
 use std::path::PathBuf;
 
-use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview};
+use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview, generate_patstat};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,6 +15,7 @@ fn main() {
     let start = std::time::Instant::now();
     let summary = match args.get(3).map(String::as_str) {
         Some("pv") => generate_patentsview(&cfg, &out, &mut |_| {}),
+        Some("patstat") => generate_patstat(&cfg, &out, &mut |_| {}),
         _ => generate_lens_csv(&cfg, &out, &mut |_| {}),
     };
     match summary {

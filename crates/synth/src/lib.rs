@@ -5,13 +5,14 @@
 //! file, `SYNTH` company names, a note in every abstract).
 //!
 //! Families are generated one at a time and streamed to disk, so memory stays flat up to
-//! millions of applications (only the PatentsView citation table keeps one small entry per US
-//! grant). The same configuration always gives byte-identical files.
+//! millions of applications (the PatentsView citation table keeps one small entry per US
+//! grant, the PATSTAT citation pass 8 bytes per application; no writer holds edges). The same configuration always gives byte-identical files.
 
 mod calib;
 mod generate;
 mod lens;
 mod patentsview;
+mod patstat;
 mod text;
 
 use std::fs::File;
@@ -45,8 +46,9 @@ pub struct SynthSummary {
     pub applications: u64,
     /// Publication rows (Lens) or `g_patent` rows (PatentsView).
     pub publications: u64,
-    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens), or the
-    /// rows of `g_us_patent_citation` (PatentsView).
+    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens), the
+    /// rows of `g_us_patent_citation` (PatentsView), or the `tls212` rows linking two
+    /// applications of the corpus (PATSTAT).
     pub citations: u64,
     /// Every file written, the marker included.
     pub files: Vec<PathBuf>,
@@ -92,6 +94,21 @@ pub fn generate_patentsview(
 ) -> Result<SynthSummary, SynthError> {
     patentsview::write(cfg, out_dir, progress)
 }
+
+/// Writes the whole corpus as PATSTAT-shaped CSV tables (`tls201_appln`, `tls204_appln_prior`,
+/// `tls206_person`, `tls207_pers_appln`, `tls211_pat_publn`, `tls212_citation`,
+/// `tls224_appln_cpc`) with citation edges between its applications, and the `SYNTHETIC`
+/// marker. `citations` in the summary counts the in-corpus edges; every application also
+/// cites on average [`EXTERNAL_CITATIONS_MEAN`] documents outside the corpus.
+pub fn generate_patstat(
+    cfg: &SynthConfig,
+    out_dir: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<SynthSummary, SynthError> {
+    patstat::write(cfg, out_dir, progress)
+}
+
+pub use patstat::EXTERNAL_CITATIONS_MEAN;
 
 /// The name of the marker file written next to every synthetic corpus.
 pub const MARKER: &str = "SYNTHETIC";
@@ -148,6 +165,45 @@ impl Drop for AtomicFile {
         if !self.committed {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// One delimited output table of a multi-table layout (PatentsView, PATSTAT), written
+/// atomically.
+pub(crate) struct Table {
+    path: PathBuf,
+    file: AtomicFile,
+    w: csv::Writer<BufWriter<File>>,
+}
+
+impl Table {
+    /// Creates the table and writes its header.
+    pub(crate) fn create(path: PathBuf, delim: u8, header: &[&str]) -> Result<Table, SynthError> {
+        let (file, buf) = AtomicFile::create(path.clone())?;
+        let w = csv::WriterBuilder::new().delimiter(delim).from_writer(buf);
+        let mut t = Table { path, file, w };
+        t.row(header.iter().copied())?;
+        Ok(t)
+    }
+
+    pub(crate) fn row<'a>(
+        &mut self,
+        fields: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), SynthError> {
+        self.w
+            .write_record(fields)
+            .map_err(|source| SynthError::Csv {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    pub(crate) fn commit(self) -> Result<PathBuf, SynthError> {
+        let buf = self.w.into_inner().map_err(|e| SynthError::Io {
+            path: self.path.clone(),
+            source: e.into_error(),
+        })?;
+        self.file.commit(buf)
     }
 }
 

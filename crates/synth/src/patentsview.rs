@@ -7,9 +7,7 @@
 //! also cites a few older, out-of-corpus US patents, as examiners do.
 
 use std::collections::{BTreeSet, HashSet};
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -17,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::generate::Generator;
 use crate::{
-    AtomicFile, PROGRESS_EVERY, SynthConfig, SynthError, SynthSummary, ensure_dir, write_marker,
+    PROGRESS_EVERY, SynthConfig, SynthError, SynthSummary, Table, ensure_dir, write_marker,
 };
 
 /// Table names and headers.
@@ -118,31 +116,6 @@ const CPC: usize = 4;
 const CITATION: usize = 5;
 const PRIORITY: usize = 6;
 
-struct Table {
-    path: PathBuf,
-    file: AtomicFile,
-    w: csv::Writer<BufWriter<File>>,
-}
-
-impl Table {
-    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<(), SynthError> {
-        self.w
-            .write_record(fields)
-            .map_err(|source| SynthError::Csv {
-                path: self.path.clone(),
-                source,
-            })
-    }
-
-    fn commit(self) -> Result<PathBuf, SynthError> {
-        let buf = self.w.into_inner().map_err(|e| SynthError::Io {
-            path: self.path.clone(),
-            source: e.into_error(),
-        })?;
-        self.file.commit(buf)
-    }
-}
-
 /// A US grant kept for the citation pass.
 struct Grant {
     date: NaiveDate,
@@ -163,12 +136,11 @@ pub fn write(
     ensure_dir(out_dir)?;
     let mut tables = Vec::new();
     for (name, header) in TABLES {
-        let path = out_dir.join(format!("{name}.tsv"));
-        let (file, buf) = AtomicFile::create(path.clone())?;
-        let w = csv::WriterBuilder::new().delimiter(b'\t').from_writer(buf);
-        let mut t = Table { path, file, w };
-        t.row(header.iter().copied())?;
-        tables.push(t);
+        tables.push(Table::create(
+            out_dir.join(format!("{name}.tsv")),
+            b'\t',
+            header,
+        )?);
     }
 
     let mut generator = Generator::new(cfg.applications, cfg.seed);

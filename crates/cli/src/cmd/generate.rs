@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview};
+use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview, generate_patstat};
 
 use crate::Outcome;
 
@@ -23,8 +23,11 @@ pub struct Args {
     /// Output directory.
     #[arg(long, short)]
     pub out: PathBuf,
-    /// Layouts to write: lens (synthetic-lens.csv), patentsview (g_*.tsv), or both.
-    #[arg(long, default_value = "lens", value_parser = ["lens", "patentsview", "both"])]
+    /// Layouts to write: lens (synthetic-lens.csv), patentsview (g_*.tsv), both of those, or
+    /// patstat (tls*.csv: every office, with citation edges between applications and priority
+    /// links; the benchmark input). Each layout in its own directory is best: `patq ingest`
+    /// merges whatever it finds in one directory.
+    #[arg(long, default_value = "lens", value_parser = ["lens", "patentsview", "both", "patstat"])]
     pub layout: String,
     /// No progress bar.
     #[arg(long, short)]
@@ -74,6 +77,19 @@ pub fn generate(args: &Args) -> Result<()> {
             args.seed,
             s.applications,
             s.citations,
+            args.out.display()
+        );
+    }
+    if args.layout == "patstat" {
+        let s = generate_patstat(&cfg, &args.out, &mut tick)?;
+        println!(
+            "SYNTHETIC PATSTAT tables (seed {}): {} applications, {} publications, {} citation \
+             edges between them (plus ~{} outside citations per application) in {}",
+            args.seed,
+            s.applications,
+            s.publications,
+            s.citations,
+            patq_synth::EXTERNAL_CITATIONS_MEAN,
             args.out.display()
         );
     }
