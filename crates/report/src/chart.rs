@@ -137,41 +137,6 @@ impl ChartSpec {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wide_and_long_tables() {
-        let t = Table::from_csv(
-            "F2",
-            "country,applications,grants\nCN,10,2\nUS,5,3\nWORLD,15,5\n",
-        )
-        .unwrap();
-        let c = ChartSpec::bars("country", &["grants"])
-            .build("F2", "x", &t)
-            .unwrap();
-        assert_eq!(c.categories, ["CN", "US"]);
-        assert_eq!(c.series[0].values, [Some(2.0), Some(3.0)]);
-        let e = ChartSpec::bars("country", &["nope"]).build("F2", "x", &t);
-        assert!(matches!(e, Err(ReportError::ChartColumn { .. })));
-
-        let long = Table::from_csv(
-            "F12",
-            "year,group,applications\n2018,A,3\n2018,B,1\n2019,A,4\n",
-        )
-        .unwrap();
-        let c = ChartSpec::lines("year", &[])
-            .pivot("group", "applications")
-            .build("F12", "x", &long)
-            .unwrap();
-        assert_eq!(c.categories, ["2018", "2019"]);
-        assert_eq!(c.series[0].name, "A");
-        assert_eq!(c.series[0].values, [Some(3.0), Some(4.0)]);
-        assert_eq!(c.series[1].values, [Some(1.0), None]);
-    }
-}
-
 /// The chart each table of patq's indicator set gets, by file stem (`F2_grants_by_country`);
 /// None for tables shown only as tables (profiles, detail tables).
 pub fn default_chart(file: &str) -> Option<ChartSpec> {
@@ -216,4 +181,39 @@ pub fn default_chart(file: &str) -> Option<ChartSpec> {
         _ => return None,
     };
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_and_long_tables() {
+        let t = Table::from_csv(
+            "F2",
+            "country,applications,grants\nCN,10,2\nUS,5,3\nWORLD,15,5\n",
+        )
+        .unwrap();
+        let c = ChartSpec::bars("country", &["grants"])
+            .build("F2", "x", &t)
+            .unwrap();
+        assert_eq!(c.categories, ["CN", "US"]);
+        assert_eq!(c.series[0].values, [Some(2.0), Some(3.0)]);
+        let e = ChartSpec::bars("country", &["nope"]).build("F2", "x", &t);
+        assert!(matches!(e, Err(ReportError::ChartColumn { .. })));
+
+        let long = Table::from_csv(
+            "F12",
+            "year,group,applications\n2018,A,3\n2018,B,1\n2019,A,4\n",
+        )
+        .unwrap();
+        let c = ChartSpec::lines("year", &[])
+            .pivot("group", "applications")
+            .build("F12", "x", &long)
+            .unwrap();
+        assert_eq!(c.categories, ["2018", "2019"]);
+        assert_eq!(c.series[0].name, "A");
+        assert_eq!(c.series[0].values, [Some(3.0), Some(4.0)]);
+        assert_eq!(c.series[1].values, [Some(1.0), None]);
+    }
 }

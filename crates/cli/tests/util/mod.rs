@@ -94,3 +94,14 @@ pub fn dir_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// A fresh temp dir with `../shared/data/<rel>` ingested into `ds`; None (after the skip
+/// notice) when the shared data is absent outside CI.
+#[allow(dead_code)]
+pub fn ingested(test: &str, rel: &str) -> Option<TestCommand> {
+    let src = patq_testkit::shared_file(test, rel)?;
+    let t = TestCommand::new();
+    t.run(&["ingest", src.to_str().unwrap(), "--out", "ds", "--quiet"])
+        .expect_code(0);
+    Some(t)
+}

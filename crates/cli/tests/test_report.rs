@@ -1,0 +1,145 @@
+//! `patq report` end to end: the default run on the built-in synthetic corpus (labelled
+//! synthetic, self-contained, deterministic) and the real PATSTAT and Lens drones sets.
+
+mod util;
+
+use util::TestCommand;
+
+/// Everything in the page that would make a browser fetch something else.
+fn external_refs(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for pat in [
+        "src=",
+        "href=\"http",
+        "href='http",
+        "url(",
+        "@import",
+        "<link",
+        "<script",
+    ] {
+        if html.contains(pat) {
+            found.push(pat.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn default_report_is_synthetic_self_contained_and_deterministic() {
+    let t = TestCommand::new();
+    let run = t
+        .run(&["report", "--out", "a", "--applications", "3000", "--quiet"])
+        .expect_code(0);
+    assert!(
+        run.stdout().contains("SYNTHETIC DATA: report:"),
+        "{}",
+        run.stdout()
+    );
+    let html = std::fs::read_to_string(t.path("a/report.html")).unwrap();
+    assert!(html.contains("<title>SYNTHETIC DATA"));
+    assert!(html.contains("class=\"synthetic\""));
+    assert!(
+        external_refs(&html).is_empty(),
+        "{:?}",
+        external_refs(&html)
+    );
+    // Every figure of the suite plus T2/F11 has a section; most draw a chart.
+    for id in [
+        "f2-grants-by-country",
+        "f3-families",
+        "f4-citations",
+        "f5-international",
+        "f6-trend",
+        "f7-office-grant-trend",
+        "f8-international-offices",
+        "f9-citation-bands",
+        "f10-family-size-bands",
+        "f12-top-company-trend",
+        "t1-company-size-bands",
+        "t3-industries",
+        "f13-17-scenarios",
+        "p-company-profiles",
+        "t2-quality-index",
+        "f11-top-countries",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\"")),
+            "{id} missing"
+        );
+    }
+    assert!(html.matches("<svg").count() >= 15, "too few charts");
+    // Each synthetic figure carries the label, not only the banner.
+    assert!(html.matches("<span class=\"tag\">SYNTHETIC</span>").count() > 20);
+    let xlsx = std::fs::read(t.path("a/report.xlsx")).unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    let f2 = std::fs::read_to_string(t.path("a/tables/F2_grants_by_country.csv")).unwrap();
+    assert!(f2.starts_with("country,applications,grants,grant_rate\n"));
+    assert!(f2.lines().any(|l| l.starts_with("WORLD,3000,")), "{f2}");
+
+    // Same input, same bytes: report again from the dataset the first run generated.
+    t.run(&["report", "a/synthetic/dataset", "--out", "b", "--quiet"])
+        .expect_code(0);
+    for f in [
+        "report.xlsx",
+        "tables/T2_quality_index.csv",
+        "tables/F4_citations.json",
+    ] {
+        assert_eq!(
+            std::fs::read(t.path(&format!("a/{f}"))).unwrap(),
+            std::fs::read(t.path(&format!("b/{f}"))).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    // The HTML names its dataset path, which differs; everything else is identical.
+    let html_b = std::fs::read_to_string(t.path("b/report.html")).unwrap();
+    assert_eq!(
+        html.replace("a/synthetic/dataset", "DS"),
+        html_b
+            .replace(&t.path("a/synthetic/dataset").display().to_string(), "DS")
+            .replace("a/synthetic/dataset", "DS")
+    );
+}
+
+#[test]
+fn patstat_report_shows_not_available_panels() {
+    let Some(t) = util::ingested(
+        "report_patstat",
+        "blockchain-patstat-denter/raw_data_2020_autumn.csv",
+    ) else {
+        return;
+    };
+    let run = t
+        .run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    assert!(!run.stdout().contains("SYNTHETIC"), "{}", run.stdout());
+    let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
+    assert!(!html.contains("SYNTHETIC"));
+    assert!(external_refs(&html).is_empty());
+    // No grant status in the extract: F2 says so instead of printing zero grants.
+    assert!(html.contains("not available: needs grant status"));
+    // F6 still draws the real yearly counts (SOURCE.md: 2018 7817, 2019 7952, 2020 919).
+    let f6 = std::fs::read_to_string(t.path("rep/tables/F6_trend.csv")).unwrap();
+    assert!(f6.contains("2019,7952,"), "{f6}");
+}
+
+#[test]
+fn lens_drones_report_renders_grants_and_industries() {
+    let Some(t) = util::ingested(
+        "report_lens",
+        "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+    ) else {
+        return;
+    };
+    t.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    let f2 = std::fs::read_to_string(t.path("rep/tables/F2_grants_by_country.csv")).unwrap();
+    // 5,880 applications, 1,552 granted (1,539 Lens "Granted Patent" + 13 grants by kind code
+    // that Lens types "unknown"; see crates/indicators/tests/lens_figures_real.rs).
+    assert!(
+        f2.lines().any(|l| l.starts_with("WORLD,5880,1552,")),
+        "{f2}"
+    );
+    let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
+    assert!(html.contains("<section id=\"t3-industries\""));
+    assert!(html.matches("<svg").count() >= 10);
+}
