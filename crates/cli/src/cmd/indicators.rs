@@ -73,16 +73,16 @@ pub fn run(args: Args) -> Result<Outcome> {
     let outputs = suite::compute(&corpus, &sel, &taxonomy, &args.figures.options());
     write_outputs(&args.out, &outputs)?;
     println!(
-        "{}{} tables for {} of {} applications written to {}",
+        "{}indicators for {} of {} applications written to {} ({} tables)",
         if manifest.synthetic {
             "SYNTHETIC DATA: "
         } else {
             ""
         },
-        outputs.len(),
         sel.len(),
         records.len(),
-        args.out.display()
+        args.out.display(),
+        outputs.len()
     );
     Ok(Outcome::Ok)
 }
