@@ -89,10 +89,9 @@ impl TopicArg {
     }
 }
 
-/// Which applications a figure covers: filing years, company country, office, topic; plus the
-/// taxonomy the industry figures use. Shared by `indicators`, `rank` and `report`.
+/// The filing-year, company-country and office bounds of a selection.
 #[derive(clap::Args, Clone)]
-pub struct SelectArgs {
+pub struct FilterArgs {
     /// First filing year (inclusive).
     #[arg(long)]
     pub from: Option<i32>,
@@ -105,6 +104,25 @@ pub struct SelectArgs {
     /// Only applications filed at this office.
     #[arg(long)]
     pub office: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn filters(&self) -> patq_indicators::Filters {
+        patq_indicators::Filters {
+            from_year: self.from,
+            to_year: self.to,
+            country: self.country.clone(),
+            office: self.office.clone(),
+        }
+    }
+}
+
+/// Which applications a figure covers: filing years, company country, office, topic; plus the
+/// taxonomy the industry figures use. Shared by `indicators`, `rank` and `report`.
+#[derive(clap::Args, Clone)]
+pub struct SelectArgs {
+    #[command(flatten)]
+    pub bounds: FilterArgs,
     #[command(flatten)]
     pub topic: TopicArg,
     /// Technology taxonomy (core vs application split, industries, scenarios) as TOML; default
@@ -115,12 +133,7 @@ pub struct SelectArgs {
 
 impl SelectArgs {
     pub fn filters(&self) -> patq_indicators::Filters {
-        patq_indicators::Filters {
-            from_year: self.from,
-            to_year: self.to,
-            country: self.country.clone(),
-            office: self.office.clone(),
-        }
+        self.bounds.filters()
     }
 
     /// The selected application indices and the topic message, if a topic was given.
@@ -145,16 +158,16 @@ impl SelectArgs {
     /// One line describing the selection, for reports and logs.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        match (self.from, self.to) {
+        match (self.bounds.from, self.bounds.to) {
             (Some(a), Some(b)) => parts.push(format!("filed {a}-{b}")),
             (Some(a), None) => parts.push(format!("filed from {a}")),
             (None, Some(b)) => parts.push(format!("filed up to {b}")),
             (None, None) => {}
         }
-        if let Some(c) = &self.country {
+        if let Some(c) = &self.bounds.country {
             parts.push(format!("company country {c}"));
         }
-        if let Some(o) = &self.office {
+        if let Some(o) = &self.bounds.office {
             parts.push(format!("office {o}"));
         }
         if let Some(t) = &self.topic.topic {

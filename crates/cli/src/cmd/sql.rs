@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use patq_enrich::{Harmonizer, Taxonomy};
+use patq_indicators::Corpus;
 use patq_indicators::sql::{Dialect, Norm, Params, RankSpec, queries, script, setup};
-use patq_indicators::{Corpus, Filters};
 use patq_rank::{Dimension, Normalisation, RankConfig, Variant};
 use patq_store::atomic::write_file;
 use patq_store::derived;
@@ -39,18 +39,8 @@ pub struct Args {
     /// DIR/T2_quality_index.json, the reference the check script compares the SQL with.
     #[arg(long, value_name = "DIR", requires = "dataset")]
     pub reference: Option<PathBuf>,
-    /// First filing year (inclusive).
-    #[arg(long)]
-    pub from: Option<i32>,
-    /// Last filing year (inclusive).
-    #[arg(long)]
-    pub to: Option<i32>,
-    /// Only applications of companies of this country.
-    #[arg(long)]
-    pub country: Option<String>,
-    /// Only applications filed at this office.
-    #[arg(long)]
-    pub office: Option<String>,
+    #[command(flatten)]
+    pub bounds: super::FilterArgs,
     /// Office whose grant trend F7 shows.
     #[arg(long, default_value = "CN")]
     pub grant_office: String,
@@ -62,12 +52,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         _ => Dialect::Duckdb,
     };
     let cfg = RankConfig::from_toml(patq_rank::DEFAULT_PROFILE)?;
-    let filters = Filters {
-        from_year: args.from,
-        to_year: args.to,
-        country: args.country.clone(),
-        office: args.office.clone(),
-    };
+    let filters = args.bounds.filters();
     let location = match (&args.location, &args.dataset) {
         (Some(l), _) => l.trim_end_matches('/').to_string(),
         (None, Some(d)) => std::path::absolute(d)?.display().to_string(),
