@@ -34,8 +34,8 @@
 use patq_enrich::{CitationStats, Harmonizer};
 use patq_indicators::*;
 use patq_model::{
-    Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord, Priority,
-    PubClass, Publication, app_key, parse_date,
+    Citation, ClassScheme, Classification, DateOrder, PatentRecord, PubClass, Publication, app_key,
+    parse_date,
 };
 
 /// (office, number, publication number, kind, applicant, country, filed, class, prio)
@@ -128,12 +128,7 @@ fn dataset() -> Vec<PatentRecord> {
                     class: PubClass::Application,
                     source_id: (i == 5).then(|| "lens-1006".into()),
                 });
-                r.parties.push(Party {
-                    role: PartyRole::Applicant,
-                    seq: 0,
-                    name: who.into(),
-                    country: Some(country.into()),
-                });
+                patq_testkit::add_applicant(&mut r, who, country);
                 if let Some((scheme, code)) = class {
                     r.classes.push(Classification {
                         scheme,
@@ -141,14 +136,7 @@ fn dataset() -> Vec<PatentRecord> {
                     });
                 }
                 if let Some(p) = prio {
-                    let (o, n) = p.split_at(2);
-                    r.priorities.push(Priority {
-                        office: o.into(),
-                        number: n.into(),
-                        kind: None,
-                        date: None,
-                        key: app_key(o, n),
-                    });
+                    patq_testkit::claim_priority(&mut r, p);
                 }
                 r.citations = citations(i);
                 // A source count that the citation lists must override.

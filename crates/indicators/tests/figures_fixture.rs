@@ -3,10 +3,7 @@
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::*;
-use patq_model::{
-    ClassScheme, Classification, Party, PartyRole, PatentRecord, Priority, app_key,
-    normalize_class_code,
-};
+use patq_model::{ClassScheme, Classification, PatentRecord, app_key, normalize_class_code};
 
 /// Texts (title, abstract, CPC) and what the shipped taxonomy makes of them, by its rules:
 /// - FIN: G06Q40 -> finance, "supply chain finance" -> scenario supply-chain-finance, "supply
@@ -118,21 +115,9 @@ fn dataset(with_grants: bool) -> Vec<PatentRecord> {
                         code: normalize_class_code(c),
                     })
                     .collect();
-                r.parties.push(Party {
-                    role: PartyRole::Applicant,
-                    seq: 0,
-                    name: who.into(),
-                    country: Some(country.into()),
-                });
+                patq_testkit::add_applicant(&mut r, who, country);
                 if let Some(p) = prio {
-                    let (o, n) = p.split_at(2);
-                    r.priorities.push(Priority {
-                        office: o.into(),
-                        number: n.into(),
-                        kind: None,
-                        date: None,
-                        key: app_key(o, n),
-                    });
+                    patq_testkit::claim_priority(&mut r, p);
                 }
                 r
             },
@@ -148,10 +133,7 @@ fn gid(name: &str) -> String {
     harmonizer().harmonize(name, None).id
 }
 
-fn close(a: Option<f64>, b: f64) {
-    let a = a.expect("a rate");
-    assert!((a - b).abs() < 1e-9, "{a} != {b}");
-}
+use patq_testkit::assert_rate as close;
 
 #[test]
 fn group_ids_are_the_upper_case_names() {

@@ -3,7 +3,7 @@
 
 use patq_enrich::Harmonizer;
 use patq_indicators::*;
-use patq_model::{Party, PartyRole, PatentRecord, Priority, app_key};
+use patq_model::{PatentRecord, app_key};
 
 /// (number, office, applicant, applicant country, granted, cited_by, priority number, year)
 ///
@@ -65,21 +65,9 @@ fn dataset() -> Vec<PatentRecord> {
             r.app.granted = Some(granted);
             r.app.cited_by_count = Some(cited);
             r.app.filing_year = Some(year);
-            r.parties.push(Party {
-                role: PartyRole::Applicant,
-                seq: 0,
-                name: who.into(),
-                country: Some(country.into()),
-            });
+            patq_testkit::add_applicant(&mut r, who, country);
             if let Some(p) = prio {
-                let (o, n) = p.split_at(2);
-                r.priorities.push(Priority {
-                    office: o.into(),
-                    number: n.into(),
-                    kind: None,
-                    date: None,
-                    key: app_key(o, n),
-                });
+                patq_testkit::claim_priority(&mut r, p);
             }
             r
         })
@@ -91,10 +79,7 @@ fn harmonizer() -> Harmonizer {
     Harmonizer::from_toml("").unwrap()
 }
 
-fn close(a: Option<f64>, b: f64) {
-    let a = a.expect("a rate");
-    assert!((a - b).abs() < 1e-9, "{a} != {b}");
-}
+use patq_testkit::assert_rate as close;
 
 #[test]
 fn f2_grants_by_country() {

@@ -3,10 +3,7 @@
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};
-use patq_model::{
-    ClassScheme, Classification, Party, PartyRole, PatentRecord, Priority, app_key,
-    normalize_class_code,
-};
+use patq_model::{ClassScheme, Classification, PatentRecord, app_key, normalize_class_code};
 use patq_rank::*;
 
 /// (number, office, applicant, country, granted, cited_by, priority number, core)
@@ -67,25 +64,13 @@ fn dataset(with_grant_status: bool) -> Vec<PatentRecord> {
             r.app.granted = with_grant_status.then_some(granted);
             r.app.cited_by_count = Some(cited);
             r.app.filing_year = Some(2019);
-            r.parties.push(Party {
-                role: PartyRole::Applicant,
-                seq: 0,
-                name: who.into(),
-                country: Some(country.into()),
-            });
+            patq_testkit::add_applicant(&mut r, who, country);
             r.classes.push(Classification {
                 scheme: ClassScheme::Cpc,
                 code: normalize_class_code(if core { "H04L9/3239" } else { "G06Q40/04" }),
             });
             if let Some(p) = prio {
-                let (o, n) = p.split_at(2);
-                r.priorities.push(Priority {
-                    office: o.into(),
-                    number: n.into(),
-                    kind: None,
-                    date: None,
-                    key: app_key(o, n),
-                });
+                patq_testkit::claim_priority(&mut r, p);
             }
             r
         })

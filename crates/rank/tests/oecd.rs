@@ -141,14 +141,7 @@ fn dataset(citations: bool, claims: bool, source_counts: bool) -> Vec<PatentReco
                 }));
             }
             if let Some(p) = a.priority {
-                let (o, n) = p.split_at(2);
-                r.priorities.push(Priority {
-                    office: o.into(),
-                    number: n.into(),
-                    kind: None,
-                    date: None,
-                    key: app_key(o, n),
-                });
+                patq_testkit::claim_priority(&mut r, p);
             }
             if citations {
                 r.citations = a

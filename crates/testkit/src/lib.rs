@@ -49,3 +49,31 @@ pub fn shared_file(test: &str, rel: &str) -> Option<PathBuf> {
     );
     Some(p)
 }
+
+/// Adds the first applicant `name` of `country` to a hand-built record.
+pub fn add_applicant(r: &mut patq_model::PatentRecord, name: &str, country: &str) {
+    r.parties.push(patq_model::Party {
+        role: patq_model::PartyRole::Applicant,
+        seq: 0,
+        name: name.into(),
+        country: Some(country.into()),
+    });
+}
+
+/// Adds a priority claim written as office + number (`"CN1"`) to a hand-built record.
+pub fn claim_priority(r: &mut patq_model::PatentRecord, priority: &str) {
+    let (office, number) = priority.split_at(2);
+    r.priorities.push(patq_model::Priority {
+        office: office.into(),
+        number: number.into(),
+        kind: None,
+        date: None,
+        key: patq_model::app_key(office, number),
+    });
+}
+
+/// Asserts a computed rate equals the hand-computed one (to 1e-9).
+pub fn assert_rate(got: Option<f64>, want: f64) {
+    let got = got.expect("a rate");
+    assert!((got - want).abs() < 1e-9, "{got} != {want}");
+}
