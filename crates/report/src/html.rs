@@ -24,13 +24,24 @@ struct FigureView {
     columns: Vec<String>,
     rows: Vec<Vec<CellView>>,
     open: bool,
-    unavailable: Vec<String>,
+    unavailable: Vec<Unavailable>,
+}
+
+/// One "not available: needs X" reason and the columns it blanks.
+#[derive(Serialize)]
+struct Unavailable {
+    note: String,
+    columns: Vec<String>,
+    /// Every column but the row label: the whole figure is missing, not some columns.
+    all: bool,
 }
 
 #[derive(Serialize)]
 struct CellView {
     text: String,
     numeric: bool,
+    /// The full reason when `text` is the short "n/a" of a not-available cell.
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -65,14 +76,34 @@ pub fn render(report: &Report) -> Result<Rendered, ReportError> {
             None => None,
         };
         charts += usize::from(svg.is_some());
-        let mut notes: Vec<String> = Vec::new();
+        let columns: Vec<String> = table.columns.iter().map(|c| c.replace('_', " ")).collect();
+        let mut notes: Vec<Unavailable> = Vec::new();
         for r in &table.rows {
-            for c in r {
+            for (j, c) in r.iter().enumerate() {
                 let t = c.display();
-                if t.starts_with("not available") && !notes.contains(&t) {
-                    notes.push(t);
+                if !t.starts_with("not available") {
+                    continue;
+                }
+                let i = match notes.iter().position(|n| n.note == t) {
+                    Some(i) => i,
+                    None => {
+                        notes.push(Unavailable {
+                            note: t,
+                            columns: Vec::new(),
+                            all: false,
+                        });
+                        notes.len() - 1
+                    }
+                };
+                if let Some(name) = columns.get(j)
+                    && !notes[i].columns.contains(name)
+                {
+                    notes[i].columns.push(name.clone());
                 }
             }
+        }
+        for n in &mut notes {
+            n.all = n.columns.len() + 1 >= columns.len();
         }
         unavailable += usize::from(!notes.is_empty());
         let view = FigureView {
@@ -87,14 +118,28 @@ pub fn render(report: &Report) -> Result<Rendered, ReportError> {
                 .iter()
                 .map(|r| {
                     r.iter()
-                        .map(|c| CellView {
-                            text: c.display(),
-                            numeric: c.as_f64().is_some(),
+                        .map(|c| {
+                            let text = c.display();
+                            // The panel above the table says why; repeating the sentence in
+                            // every cell buries the numbers that are there.
+                            if text.starts_with("not available") {
+                                CellView {
+                                    text: "n/a".into(),
+                                    numeric: false,
+                                    note: Some(text),
+                                }
+                            } else {
+                                CellView {
+                                    numeric: c.as_f64().is_some(),
+                                    text,
+                                    note: None,
+                                }
+                            }
                         })
                         .collect()
                 })
                 .collect(),
-            columns: table.columns.iter().map(|c| c.replace('_', " ")).collect(),
+            columns,
             unavailable: notes,
         };
         match parts.iter_mut().find(|p| p.name == f.part) {

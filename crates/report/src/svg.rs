@@ -53,7 +53,9 @@ fn nice_step(max: f64) -> f64 {
     }
     let raw = max / 5.0;
     let exp = 10f64.powf(raw.log10().floor());
-    let f = raw / exp;
+    // Shares rounded to 4 decimals sum to 1.0001; without the tolerance the axis jumps a
+    // whole step (to 150%) for a bar 0.01% over.
+    let f = raw / exp - 1e-3;
     let nf = if f <= 1.0 {
         1.0
     } else if f <= 2.0 {
@@ -66,14 +68,10 @@ fn nice_step(max: f64) -> f64 {
     nf * exp
 }
 
+/// A value label: percentages always with one decimal, so labels of one chart line up.
 fn fmt_value(v: f64, percent: bool) -> String {
     if percent {
-        let p = v * 100.0;
-        return if (p - p.round()).abs() < 1e-9 {
-            format!("{p:.0}%")
-        } else {
-            format!("{p:.1}%")
-        };
+        return format!("{:.1}%", v * 100.0);
     }
     if v.abs() >= 1000.0 {
         // Thousands separators keep large counts readable.
@@ -92,6 +90,17 @@ fn fmt_value(v: f64, percent: bool) -> String {
     } else {
         format!("{v:.2}")
     }
+}
+
+/// An axis tick: round steps, so whole percentages lose the decimal.
+fn fmt_tick(v: f64, percent: bool) -> String {
+    if percent {
+        let p = v * 100.0;
+        if (p - p.round()).abs() < 1e-6 {
+            return format!("{p:.0}%");
+        }
+    }
+    fmt_value(v, percent)
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -123,25 +132,54 @@ fn axis_max(c: &Chart) -> f64 {
             .fold(0.0, f64::max)
     };
     let step = nice_step(max);
-    (max / step).ceil().max(1.0) * step
+    ((max / step - 1e-3).ceil().max(1.0)) * step
 }
 
-fn legend(out: &mut String, c: &Chart, x0: f64, y: f64) {
+/// Width of one character of 11-px sans-serif capitals (DejaVu Sans, the widest common
+/// fallback), so labels sized by it never overlap.
+const CHAR_PX: f64 = 8.0;
+/// Longest series name a legend shows in full.
+const LEGEND_CHARS: usize = 40;
+/// Height of one legend row.
+const LEGEND_ROW: f64 = 16.0;
+
+/// Where each legend entry goes: (x, row), wrapping onto a new row before `x_max`; none for a
+/// single series (the chart's title names it).
+fn legend_layout(c: &Chart, x0: f64, x_max: f64) -> Vec<(f64, usize)> {
     if c.series.len() < 2 {
-        return;
+        return Vec::new();
     }
-    let mut x = x0;
-    for (k, s) in c.series.iter().enumerate() {
+    let (mut x, mut row) = (x0, 0);
+    let mut at = Vec::new();
+    for s in &c.series {
+        let w = 24.0 + CHAR_PX * shorten(&s.name, LEGEND_CHARS).chars().count() as f64;
+        if x > x0 && x + w > x_max {
+            x = x0;
+            row += 1;
+        }
+        at.push((x, row));
+        x += w;
+    }
+    at
+}
+
+/// Extra top margin the legend's wrapped rows need.
+fn legend_extra(at: &[(f64, usize)]) -> f64 {
+    at.last().map_or(0.0, |(_, r)| *r as f64 * LEGEND_ROW)
+}
+
+fn legend(out: &mut String, c: &Chart, at: &[(f64, usize)], y0: f64) {
+    for (k, (s, (x, row))) in c.series.iter().zip(at).enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
+        let y = y0 + *row as f64 * LEGEND_ROW;
         let _ = write!(
             out,
             r#"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" class="lg">{}</text>"#,
             y - 9.0,
             x + 14.0,
             y,
-            esc(&s.name)
+            esc(&shorten(&s.name, LEGEND_CHARS))
         );
-        x += 24.0 + 7.0 * s.name.chars().count() as f64;
     }
 }
 
@@ -171,8 +209,11 @@ fn open(out: &mut String, c: &Chart, w: f64, h: f64) {
 }
 
 fn vertical(c: &Chart) -> String {
-    let (w, h) = (720.0, 320.0);
-    let (left, right, top, bottom) = (64.0, 12.0, 28.0, 56.0);
+    let w = 720.0;
+    let (left, right, bottom) = (64.0, 12.0, 56.0);
+    let at = legend_layout(c, left, w - right);
+    let top = 28.0 + legend_extra(&at);
+    let h = 292.0 + top;
     let pw = w - left - right;
     let ph = h - top - bottom;
     let max = axis_max(c);
@@ -180,7 +221,7 @@ fn vertical(c: &Chart) -> String {
     let y_of = |v: f64| top + ph - (v / max) * ph;
     let mut out = String::new();
     open(&mut out, c, w, h);
-    legend(&mut out, c, left, 14.0);
+    legend(&mut out, c, &at, 14.0);
     let mut t = 0.0;
     while t <= max + step * 1e-9 {
         let y = y_of(t);
@@ -190,7 +231,7 @@ fn vertical(c: &Chart) -> String {
             w - right,
             left - 6.0,
             y + 4.0,
-            fmt_value(t, c.percent)
+            fmt_tick(t, c.percent)
         );
         t += step;
     }
@@ -243,7 +284,9 @@ fn vertical(c: &Chart) -> String {
         Kind::Bars | Kind::StackedBars => {
             let stacked = c.kind == Kind::StackedBars;
             let groups = if stacked { 1 } else { c.series.len().max(1) };
-            let bw = band * 0.8 / groups as f64;
+            // Capped so one or two categories do not become slabs across the whole plot.
+            let bw = (band * 0.8 / groups as f64).min(56.0);
+            let pad = (band - bw * groups as f64) / 2.0;
             for i in 0..n {
                 let mut base = 0.0;
                 for (k, s) in c.series.iter().enumerate() {
@@ -252,10 +295,8 @@ fn vertical(c: &Chart) -> String {
                     };
                     let v = v.max(0.0);
                     let colour = PALETTE[k % PALETTE.len()];
-                    let x = left
-                        + band * i as f64
-                        + band * 0.1
-                        + if stacked { 0.0 } else { bw * k as f64 };
+                    let x =
+                        left + band * i as f64 + pad + if stacked { 0.0 } else { bw * k as f64 };
                     let (y0, y1) = (y_of(base + v), y_of(base));
                     let _ = write!(
                         out,
@@ -283,13 +324,26 @@ fn vertical(c: &Chart) -> String {
     out
 }
 
+/// Longest category label a horizontal chart shows in full (the table has the whole name).
+const LABEL_CHARS: usize = 36;
+
 fn horizontal(c: &Chart) -> String {
     let n = c.categories.len();
     let stacked = c.kind == Kind::StackedBars;
     let groups = if stacked { 1 } else { c.series.len().max(1) };
     let row = (14.0 * groups as f64 + 8.0).max(20.0);
-    let (left, right, top, bottom) = (190.0, 60.0, 30.0, 24.0);
     let w = 720.0;
+    // The label column is as wide as the longest (shortened) label needs.
+    let label_chars = c
+        .categories
+        .iter()
+        .map(|l| shorten(l, LABEL_CHARS).chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = (CHAR_PX * label_chars as f64 + 14.0).clamp(48.0, 300.0);
+    let (right, bottom) = (60.0, 24.0);
+    let at = legend_layout(c, left, w - right);
+    let top = 30.0 + legend_extra(&at);
     let ph = row * n as f64;
     let h = top + ph + bottom;
     let pw = w - left - right;
@@ -298,7 +352,7 @@ fn horizontal(c: &Chart) -> String {
     let x_of = |v: f64| left + (v / max) * pw;
     let mut out = String::new();
     open(&mut out, c, w, h);
-    legend(&mut out, c, left, 14.0);
+    legend(&mut out, c, &at, 14.0);
     let mut t = 0.0;
     while t <= max + step * 1e-9 {
         let x = x_of(t);
@@ -307,7 +361,7 @@ fn horizontal(c: &Chart) -> String {
             r#"<line x1="{x:.1}" x2="{x:.1}" y1="{top:.1}" y2="{:.1}" class="grid"/><text x="{x:.1}" y="{:.1}" class="tick" text-anchor="middle">{}</text>"#,
             top + ph,
             top + ph + 16.0,
-            fmt_value(t, c.percent)
+            fmt_tick(t, c.percent)
         );
         t += step;
     }
@@ -319,7 +373,7 @@ fn horizontal(c: &Chart) -> String {
             r#"<text x="{:.1}" y="{:.1}" class="tick" text-anchor="end">{}</text>"#,
             left - 6.0,
             y + row / 2.0 + 4.0,
-            esc(&shorten(label, 28))
+            esc(&shorten(label, LABEL_CHARS))
         );
         let mut base = 0.0;
         for (k, s) in c.series.iter().enumerate() {
@@ -384,7 +438,10 @@ mod tests {
         assert_eq!(nice_step(9.0), 2.0);
         assert_eq!(fmt_value(11600.0, false), "11,600");
         assert_eq!(fmt_value(0.2113, true), "21.1%");
-        assert_eq!(fmt_value(0.5, true), "50%");
+        assert_eq!(fmt_value(0.5, true), "50.0%");
+        assert_eq!(fmt_tick(0.5, true), "50%");
+        // Three shares of one whole: the axis ends at 100%, not a step beyond.
+        assert_eq!(nice_step(1.0001), 0.2);
     }
 
     #[test]
@@ -412,6 +469,32 @@ mod tests {
         assert!(svg.contains(r#"class="val""#));
         assert!(render(&chart(Kind::Bars, &["CN"], &[0.0])).is_none());
         assert!(render(&chart(Kind::Lines, &[], &[])).is_none());
+    }
+
+    #[test]
+    fn stacked_shares_end_at_100_percent_and_legends_wrap() {
+        let mut c = chart(Kind::StackedBars, &["CN", "US"], &[0.5, 0.25]);
+        c.percent = true;
+        c.series.push(Series {
+            name: "a long series name that takes room".into(),
+            values: vec![Some(0.3), Some(0.35)],
+        });
+        c.series.push(Series {
+            name: "another long series name here".into(),
+            values: vec![Some(0.2001), Some(0.4)],
+        });
+        c.series[0].name = "yet another long series name".into();
+        // CN sums to 0.5 + 0.3 + 0.2001 = 1.0001 (shares rounded to 4 decimals).
+        assert!((axis_max(&c) - 1.0).abs() < 1e-12);
+        let at = legend_layout(&c, 64.0, 708.0);
+        // Entries are 24 + 8*28 = 248, 24 + 8*34 = 296 and 24 + 8*29 = 256 px wide: the
+        // second starts at 64 + 248 = 312 and ends at 608; 608 + 256 > 708, so the third wraps.
+        assert_eq!(at, [(64.0, 0), (312.0, 0), (64.0, 1)]);
+        let svg = render(&c).unwrap();
+        assert!(
+            svg.contains(">100%</text>") && !svg.contains(">120%<"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         ),
         (
             "Citations".to_string(),
-            format!("{:?}", corpus.citation_method),
+            corpus.citation_method.as_str().to_string(),
         ),
     ];
     if let Some(t) = topic {
