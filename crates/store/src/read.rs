@@ -205,7 +205,7 @@ fn read_columns(
         .map_err(perr)
 }
 
-fn opt_str<'a>(a: &'a StringArray, i: usize) -> Option<&'a str> {
+fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
     (!a.is_null(i)).then(|| a.value(i))
 }
 
