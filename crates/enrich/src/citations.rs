@@ -272,8 +272,8 @@ impl<'a> DocIndex<'a> {
         x
     }
 
-    fn resolve(&self, c: &patq_model::Citation) -> Option<(u32, Via)> {
-        if let Some(s) = c.source_id.as_deref().filter(|s| !s.is_empty()) {
+    fn resolve(&self, c: &CitedDoc<'_>) -> Option<(u32, Via)> {
+        if let Some(s) = c.source_id.filter(|s| !s.is_empty()) {
             let hit = match s.strip_prefix("appln:") {
                 Some(id) => self.appln.get(id),
                 None => self.source.get(s),
@@ -282,21 +282,105 @@ impl<'a> DocIndex<'a> {
                 return Some((j, Via::SourceId));
             }
         }
-        let office = c.office.as_deref().filter(|o| !o.trim().is_empty())?;
+        let office = c.office.filter(|o| !o.trim().is_empty())?;
         // PATSTAT placeholders (`PATSTAT:123`) name documents outside the extract.
         if c.number.is_empty() || c.number.contains(':') {
             return None;
         }
-        let k = doc_key(office, &c.number, c.kind.as_deref());
+        let k = doc_key(office, c.number, c.kind);
         if let Some(&j) = self.publication.get(&k) {
             return Some((j, Via::Publication));
         }
-        if c.kind.as_deref().is_none_or(|k| k.trim().is_empty())
-            && let Some(&j) = self.application.get(&app_doc_key(office, &c.number))
+        if c.kind.is_none_or(|k| k.trim().is_empty())
+            && let Some(&j) = self.application.get(&app_doc_key(office, c.number))
         {
             return Some((j, Via::Application));
         }
         None
+    }
+}
+
+/// The fields of a backward citation that resolution looks at, borrowed: from a
+/// [`patq_model::Citation`] or straight from a columnar citations table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CitedDoc<'a> {
+    pub office: Option<&'a str>,
+    pub number: &'a str,
+    pub kind: Option<&'a str>,
+    pub source_id: Option<&'a str>,
+}
+
+impl<'a> CitedDoc<'a> {
+    pub fn of(c: &'a patq_model::Citation) -> CitedDoc<'a> {
+        CitedDoc {
+            office: c.office.as_deref(),
+            number: &c.number,
+            kind: c.kind.as_deref(),
+            source_id: c.source_id.as_deref(),
+        }
+    }
+}
+
+/// Builds a [`CitationGraph`] from citations fed one at a time, so a caller can stream them
+/// (e.g. from the dataset's citations table) instead of holding every list in the records.
+/// Feeding every record's `citations` in any order gives the same graph and statistics as
+/// [`CitationGraph::build`].
+pub struct CitationGraphBuilder<'a> {
+    records: &'a [PatentRecord],
+    index: DocIndex<'a>,
+    stats: CitationStats,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl<'a> CitationGraphBuilder<'a> {
+    pub fn new(records: &'a [PatentRecord]) -> CitationGraphBuilder<'a> {
+        let index = DocIndex::build(records);
+        let stats = CitationStats {
+            ambiguous_keys: index.ambiguous,
+            ..CitationStats::default()
+        };
+        CitationGraphBuilder {
+            records,
+            index,
+            stats,
+            pairs: Vec::new(),
+        }
+    }
+
+    /// One citation made by record `citing`.
+    pub fn add(&mut self, citing: usize, c: &CitedDoc<'_>) {
+        let stats = &mut self.stats;
+        stats.seen += 1;
+        let Some((j, via)) = self.index.resolve(c) else {
+            stats.unresolved += 1;
+            return;
+        };
+        stats.resolved += 1;
+        match via {
+            Via::SourceId => stats.resolved_by_source_id += 1,
+            Via::Publication => stats.resolved_by_publication += 1,
+            Via::Application => stats.resolved_by_application += 1,
+        }
+        if j as usize == citing {
+            stats.self_loops += 1;
+        } else {
+            self.pairs.push((citing as u32, j));
+        }
+    }
+
+    /// Citations fed so far.
+    pub fn seen(&self) -> u64 {
+        self.stats.seen
+    }
+
+    pub fn finish(self) -> CitationGraph {
+        let filing = self.records.iter().map(|r| r.app.filing_date).collect();
+        let mut g = CitationGraph::from_edges(self.records.len(), &self.pairs, filing);
+        let mut stats = self.stats;
+        stats.duplicates = g.stats.duplicates;
+        stats.edges = g.stats.edges;
+        g.stats = stats;
+        g
     }
 }
 
@@ -324,38 +408,13 @@ pub struct FamilyCitations {
 impl CitationGraph {
     /// Resolves and inverts the citation lists of `records` (see the module docs).
     pub fn build(records: &[PatentRecord]) -> CitationGraph {
-        let index = DocIndex::build(records);
-        let mut stats = CitationStats {
-            ambiguous_keys: index.ambiguous,
-            ..CitationStats::default()
-        };
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut b = CitationGraphBuilder::new(records);
         for (i, r) in records.iter().enumerate() {
             for c in &r.citations {
-                stats.seen += 1;
-                let Some((j, via)) = index.resolve(c) else {
-                    stats.unresolved += 1;
-                    continue;
-                };
-                stats.resolved += 1;
-                match via {
-                    Via::SourceId => stats.resolved_by_source_id += 1,
-                    Via::Publication => stats.resolved_by_publication += 1,
-                    Via::Application => stats.resolved_by_application += 1,
-                }
-                if j as usize == i {
-                    stats.self_loops += 1;
-                } else {
-                    pairs.push((i as u32, j));
-                }
+                b.add(i, &CitedDoc::of(c));
             }
         }
-        let filing = records.iter().map(|r| r.app.filing_date).collect();
-        let mut g = CitationGraph::from_edges(records.len(), &pairs, filing);
-        stats.duplicates = g.stats.duplicates;
-        stats.edges = g.stats.edges;
-        g.stats = stats;
-        g
+        b.finish()
     }
 
     /// A graph from resolved `(citing, cited)` pairs over applications `0..n`; self-loops and
@@ -535,6 +594,48 @@ mod tests {
         assert_eq!(app_doc_key("CN", "201510012345.X"), "CN201510012345X");
         assert_eq!(strip_leading_zeros("00A"), "0A");
         assert_eq!(strip_leading_zeros(""), "");
+    }
+
+    #[test]
+    fn builder_fed_in_any_order_equals_build() {
+        // a (0) cites b twice (one duplicate) and an outside document; b (1) cites a and
+        // itself (a self-loop). Fed b's citations first, the graph and stats are the same:
+        // seen 5 = resolved 4 + unresolved 1; resolved 4 = self-loop 1 + duplicate 1 +
+        // edges 2 (a cites b, b cites a), so each is cited once.
+        let mut a = rec("US", "1", "111", "A1");
+        let mut b = rec("EP", "2", "222", "A1");
+        a.citations = vec![
+            cite(Some("EP"), "222", Some("A1")),
+            cite(Some("EP"), "EP222", None),
+            cite(Some("JP"), "999", Some("A")),
+        ];
+        b.citations = vec![
+            cite(Some("US"), "111", Some("A1")),
+            cite(Some("EP"), "222", Some("B1")),
+        ];
+        let recs = vec![a, b];
+        let whole = CitationGraph::build(&recs);
+        let mut builder = CitationGraphBuilder::new(&recs);
+        for i in [1, 0] {
+            for c in &recs[i].citations {
+                builder.add(i, &CitedDoc::of(c));
+            }
+        }
+        assert_eq!(builder.seen(), 5);
+        let fed = builder.finish();
+        assert_eq!(fed.stats, whole.stats);
+        assert_eq!(
+            (
+                fed.stats.unresolved,
+                fed.stats.self_loops,
+                fed.stats.duplicates
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(fed.stats.edges, 2);
+        assert_eq!(fed.forward_counts(), vec![1, 1]);
+        assert_eq!(fed.citing(0), whole.citing(0));
+        assert_eq!(fed.citing(1), whole.citing(1));
     }
 
     #[test]

@@ -8,7 +8,9 @@ pub mod country;
 pub mod families;
 pub mod unionfind;
 
-pub use citations::{CitationGraph, CitationStats, FamilyCitations};
+pub use citations::{
+    CitationGraph, CitationGraphBuilder, CitationStats, CitedDoc, FamilyCitations,
+};
 pub use cohort::{Cohort, cohort_index};
 pub use country::{CompanyCountry, CountryRule, company_country};
 pub use families::{Families, FamilyInfo};

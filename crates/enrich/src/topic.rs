@@ -501,8 +501,49 @@ fn term(s: &str) -> Result<Expr, String> {
 
 /// A record prepared for matching: its text fields split into lower-case words.
 pub struct Doc<'a> {
-    fields: Vec<Vec<String>>,
+    fields: Vec<Field>,
     classes: &'a [Classification],
+}
+
+/// The words of one text field, plus their positions sorted by word, so a plain word or a
+/// `prefix*` pattern is found by binary search instead of comparing it with every word (a
+/// taxonomy asks hundreds of terms of every record).
+struct Field {
+    words: Vec<String>,
+    sorted: Vec<u32>,
+}
+
+impl Field {
+    fn new(words: Vec<String>) -> Field {
+        let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        Field { words, sorted }
+    }
+
+    /// Whether some word matches `pattern` on its own: `Some` when the pattern is a plain word
+    /// or `prefix*` (answered by binary search), `None` for other globs and unspaced scripts.
+    fn has_word(&self, pattern: &str) -> Option<bool> {
+        if pattern.chars().any(is_unspaced_script) {
+            return None;
+        }
+        let (prefix, whole) = match pattern.find('*') {
+            None => (pattern, true),
+            Some(at) if at + 1 == pattern.len() && at > 0 => (&pattern[..at], false),
+            Some(_) => return None,
+        };
+        let w = |i: usize| self.words[self.sorted[i] as usize].as_str();
+        let at = self
+            .sorted
+            .partition_point(|&k| self.words[k as usize].as_str() < prefix);
+        Some(
+            at < self.sorted.len()
+                && if whole {
+                    w(at) == prefix
+                } else {
+                    w(at).starts_with(prefix)
+                },
+        )
+    }
 }
 
 impl<'a> Doc<'a> {
@@ -510,7 +551,7 @@ impl<'a> Doc<'a> {
         let fields = [&r.app.title, &r.app.abstract_text, &r.app.claims_text]
             .into_iter()
             .flatten()
-            .map(|t| words(t))
+            .map(|t| Field::new(words(t)))
             .collect();
         Doc {
             fields,
@@ -528,11 +569,21 @@ fn words(text: &str) -> Vec<String> {
 
 fn eval(e: &Expr, d: &Doc<'_>) -> bool {
     match e {
-        Expr::Term(ws) => d.fields.iter().any(|f| phrase_in(ws, f)),
+        Expr::Term(ws) => d.fields.iter().any(|f| term_in(ws, f)),
         Expr::Class(c) => d.classes.iter().any(|x| class_matches(c, x)),
         Expr::And(xs) => xs.iter().all(|x| eval(x, d)),
         Expr::Or(xs) => xs.iter().any(|x| eval(x, d)),
         Expr::Not(x) => !eval(x, d),
+    }
+}
+
+/// A term in a field: the first word's binary search rules most fields out (and answers a
+/// one-word term outright) before the positional scan of [`phrase_in`].
+fn term_in(pattern: &[String], field: &Field) -> bool {
+    match pattern.first().and_then(|p| field.has_word(p)) {
+        Some(false) => false,
+        Some(true) if pattern.len() == 1 => true,
+        _ => phrase_in(pattern, &field.words),
     }
 }
 

@@ -6,10 +6,10 @@
 //! the dataset's own citation lists inverted (when at least one citation links two distinct
 //! applications of the dataset), else the source's cited-by count, else none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use patq_enrich::{
-    CitationGraph, CitationStats, Cohort, CountryRule, Families, Harmonizer, cohort_index,
+    CitationGraph, CitationStats, Cohort, CountryRule, Families, Group, Harmonizer, cohort_index,
     company_country,
 };
 use patq_model::{PartyRole, PatentRecord, PubClass};
@@ -124,18 +124,42 @@ fn first_party(r: &PatentRecord, role: PartyRole) -> Option<&patq_model::Party> 
 impl<'a> Corpus<'a> {
     /// `records` one per application (as `load_records` returns them).
     pub fn build(records: &'a [PatentRecord], harmonizer: &Harmonizer) -> Corpus<'a> {
+        let graph = records
+            .iter()
+            .any(|r| !r.citations.is_empty())
+            .then(|| CitationGraph::build(records));
+        Corpus::build_with_graph(records, harmonizer, graph)
+    }
+
+    /// [`Corpus::build`] with the citation lists already resolved: `graph` is None when the
+    /// dataset has no citation list at all, else the graph of every record's citations (as
+    /// [`patq_enrich::CitationGraphBuilder`] builds it from a streamed citations table, so
+    /// the records need not hold their lists).
+    pub fn build_with_graph(
+        records: &'a [PatentRecord],
+        harmonizer: &Harmonizer,
+        graph: Option<CitationGraph>,
+    ) -> Corpus<'a> {
         // A dataset with publications can tell "not granted" (only A publications) from
         // "unknown"; one with neither flags nor publications (PATSTAT extract) cannot.
         let has_grant_status = records
             .iter()
             .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
         let mut has_applicants = false;
+        let mut cache: HashMap<(&str, Option<&str>), Group> = HashMap::new();
         let mut info: Vec<AppInfo> = records
             .iter()
             .map(|r| {
                 let party = first_party(r, PartyRole::Applicant)
                     .or_else(|| first_party(r, PartyRole::Owner));
-                let group = party.map(|p| harmonizer.harmonize(&p.name, p.country.as_deref()));
+                // Companies file many applications under one spelling: harmonise each
+                // distinct (name, country) once.
+                let group = party.map(|p| {
+                    cache
+                        .entry((p.name.as_str(), p.country.as_deref()))
+                        .or_insert_with(|| harmonizer.harmonize(&p.name, p.country.as_deref()))
+                        .clone()
+                });
                 has_applicants |= group.is_some();
                 let cc = company_country(group.as_ref(), r);
                 let office = r.app.office.as_str();
@@ -159,9 +183,10 @@ impl<'a> Corpus<'a> {
                 }
             })
             .collect();
+        drop(cache);
         let families = Families::build(records);
         let (citation_method, citation_stats, citation_graph) =
-            forward_citations(records, &families, &mut info, has_applicants);
+            forward_citations(records, graph, &families, &mut info, has_applicants);
         let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
         let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
         for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
@@ -216,7 +241,7 @@ impl<'a> Corpus<'a> {
             let fam = self.families.extended[i];
             let key = |j: usize| {
                 let a = &self.records[j].app;
-                (a.filing_date.is_none(), a.filing_date, a.key.clone())
+                (a.filing_date.is_none(), a.filing_date, a.key.as_str())
             };
             rep.entry(fam)
                 .and_modify(|r| {
@@ -240,14 +265,11 @@ impl<'a> Corpus<'a> {
 /// Chooses the citation method and fills the citation fields of `info`.
 fn forward_citations(
     records: &[PatentRecord],
+    graph: Option<CitationGraph>,
     families: &Families,
     info: &mut [AppInfo],
     has_applicants: bool,
 ) -> (CitationMethod, Option<CitationStats>, Option<CitationGraph>) {
-    let graph = records
-        .iter()
-        .any(|r| !r.citations.is_empty())
-        .then(|| CitationGraph::build(records));
     let stats = graph.as_ref().map(|g| g.stats.clone());
     match graph {
         Some(g) if g.has_edges() => {

@@ -42,7 +42,9 @@ pub(crate) struct TableFile<'a> {
     pub input: &'a Input,
     pub table: &'static str,
     pub delim: u8,
-    cols: HashMap<String, usize>,
+    /// Column name -> field index, first occurrence of a name; a short list scanned linearly
+    /// is faster than hashing the name on every field access of every row.
+    cols: Vec<(String, usize)>,
     ncols: usize,
 }
 
@@ -59,9 +61,11 @@ impl<'a> TableFile<'a> {
         if names.iter().all(|n| n.is_empty()) {
             return None;
         }
-        let mut cols = HashMap::new();
+        let mut cols: Vec<(String, usize)> = Vec::new();
         for (i, n) in names.iter().enumerate() {
-            cols.entry(n.clone()).or_insert(i);
+            if !cols.iter().any(|(c, _)| c == n) {
+                cols.push((n.clone(), i));
+            }
         }
         let t = TableFile {
             input,
@@ -74,7 +78,11 @@ impl<'a> TableFile<'a> {
     }
 
     pub fn has(&self, col: &str) -> bool {
-        self.cols.contains_key(col)
+        self.index(col).is_some()
+    }
+
+    fn index(&self, col: &str) -> Option<usize> {
+        self.cols.iter().find(|(c, _)| c == col).map(|&(_, i)| i)
     }
 
     /// Calls `f` for every data row with the right number of fields; rows with a wrong field
@@ -250,9 +258,8 @@ impl Row<'_> {
     /// The trimmed value of a column, `""` when the table lacks it.
     pub fn get(&self, col: &str) -> &str {
         self.file
-            .cols
-            .get(col)
-            .and_then(|&i| self.rec.get(i))
+            .index(col)
+            .and_then(|i| self.rec.get(i))
             .map(str::trim)
             .unwrap_or("")
     }
@@ -354,6 +361,20 @@ pub(crate) fn pct_number(raw: &str) -> Option<String> {
 
 // ---------------------------------------------------------------------------------------------
 // PATSTAT
+
+/// Skip kinds of joined child rows, one per table (`attached:<table>`), spelled out so no
+/// string is built per row.
+const ATTACHED: [&str; 9] = [
+    "attached:tls202",
+    "attached:tls203",
+    "attached:tls204",
+    "attached:tls206",
+    "attached:tls207",
+    "attached:tls209",
+    "attached:tls211",
+    "attached:tls212",
+    "attached:tls224",
+];
 
 /// The tables this reader joins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -581,7 +602,12 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         }
     };
     let attached = |row: &Row<'_>, sink: &mut dyn Sink| {
-        row.skip(sink, format!("attached:{}", row.file.table));
+        let kind = ATTACHED
+            .iter()
+            .find(|k| k[9..] == *row.file.table)
+            .copied()
+            .unwrap_or("attached");
+        sink.skip_at(&row.file.input.name, row.location(), kind);
     };
 
     // tls211 publications, kept by pat_publn_id for tls212.

@@ -66,6 +66,16 @@ pub trait Sink {
     fn record(&mut self, record: PatentRecord);
     fn reject(&mut self, rejection: Rejection);
     fn skip(&mut self, skip: Skip);
+    /// The same as [`Sink::skip`] with borrowed parts, for readers that skip one row per
+    /// joined child row (millions at scale): a sink that only counts skips can override it
+    /// and allocate nothing.
+    fn skip_at(&mut self, file: &str, location: Location, kind: &str) {
+        self.skip(Skip {
+            file: file.to_string(),
+            location,
+            kind: kind.to_string(),
+        });
+    }
     /// Bytes of the current file consumed so far; drives the progress bar.
     fn progress(&mut self, _bytes_done: u64) {}
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use patq_ingest::{Rejection, Sink, Skip};
+use patq_ingest::{Location, Rejection, Sink, Skip};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
@@ -37,6 +37,10 @@ pub struct DatasetBuilder {
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
     totals: Totals,
+    /// Source of the previous skip (see `skip_at`).
+    last_source: Option<usize>,
+    /// Size and SHA-256 of each source, computed in the background.
+    checksums: Vec<std::thread::JoinHandle<Result<(u64, String), StoreError>>>,
     /// Called with the bytes done in the current file, for progress bars.
     on_progress: Option<Box<dyn FnMut(u64)>>,
 }
@@ -55,13 +59,18 @@ impl DatasetBuilder {
         encoding: &str,
         synthetic: bool,
     ) -> Result<u32, StoreError> {
-        let (bytes, sha256) = sha256_file(path)?;
+        // Size now (so an unreadable file fails here); the checksum on another thread while
+        // the readers parse, collected by `write`.
+        let bytes = fs::metadata(path).map_err(io_err(path))?.len();
+        let owned = path.to_path_buf();
+        self.checksums
+            .push(std::thread::spawn(move || sha256_file(&owned)));
         let idx = self.sources.len();
         self.sources.push(SourceEntry {
             path: name.to_string(),
             format: format.to_string(),
             bytes,
-            sha256,
+            sha256: String::new(),
             encoding: encoding.to_string(),
             synthetic,
             ..SourceEntry::default()
@@ -99,13 +108,14 @@ impl DatasetBuilder {
         }
         fs::create_dir_all(&staged).map_err(io_err(&staged))?;
         self.totals.applications = self.records.len() as u64;
-
-        let mut tables = BTreeMap::new();
-        let records: Vec<&PatentRecord> = self.records.values().collect();
-        for def in ALL_TABLES {
-            let rows = write_table(def, &records, &staged)?;
-            tables.insert(def.name.to_string(), rows);
+        for (s, h) in self.sources.iter_mut().zip(self.checksums.drain(..)) {
+            let (bytes, sha256) = h.join().expect("checksum thread panicked")?;
+            s.bytes = bytes;
+            s.sha256 = sha256;
         }
+
+        let records: Vec<&PatentRecord> = self.records.values().collect();
+        let tables = write_tables(&records, &staged)?;
         write_quarantine(&self.rejections, &staged)?;
 
         let manifest = Manifest {
@@ -146,6 +156,10 @@ impl Sink for DatasetBuilder {
                 }
             }
             None => {
+                let mut record = record;
+                // Readers grow these lists by pushing; the spare capacity (up to half of each
+                // list) would be held until the dataset is written.
+                shrink(&mut record);
                 self.records.insert(record.app.key.clone(), record);
             }
         }
@@ -161,10 +175,26 @@ impl Sink for DatasetBuilder {
     }
 
     fn skip(&mut self, skip: Skip) {
+        self.skip_at(&skip.file, skip.location, &skip.kind);
+    }
+
+    fn skip_at(&mut self, file: &str, _location: Location, kind: &str) {
         self.totals.records_in += 1;
         self.totals.skipped += 1;
-        if let Some(i) = self.source_index(&skip.file) {
-            *self.sources[i].skipped.entry(skip.kind).or_default() += 1;
+        // Skips come in long runs from one file: remember the last one looked up.
+        let i = match self.last_source {
+            Some(i) if self.sources[i].path == file => Some(i),
+            _ => self.source_index(file),
+        };
+        self.last_source = i;
+        if let Some(i) = i {
+            let skipped = &mut self.sources[i].skipped;
+            match skipped.get_mut(kind) {
+                Some(n) => *n += 1,
+                None => {
+                    skipped.insert(kind.to_string(), 1);
+                }
+            }
         }
     }
 
@@ -173,6 +203,17 @@ impl Sink for DatasetBuilder {
             f(bytes_done);
         }
     }
+}
+
+fn shrink(r: &mut PatentRecord) {
+    r.publications.shrink_to_fit();
+    r.parties.shrink_to_fit();
+    r.classes.shrink_to_fit();
+    r.priorities.shrink_to_fit();
+    r.citations.shrink_to_fit();
+    r.family_members.shrink_to_fit();
+    r.legal_events.shrink_to_fit();
+    r.related.shrink_to_fit();
 }
 
 /// Streams a file through SHA-256; returns its size and hex digest.
@@ -202,6 +243,57 @@ fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreErr
         w.write_all(b"\n").map_err(io_err(&path))?;
     }
     w.flush().map_err(io_err(&path))
+}
+
+/// Writes every table; tables are independent files, so two threads share them, the
+/// largest (by rows per application) started first.
+fn write_tables(
+    records: &[&PatentRecord],
+    dir: &Path,
+) -> Result<BTreeMap<String, u64>, StoreError> {
+    let order: Vec<&'static TableDef> = {
+        let mut v: Vec<&'static TableDef> = ALL_TABLES.to_vec();
+        let rows = |d: &TableDef| -> usize {
+            records
+                .iter()
+                .map(|r| match d.name {
+                    "applications" => 1,
+                    "publications" => r.publications.len(),
+                    "parties" => r.parties.len(),
+                    "classes" => r.classes.len(),
+                    "priorities" => r.priorities.len(),
+                    "citations" => r.citations.len(),
+                    "family_members" => r.family_members.len(),
+                    "legal_events" => r.legal_events.len(),
+                    _ => r.related.len(),
+                })
+                .sum()
+        };
+        let mut sized: Vec<(usize, &'static TableDef)> =
+            v.drain(..).map(|d| (rows(d), d)).collect();
+        sized.sort_by_key(|&(n, d)| (std::cmp::Reverse(n), d.name));
+        sized.into_iter().map(|(_, d)| d).collect()
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<Vec<(String, u64)>, StoreError>> = std::thread::scope(|s| {
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(def) = order.get(i) else { break };
+                done.push((def.name.to_string(), write_table(def, records, dir)?));
+            }
+            Ok(done)
+        };
+        let helper = s.spawn(work);
+        let mine = work();
+        vec![mine, helper.join().expect("table writer thread panicked")]
+    });
+    let mut tables = BTreeMap::new();
+    for r in results {
+        tables.extend(r?);
+    }
+    Ok(tables)
 }
 
 fn write_table(

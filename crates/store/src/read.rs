@@ -1,12 +1,13 @@
-//! Reading a dataset back: whole tables as Arrow batches, or as [`PatentRecord`]s (used to
-//! check that writing loses nothing, and by small tools such as `patq explain`).
+//! Reading a dataset back: whole tables as Arrow batches, as [`PatentRecord`]s, or (for the
+//! citations, the largest table) streamed row by row as borrowed [`CitationRow`]s.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{Array, AsArray, RecordBatch, StringArray};
 use arrow::datatypes::{Date32Type, Int32Type, UInt32Type};
+use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use patq_model::*;
 
@@ -56,6 +57,27 @@ impl<'a> Cols<'a> {
             })
     }
 
+    /// The whole column as strings (null where unset).
+    pub fn strs(&self, name: &str) -> Result<&'a StringArray, StoreError> {
+        Ok(self.col(name)?.as_string::<i32>())
+    }
+
+    pub fn i32s(&self, name: &str) -> Result<&'a arrow::array::Int32Array, StoreError> {
+        Ok(self.col(name)?.as_primitive::<Int32Type>())
+    }
+
+    pub fn u32s(&self, name: &str) -> Result<&'a arrow::array::UInt32Array, StoreError> {
+        Ok(self.col(name)?.as_primitive::<UInt32Type>())
+    }
+
+    pub fn dates(&self, name: &str) -> Result<&'a arrow::array::Date32Array, StoreError> {
+        Ok(self.col(name)?.as_primitive::<Date32Type>())
+    }
+
+    pub fn bools(&self, name: &str) -> Result<&'a arrow::array::BooleanArray, StoreError> {
+        Ok(self.col(name)?.as_boolean())
+    }
+
     pub fn str(&self, name: &str, row: usize) -> Result<Option<String>, StoreError> {
         let c = self.col(name)?.as_string::<i32>();
         Ok((!c.is_null(row)).then(|| c.value(row).to_string()))
@@ -88,130 +110,406 @@ impl<'a> Cols<'a> {
 
 /// Loads every table of a dataset back into records, in key order.
 pub fn load_records(dir: &Path) -> Result<(Manifest, Vec<PatentRecord>), StoreError> {
+    load_records_except(dir, &[])
+}
+
+/// [`load_records`] without the tables named in `skip` (their lists stay empty). Indicators
+/// skip `citations`: its rows outnumber applications about ninefold and are better streamed
+/// once with [`for_each_citation`] than held as owned strings.
+pub fn load_records_except(
+    dir: &Path,
+    skip: &[&str],
+) -> Result<(Manifest, Vec<PatentRecord>), StoreError> {
     let manifest = Manifest::load(dir)?;
     let mut records: Vec<PatentRecord> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    for batch in read_table(dir, &crate::tables::APPLICATIONS)? {
+        push_applications(&batch, &mut records)?;
+    }
+    let keys = KeyIndex::new(&records);
     for def in ALL_TABLES {
+        if def.name == "applications" || skip.contains(&def.name) {
+            continue;
+        }
         for batch in read_table(dir, def)? {
-            let c = Cols::new(&batch, def.name);
-            for i in 0..batch.num_rows() {
-                if def.name == "applications" {
-                    let app = Application {
-                        key: c.req_str("key", i)?,
-                        office: c.req_str("office", i)?,
-                        number: c.req_str("number", i)?,
-                        kind: c.str("kind", i)?,
-                        filing_date: c.date("filing_date", i)?,
-                        filing_year: c.i32("filing_year", i)?,
-                        ipr_type: c.str("ipr_type", i)?,
-                        is_pct: c.bool("is_pct", i)?.unwrap_or(false),
-                        pct_key: c.str("pct_key", i)?,
-                        receiving_office: c.str("receiving_office", i)?,
-                        source_id: c.str("source_id", i)?,
-                        earliest_filing_id: c.str("earliest_filing_id", i)?,
-                        earliest_priority_date: c.date("earliest_priority_date", i)?,
-                        is_priority_filing: c.bool("is_priority_filing", i)?,
-                        title: c.str("title", i)?,
-                        abstract_text: c.str("abstract", i)?,
-                        claims_text: c.str("claims", i)?,
-                        claims_count: c.u32("claims_count", i)?,
-                        granted: c.bool("granted_source", i)?,
-                        legal_status: c.str("legal_status", i)?,
-                        docdb_family_id: c.str("docdb_family_id", i)?,
-                        inpadoc_family_id: c.str("inpadoc_family_id", i)?,
-                        simple_family_size: c.u32("simple_family_size", i)?,
-                        extended_family_size: c.u32("extended_family_size", i)?,
-                        cited_by_count: c.u32("cited_by_count", i)?,
-                        npl_citation_count: c.u32("npl_citation_count", i)?,
-                        provenance: Provenance {
-                            source_file: c.u32("source_file", i)?.unwrap_or(0),
-                            location: c.req_str("source_location", i)?,
-                        },
-                    };
-                    index.insert(app.key.clone(), records.len());
-                    records.push(PatentRecord {
-                        app,
-                        ..PatentRecord::default()
-                    });
-                    continue;
-                }
-                let key = c.req_str("app_key", i)?;
-                let Some(&ri) = index.get(&key) else {
-                    return Err(StoreError::Column {
-                        path: def.name.into(),
-                        column: "app_key".into(),
-                        message: format!("row {i}: key {key:?} not in applications"),
-                    });
-                };
-                let r = &mut records[ri];
-                match def.name {
-                    "publications" => r.publications.push(Publication {
-                        office: c.req_str("office", i)?,
-                        number: c.req_str("number", i)?,
-                        kind: c.req_str("kind", i)?,
-                        date: c.date("date", i)?,
-                        class: PubClass::parse(&c.req_str("class", i)?).unwrap_or(PubClass::Other),
-                        source_id: c.str("source_id", i)?,
-                    }),
-                    "parties" => r.parties.push(Party {
-                        role: match c.req_str("role", i)?.as_str() {
-                            "inventor" => PartyRole::Inventor,
-                            "owner" => PartyRole::Owner,
-                            _ => PartyRole::Applicant,
-                        },
-                        seq: c.u32("seq", i)?.unwrap_or(0),
-                        name: c.req_str("name", i)?,
-                        country: c.str("country", i)?,
-                    }),
-                    "classes" => r.classes.push(Classification {
-                        scheme: match c.req_str("scheme", i)?.as_str() {
-                            "cpc" => ClassScheme::Cpc,
-                            "uspc" => ClassScheme::Uspc,
-                            "locarno" => ClassScheme::Locarno,
-                            _ => ClassScheme::Ipc,
-                        },
-                        code: c.req_str("code", i)?,
-                    }),
-                    "priorities" => r.priorities.push(Priority {
-                        office: c.req_str("office", i)?,
-                        number: c.req_str("number", i)?,
-                        kind: c.str("kind", i)?,
-                        date: c.date("date", i)?,
-                        key: c.req_str("priority_key", i)?,
-                    }),
-                    "citations" => r.citations.push(Citation {
-                        office: c.str("office", i)?,
-                        number: c.req_str("number", i)?,
-                        kind: c.str("kind", i)?,
-                        date: c.date("date", i)?,
-                        category: c.str("category", i)?,
-                        cited_by: c.str("cited_by", i)?,
-                        source_id: c.str("source_id", i)?,
-                    }),
-                    "family_members" => r.family_members.push(FamilyMember {
-                        family: if c.req_str("family", i)? == "simple" {
-                            FamilyKind::Simple
-                        } else {
-                            FamilyKind::Extended
-                        },
-                        member: c.req_str("member", i)?,
-                        source_id: c.str("source_id", i)?,
-                    }),
-                    "legal_events" => r.legal_events.push(LegalEvent {
-                        date: c.date("date", i)?,
-                        code: c.req_str("code", i)?,
-                        description: c.str("description", i)?,
-                    }),
-                    "related" => r.related.push(RelatedDoc {
-                        relation: c.req_str("relation", i)?,
-                        office: c.str("office", i)?,
-                        number: c.req_str("number", i)?,
-                        date: c.date("date", i)?,
-                    }),
-                    other => unreachable!("unknown table {other}"),
-                }
-            }
+            let at = keys.rows(&records, &batch, def.name)?;
+            attach(def.name, &batch, &at, &mut records)?;
         }
     }
     Ok((manifest, records))
+}
+
+/// One row of the citations table, borrowed from its Arrow batch.
+#[derive(Clone, Copy, Debug)]
+pub struct CitationRow<'a> {
+    pub office: Option<&'a str>,
+    pub number: &'a str,
+    pub kind: Option<&'a str>,
+    pub source_id: Option<&'a str>,
+}
+
+/// Streams the citations table of `dir` batch by batch (only the columns resolution needs),
+/// calling `f(record index, row)` for every row, in file order; `records` are the
+/// applications as [`load_records_except`] returned them. Returns the rows seen.
+pub fn for_each_citation(
+    dir: &Path,
+    records: &[PatentRecord],
+    mut f: impl FnMut(usize, CitationRow<'_>),
+) -> Result<u64, StoreError> {
+    let def = &crate::tables::CITATIONS;
+    let keys = KeyIndex::new(records);
+    let mut n = 0u64;
+    let cols = ["app_key", "office", "number", "kind", "source_id"];
+    for batch in read_columns(dir, def, &cols)? {
+        let batch = batch?;
+        let at = keys.rows(records, &batch, def.name)?;
+        let c = Cols::new(&batch, def.name);
+        let (office, number, kind, source) = (
+            c.strs("office")?,
+            c.strs("number")?,
+            c.strs("kind")?,
+            c.strs("source_id")?,
+        );
+        for (i, &ri) in at.iter().enumerate() {
+            f(
+                ri,
+                CitationRow {
+                    office: opt_str(office, i),
+                    number: opt_str(number, i).unwrap_or(""),
+                    kind: opt_str(kind, i),
+                    source_id: opt_str(source, i),
+                },
+            );
+        }
+        n += at.len() as u64;
+    }
+    Ok(n)
+}
+
+/// Reads only `columns` of one table, as a stream of batches.
+fn read_columns(
+    dir: &Path,
+    def: &TableDef,
+    columns: &[&str],
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader, StoreError> {
+    let path = dir.join(def.file_name());
+    let perr = |source| StoreError::Parquet {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = fs::File::open(&path).map_err(io_err(&path))?;
+    let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(perr)?;
+    let mask = ProjectionMask::columns(b.parquet_schema(), columns.iter().copied());
+    b.with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(perr)
+}
+
+fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+fn own(a: &StringArray, i: usize) -> Option<String> {
+    opt_str(a, i).map(str::to_string)
+}
+
+fn req(a: &StringArray, i: usize) -> String {
+    opt_str(a, i).unwrap_or_default().to_string()
+}
+
+fn prim<T: arrow::datatypes::ArrowPrimitiveType>(
+    a: &arrow::array::PrimitiveArray<T>,
+    i: usize,
+) -> Option<T::Native> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+fn date(a: &arrow::array::Date32Array, i: usize) -> Option<chrono::NaiveDate> {
+    prim(a, i).map(from_days)
+}
+
+fn boolean(a: &arrow::array::BooleanArray, i: usize) -> Option<bool> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+/// Appends the applications of one batch; every column is looked up once per batch.
+fn push_applications(
+    batch: &RecordBatch,
+    records: &mut Vec<PatentRecord>,
+) -> Result<(), StoreError> {
+    let c = Cols::new(batch, "applications");
+    let s = |n: &str| c.strs(n);
+    let (key, office, number, kind, ipr, pct, ro, sid, efid) = (
+        s("key")?,
+        s("office")?,
+        s("number")?,
+        s("kind")?,
+        s("ipr_type")?,
+        s("pct_key")?,
+        s("receiving_office")?,
+        s("source_id")?,
+        s("earliest_filing_id")?,
+    );
+    let (title, abs, claims, legal, docdb, inpadoc, loc) = (
+        s("title")?,
+        s("abstract")?,
+        s("claims")?,
+        s("legal_status")?,
+        s("docdb_family_id")?,
+        s("inpadoc_family_id")?,
+        s("source_location")?,
+    );
+    let (fdate, epd) = (c.dates("filing_date")?, c.dates("earliest_priority_date")?);
+    let fyear = c.i32s("filing_year")?;
+    let (is_pct, is_prio, granted) = (
+        c.bools("is_pct")?,
+        c.bools("is_priority_filing")?,
+        c.bools("granted_source")?,
+    );
+    let u = |n: &str| c.u32s(n);
+    let (ccount, sfs, efs, cbc, npl, sfile) = (
+        u("claims_count")?,
+        u("simple_family_size")?,
+        u("extended_family_size")?,
+        u("cited_by_count")?,
+        u("npl_citation_count")?,
+        u("source_file")?,
+    );
+    records.reserve(batch.num_rows());
+    for i in 0..batch.num_rows() {
+        let app = Application {
+            key: req(key, i),
+            office: req(office, i),
+            number: req(number, i),
+            kind: own(kind, i),
+            filing_date: date(fdate, i),
+            filing_year: prim(fyear, i),
+            ipr_type: own(ipr, i),
+            is_pct: boolean(is_pct, i).unwrap_or(false),
+            pct_key: own(pct, i),
+            receiving_office: own(ro, i),
+            source_id: own(sid, i),
+            earliest_filing_id: own(efid, i),
+            earliest_priority_date: date(epd, i),
+            is_priority_filing: boolean(is_prio, i),
+            title: own(title, i),
+            abstract_text: own(abs, i),
+            claims_text: own(claims, i),
+            claims_count: prim(ccount, i),
+            granted: boolean(granted, i),
+            legal_status: own(legal, i),
+            docdb_family_id: own(docdb, i),
+            inpadoc_family_id: own(inpadoc, i),
+            simple_family_size: prim(sfs, i),
+            extended_family_size: prim(efs, i),
+            cited_by_count: prim(cbc, i),
+            npl_citation_count: prim(npl, i),
+            provenance: Provenance {
+                source_file: prim(sfile, i).unwrap_or(0),
+                location: req(loc, i),
+            },
+        };
+        records.push(PatentRecord {
+            app,
+            ..PatentRecord::default()
+        });
+    }
+    Ok(())
+}
+
+/// Adds the rows of one batch of a child table to the records `at[row]`.
+fn attach(
+    table: &'static str,
+    batch: &RecordBatch,
+    at: &[usize],
+    records: &mut [PatentRecord],
+) -> Result<(), StoreError> {
+    let c = Cols::new(batch, table);
+    match table {
+        "publications" => {
+            let (office, number, kind, class, sid) = (
+                c.strs("office")?,
+                c.strs("number")?,
+                c.strs("kind")?,
+                c.strs("class")?,
+                c.strs("source_id")?,
+            );
+            let d = c.dates("date")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].publications.push(Publication {
+                    office: req(office, i),
+                    number: req(number, i),
+                    kind: req(kind, i),
+                    date: date(d, i),
+                    class: PubClass::parse(opt_str(class, i).unwrap_or(""))
+                        .unwrap_or(PubClass::Other),
+                    source_id: own(sid, i),
+                });
+            }
+        }
+        "parties" => {
+            let (role, name, country) = (c.strs("role")?, c.strs("name")?, c.strs("country")?);
+            let seq = c.u32s("seq")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].parties.push(Party {
+                    role: match opt_str(role, i).unwrap_or("") {
+                        "inventor" => PartyRole::Inventor,
+                        "owner" => PartyRole::Owner,
+                        _ => PartyRole::Applicant,
+                    },
+                    seq: prim(seq, i).unwrap_or(0),
+                    name: req(name, i),
+                    country: own(country, i),
+                });
+            }
+        }
+        "classes" => {
+            let (scheme, code) = (c.strs("scheme")?, c.strs("code")?);
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].classes.push(Classification {
+                    scheme: match opt_str(scheme, i).unwrap_or("") {
+                        "cpc" => ClassScheme::Cpc,
+                        "uspc" => ClassScheme::Uspc,
+                        "locarno" => ClassScheme::Locarno,
+                        _ => ClassScheme::Ipc,
+                    },
+                    code: req(code, i),
+                });
+            }
+        }
+        "priorities" => {
+            let (office, number, kind, key) = (
+                c.strs("office")?,
+                c.strs("number")?,
+                c.strs("kind")?,
+                c.strs("priority_key")?,
+            );
+            let d = c.dates("date")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].priorities.push(Priority {
+                    office: req(office, i),
+                    number: req(number, i),
+                    kind: own(kind, i),
+                    date: date(d, i),
+                    key: req(key, i),
+                });
+            }
+        }
+        "citations" => {
+            let (office, number, kind, cat, by, sid) = (
+                c.strs("office")?,
+                c.strs("number")?,
+                c.strs("kind")?,
+                c.strs("category")?,
+                c.strs("cited_by")?,
+                c.strs("source_id")?,
+            );
+            let d = c.dates("date")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].citations.push(Citation {
+                    office: own(office, i),
+                    number: req(number, i),
+                    kind: own(kind, i),
+                    date: date(d, i),
+                    category: own(cat, i),
+                    cited_by: own(by, i),
+                    source_id: own(sid, i),
+                });
+            }
+        }
+        "family_members" => {
+            let (family, member, sid) =
+                (c.strs("family")?, c.strs("member")?, c.strs("source_id")?);
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].family_members.push(FamilyMember {
+                    family: if opt_str(family, i) == Some("simple") {
+                        FamilyKind::Simple
+                    } else {
+                        FamilyKind::Extended
+                    },
+                    member: req(member, i),
+                    source_id: own(sid, i),
+                });
+            }
+        }
+        "legal_events" => {
+            let (code, desc) = (c.strs("code")?, c.strs("description")?);
+            let d = c.dates("date")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].legal_events.push(LegalEvent {
+                    date: date(d, i),
+                    code: req(code, i),
+                    description: own(desc, i),
+                });
+            }
+        }
+        "related" => {
+            let (rel, office, number) = (c.strs("relation")?, c.strs("office")?, c.strs("number")?);
+            let d = c.dates("date")?;
+            for (i, &ri) in at.iter().enumerate() {
+                records[ri].related.push(RelatedDoc {
+                    relation: req(rel, i),
+                    office: own(office, i),
+                    number: req(number, i),
+                    date: date(d, i),
+                });
+            }
+        }
+        other => unreachable!("unknown table {other}"),
+    }
+    Ok(())
+}
+
+/// Finds the record of an `app_key`. Child tables are written in application key order, so
+/// the next row's key is almost always the current record or a later one: a cursor with a
+/// binary search over the (sorted) keys answers without hashing or allocating. Datasets whose
+/// applications are not sorted (not written by patq) fall back to a hash map.
+struct KeyIndex {
+    map: Option<HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    fn new(records: &[PatentRecord]) -> KeyIndex {
+        let sorted = records.windows(2).all(|w| w[0].app.key < w[1].app.key);
+        let map = (!sorted).then(|| {
+            let mut m = HashMap::with_capacity(records.len());
+            for (i, r) in records.iter().enumerate() {
+                m.insert(r.app.key.clone(), i);
+            }
+            m
+        });
+        KeyIndex { map }
+    }
+
+    /// The record index of every row of `batch`, by its `app_key` column.
+    fn rows(
+        &self,
+        records: &[PatentRecord],
+        batch: &RecordBatch,
+        table: &'static str,
+    ) -> Result<Vec<usize>, StoreError> {
+        let keys = Cols::new(batch, table).strs("app_key")?;
+        let mut out = Vec::with_capacity(batch.num_rows());
+        let mut cur = 0usize;
+        for i in 0..batch.num_rows() {
+            let key = opt_str(keys, i).unwrap_or("");
+            let hit = match &self.map {
+                Some(m) => m.get(key).copied(),
+                None if records.get(cur).is_some_and(|r| r.app.key == key) => Some(cur),
+                None => records
+                    .binary_search_by(|r| r.app.key.as_str().cmp(key))
+                    .ok(),
+            };
+            let Some(ri) = hit else {
+                return Err(StoreError::Column {
+                    path: table.into(),
+                    column: "app_key".into(),
+                    message: format!("row {i}: key {key:?} not in applications"),
+                });
+            };
+            cur = ri;
+            out.push(ri);
+        }
+        Ok(out)
+    }
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use patq_enrich::Harmonizer;
+use patq_enrich::{CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer};
 use patq_indicators::{Corpus, suite};
 use patq_store::atomic::write_file;
 
@@ -63,9 +63,9 @@ impl FigureArgs {
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
-    let (manifest, records) = patq_store::read::load_records(&args.dataset)?;
+    let (manifest, records, graph) = load_dataset(&args.dataset)?;
     let taxonomy = args.select.taxonomy()?;
-    let corpus = Corpus::build(&records, &Harmonizer::default());
+    let corpus = Corpus::build_with_graph(&records, &Harmonizer::default(), graph);
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = topic {
         println!("{msg}");
@@ -85,6 +85,34 @@ pub fn run(args: Args) -> Result<Outcome> {
         outputs.len()
     );
     Ok(Outcome::Ok)
+}
+
+/// Loads a dataset for the indicators: the records without their citation lists, and the
+/// citation graph resolved while streaming the citations table (None when it has no rows),
+/// which is what [`Corpus::build`] would compute from the full records, without holding
+/// about nine owned citations per application.
+pub fn load_dataset(
+    dir: &Path,
+) -> Result<(
+    patq_store::Manifest,
+    Vec<patq_model::PatentRecord>,
+    Option<CitationGraph>,
+)> {
+    let (manifest, records) = patq_store::read::load_records_except(dir, &["citations"])?;
+    let mut b = CitationGraphBuilder::new(&records);
+    patq_store::read::for_each_citation(dir, &records, |i, c| {
+        b.add(
+            i,
+            &CitedDoc {
+                office: c.office,
+                number: c.number,
+                kind: c.kind,
+                source_id: c.source_id,
+            },
+        );
+    })?;
+    let graph = (b.seen() > 0).then(|| b.finish());
+    Ok((manifest, records, graph))
 }
 
 /// Writes `<file>.csv` and, when the output has one, `<file>.json` for every output.

@@ -1,0 +1,82 @@
+//! The indicators' loading path: records without their citation lists, and the citations
+//! table streamed as borrowed rows, give back exactly what `load_records` gives.
+
+use patq_ingest::Sink;
+use patq_model::*;
+use patq_store::DatasetBuilder;
+use patq_store::read::{for_each_citation, load_records, load_records_except};
+
+fn app(office: &str, number: &str) -> PatentRecord {
+    let mut r = PatentRecord::default();
+    r.app.key = app_key(office, number);
+    r.app.office = office.into();
+    r.app.number = number.into();
+    r
+}
+
+fn cite(office: Option<&str>, number: &str, kind: Option<&str>, source: Option<&str>) -> Citation {
+    Citation {
+        office: office.map(str::to_string),
+        number: number.into(),
+        kind: kind.map(str::to_string),
+        date: None,
+        category: Some("X".into()),
+        cited_by: None,
+        source_id: source.map(str::to_string),
+    }
+}
+
+#[test]
+fn citations_stream_in_key_order_with_record_indices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut b = DatasetBuilder::new();
+    // Given out of key order: the dataset sorts applications by key (EP1 < US2 < US3).
+    let mut us3 = app("US", "3");
+    us3.citations = vec![
+        cite(Some("US"), "2", None, None),
+        cite(None, "PATSTAT:9", None, Some("9")),
+    ];
+    let us2 = app("US", "2");
+    let mut ep1 = app("EP", "1");
+    ep1.citations = vec![cite(Some("US"), "3", Some("B2"), Some("p3"))];
+    for r in [us3, us2, ep1] {
+        b.record(r);
+    }
+    let ds = tmp.path().join("ds");
+    b.write(&ds).unwrap();
+
+    let (_, full) = load_records(&ds).unwrap();
+    let (_, lean) = load_records_except(&ds, &["citations"]).unwrap();
+    let keys: Vec<&str> = lean.iter().map(|r| r.app.key.as_str()).collect();
+    assert_eq!(keys, ["EP1", "US2", "US3"]);
+    assert!(lean.iter().all(|r| r.citations.is_empty()));
+    // Everything but the citation lists is the same as the full load.
+    for (l, f) in lean.iter().zip(&full) {
+        let mut f = f.clone();
+        f.citations.clear();
+        assert_eq!(*l, f);
+    }
+
+    let mut rows = Vec::new();
+    let n = for_each_citation(&ds, &lean, |i, c| {
+        rows.push((
+            i,
+            c.office.map(str::to_string),
+            c.number.to_string(),
+            c.kind.map(str::to_string),
+            c.source_id.map(str::to_string),
+        ));
+    })
+    .unwrap();
+    // EP1 (index 0) cites one document, US3 (index 2) two, in the order they were listed.
+    assert_eq!(n, 3);
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        rows,
+        vec![
+            (0, s("US"), "3".to_string(), s("B2"), s("p3")),
+            (2, s("US"), "2".to_string(), None, None),
+            (2, None, "PATSTAT:9".to_string(), None, s("9")),
+        ]
+    );
+}
