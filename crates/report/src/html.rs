@@ -65,15 +65,7 @@ pub fn render(report: &Report) -> Result<Rendered, ReportError> {
             None => None,
         };
         charts += usize::from(svg.is_some());
-        let mut notes: Vec<String> = Vec::new();
-        for r in &table.rows {
-            for c in r {
-                let t = c.display();
-                if t.starts_with("not available") && !notes.contains(&t) {
-                    notes.push(t);
-                }
-            }
-        }
+        let notes = table.unavailable_notes();
         unavailable += usize::from(!notes.is_empty());
         let view = FigureView {
             id: f.id.clone(),
