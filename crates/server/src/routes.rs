@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use patq_indicators::explain::{ExplainError, ExplainRow, Spec, explain as explain_spec, rows_csv};
+use patq_indicators::suite;
 use serde::Serialize;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -142,15 +143,24 @@ async fn explain(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
         None if csv => usize::MAX,
         None => EXPLAIN_ROWS,
     };
-    let c = computed(&d, &q).await?;
+    // Only the selection is needed, not the figures: a drill-down under a row's filter stays
+    // cheap even when that selection was never shown.
+    let (d2, s) = (Arc::clone(&d), q.selection.clone());
+    let (sel, f7_office) = tokio::task::spawn_blocking(move || {
+        let sel = d2.select(&s);
+        let (_, office) = suite::resolve(&d2.corpus, &sel, &suite::Options::default());
+        (sel, office)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     // F7 looks at the office the figure showed: the office filter, else the resolved one.
     let office = q
         .selection
         .office
         .clone()
-        .or_else(|| c.f7_office.clone())
+        .or(f7_office)
         .unwrap_or_else(|| "CN".into());
-    let e = explain_spec(&d.corpus, &c.sel, spec, &office)
+    let e = explain_spec(&d.corpus, &sel, spec, &office)
         .map_err(|e| ParamError::new("spec", e.to_string()))?;
     let rows: Vec<ExplainRow> = e
         .apps
@@ -199,7 +209,7 @@ async fn explain(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
         shown: rows.len(),
         rows,
     };
-    Ok(timed(json_body(&v), &c))
+    Ok(json_body(&v))
 }
 
 /// Spec text as a file-name part: `F9:>=11` -> `F9-ge11`.
