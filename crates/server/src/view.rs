@@ -78,10 +78,13 @@ enum Scope {
     FocusCompany,
 }
 
-/// Drill rules of a table: label column, scope, and (column, spec template) pairs. In a
-/// template `{label}` is the row's label, `{year}` its year column, `{col}` the column name.
-fn rules(file: &str) -> Option<(&'static str, Scope, &'static [(&'static str, &'static str)])> {
-    let r: (&str, Scope, &[(&str, &str)]) = match file {
+/// (column, spec template) pairs: in a template `{label}` is the row's label, `{year}` its
+/// year column, `{col}` the column name.
+type Columns = &'static [(&'static str, &'static str)];
+
+/// Drill rules of a table: label column, scope, and the drillable columns.
+fn rules(file: &str) -> Option<(&'static str, Scope, Columns)> {
+    let r: (&str, Scope, Columns) = match file {
         "F2_grants_by_country" => (
             "country",
             Scope::Country,
