@@ -27,6 +27,7 @@ enum Command {
     Rank(cmd::rank::Args),
     Report(cmd::report::Args),
     Schema(cmd::schema::Args),
+    Serve(cmd::serve::Args),
     Sql(cmd::sql::Args),
 }
 
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
         Command::Rank(a) => cmd::rank::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Schema(a) => cmd::schema::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
         Command::Sql(a) => cmd::sql::run(a),
     };
     match result {

@@ -6,6 +6,7 @@
 //! `patq indicators` writes), its definition and a [`ChartSpec`] saying which columns to draw,
 //! so the chart, the accessible table, the workbook and the CSV always show the same numbers.
 
+pub mod assemble;
 pub mod chart;
 pub mod html;
 pub mod svg;

@@ -76,6 +76,21 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)
     }
+
+    /// The distinct "not available: needs X" cells, in table order: what the figure's panel
+    /// says the dataset lacks.
+    pub fn unavailable_notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = Vec::new();
+        for r in &self.rows {
+            for c in r {
+                let t = c.display();
+                if t.starts_with("not available") && !notes.contains(&t) {
+                    notes.push(t);
+                }
+            }
+        }
+        notes
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod rank;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod sql;
 
 use std::io::IsTerminal;

@@ -84,37 +84,9 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     print!("{}", ranking.to_table_string(cfg.top));
     if let Some(out) = &args.out {
-        let outputs = tables(&ranking);
+        let outputs = patq_report::assemble::quality_index(&ranking);
         super::indicators::write_outputs(out, &outputs)?;
         println!("written to {}", out.display());
     }
     Ok(Outcome::Ok)
-}
-
-/// T2 and F11 as outputs of the indicator set.
-pub fn tables(r: &patq_rank::Ranking) -> Vec<patq_indicators::suite::Output> {
-    let json = serde_json::to_value(r).expect("rankings serialise");
-    vec![
-        patq_indicators::suite::Output {
-            id: "T2".into(),
-            file: "T2_quality_index".into(),
-            part: "Quality index",
-            title: format!(
-                "Quality index: companies with more than {} applications",
-                r.min_applications
-            ),
-            definition: format!("{} {}", r.definition, r.normalisation_definition),
-            csv: r.to_csv(),
-            json: Some(json),
-        },
-        patq_indicators::suite::Output {
-            id: "F11".into(),
-            file: "F11_top_countries".into(),
-            part: "Quality index",
-            title: format!("Country distribution of the top {}", r.top),
-            definition: r.f11_definition.to_string(),
-            csv: r.countries_to_csv(),
-            json: None,
-        },
-    ]
 }

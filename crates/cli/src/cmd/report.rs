@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use patq_enrich::Harmonizer;
 use patq_indicators::{Corpus, suite};
-use patq_report::{Figure, Meta, Report, chart::default_chart};
+use patq_report::{Meta, Report, assemble};
 
 use crate::Outcome;
 
@@ -70,7 +70,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     let cfg = super::rank::config(&args.preset, args.weights.as_ref(), None, None)?;
     let mut notes = Vec::new();
     match patq_rank::rank(&corpus, &sel, &cfg, &taxonomy) {
-        Ok(r) => outputs.extend(super::rank::tables(&r)),
+        Ok(r) => outputs.extend(assemble::quality_index(&r)),
         // A preset the data cannot support (e.g. oecd without claims or citation lists) leaves
         // the rest of the report intact and says why T2 is missing.
         Err(e) => notes.push((
@@ -112,18 +112,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         facts,
         generator: format!("patq {}", env!("CARGO_PKG_VERSION")),
     };
-    let figures = outputs
-        .into_iter()
-        .map(|o| Figure {
-            chart: default_chart(&o.file),
-            id: o.file,
-            part: o.part.to_string(),
-            title: format!("{} — {}", o.id, o.title),
-            definition: o.definition,
-            csv: o.csv,
-            json: o.json,
-        })
-        .collect();
+    let figures = outputs.into_iter().map(assemble::figure).collect();
     let report = Report { meta, figures };
     let w = report
         .write(&args.out)

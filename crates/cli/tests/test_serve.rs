@@ -1,0 +1,700 @@
+//! `patq serve` end to end: the real binary on a small synthetic dataset, checked over plain
+//! HTTP (every table equals `patq indicators` under the same filters, every drill-down equals
+//! the number it was clicked on, bad parameters get a 400 naming them), then driven as a
+//! person would in headless Chromium over the DevTools protocol: apply a filter, read the
+//! numbers off the page, click a number, and save screenshots.
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use util::TestCommand;
+
+/// A synthetic dataset of `n` applications in `t`/ds.
+fn synthetic(n: u64) -> TestCommand {
+    let t = TestCommand::new();
+    let n = n.to_string();
+    t.run(&[
+        "generate",
+        "--applications",
+        &n,
+        "--seed",
+        "7",
+        "--out",
+        "g",
+        "--quiet",
+    ])
+    .expect_code(0);
+    t.run(&["ingest", "g", "--out", "ds", "--quiet"])
+        .expect_code(0);
+    t
+}
+
+/// A running `patq serve`; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    /// Stdout lines after the first (there must be none).
+    extra: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(t: &TestCommand, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_patq"))
+            .args(["serve", "ds", "--port", "0"])
+            .args(extra)
+            .current_dir(t.dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("patq serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let extra = Arc::new(Mutex::new(Vec::new()));
+        let extra_w = Arc::clone(&extra);
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(l)) = lines.next() {
+                let _ = tx.send(l);
+            }
+            // Anything more on stdout breaks the one-line contract.
+            for l in lines.map_while(Result::ok) {
+                extra_w.lock().unwrap().push(l);
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(300))
+            .expect("patq serve prints its address");
+        let base = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        let port = base
+            .strip_prefix("http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("not on loopback: {line:?}"));
+        assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{line:?}");
+        Server { child, base, extra }
+    }
+
+    fn addr(&self) -> &str {
+        self.base.strip_prefix("http://").unwrap()
+    }
+
+    /// Sends a raw request and returns (status, lower-cased headers, body).
+    fn raw(&self, request: &str) -> (u16, BTreeMap<String, String>, Vec<u8>) {
+        let mut s = TcpStream::connect(self.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let split = buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("HTTP header end");
+        let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+        let mut body = buf[split + 4..].to_vec();
+        let mut lines = head.lines();
+        let status: u16 = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: BTreeMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
+            body = dechunk(&body);
+        }
+        (status, headers, body)
+    }
+
+    fn get(&self, path: &str) -> (u16, BTreeMap<String, String>, Vec<u8>) {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    fn text(&self, path: &str) -> String {
+        let (status, _, body) = self.get(path);
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    fn json(&self, path: &str) -> Value {
+        serde_json::from_str(&self.text(path)).unwrap()
+    }
+
+    /// The JSON error of a request that must fail with `status`.
+    fn error(&self, path: &str, status: u16) -> Value {
+        let (got, headers, body) = self.get(path);
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(got, status, "GET {path}: {body}");
+        assert_eq!(headers["content-type"], "application/json", "GET {path}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
+        b = &b[eol + 4 + size..];
+    }
+}
+
+/// `patq indicators` under `flags` into `t`/`out`: (selected applications, file -> CSV).
+fn indicators(t: &TestCommand, out: &str, flags: &[&str]) -> (u64, BTreeMap<String, String>) {
+    let mut args = vec!["indicators", "ds", "--out", out];
+    args.extend(flags);
+    let run = t.run(&args).expect_code(0);
+    let stdout = run.stdout();
+    let n = stdout
+        .split("indicators for ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {stdout}"));
+    let mut csv = BTreeMap::new();
+    for e in std::fs::read_dir(t.path(out)).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            csv.insert(stem, std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    (n, csv)
+}
+
+/// A drill-down cell's number as a count, or None for shares and rates.
+fn count(cell: &str) -> Option<u64> {
+    cell.parse().ok()
+}
+
+#[test]
+fn api_matches_indicators_and_validates_parameters() {
+    let t = synthetic(3000);
+    let s = Server::start(&t, &[]);
+
+    let meta = s.json("/api/meta");
+    assert_eq!(meta["synthetic"], true);
+    assert_eq!(meta["applications"], 3000);
+    assert!(
+        meta["quality_index"]
+            .as_str()
+            .unwrap()
+            .contains("do not apply")
+    );
+    let page = s.text("/");
+    assert!(page.contains("class=\"synthetic\""), "no SYNTHETIC banner");
+    for external in ["src=", "href=\"http", "<link", "@import", "url("] {
+        assert!(!page.contains(external), "page loads {external}");
+    }
+
+    // Every table under each filter is byte-identical to `patq indicators` with the same flags.
+    let cases: [(&str, &[&str]); 3] = [
+        ("", &[]),
+        (
+            "country=CN&from=2017",
+            &["--country", "CN", "--from", "2017"],
+        ),
+        (
+            "to=2018&office=US&topic=default",
+            &["--to", "2018", "--office", "US", "--topic", "default"],
+        ),
+    ];
+    for (k, (qs, flags)) in cases.iter().enumerate() {
+        let (n, tables) = indicators(&t, &format!("ind{k}"), flags);
+        let v = s.json(&format!("/api/figures?{qs}"));
+        assert_eq!(v["selected"], n, "{qs}");
+        assert_eq!(v["applications"], 3000);
+        let files: Vec<&str> = v["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap())
+            .collect();
+        // The suite's tables, then the quality index.
+        assert_eq!(files.len(), tables.len() + 2, "{files:?}");
+        assert_eq!(
+            &files[files.len() - 2..],
+            ["T2_quality_index", "F11_top_countries"]
+        );
+        for (file, csv) in &tables {
+            assert!(files.contains(&file.as_str()), "{file} missing under {qs}");
+            let got = s.text(&format!("/api/table/{file}.csv?{qs}"));
+            assert_eq!(&got, csv, "{file} under {qs}");
+        }
+        // The page's F2 table shows the same numbers (display form of the CSV cells).
+        let f2 = v["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == "F2_grants_by_country")
+            .unwrap();
+        let world: Vec<&str> = tables["F2_grants_by_country"]
+            .lines()
+            .find(|l| l.starts_with("WORLD,"))
+            .unwrap()
+            .split(',')
+            .collect();
+        let row = f2["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[0] == "WORLD")
+            .unwrap();
+        assert_eq!(row[1], world[1]);
+        assert_eq!(row[2], world[2]);
+    }
+
+    // Every drill-down lists as many applications (or families, companies) as the number it
+    // hangs on, under the filters the page adds for its row.
+    for qs in ["", "country=US", "from=2018&topic=default"] {
+        let v = s.json(&format!("/api/figures?{qs}"));
+        let mut checked = 0;
+        for f in v["figures"].as_array().unwrap() {
+            for d in f["drill"].as_array().unwrap() {
+                let cell = f["rows"][d["row"].as_u64().unwrap() as usize]
+                    [d["col"].as_u64().unwrap() as usize]
+                    .as_str()
+                    .unwrap();
+                let Some(want) = count(cell) else { continue };
+                let mut params: Vec<String> = if qs.is_empty() {
+                    vec![]
+                } else {
+                    vec![qs.to_string()]
+                };
+                for (k, val) in d["set"].as_object().unwrap() {
+                    params.push(format!("{k}={}", enc(val.as_str().unwrap())));
+                }
+                params.push(format!("spec={}", enc(d["spec"].as_str().unwrap())));
+                let e = s.json(&format!("/api/explain?{}&limit=1", params.join("&")));
+                let got = e["counted"]["n"]
+                    .as_u64()
+                    .unwrap_or_else(|| e["applications"].as_u64().unwrap());
+                assert_eq!(got, want, "{} {} under {qs}: {d}", f["file"], cell);
+                checked += 1;
+            }
+        }
+        assert!(checked > 30, "only {checked} drill-downs under {qs:?}");
+    }
+
+    // The drill-down is `patq explain` itself.
+    let cli = t
+        .run(&[
+            "explain",
+            "ds",
+            "F2:grants",
+            "--country",
+            "CN",
+            "--format",
+            "json",
+        ])
+        .expect_code(0);
+    let cli: Value = serde_json::from_str(&cli.stdout()).unwrap();
+    let web = s.json("/api/explain?spec=F2%3Agrants&country=CN&limit=10000");
+    assert_eq!(web["applications"], cli["applications"]);
+    assert_eq!(web["rows"], cli["rows"]);
+    let csv = s.text("/api/explain?spec=F9%3A%3E%3D11&format=csv");
+    assert!(csv.starts_with("key,office,year,group,"), "{csv}");
+
+    // Industry and company filters select what T3 and the company list count.
+    let all = s.json("/api/figures");
+    let t3 = all["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "T3_industries")
+        .unwrap();
+    let finance = t3["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "finance")
+        .unwrap();
+    let v = s.json("/api/figures?industry=finance");
+    assert_eq!(v["selected"].to_string(), finance[3].as_str().unwrap());
+    let top = &meta["companies"][0];
+    let v = s.json(&format!(
+        "/api/figures?company={}",
+        enc(top["value"].as_str().unwrap())
+    ));
+    assert_eq!(v["selected"], top["applications"]);
+
+    // Deterministic: the same question gives the same bytes.
+    assert_eq!(
+        s.get("/api/figures?country=US").2,
+        s.get("/api/figures?country=US").2
+    );
+    assert_eq!(s.get("/api/meta").2, s.get("/api/meta").2);
+
+    // Bad requests name the parameter; nothing reaches the filesystem.
+    for (path, param) in [
+        ("/api/figures?colour=red", "colour"),
+        ("/api/figures?from=20x7", "from"),
+        ("/api/figures?from=2019&to=2017", "to"),
+        ("/api/figures?country=ZZ", "country"),
+        ("/api/figures?office=..%2F..%2Fetc", "office"),
+        ("/api/figures?country=CN&country=US", "country"),
+        ("/api/figures?topic=file", "topic"),
+        ("/api/figures?industry=mining", "industry"),
+        ("/api/figures?company=NOBODY", "company"),
+        ("/api/explain?country=CN", "spec"),
+        ("/api/explain?spec=F99", "spec"),
+        ("/api/explain?spec=F2&limit=0", "limit"),
+        ("/api/explain?spec=F2&format=xml", "format"),
+        ("/api/table/F2_grants_by_country.txt", "file"),
+        ("/api/meta?x=1", "query"),
+        ("/?colour=red", "colour"),
+    ] {
+        let e = s.error(path, 400);
+        assert_eq!(e["param"], param, "{path}: {e}");
+        assert!(e["error"].as_str().unwrap().contains(param), "{path}: {e}");
+    }
+    for path in [
+        "/api/table/..%2F..%2Fetc%2Fpasswd.csv",
+        "/api/table/manifest.json",
+        "/etc/passwd",
+    ] {
+        s.error(path, 404);
+    }
+    let (status, _, _) = s.raw(
+        "GET /api/figures HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n",
+    );
+    assert_eq!(status, 413, "oversized body");
+    let (status, _, _) = s.raw(
+        "POST /api/figures HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(status, 405, "POST");
+    let (_, headers, _) = s.get("/api/table/F2_grants_by_country.csv?country=CN");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"F2_grants_by_country.csv\""
+    );
+    assert!(headers["content-security-policy"].contains("default-src 'none'"));
+    assert!(headers["server-timing"].starts_with("suite;dur="));
+    let j = s.json("/api/table/F10_large_family_holders.json");
+    assert!(j["rows"].is_array(), "{j}");
+    assert!(s.extra.lock().unwrap().is_empty(), "stdout: {:?}", s.extra);
+}
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A minimal Chrome DevTools Protocol client over the browser's websocket, attached to one
+/// page target.
+struct Cdp {
+    ws: tungstenite::WebSocket<TcpStream>,
+    session: String,
+    next: u64,
+}
+
+impl Cdp {
+    fn connect(url: &str) -> Cdp {
+        let hostport = url
+            .strip_prefix("ws://")
+            .and_then(|r| r.split('/').next())
+            .unwrap();
+        let stream = TcpStream::connect(hostport).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let (ws, _) = tungstenite::client(url, stream).expect("DevTools websocket");
+        let mut c = Cdp {
+            ws,
+            session: String::new(),
+            next: 0,
+        };
+        let target = c.call("Target.createTarget", json!({"url": "about:blank"}));
+        let target = target["targetId"].as_str().unwrap().to_string();
+        let s = c.call(
+            "Target.attachToTarget",
+            json!({"targetId": target, "flatten": true}),
+        );
+        c.session = s["sessionId"].as_str().unwrap().to_string();
+        c
+    }
+
+    /// Sends one command (to the page once attached) and waits for its result.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let mut msg = json!({"id": self.next, "method": method, "params": params});
+        if !self.session.is_empty() {
+            msg["sessionId"] = json!(self.session);
+        }
+        self.ws
+            .send(tungstenite::Message::text(msg.to_string()))
+            .unwrap();
+        loop {
+            let m = self.ws.read().expect("DevTools message");
+            let Ok(text) = m.into_text() else { continue };
+            let v: Value = serde_json::from_str(text.as_str()).unwrap();
+            if v["id"] == self.next {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{expr}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expr` is true.
+    fn wait(&mut self, expr: &str, what: &str) {
+        let t0 = Instant::now();
+        while self.eval(expr) != json!(true) {
+            assert!(
+                t0.elapsed() < Duration::from_secs(120),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&mut self, path: &Path) {
+        use base64::Engine;
+        let r = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().unwrap())
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        std::fs::write(path, png).unwrap();
+        eprintln!("screenshot: {}", path.display());
+    }
+
+    /// A real left click at the centre of the element `selector` finds (scrolled into view).
+    fn click(&mut self, selector: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({sel}); e.scrollIntoView({{block: 'center'}}); \
+             const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+            sel = json!(selector)
+        );
+        let xy = self.eval(&js);
+        let (x, y) = (xy[0].as_f64().unwrap(), xy[1].as_f64().unwrap());
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Headless Chromium with its DevTools websocket URL; killed when dropped.
+struct Browser {
+    child: Child,
+    ws: String,
+}
+
+impl Browser {
+    fn launch(bin: &Path, profile: &Path) -> Browser {
+        let mut child = Command::new(bin)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--window-size=1280,1000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = l.strip_prefix("DevTools listening on ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let ws = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("chromium prints its DevTools address");
+        Browser { child, ws }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn dashboard_in_headless_chromium() {
+    let Some(bin) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromium is not installed (.ci/run installs it): the dashboard test cannot run"
+            );
+        }
+        eprintln!(
+            "SKIPPED dashboard_in_headless_chromium: chromium not installed (apt-get install chromium)"
+        );
+        return;
+    };
+    let t = synthetic(3000);
+    let (n_us, tables) = indicators(&t, "ind-us", &["--country", "US", "--from", "2016"]);
+    let s = Server::start(&t, &[]);
+    let browser = Browser::launch(&bin, &t.path("chromium-profile"));
+    let mut cdp = Cdp::connect(&browser.ws);
+    cdp.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    cdp.call("Page.enable", json!({}));
+    cdp.call("Page.navigate", json!({"url": format!("{}/", s.base)}));
+    cdp.wait(
+        "document.getElementById('status')?.dataset.state === 'ready'",
+        "the first figures",
+    );
+    assert_eq!(
+        cdp.eval("document.getElementById('selected').textContent"),
+        "3000"
+    );
+    assert_eq!(
+        cdp.eval("!!document.querySelector('.synthetic')"),
+        true,
+        "SYNTHETIC banner"
+    );
+
+    // Choose a country and a first year the way a person does: pick the options, which fires
+    // the change events the page listens to.
+    for (id, value) in [("f-country", "US"), ("f-from", "2016")] {
+        cdp.eval(&format!(
+            "(() => {{ const s = document.getElementById('{id}'); s.focus(); s.value = '{value}'; \
+             s.dispatchEvent(new Event('input', {{bubbles: true}})); \
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value; }})()"
+        ));
+    }
+    cdp.wait(
+        "document.getElementById('status').dataset.state === 'ready' && \
+         document.getElementById('status').dataset.qs === 'from=2016&country=US'",
+        "the filtered figures",
+    );
+    assert_eq!(
+        cdp.eval("document.getElementById('selected').textContent"),
+        n_us.to_string()
+    );
+    assert_eq!(cdp.eval("location.search"), "?from=2016&country=US");
+
+    // The F2 table on the page shows what `patq indicators --country US --from 2016` wrote.
+    let shown = cdp.eval(
+        "[...document.querySelectorAll('section[data-file=\"F2_grants_by_country\"] tbody tr')]\
+         .map(tr => [...tr.cells].map(td => td.textContent))",
+    );
+    let want: Vec<Vec<String>> = tables["F2_grants_by_country"]
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), want.len(), "{shown:?}");
+    for (a, b) in shown.iter().zip(&want) {
+        for (x, y) in a.iter().zip(b) {
+            match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(x), Ok(y)) => assert!((x - y).abs() < 1e-9, "{a:?} vs {b:?}"),
+                _ => assert_eq!(x, y),
+            }
+        }
+    }
+    let us_grants: u64 = want.iter().find(|r| r[0] == "US").unwrap()[2]
+        .parse()
+        .unwrap();
+    cdp.eval("window.scrollTo(0, 0)");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    cdp.screenshot(&dir.join("serve-dashboard.png"));
+
+    // Click the US grants number: the drill-down lists exactly those applications.
+    let cell =
+        "section[data-file=\"F2_grants_by_country\"] tbody tr:first-child td:nth-child(3) button";
+    assert_eq!(
+        cdp.eval(&format!(
+            "document.querySelector({}).closest('tr').cells[0].textContent",
+            json!(cell)
+        )),
+        "US"
+    );
+    cdp.click(cell);
+    cdp.wait(
+        "document.getElementById('drill').dataset.state === 'ready'",
+        "the drill-down",
+    );
+    assert_eq!(
+        cdp.eval("document.getElementById('drill-count').dataset.applications"),
+        us_grants.to_string()
+    );
+    assert_eq!(
+        cdp.eval("document.querySelectorAll('#drill-table tbody tr').length"),
+        json!(us_grants.min(200))
+    );
+    cdp.screenshot(&dir.join("serve-drill.png"));
+
+    // A bar of the F2 chart drills down too.
+    cdp.eval("document.getElementById('drill-close').click()");
+    let bar = "section[data-file=\"F2_grants_by_country\"] svg rect.hot";
+    cdp.click(bar);
+    cdp.wait(
+        "document.getElementById('drill').hidden === false && \
+         document.getElementById('drill').dataset.state === 'ready'",
+        "the bar drill-down",
+    );
+    let title = cdp.eval("document.getElementById('drill-title').textContent");
+    assert!(title.as_str().unwrap().starts_with("F2:"), "{title}");
+}
