@@ -3,26 +3,9 @@
 
 mod util;
 
-use util::TestCommand;
+use patq_testkit::external_refs;
 
-/// Everything in the page that would make a browser fetch something else.
-fn external_refs(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for pat in [
-        "src=",
-        "href=\"http",
-        "href='http",
-        "url(",
-        "@import",
-        "<link",
-        "<script",
-    ] {
-        if html.contains(pat) {
-            found.push(pat.to_string());
-        }
-    }
-    found
-}
+use util::TestCommand;
 
 #[test]
 fn default_report_is_synthetic_self_contained_and_deterministic() {
@@ -43,6 +26,8 @@ fn default_report_is_synthetic_self_contained_and_deterministic() {
         "{:?}",
         external_refs(&html)
     );
+    // The report is static: not even an inline script.
+    assert!(!html.contains("<script"));
     // Every figure of the suite plus T2/F11 has a section; most draw a chart.
     for id in [
         "f2-grants-by-country",
@@ -115,6 +100,7 @@ fn patstat_report_shows_not_available_panels() {
     let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
     assert!(!html.contains("SYNTHETIC"));
     assert!(external_refs(&html).is_empty());
+    assert!(!html.contains("<script"));
     // No grant status in the extract: F2 says so instead of printing zero grants.
     assert!(html.contains("not available: needs grant status"));
     // F6 still draws the real yearly counts (SOURCE.md: 2018 7817, 2019 7952, 2020 919).

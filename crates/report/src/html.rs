@@ -6,7 +6,7 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use crate::svg;
-use crate::table::Table;
+use crate::table::{Table, Unavailable};
 use crate::{Report, ReportError};
 
 const TEMPLATE: &str = include_str!("../templates/report.html");
@@ -25,15 +25,6 @@ struct FigureView {
     rows: Vec<Vec<CellView>>,
     open: bool,
     unavailable: Vec<Unavailable>,
-}
-
-/// One "not available: needs X" reason and the columns it blanks.
-#[derive(Serialize)]
-struct Unavailable {
-    note: String,
-    columns: Vec<String>,
-    /// Every column but the row label: the whole figure is missing, not some columns.
-    all: bool,
 }
 
 #[derive(Serialize)]
@@ -76,34 +67,11 @@ pub fn render(report: &Report) -> Result<Rendered, ReportError> {
             None => None,
         };
         charts += usize::from(svg.is_some());
-        let columns: Vec<String> = table.columns.iter().map(|c| c.replace('_', " ")).collect();
-        let mut notes: Vec<Unavailable> = Vec::new();
-        for r in &table.rows {
-            for (j, c) in r.iter().enumerate() {
-                let t = c.display();
-                if !t.starts_with("not available") {
-                    continue;
-                }
-                let i = match notes.iter().position(|n| n.note == t) {
-                    Some(i) => i,
-                    None => {
-                        notes.push(Unavailable {
-                            note: t,
-                            columns: Vec::new(),
-                            all: false,
-                        });
-                        notes.len() - 1
-                    }
-                };
-                if let Some(name) = columns.get(j)
-                    && !notes[i].columns.contains(name)
-                {
-                    notes[i].columns.push(name.clone());
-                }
-            }
-        }
+        let display = |c: &str| c.replace('_', " ");
+        let columns: Vec<String> = table.columns.iter().map(|c| display(c)).collect();
+        let mut notes = table.unavailable();
         for n in &mut notes {
-            n.all = n.columns.len() + 1 >= columns.len();
+            n.columns = n.columns.iter().map(|c| display(c)).collect();
         }
         unavailable += usize::from(!notes.is_empty());
         let view = FigureView {

@@ -49,6 +49,16 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// One "not available: needs X" reason of a table and the columns it blanks.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Unavailable {
+    pub note: String,
+    /// Column names as in the table header.
+    pub columns: Vec<String>,
+    /// Every column but the row label: the whole figure is missing, not some columns.
+    pub all: bool,
+}
+
 impl Table {
     /// Parses RFC 4180 CSV whose first line is the header; `figure` names it in errors.
     pub fn from_csv(figure: &str, text: &str) -> Result<Table, ReportError> {
@@ -77,25 +87,67 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// The distinct "not available: needs X" cells, in table order: what the figure's panel
-    /// says the dataset lacks.
-    pub fn unavailable_notes(&self) -> Vec<String> {
-        let mut notes: Vec<String> = Vec::new();
+    /// The distinct "not available: needs X" cells, in table order, each with the columns it
+    /// blanks: what the figure's panel says the dataset lacks.
+    pub fn unavailable(&self) -> Vec<Unavailable> {
+        let mut notes: Vec<Unavailable> = Vec::new();
         for r in &self.rows {
-            for c in r {
+            for (j, c) in r.iter().enumerate() {
                 let t = c.display();
-                if t.starts_with("not available") && !notes.contains(&t) {
-                    notes.push(t);
+                if !t.starts_with("not available") {
+                    continue;
+                }
+                let i = match notes.iter().position(|n| n.note == t) {
+                    Some(i) => i,
+                    None => {
+                        notes.push(Unavailable {
+                            note: t,
+                            columns: Vec::new(),
+                            all: false,
+                        });
+                        notes.len() - 1
+                    }
+                };
+                if let Some(name) = self.columns.get(j)
+                    && !notes[i].columns.contains(name)
+                {
+                    notes[i].columns.push(name.clone());
                 }
             }
         }
+        for n in &mut notes {
+            n.all = n.columns.len() + 1 >= self.columns.len();
+        }
         notes
+    }
+
+    /// Just the reasons of [`Table::unavailable`].
+    pub fn unavailable_notes(&self) -> Vec<String> {
+        self.unavailable().into_iter().map(|u| u.note).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unavailable_names_the_columns_it_blanks() {
+        let na = "not available: needs citation lists";
+        let t = Table::from_csv(
+            "F4",
+            &format!("country,cited,cited_families,family_rate\nCN,3,{na},{na}\nUS,1,{na},{na}\n"),
+        )
+        .unwrap();
+        // Two of the three value columns are blank: a partial panel, not a missing figure.
+        let u = t.unavailable();
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].columns, ["cited_families", "family_rate"]);
+        assert!(!u[0].all);
+        assert_eq!(t.unavailable_notes(), [na]);
+        let whole = Table::from_csv("F2", &format!("country,grants\nCN,{na}\n")).unwrap();
+        assert!(whole.unavailable()[0].all);
+    }
 
     #[test]
     fn cells_are_typed() {

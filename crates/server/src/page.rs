@@ -37,6 +37,7 @@ patq to demonstrate the method; no figure on this page describes real patents.</
 #[cfg(test)]
 mod tests {
     use super::*;
+    use patq_testkit::external_refs;
 
     fn meta(synthetic: bool) -> Meta {
         Meta {
@@ -58,13 +59,6 @@ mod tests {
     }
 
     /// Everything in the page that would make a browser fetch something from elsewhere.
-    fn external_refs(html: &str) -> Vec<&'static str> {
-        ["src=", "href=\"http", "url(", "@import", "<link", "//cdn"]
-            .into_iter()
-            .filter(|p| html.contains(p))
-            .collect()
-    }
-
     #[test]
     fn fills_the_template_escaped_and_self_contained() {
         let html = render(&meta(false));

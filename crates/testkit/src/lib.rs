@@ -77,3 +77,20 @@ pub fn assert_rate(got: Option<f64>, want: f64) {
     let got = got.expect("a rate");
     assert!((got - want).abs() < 1e-9, "{got} != {want}");
 }
+
+/// What in `html` could load something from outside the page (scripts and styles from a URL,
+/// links to http, CSS imports, CDN paths): the patterns found, empty for a self-contained page.
+pub fn external_refs(html: &str) -> Vec<&'static str> {
+    [
+        "src=",
+        "href=\"http",
+        "href='http",
+        "url(",
+        "@import",
+        "<link",
+        "//cdn",
+    ]
+    .into_iter()
+    .filter(|p| html.contains(p))
+    .collect()
+}
