@@ -283,6 +283,13 @@ fn api_matches_indicators_and_validates_parameters() {
                     [d["col"].as_u64().unwrap() as usize]
                     .as_str()
                     .unwrap();
+                let column = f["columns"][d["col"].as_u64().unwrap() as usize]
+                    .as_str()
+                    .unwrap();
+                // Shares and rates drill to their numerator; only counts compare directly.
+                if column.contains("share") || column.contains("rate") {
+                    continue;
+                }
                 let Some(want) = count(cell) else { continue };
                 let mut params: Vec<String> = if qs.is_empty() {
                     vec![]

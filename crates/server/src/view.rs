@@ -65,8 +65,9 @@ pub struct FiguresView {
 enum Scope {
     /// Rows are company countries; the WORLD row adds nothing.
     Country,
-    /// Only the WORLD row (per-country rows count families or companies by a representative,
-    /// which a country filter on applications does not reproduce).
+    /// Only the WORLD row: per-country rows count families or companies by a representative
+    /// (or size a company by all its applications), which a country filter on applications
+    /// does not reproduce.
     World,
     /// Rows are years or bands: the spec takes the row label, no filter is added.
     Plain,
@@ -138,7 +139,7 @@ fn rules(file: &str) -> Option<(&'static str, Scope, Columns)> {
         ),
         "T1_company_size_bands" => (
             "country",
-            Scope::Country,
+            Scope::World,
             &[
                 ("1-9", "T1:{col}"),
                 ("10-49", "T1:{col}"),
