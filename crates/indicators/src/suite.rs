@@ -113,6 +113,20 @@ pub const PART_PROFILES: &str = "Company profiles";
 
 /// Computes every figure for the selection `sel`.
 pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, o: &Options) -> Vec<Output> {
+    compute_matched(c, sel, &industries::classify(c, sel, tax), o)
+}
+
+/// [`compute`] given the taxonomy matches of exactly `sel`: a caller answering many
+/// selections of one corpus (the dashboard) classifies every application once instead of
+/// re-running the text matching, which dominates the suite's time, per selection.
+pub fn compute_matched(
+    c: &Corpus,
+    sel: &[usize],
+    m: &industries::Matches,
+    o: &Options,
+) -> Vec<Output> {
+    debug_assert_eq!(m.sel, sel, "matches of another selection");
+    let tax = m.taxonomy;
     let (focus, office) = resolve(c, sel, o);
     let focus_label = focus.clone().unwrap_or_else(|| UNKNOWN_COUNTRY.into());
     let mut v = Vec::new();
@@ -265,8 +279,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, o: &Options) -> Vec<Ou
         None,
     ));
 
-    let m = industries::classify(c, sel, tax);
-    let t3 = industries::from_matches(c, &m);
+    let t3 = industries::from_matches(c, m);
     v.push(out(
         "T3",
         "T3_industries",
@@ -276,7 +289,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, o: &Options) -> Vec<Ou
         t3.to_csv(),
         Some(&t3),
     ));
-    let sc = scenarios::all_from_matches(c, &m);
+    let sc = scenarios::all_from_matches(c, m);
     let sc_def = sc.first().map_or(scenarios::DEFINITION, |s| s.definition);
     v.push(out(
         "F13-17",

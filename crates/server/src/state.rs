@@ -145,10 +145,14 @@ pub struct Dashboard {
     pub meta: Meta,
     topics: BTreeMap<String, Bits>,
     industries: BTreeMap<String, Bits>,
+    /// Every application's taxonomy matches (industry, scenarios), as T3 and F13-17 use them.
+    matches: Vec<Vec<(usize, Vec<usize>)>>,
     quality: Quality,
     /// Every table name a selection can produce.
     pub tables: BTreeSet<String>,
     cache: Mutex<VecDeque<Arc<Computed>>>,
+    /// How long each start-up step took, for the start-up log.
+    pub startup: Vec<(&'static str, Duration)>,
 }
 
 /// (value, applications) ordered by applications descending, then value.
@@ -175,7 +179,14 @@ impl Dashboard {
     /// through every indicator's borrow of the corpus.
     pub fn new(records: Vec<PatentRecord>, setup: Setup) -> Dashboard {
         let records: &'static [PatentRecord] = Box::leak(records.into_boxed_slice());
+        let mut startup = Vec::new();
+        let mut t = Instant::now();
+        let mut lap = |step: &'static str, startup: &mut Vec<_>| {
+            startup.push((step, t.elapsed()));
+            t = Instant::now();
+        };
         let corpus = Corpus::build(records, &Harmonizer::default());
+        lap("corpus", &mut startup);
         let n = records.len();
 
         let mut topics = BTreeMap::new();
@@ -204,11 +215,12 @@ impl Dashboard {
             topics.insert(TOPIC_FILE.to_string(), bits);
         }
 
+        lap("topics", &mut startup);
         // Industry membership exactly as T3 classifies, once for all applications.
         let all: Vec<usize> = (0..n).collect();
-        let m = industries::classify(&corpus, &all, &setup.taxonomy);
+        let matches = industries::classify(&corpus, &all, &setup.taxonomy).per_app;
         let mut member = vec![vec![false; n]; setup.taxonomy.industries.len()];
-        for (&i, hits) in m.sel.iter().zip(&m.per_app) {
+        for (i, hits) in matches.iter().enumerate() {
             for &(x, _) in hits {
                 member[x][i] = true;
             }
@@ -225,6 +237,7 @@ impl Dashboard {
             industries.insert(ind.id.clone(), bits);
         }
 
+        lap("industries", &mut startup);
         let mut countries = BTreeMap::new();
         let mut offices = BTreeMap::new();
         let mut companies = BTreeMap::new();
@@ -257,6 +270,7 @@ impl Dashboard {
                 Err(e) => Quality::Failed(format!("not available: {e}")),
             },
         };
+        lap("quality index", &mut startup);
         let title = setup.title.clone().unwrap_or_else(|| {
             if setup.synthetic {
                 "Patent landscape dashboard (synthetic demonstration data)".into()
@@ -287,9 +301,11 @@ impl Dashboard {
             meta,
             topics,
             industries,
+            matches,
             quality,
             tables: BTreeSet::new(),
             cache: Mutex::new(VecDeque::new()),
+            startup,
         };
         d.meta.quality_index = d.quality_note();
         // The unfiltered figures: warms the cache for the first page load and names every
@@ -297,6 +313,7 @@ impl Dashboard {
         let first = d.compute(&Selection::default());
         d.tables = first.outputs.iter().map(|o| o.file.clone()).collect();
         d.tables.insert("F7_office_grant_trend".into());
+        d.startup.push(("unfiltered figures", first.elapsed));
         d
     }
 
@@ -342,7 +359,12 @@ dataset; the filters do not apply to them."
         let t0 = Instant::now();
         let sel = self.select(s);
         let options = suite::Options::default();
-        let mut outputs = suite::compute(&self.corpus, &sel, &self.taxonomy, &options);
+        let m = industries::Matches {
+            taxonomy: &self.taxonomy,
+            per_app: sel.iter().map(|&i| self.matches[i].clone()).collect(),
+            sel: sel.clone(),
+        };
+        let mut outputs = suite::compute_matched(&self.corpus, &sel, &m, &options);
         if let Quality::Ranked(q) = &self.quality {
             outputs.extend(q.iter().cloned());
         }

@@ -65,8 +65,9 @@ pub struct FiguresView {
 enum Scope {
     /// Rows are company countries; the WORLD row adds nothing.
     Country,
-    /// Only the WORLD row (per-country rows count families or companies by a representative,
-    /// which a country filter on applications does not reproduce).
+    /// Only the WORLD row: per-country rows count families or companies by a representative
+    /// (or size a company by all its applications), which a country filter on applications
+    /// does not reproduce.
     World,
     /// Rows are years or bands: the spec takes the row label, no filter is added.
     Plain,

@@ -73,15 +73,21 @@ pub fn run(args: Args) -> Result<Outcome> {
             rank: Some(cfg),
         },
     );
+    let steps: Vec<String> = dashboard
+        .startup
+        .iter()
+        .map(|(step, d)| format!("{step} {:.2} s", d.as_secs_f64()))
+        .collect();
     eprintln!(
-        "{}patq serve: {} applications prepared in {:.1} s",
+        "{}patq serve: {} applications prepared in {:.1} s ({})",
         if manifest.synthetic {
             "SYNTHETIC DATA: "
         } else {
             ""
         },
         dashboard.meta.applications,
-        t0.elapsed().as_secs_f64()
+        t0.elapsed().as_secs_f64(),
+        steps.join(", ")
     );
     let listener = TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
