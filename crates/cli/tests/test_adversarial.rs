@@ -272,8 +272,8 @@ fn utf16_with_and_without_bom_is_decoded() {
     for (name, bytes, enc) in [
         ("le-bom.csv", [&[0xFF, 0xFE][..], &le].concat(), "UTF-16LE"),
         ("be-bom.csv", [&[0xFE, 0xFF][..], &be].concat(), "UTF-16BE"),
-        ("le.csv", le.clone(), "UTF-16LE"),
-        ("be.csv", be.clone(), "UTF-16BE"),
+        ("le.csv", le, "UTF-16LE"),
+        ("be.csv", be, "UTF-16BE"),
     ] {
         let tc = TestCommand::new();
         tc.write(name, bytes);
@@ -331,10 +331,7 @@ fn truncated_xml_rejects_the_document_and_keeps_the_others() {
     let cut = &b[..b.find("<invention-title").unwrap() + 10];
     tc.write("week.xml", format!("{a}{cut}{c}"));
     // And a file cut off at the end.
-    tc.write(
-        "end.xml",
-        format!("{}", &c[..c.len() / 2]).replace("08000003", "08000004"),
-    );
+    tc.write("end.xml", c[..c.len() / 2].replace("08000003", "08000004"));
     let got = ingest(&tc, &["week.xml", "end.xml"]);
     assert_eq!(got.counts, (4, 2, 2, 0));
     let q = &got.quarantine;
