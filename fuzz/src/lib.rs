@@ -36,7 +36,10 @@ pub fn run(format: Format, data: &[u8], multi: bool) {
     }
     for r in &sink.rejections {
         assert!(!r.reason.is_empty(), "rejection without a reason: {r:?}");
-        assert!(r.file.starts_with("fuzz-"), "rejection names no file: {r:?}");
+        assert!(
+            r.file.starts_with("fuzz-"),
+            "rejection names no file: {r:?}"
+        );
         assert!(r.excerpt.chars().count() <= 200, "excerpt too long: {r:?}");
     }
 }
