@@ -53,7 +53,8 @@ impl Input {
     }
 }
 
-/// Decodes bytes to text. A BOM decides; otherwise valid UTF-8 stays UTF-8, and anything else
+/// Decodes bytes to text. A BOM decides; otherwise UTF-16 is recognised by its NUL pattern, valid
+/// UTF-8 stays UTF-8, and anything else
 /// is decoded with the encoding chardetng guesses, replacing undecodable bytes rather than
 /// failing. Files whose only line breaks are bare CRs (classic Mac exports) get LF line breaks.
 pub fn decode(bytes: Vec<u8>) -> (String, &'static str, bool) {
@@ -61,6 +62,9 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str, bool) {
         encoding_rs::Encoding::for_bom(&bytes)
     {
         let (cow, errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        (cow.into_owned(), enc.name(), errors)
+    } else if let Some(enc) = utf16_without_bom(&bytes) {
+        let (cow, errors) = enc.decode_without_bom_handling(&bytes);
         (cow.into_owned(), enc.name(), errors)
     } else {
         match String::from_utf8(bytes) {
@@ -81,6 +85,35 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str, bool) {
     (text, enc, errors)
 }
 
+/// UTF-16 saved without a BOM (some Windows tools do): mostly-ASCII text has a NUL in every
+/// other byte, which is valid UTF-8 and would otherwise reach the readers as NUL-riddled text.
+/// Judged on the first 4 KiB: at least 90% of the odd (LE) or even (BE) bytes are NUL and at
+/// most 10% of the others.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let rarely = |n: usize| n * 10 <= pairs;
+    if mostly(odd) && rarely(even) {
+        Some(encoding_rs::UTF_16LE)
+    } else if mostly(even) && rarely(odd) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +132,18 @@ mod tests {
         }
         let (t, enc, _) = decode(b);
         assert_eq!((t.as_str(), enc), ("Lens ID\n", "UTF-16LE"));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_detected() {
+        let text = "Jurisdiction,Application Number\nFR,FR 0012345\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(le), (text.to_string(), "UTF-16LE", false));
+        assert_eq!(decode(be), (text.to_string(), "UTF-16BE", false));
+        // A UTF-8 file with a few NULs stays UTF-8 (the readers reject those rows).
+        let (_, enc, _) = decode(b"a,b\nc\0,d\ne,f\ng,h\n".to_vec());
+        assert_eq!(enc, "UTF-8");
     }
 
     #[test]

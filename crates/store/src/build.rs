@@ -13,7 +13,7 @@ use patq_ingest::{Location, Rejection, Sink, Skip};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
-use crate::atomic::{replace_dir, tmp_sibling};
+use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
 use crate::manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals};
 use crate::tables::*;
 use crate::{StoreError, io_err};
@@ -29,6 +29,9 @@ pub(crate) fn writer_props() -> WriterProperties {
         .build()
 }
 
+/// Conflicts kept with their locations; enough to find a pattern, bounded for huge inputs.
+const CONFLICT_NOTES: usize = 100;
+
 /// Collects records and rejections during ingest, then writes the dataset.
 #[derive(Default)]
 pub struct DatasetBuilder {
@@ -41,6 +44,8 @@ pub struct DatasetBuilder {
     last_source: Option<usize>,
     /// Size and SHA-256 of each source, computed in the background.
     checksums: Vec<std::thread::JoinHandle<Result<(u64, String), StoreError>>>,
+    /// The first [`CONFLICT_NOTES`] conflicts, located, for the ingest log.
+    conflict_notes: Vec<String>,
     /// Called with the bytes done in the current file, for progress bars.
     on_progress: Option<Box<dyn FnMut(u64)>>,
 }
@@ -96,12 +101,27 @@ impl DatasetBuilder {
         &self.sources
     }
 
+    /// The first conflicts between records of one application, each naming the key, the
+    /// field and both records' file and location (the totals count them all).
+    pub fn conflict_notes(&self) -> &[String] {
+        &self.conflict_notes
+    }
+
+    fn provenance_text(&self, p: &patq_model::Provenance) -> String {
+        let file = self
+            .sources
+            .get(p.source_file as usize)
+            .map_or("?", |s| s.path.as_str());
+        format!("{file} {}", p.location)
+    }
+
     /// Writes the dataset to `out` (replacing an existing one only once the new one is
     /// complete) and returns its manifest.
     pub fn write(mut self, out: &Path) -> Result<Manifest, StoreError> {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
+        recover_dir(out);
         let staged = tmp_sibling(out);
         if staged.exists() {
             fs::remove_dir_all(&staged).map_err(io_err(&staged))?;
@@ -151,8 +171,20 @@ impl Sink for DatasetBuilder {
         match self.records.get_mut(&record.app.key) {
             Some(existing) => {
                 self.totals.merged += 1;
-                for field in existing.merge(record) {
+                let kept = existing.app.provenance.clone();
+                let other = record.app.provenance.clone();
+                let key = record.app.key.clone();
+                let fields = existing.merge(record);
+                for field in fields {
                     *self.totals.conflicts.entry(field.to_string()).or_default() += 1;
+                    if self.conflict_notes.len() < CONFLICT_NOTES {
+                        let note = format!(
+                            "{key}: field {field}: {} kept, {} differs",
+                            self.provenance_text(&kept),
+                            self.provenance_text(&other)
+                        );
+                        self.conflict_notes.push(note);
+                    }
                 }
             }
             None => {

@@ -56,8 +56,10 @@ pub struct Totals {
 }
 
 impl Manifest {
-    /// Reads `dir/manifest.json`, checking the schema version.
+    /// Reads `dir/manifest.json`, checking the schema version (after putting back a dataset
+    /// that a run killed mid-replace left aside, see [`crate::atomic::recover_dir`]).
     pub fn load(dir: &Path) -> Result<Manifest, StoreError> {
+        crate::atomic::recover_dir(dir);
         let path = dir.join("manifest.json");
         if !path.exists() {
             return Err(StoreError::NotADataset {

@@ -181,6 +181,9 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             args.out.display()
         );
     }
+    for note in builder.conflict_notes().iter().take(10) {
+        eprintln!("patq: conflict: {note}");
+    }
     println!(
         "records in {} = out {} + rejected {} + skipped {}; {} applications after merging {} records of the same application{}",
         totals.records_in,

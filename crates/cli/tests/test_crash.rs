@@ -1,0 +1,223 @@
+//! Crash safety: `patq ingest` and `patq report` killed with SIGKILL after seeded pseudo-random
+//! delays. Afterwards the output is the previous run's or the new run's in full (never a mix
+//! inside the dataset, never a partial file under a final name), `patq info` reads it, and a
+//! re-run completes with the same bytes as an uninterrupted run. Inputs are synthetic
+//! (`patq generate`).
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use util::TestCommand;
+
+/// Kill points per command.
+const KILLS: usize = 8;
+
+/// Deterministic fractions in [0.3, 1.6) of an uninterrupted run's duration: a fixed xorshift
+/// sequence, so a failure can be replayed. The range reaches past 1.0 because on a loaded
+/// machine a run often takes longer than the measured one (kills then land in the final
+/// write), and a kill after the end must be harmless too.
+fn kill_fractions(seed: u64) -> Vec<f64> {
+    let mut x = seed;
+    (0..KILLS)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            0.3 + (x % 1000) as f64 / 1000.0 * 1.3
+        })
+        .collect()
+}
+
+/// Every file under `dir` (relative path -> bytes), hidden names included.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Names in `dir` other than the expected ones: leftovers of a killed run.
+fn strays(dir: &Path, expected: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !expected.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Starts `patq ARGS` in `tc`'s directory, kills it after `after` (SIGKILL) unless it ended;
+/// returns whether it had ended on its own.
+fn run_and_kill(tc: &TestCommand, args: &[&str], after: Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patq"))
+        .args(args)
+        .current_dir(tc.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < after {
+        if child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Child::kill is SIGKILL on Unix: no destructor, no cleanup runs.
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    status.success()
+}
+
+/// Runs to completion and returns how long it took.
+fn timed(tc: &TestCommand, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    tc.run(args).expect_code(0);
+    start.elapsed()
+}
+
+fn generate(tc: &TestCommand, out: &str, apps: &str, seed: &str) {
+    tc.run(&[
+        "generate",
+        "--applications",
+        apps,
+        "--seed",
+        seed,
+        "--out",
+        out,
+        "--quiet",
+    ])
+    .expect_code(0);
+}
+
+#[test]
+fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
+    let tc = TestCommand::new();
+    generate(&tc, "in_a", "300", "1");
+    generate(&tc, "in_b", "10000", "2");
+    tc.run(&["ingest", "in_a", "-o", "ref_a", "--quiet"])
+        .expect_code(0);
+    let full = timed(&tc, &["ingest", "in_b", "-o", "ref_b", "--quiet"]);
+    let (ref_a, ref_b) = (snapshot(&tc.path("ref_a")), snapshot(&tc.path("ref_b")));
+    assert_ne!(ref_a, ref_b);
+    tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
+        .expect_code(0);
+
+    let mut outcomes = Vec::new();
+    for f in kill_fractions(0x5eed_0001) {
+        let finished = run_and_kill(
+            &tc,
+            &["ingest", "in_b", "-o", "ds", "--quiet"],
+            full.mul_f64(f),
+        );
+        let now = snapshot(&tc.path("ds"));
+        let which = if now == ref_a {
+            "old"
+        } else if now == ref_b {
+            "new"
+        } else {
+            panic!(
+                "killed at {f:.2} x {full:?}: dataset is neither the old nor the new one: {:?}",
+                now.keys().collect::<Vec<_>>()
+            );
+        };
+        outcomes.push((f, finished, which));
+        tc.run(&["info", "ds"]).expect_code(0);
+        // Only hidden staging directories may be left beside it, never a visible name.
+        for s in strays(tc.dir.path(), &["in_a", "in_b", "ref_a", "ref_b", "ds"]) {
+            assert!(
+                s.starts_with(".ds.tmp-") || s.starts_with(".ds.old-"),
+                "stray {s}"
+            );
+        }
+        // The next run starts from the old dataset again, so every kill point tests a swap.
+        tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
+            .expect_code(0);
+    }
+    eprintln!("ingest of {full:?} killed at (fraction, finished, dataset): {outcomes:?}");
+    tc.run(&["ingest", "in_b", "-o", "ds", "--quiet"])
+        .expect_code(0);
+    assert_eq!(snapshot(&tc.path("ds")), ref_b);
+    // The completed runs removed what killed ones left.
+    assert_eq!(
+        strays(tc.dir.path(), &["in_a", "in_b", "ref_a", "ref_b", "ds"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn killed_report_leaves_each_file_old_or_new_never_partial() {
+    let tc = TestCommand::new();
+    generate(&tc, "in_a", "300", "1");
+    generate(&tc, "in_b", "3000", "2");
+    tc.run(&["ingest", "in_a", "-o", "ds_a", "--quiet"])
+        .expect_code(0);
+    tc.run(&["ingest", "in_b", "-o", "ds_b", "--quiet"])
+        .expect_code(0);
+    let report = |ds: &str, out: &str| ["report", ds, "--out", out, "--quiet"].map(String::from);
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let (ra, rb) = (report("ds_a", "rep_a"), report("ds_b", "rep_b"));
+    tc.run(&args(&ra)).expect_code(0);
+    let full = timed(&tc, &args(&rb));
+    let (rep_a, rep_b) = (snapshot(&tc.path("rep_a")), snapshot(&tc.path("rep_b")));
+    assert_ne!(rep_a["report.html"], rep_b["report.html"]);
+
+    let into_a = report("ds_a", "rep");
+    let into_b = report("ds_b", "rep");
+    let mut outcomes = Vec::new();
+    for f in kill_fractions(0x5eed_0002) {
+        tc.run(&args(&into_a)).expect_code(0);
+        let finished = run_and_kill(&tc, &args(&into_b), full.mul_f64(f));
+        let now = snapshot(&tc.path("rep"));
+        let mut news = 0;
+        for (name, bytes) in &now {
+            // Hidden `.name.tmp-<pid>` files are the killed run's staging, never read.
+            if name.rsplit('/').next().unwrap().starts_with('.') {
+                continue;
+            }
+            // Each file is whole: the old run's version or the new run's.
+            if rep_b.get(name) == Some(bytes) {
+                news += 1;
+            } else {
+                assert_eq!(
+                    rep_a.get(name),
+                    Some(bytes),
+                    "killed at {f:.2}: {name} is partial"
+                );
+            }
+        }
+        outcomes.push((f, finished, news));
+        // The page still opens: complete HTML.
+        let html = String::from_utf8(now["report.html"].clone()).unwrap();
+        assert!(html.trim_end().ends_with("</html>"));
+    }
+    eprintln!("report of {full:?} killed at (fraction, finished, files already new): {outcomes:?}");
+    tc.run(&args(&into_b)).expect_code(0);
+    let done: BTreeMap<String, Vec<u8>> = snapshot(&tc.path("rep"))
+        .into_iter()
+        .filter(|(n, _)| rep_b.contains_key(n))
+        .collect();
+    assert_eq!(done, rep_b);
+    let leftovers: Vec<String> = snapshot(&tc.path("rep"))
+        .into_keys()
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+}

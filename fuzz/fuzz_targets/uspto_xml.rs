@@ -1,0 +1,7 @@
+//! Fuzz target: the UsptoXml reader on arbitrary bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use patq_ingest::Format;
+
+fuzz_target!(|data: &[u8]| patq_ingest_fuzz::run(Format::UsptoXml, data, false));
