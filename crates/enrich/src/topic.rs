@@ -511,13 +511,23 @@ pub struct Doc<'a> {
 struct Field {
     words: Vec<String>,
     sorted: Vec<u32>,
+    /// Words with characters of an unspaced script (Chinese, Japanese, Korean): the only ones
+    /// such a pattern can match inside, so the rest are never scanned for it.
+    unspaced: Vec<u32>,
 }
 
 impl Field {
     fn new(words: Vec<String>) -> Field {
         let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
         sorted.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
-        Field { words, sorted }
+        let unspaced = (0..words.len() as u32)
+            .filter(|&k| words[k as usize].chars().any(is_unspaced_script))
+            .collect();
+        Field {
+            words,
+            sorted,
+            unspaced,
+        }
     }
 
     /// Whether some word matches `pattern` on its own: `Some` when the pattern is a plain word
@@ -580,6 +590,14 @@ fn eval(e: &Expr, d: &Doc<'_>) -> bool {
 /// A term in a field: the first word's binary search rules most fields out (and answers a
 /// one-word term outright) before the positional scan of [`phrase_in`].
 fn term_in(pattern: &[String], field: &Field) -> bool {
+    if let [p] = pattern
+        && p.chars().any(is_unspaced_script)
+    {
+        return field
+            .unspaced
+            .iter()
+            .any(|&k| word_matches(p, &field.words[k as usize]));
+    }
     match pattern.first().and_then(|p| field.has_word(p)) {
         Some(false) => false,
         Some(true) if pattern.len() == 1 => true,
@@ -607,23 +625,27 @@ fn is_unspaced_script(c: char) -> bool {
 fn word_matches(pattern: &str, word: &str) -> bool {
     if pattern.chars().any(is_unspaced_script) {
         // No word boundaries to rely on: match anywhere inside the run.
-        let p = format!("*{}*", pattern.trim_matches('*'));
-        return glob(&p, word);
+        let inner = pattern.trim_matches('*');
+        if !inner.contains('*') {
+            return word.contains(inner);
+        }
+        return glob(&format!("*{inner}*"), word);
     }
     glob(pattern, word)
 }
 
-/// `*`-only glob over chars, iterative with backtracking to the last star.
+/// `*`-only glob, iterative with backtracking to the last star. It runs over bytes: `*` is
+/// ASCII and UTF-8 is self-synchronising, so a literal can only match at a character
+/// boundary and the result equals a glob over chars, without allocating per word.
 fn glob(pattern: &str, text: &str) -> bool {
     if !pattern.contains('*') {
         return pattern == text;
     }
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        if pi < p.len() && p[pi] == b'*' {
             star = Some((pi, ti));
             pi += 1;
         } else if pi < p.len() && p[pi] == t[ti] {
@@ -637,7 +659,7 @@ fn glob(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 fn class_matches(c: &ClassPattern, x: &Classification) -> bool {
@@ -891,7 +913,34 @@ mod tests {
         })
     }
 
+    /// The char-by-char glob the byte glob replaced, as the reference.
+    fn glob_chars(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| glob_chars(rest, &t[i..])),
+            Some((c, rest)) => t.first() == Some(c) && glob_chars(rest, &t[1..]),
+        }
+    }
+
+    #[test]
+    fn unspaced_script_terms_match_inside_words() {
+        let r = rec("基于区块链的供应链金融平台 and a ledger", &[]);
+        let d = Doc::new(&r);
+        assert!(Query::parse("供应链金融").unwrap().matches_doc(&d));
+        assert!(Query::parse("区块链*").unwrap().matches_doc(&d));
+        assert!(Query::parse("供应*金融").unwrap().matches_doc(&d));
+        assert!(!Query::parse("银行").unwrap().matches_doc(&d));
+        assert!(!Query::parse("金融*银行").unwrap().matches_doc(&d));
+        assert!(Query::parse("ledger").unwrap().matches_doc(&d));
+    }
+
     proptest! {
+        #[test]
+        fn byte_glob_equals_char_glob(p in "[a区*é]{0,6}", t in "[a区é]{0,8}") {
+            let (pc, tc): (Vec<char>, Vec<char>) = (p.chars().collect(), t.chars().collect());
+            prop_assert_eq!(glob(&p, &t), glob_chars(&pc, &tc));
+        }
+
         #[test]
         fn display_parses_back(e in arb_expr()) {
             let text = e.to_string();
