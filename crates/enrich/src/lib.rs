@@ -22,5 +22,5 @@ pub mod topic;
 
 pub use groups::{Group, Harmonizer, MatchRule};
 pub use names::normalize_name;
-pub use taxonomy::{Split, Taxonomy};
+pub use taxonomy::{Facts, Split, Taxonomy};
 pub use topic::{DEFAULT_TOPIC, Doc, ParseError, Query};

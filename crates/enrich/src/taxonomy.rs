@@ -29,7 +29,7 @@ pub enum TaxonomyError {
 }
 
 /// Where a patent sits in the core / application split.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Split {
     /// Underlying (core) technology: matches the core rule and not the application rule.
@@ -37,7 +37,17 @@ pub enum Split {
     /// Matches the application rule.
     Application,
     /// Neither rule matched.
+    #[default]
     Other,
+}
+
+/// Everything the taxonomy says about one record, as indices into [`Taxonomy::industries`]:
+/// what indicators keep per application so the text is matched once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub split: Split,
+    /// Matching industries in file order, each with the indices of its matching scenarios.
+    pub industries: Vec<(usize, Vec<usize>)>,
 }
 
 #[derive(Deserialize)]
@@ -157,10 +167,13 @@ impl Taxonomy {
 
     /// Core, application or neither (see [`Split`]).
     pub fn split(&self, record: &PatentRecord) -> Split {
-        let doc = Doc::new(record);
-        if self.application.matches_doc(&doc) {
+        self.split_of(&Doc::new(record))
+    }
+
+    fn split_of(&self, doc: &Doc<'_>) -> Split {
+        if self.application.matches_doc(doc) {
             Split::Application
-        } else if self.core.matches_doc(&doc) {
+        } else if self.core.matches_doc(doc) {
             Split::Core
         } else {
             Split::Other
@@ -175,17 +188,33 @@ impl Taxonomy {
     /// Industries the record belongs to, in file order, each with its matching scenarios.
     /// An industry matches through its own rule or through any of its scenarios.
     pub fn classify(&self, record: &PatentRecord) -> Vec<(&str, Vec<&str>)> {
+        self.industries_of(&Doc::new(record))
+            .into_iter()
+            .map(|(x, scen)| {
+                let ind = &self.industries[x];
+                let scen = scen.iter().map(|&s| ind.scenarios[s].id.as_str()).collect();
+                (ind.id.as_str(), scen)
+            })
+            .collect()
+    }
+
+    /// The split and the industries of `record`, its words read once.
+    pub fn facts(&self, record: &PatentRecord) -> Facts {
         let doc = Doc::new(record);
+        Facts {
+            split: self.split_of(&doc),
+            industries: self.industries_of(&doc),
+        }
+    }
+
+    fn industries_of(&self, doc: &Doc<'_>) -> Vec<(usize, Vec<usize>)> {
         let mut out = Vec::new();
-        for ind in &self.industries {
-            let scen: Vec<&str> = ind
-                .scenarios
-                .iter()
-                .filter(|s| s.query.matches_doc(&doc))
-                .map(|s| s.id.as_str())
+        for (x, ind) in self.industries.iter().enumerate() {
+            let scen: Vec<usize> = (0..ind.scenarios.len())
+                .filter(|&s| ind.scenarios[s].query.matches_doc(doc))
                 .collect();
-            if !scen.is_empty() || ind.query.matches_doc(&doc) {
-                out.push((ind.id.as_str(), scen));
+            if !scen.is_empty() || ind.query.matches_doc(doc) {
+                out.push((x, scen));
             }
         }
         out
@@ -299,6 +328,28 @@ mod tests {
         assert!(c.contains(&("energy", vec!["charging-piles"])), "{c:?}");
         let r = rec("Method of brewing beer", "", &["C12C1/00"]);
         assert!(t.classify(&r).is_empty());
+        assert_eq!(t.facts(&r), Facts::default());
+    }
+
+    #[test]
+    fn facts_agree_with_split_and_classify() {
+        let t = Taxonomy::default();
+        let r = rec(
+            "Electronic prescription circulation based on blockchain",
+            "A hospital issues a prescription that a pharmacy verifies.",
+            &["G16H20/10"],
+        );
+        let f = t.facts(&r);
+        assert_eq!(f.split, Split::Application);
+        let medical = t.industries.iter().position(|i| i.id == "medical").unwrap();
+        let presc = t.industries[medical]
+            .scenarios
+            .iter()
+            .position(|s| s.id == "prescription")
+            .unwrap();
+        assert_eq!(f.industries, vec![(medical, vec![presc])]);
+        let r = rec("Sharding of a ledger", "", &[]);
+        assert_eq!(t.facts(&r).split, Split::Core);
     }
 
     #[test]

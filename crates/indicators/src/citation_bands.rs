@@ -83,13 +83,13 @@ impl Banded {
     }
 }
 
-fn entry<'m>(m: &'m mut BTreeMap<String, Acc>, c: &Corpus, i: usize) -> &'m mut Acc {
-    m.entry(c.info[i].country_label().to_string()).or_default()
+fn entry<'m, 'c>(m: &'m mut BTreeMap<&'c str, Acc>, c: &'c Corpus, i: usize) -> &'m mut Acc {
+    m.entry(c.info[i].country_label()).or_default()
 }
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> CitationBands {
     let (family, excl_self) = split_availability(c);
-    let mut m: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut m: BTreeMap<&str, Acc> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];
         let e = entry(&mut m, c, i);
@@ -136,11 +136,11 @@ pub fn compute(c: &Corpus, sel: &[usize]) -> CitationBands {
         mean_cohort_index: (e.index_n > 0).then(|| e.index_sum / e.index_n as f64),
     };
     let rows = order_countries(
-        m.into_iter().map(|(k, e)| (k.clone(), (k, e))).collect(),
+        m.into_iter().map(|(k, e)| (k, (k, e))).collect(),
         |(_, e)| e.plain.cited,
     )
     .into_iter()
-    .map(|(k, e)| row(k, e))
+    .map(|(k, e)| row(k.to_string(), e))
     .collect();
     let world = row("WORLD".into(), world);
     CitationBands {

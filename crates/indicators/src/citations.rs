@@ -69,10 +69,10 @@ pub(crate) fn split_availability(c: &Corpus) -> (Availability, Availability) {
 pub fn compute(c: &Corpus, sel: &[usize]) -> CitationsByCountry {
     let avail = c.has_citation_counts;
     let (family, excl_self) = split_availability(c);
-    let mut m: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut m: BTreeMap<&str, Acc> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];
-        let e = m.entry(a.country_label().to_string()).or_default();
+        let e = m.entry(a.country_label()).or_default();
         e.apps += 1;
         e.cited += u64::from(a.cited() == Some(true));
         e.excl_self += u64::from(a.cited_by_excl_self.is_some_and(|n| n > 0));
@@ -83,7 +83,7 @@ pub fn compute(c: &Corpus, sel: &[usize]) -> CitationsByCountry {
     }
     for (_, rep) in c.selected_families(sel) {
         let a = &c.info[rep];
-        let e = m.entry(a.country_label().to_string()).or_default();
+        let e = m.entry(a.country_label()).or_default();
         e.families += 1;
         e.cited_families += u64::from(a.cited_by_family.is_some_and(|n| n > 0));
     }
@@ -119,11 +119,11 @@ pub fn compute(c: &Corpus, sel: &[usize]) -> CitationsByCountry {
     };
     let world = row("WORLD".into(), &w);
     let rows = order_countries(
-        m.into_iter().map(|(k, e)| (k.clone(), (k, e))).collect(),
+        m.into_iter().map(|(k, e)| (k, (k, e))).collect(),
         |(_, e)| e.apps,
     )
     .into_iter()
-    .map(|(k, e)| row(k, &e))
+    .map(|(k, e)| row(k.to_string(), &e))
     .collect();
     CitationsByCountry {
         definition: DEFINITION,

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use patq_enrich::Taxonomy;
+use patq_enrich::{Split, Taxonomy};
 use serde::Serialize;
 
 use crate::citation_bands::BANDS;
 use crate::corpus::Corpus;
+use crate::industries::Matches;
 use crate::par;
 use crate::table::{Availability, Csv, band_label, band_of, fmt_opt, fmt_opt_rate, fmt_rate, rate};
 
@@ -32,25 +33,15 @@ pub struct GroupCount {
 /// Groups of the applications `apps`, by descending applications then group id; applications
 /// without an applicant are left out.
 pub fn rank_groups(c: &Corpus, apps: impl IntoIterator<Item = usize>) -> Vec<GroupCount> {
-    let mut m: BTreeMap<&str, u64> = BTreeMap::new();
-    for i in apps {
-        if let Some(g) = &c.info[i].group {
-            *m.entry(g).or_insert(0) += 1;
-        }
-    }
-    let mut v: Vec<GroupCount> = m
-        .into_iter()
+    let mut m = c.groups.count(apps);
+    // Ids are in name order, so (count desc, id) is (count desc, name).
+    m.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    m.into_iter()
         .map(|(g, n)| GroupCount {
-            group: g.to_string(),
+            group: c.groups.name(g).to_string(),
             applications: n,
         })
-        .collect();
-    v.sort_by(|a, b| {
-        b.applications
-            .cmp(&a.applications)
-            .then_with(|| a.group.cmp(&b.group))
-    });
-    v
+        .collect()
 }
 
 /// The `n` groups with the most applications in the selection (ties by group id).
@@ -95,22 +86,47 @@ pub struct CompanyProfile {
     pub without_year: u64,
 }
 
+fn of_group(c: &Corpus, sel: &[usize], group: &str) -> Vec<usize> {
+    let Some(id) = c.groups.id(group) else {
+        return Vec::new();
+    };
+    sel.iter()
+        .copied()
+        .filter(|&i| c.groups.of(i) == Some(id))
+        .collect()
+}
+
 /// The profile of `group` within the selection.
 pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, group: &str) -> CompanyProfile {
+    let mine = of_group(c, sel, group);
+    let core = par::map(&mine, |i| tax.is_core(&c.records[i]))
+        .into_iter()
+        .filter(|&b| b)
+        .count() as u64;
+    profile(c, sel, group, &mine, core)
+}
+
+/// [`compute`] with the split taken from taxonomy matches of the selection.
+pub fn compute_matched(c: &Corpus, m: &Matches, group: &str) -> CompanyProfile {
+    let mine = of_group(c, &m.sel, group);
+    let core = mine
+        .iter()
+        .filter(|&&i| m.of(i).split == Split::Core)
+        .count() as u64;
+    profile(c, &m.sel, group, &mine, core)
+}
+
+/// `mine`: the group's applications in `sel`; `core`: how many of them are core patents.
+fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) -> CompanyProfile {
     let has_grants = c.has_grant_status;
     let has_cites = c.has_citation_counts;
-    let mine: Vec<usize> = sel
-        .iter()
-        .copied()
-        .filter(|&i| c.info[i].group.as_deref() == Some(group))
-        .collect();
     let count = |apps: &[usize], f: &dyn Fn(usize) -> bool| -> u64 {
         apps.iter().filter(|&&i| f(i)).count() as u64
     };
     let granted = |i: usize| c.info[i].granted == Some(true);
     let cited = |i: usize| c.info[i].cited() == Some(true);
-    let (grants, world_grants) = (count(&mine, &granted), count(sel, &granted));
-    let (n_cited, world_cited) = (count(&mine, &cited), count(sel, &cited));
+    let (grants, world_grants) = (count(mine, &granted), count(sel, &granted));
+    let (n_cited, world_cited) = (count(mine, &cited), count(sel, &cited));
     let applications = mine.len() as u64;
 
     let mut bands = vec![0; BANDS.len()];
@@ -118,7 +134,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, group: &str) -> Compan
     let mut offices = BTreeSet::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
     let mut without_year = 0;
-    for &i in &mine {
+    for &i in mine {
         let a = &c.info[i];
         if let Some(b) = a.cited_by.and_then(|n| band_of(u64::from(n), &BANDS)) {
             bands[b] += 1;
@@ -134,11 +150,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, group: &str) -> Compan
         .iter()
         .filter(|&&f| c.families.extended_info[f as usize].triadic)
         .count() as u64;
-    let core = par::map(&mine, |i| tax.is_core(&c.records[i]))
-        .into_iter()
-        .filter(|&b| b)
-        .count() as u64;
-    let international = count(&mine, &|i| c.info[i].international);
+    let international = count(mine, &|i| c.info[i].international);
     CompanyProfile {
         definition: DEFINITION,
         group: group.to_string(),
@@ -170,10 +182,10 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, group: &str) -> Compan
 }
 
 /// Profiles of the `n` groups with the most applications (the report's "top 5" profiles).
-pub fn compute_top(c: &Corpus, sel: &[usize], tax: &Taxonomy, n: usize) -> Vec<CompanyProfile> {
-    top_groups(c, sel, n)
+pub fn compute_top(c: &Corpus, m: &Matches, n: usize) -> Vec<CompanyProfile> {
+    top_groups(c, &m.sel, n)
         .iter()
-        .map(|g| compute(c, sel, tax, &g.group))
+        .map(|g| compute_matched(c, m, &g.group))
         .collect()
 }
 

@@ -39,34 +39,33 @@ pub struct CompanySizeBands {
 }
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> CompanySizeBands {
-    // group -> (applications, country -> applications)
-    let mut groups: BTreeMap<&str, (u64, BTreeMap<&str, u64>)> = BTreeMap::new();
-    for &i in sel {
-        let a = &c.info[i];
-        if let Some(g) = &a.group {
-            let e = groups.entry(g).or_default();
-            e.0 += 1;
-            *e.1.entry(a.country_label()).or_insert(0) += 1;
-        }
-    }
+    // (group, country) of every application with a group: sorted, each group's run gives
+    // its size and its countries in code order.
+    let mut pairs: Vec<(u32, &str)> = sel
+        .iter()
+        .filter_map(|&i| c.groups.of(i).map(|g| (g, c.info[i].country_label())))
+        .collect();
+    pairs.sort_unstable();
     let mut m: BTreeMap<String, Row> = BTreeMap::new();
     let mut world = Row {
         country: "WORLD".into(),
         companies: 0,
         bands: vec![0; BANDS.len()],
     };
-    for (n, countries) in groups.values() {
-        // Most applications wins; BTreeMap order makes the smallest code win ties.
-        let country = countries
-            .iter()
-            .fold(
-                (UNKNOWN_COUNTRY, 0),
-                |best, (&k, &v)| {
-                    if v > best.1 { (k, v) } else { best }
-                },
-            )
+    for run in pairs.chunk_by(|x, y| x.0 == y.0) {
+        // Most applications wins; code order makes the smallest code win ties.
+        let country = run
+            .chunk_by(|x, y| x.1 == y.1)
+            .fold((UNKNOWN_COUNTRY, 0), |best, same| {
+                if same.len() > best.1 {
+                    (same[0].1, same.len())
+                } else {
+                    best
+                }
+            })
             .0;
-        let b = band_of(*n, &BANDS).expect("a company has >= 1 application");
+        let n = run.len() as u64;
+        let b = band_of(n, &BANDS).expect("a company has >= 1 application");
         let r = m.entry(country.to_string()).or_insert_with(|| Row {
             country: country.to_string(),
             companies: 0,

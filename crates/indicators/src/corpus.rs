@@ -112,6 +112,79 @@ pub struct Corpus<'a> {
     /// The inverted citation lists, kept when they are the method (for citing-application
     /// lookups and time windows).
     pub citation_graph: Option<CitationGraph>,
+    /// The harmonised groups of `info` as dense integer ids.
+    pub groups: GroupIndex,
+    /// Each application's position when all are ordered by (no filing date, filing date,
+    /// key): the representative of a family in a selection is its member of lowest position.
+    rep_order: Vec<u32>,
+}
+
+/// The harmonised groups as dense ids numbered in name order, so that counting applications
+/// by group is sorting integers and a result ordered by id is ordered by name (as a map keyed
+/// by the name would be).
+#[derive(Clone, Debug, Default)]
+pub struct GroupIndex {
+    names: Vec<String>,
+    /// Per application; [`GroupIndex::NONE`] without a group.
+    of_app: Vec<u32>,
+}
+
+impl GroupIndex {
+    const NONE: u32 = u32::MAX;
+
+    fn build(info: &[AppInfo]) -> GroupIndex {
+        let mut names: Vec<String> = info.iter().filter_map(|a| a.group.clone()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let of_app = info
+            .iter()
+            .map(|a| match &a.group {
+                Some(g) => names.binary_search(g).expect("every group is named") as u32,
+                None => Self::NONE,
+            })
+            .collect();
+        GroupIndex { names, of_app }
+    }
+
+    /// The group id of application `i`.
+    pub fn of(&self, i: usize) -> Option<u32> {
+        let g = self.of_app[i];
+        (g != Self::NONE).then_some(g)
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// The id of a group name, if some application has it.
+    pub fn id(&self, name: &str) -> Option<u32> {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .ok()
+            .map(|x| x as u32)
+    }
+
+    /// (group id, applications) of `apps`, ascending by id (= by name).
+    pub fn count(&self, apps: impl IntoIterator<Item = usize>) -> Vec<(u32, u64)> {
+        let mut ids: Vec<u32> = apps.into_iter().filter_map(|i| self.of(i)).collect();
+        ids.sort_unstable();
+        let mut out: Vec<(u32, u64)> = Vec::new();
+        for g in ids {
+            match out.last_mut() {
+                Some((last, n)) if *last == g => *n += 1,
+                _ => out.push((g, 1)),
+            }
+        }
+        out
+    }
+
+    /// Distinct groups among `apps`.
+    pub fn distinct(&self, apps: impl IntoIterator<Item = usize>) -> u64 {
+        let mut ids: Vec<u32> = apps.into_iter().filter_map(|i| self.of(i)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len() as u64
+    }
 }
 
 fn first_party(r: &PatentRecord, role: PartyRole) -> Option<&patq_model::Party> {
@@ -192,6 +265,20 @@ impl<'a> Corpus<'a> {
         for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
             a.cohort_index = ix;
         }
+        let groups = GroupIndex::build(&info);
+        let rep_order = {
+            let key = |j: usize| {
+                let a = &records[j].app;
+                (a.filing_date.is_none(), a.filing_date, a.key.as_str())
+            };
+            let mut by_key: Vec<usize> = (0..records.len()).collect();
+            by_key.sort_by(|&x, &y| key(x).cmp(&key(y)));
+            let mut order = vec![0u32; records.len()];
+            for (pos, &j) in by_key.iter().enumerate() {
+                order[j] = pos as u32;
+            }
+            order
+        };
         Corpus {
             records,
             info,
@@ -202,6 +289,8 @@ impl<'a> Corpus<'a> {
             citation_method,
             citation_stats,
             citation_graph,
+            groups,
+            rep_order,
         }
     }
 
@@ -235,23 +324,15 @@ impl<'a> Corpus<'a> {
 
     /// Extended families with at least one selected member, each with its representative: the
     /// earliest-filed selected member (ties by key), whose company gives the family's country.
-    pub fn selected_families(&self, sel: &[usize]) -> BTreeMap<u32, usize> {
-        let mut rep: BTreeMap<u32, usize> = BTreeMap::new();
-        for &i in sel {
-            let fam = self.families.extended[i];
-            let key = |j: usize| {
-                let a = &self.records[j].app;
-                (a.filing_date.is_none(), a.filing_date, a.key.as_str())
-            };
-            rep.entry(fam)
-                .and_modify(|r| {
-                    if key(i) < key(*r) {
-                        *r = i;
-                    }
-                })
-                .or_insert(i);
-        }
-        rep
+    /// Ascending by family id.
+    pub fn selected_families(&self, sel: &[usize]) -> Vec<(u32, usize)> {
+        let mut v: Vec<(u32, u32, usize)> = sel
+            .iter()
+            .map(|&i| (self.families.extended[i], self.rep_order[i], i))
+            .collect();
+        v.sort_unstable();
+        v.dedup_by_key(|x| x.0);
+        v.into_iter().map(|(fam, _, i)| (fam, i)).collect()
     }
 
     /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
@@ -294,8 +375,67 @@ fn forward_citations(
 }
 
 /// Per-country accumulation, ordered for output by descending `weight` then country code.
-pub(crate) fn order_countries<T>(m: BTreeMap<String, T>, weight: impl Fn(&T) -> u64) -> Vec<T> {
-    let mut v: Vec<(String, T)> = m.into_iter().collect();
+pub(crate) fn order_countries<K: Ord, T>(m: BTreeMap<K, T>, weight: impl Fn(&T) -> u64) -> Vec<T> {
+    let mut v: Vec<(K, T)> = m.into_iter().collect();
     v.sort_by(|a, b| weight(&b.1).cmp(&weight(&a.1)).then_with(|| a.0.cmp(&b.0)));
     v.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patq_model::{DateOrder, app_key, parse_date};
+
+    /// `filed` as YYYY-MM-DD.
+    fn app(number: &str, filed: Option<&str>, applicant: Option<&str>) -> PatentRecord {
+        let mut r = PatentRecord::default();
+        r.app.key = app_key("US", number);
+        r.app.office = "US".into();
+        r.app.filing_date = filed.map(|f| parse_date(f, DateOrder::DayFirst).unwrap());
+        r.app.filing_year = filed.map(|f| f[..4].parse().unwrap());
+        if let Some(a) = applicant {
+            patq_testkit::add_applicant(&mut r, a, "US");
+        }
+        r
+    }
+
+    #[test]
+    fn group_ids_follow_names_and_count_by_sorting() {
+        let recs = vec![
+            app("1", Some("2019-01-01"), Some("ZETA CORP")),
+            app("2", Some("2019-01-01"), Some("ALPHA CORP")),
+            app("3", Some("2019-01-01"), None),
+            app("4", Some("2019-01-01"), Some("ZETA CORP")),
+        ];
+        let c = Corpus::build(&recs, &Harmonizer::default());
+        let (alpha, zeta) = (c.groups.of(1).unwrap(), c.groups.of(0).unwrap());
+        // Ids in name order: ALPHA before ZETA whatever the record order.
+        assert!(alpha < zeta);
+        assert_eq!(c.groups.of(2), None);
+        assert_eq!(c.groups.id(c.groups.name(zeta)), Some(zeta));
+        assert_eq!(c.groups.id("NOBODY"), None);
+        assert_eq!(c.groups.count(0..4), vec![(alpha, 1), (zeta, 2)]);
+        assert_eq!(c.groups.distinct([0, 2, 3]), 1);
+        assert_eq!(c.groups.distinct([]), 0);
+    }
+
+    #[test]
+    fn family_representative_is_the_earliest_filed_selected_member() {
+        // One family by a shared priority: US2 filed first, then US1, US3 has no date.
+        let mut recs = vec![
+            app("1", Some("2019-05-01"), None),
+            app("2", Some("2018-05-01"), None),
+            app("3", None, None),
+        ];
+        for r in &mut recs {
+            patq_testkit::claim_priority(r, "US1");
+        }
+        let c = Corpus::build(&recs, &Harmonizer::default());
+        let fam = c.families.extended[0];
+        assert!(c.families.extended.iter().all(|&f| f == fam));
+        assert_eq!(c.selected_families(&[0, 1, 2]), vec![(fam, 1)]);
+        assert_eq!(c.selected_families(&[0, 2]), vec![(fam, 0)]);
+        // Undated members come last.
+        assert_eq!(c.selected_families(&[2]), vec![(fam, 2)]);
+    }
 }

@@ -302,7 +302,8 @@ pub fn explain(
             };
             let fams: Vec<u32> = c
                 .selected_families(sel)
-                .into_keys()
+                .into_iter()
+                .map(|(f, _)| f)
                 .filter(|&f| size_ok(c.families.extended_info[f as usize].size))
                 .collect();
             counted = Some((fams.len() as u64, "families"));

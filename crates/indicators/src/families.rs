@@ -42,13 +42,13 @@ fn row(country: String, fams: u64, multi: u64) -> Row {
 }
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> FamiliesByCountry {
-    let mut m: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     let mut dist = BTreeMap::new();
     for (fam, rep) in c.selected_families(sel) {
         let size = c.families.extended_info[fam as usize].size;
         *dist.entry(size).or_insert(0) += 1;
-        let k = c.info[rep].country_label().to_string();
-        let e = m.entry(k.clone()).or_insert((k, 0, 0));
+        let k = c.info[rep].country_label();
+        let e = m.entry(k).or_insert_with(|| (k.to_string(), 0, 0));
         e.1 += 1;
         e.2 += u64::from(size >= 2);
     }

@@ -43,11 +43,11 @@ fn row(country: String, apps: u64, grants: u64, avail: bool) -> Row {
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> GrantsByCountry {
     let avail = c.has_grant_status;
-    let mut m: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];
         let e = m
-            .entry(a.country_label().to_string())
+            .entry(a.country_label())
             .or_insert_with(|| (a.country_label().to_string(), 0, 0));
         e.1 += 1;
         e.2 += u64::from(a.granted == Some(true));

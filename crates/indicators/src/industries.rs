@@ -2,9 +2,9 @@
 //! applications and grants; also the per-record industry and scenario matches that the
 //! scenario figures (F13-17) reuse.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 
-use patq_enrich::Taxonomy;
+use patq_enrich::{Facts, Taxonomy};
 use serde::Serialize;
 
 use crate::corpus::Corpus;
@@ -22,60 +22,73 @@ status is unknown).";
 /// Label of the row of applications that match no industry.
 pub const UNCLASSIFIED: &str = "unclassified";
 
-/// The taxonomy matches of each selected application, computed once and shared by T3 and the
-/// scenario figures.
+/// The taxonomy facts (split, industries, scenarios) of each selected application, computed
+/// once and shared by T3, the scenario figures and the company profiles.
 pub struct Matches<'t> {
     pub taxonomy: &'t Taxonomy,
     /// The selection the matches were computed for.
     pub sel: Vec<usize>,
-    /// Parallel to `sel`: (industry index, scenario indices) into `taxonomy.industries`.
-    pub per_app: Vec<Vec<(usize, Vec<usize>)>>,
+    /// Indexed by record index (entries outside `sel` may be empty): borrowed from a caller
+    /// that classified every application once (the dashboard), or owned by [`classify`].
+    facts: Cow<'t, [Facts]>,
+    /// Per industry, its selected applications in `sel` order: one pass over the selection
+    /// instead of one per industry and figure.
+    members: Vec<Vec<usize>>,
 }
 
-impl Matches<'_> {
+impl<'t> Matches<'t> {
+    /// Matches of `sel` from facts of every record (`facts[i]` for record `i`).
+    pub fn over(taxonomy: &'t Taxonomy, sel: &[usize], facts: &'t [Facts]) -> Matches<'t> {
+        Matches::new(taxonomy, sel.to_vec(), Cow::Borrowed(facts))
+    }
+
+    fn new(taxonomy: &'t Taxonomy, sel: Vec<usize>, facts: Cow<'t, [Facts]>) -> Matches<'t> {
+        let mut members = vec![Vec::new(); taxonomy.industries.len()];
+        for &i in &sel {
+            for (x, _) in &facts[i].industries {
+                members[*x].push(i);
+            }
+        }
+        Matches {
+            taxonomy,
+            sel,
+            facts,
+            members,
+        }
+    }
+
+    /// The taxonomy facts of record `i` (a selected one).
+    pub fn of(&self, i: usize) -> &Facts {
+        &self.facts[i]
+    }
+
     /// Selected applications (record indices) in industry `ind`, with their scenario indices.
     pub fn in_industry(&self, ind: usize) -> impl Iterator<Item = (usize, &[usize])> {
-        self.sel
-            .iter()
-            .zip(&self.per_app)
-            .filter_map(move |(&i, m)| {
-                m.iter()
-                    .find(|(x, _)| *x == ind)
-                    .map(|(_, s)| (i, s.as_slice()))
-            })
+        self.members[ind].iter().map(move |&i| {
+            let scen = self.facts[i]
+                .industries
+                .iter()
+                .find(|(x, _)| *x == ind)
+                .map_or(&[][..], |(_, s)| s.as_slice());
+            (i, scen)
+        })
     }
+}
+
+/// The facts of every record of the corpus (in parallel): what a caller answering many
+/// selections keeps, to build each selection's [`Matches::over`].
+pub fn facts_of_all(c: &Corpus, tax: &Taxonomy) -> Vec<Facts> {
+    let all: Vec<usize> = (0..c.records.len()).collect();
+    par::map(&all, |i| tax.facts(&c.records[i]))
 }
 
 /// Classifies the selection (in parallel on large selections).
 pub fn classify<'t>(c: &Corpus, sel: &[usize], tax: &'t Taxonomy) -> Matches<'t> {
-    let per_app = par::map(sel, |i| {
-        tax.classify(&c.records[i])
-            .into_iter()
-            .map(|(ind, scen)| {
-                let x = tax
-                    .industries
-                    .iter()
-                    .position(|d| d.id == ind)
-                    .expect("classify returns taxonomy industries");
-                let scen = scen
-                    .into_iter()
-                    .map(|s| {
-                        tax.industries[x]
-                            .scenarios
-                            .iter()
-                            .position(|d| d.id == s)
-                            .expect("classify returns the industry's scenarios")
-                    })
-                    .collect();
-                (x, scen)
-            })
-            .collect()
-    });
-    Matches {
-        taxonomy: tax,
-        sel: sel.to_vec(),
-        per_app,
+    let mut facts = vec![Facts::default(); c.records.len()];
+    for (&i, f) in sel.iter().zip(par::map(sel, |i| tax.facts(&c.records[i]))) {
+        facts[i] = f;
     }
+    Matches::new(tax, sel.to_vec(), Cow::Owned(facts))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -113,22 +126,20 @@ pub(crate) fn availability(c: &Corpus) -> (Availability, Availability) {
 
 fn row(c: &Corpus, id: &str, name: &str, apps: impl Iterator<Item = usize>) -> Row {
     let (mut n, mut grants) = (0, 0);
-    let mut groups = BTreeSet::new();
+    let mut granted = Vec::new();
     for i in apps {
-        let a = &c.info[i];
         n += 1;
-        if a.granted == Some(true) {
+        if c.info[i].granted == Some(true) {
             grants += 1;
-            if let Some(g) = &a.group {
-                groups.insert(g.as_str());
-            }
+            granted.push(i);
         }
     }
+    let companies = c.groups.distinct(granted);
     let g = c.has_grant_status;
     Row {
         industry: id.to_string(),
         name: name.to_string(),
-        companies: (g && c.has_applicants).then_some(groups.len() as u64),
+        companies: (g && c.has_applicants).then_some(companies),
         applications: n,
         grants: g.then_some(grants),
         grant_rate: g.then(|| rate(grants, n)).flatten(),
@@ -155,9 +166,8 @@ pub fn from_matches(c: &Corpus, m: &Matches) -> Industries {
     let none = m
         .sel
         .iter()
-        .zip(&m.per_app)
-        .filter(|(_, p)| p.is_empty())
-        .map(|(&i, _)| i);
+        .copied()
+        .filter(|&i| m.of(i).industries.is_empty());
     let (grants_available, companies_available) = availability(c);
     Industries {
         definition: DEFINITION,

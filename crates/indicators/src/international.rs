@@ -38,11 +38,11 @@ fn row(country: String, apps: u64, intl: u64) -> Row {
 }
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> InternationalByCountry {
-    let mut m: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];
-        let k = a.country_label().to_string();
-        let e = m.entry(k.clone()).or_insert((k, 0, 0));
+        let k = a.country_label();
+        let e = m.entry(k).or_insert_with(|| (k.to_string(), 0, 0));
         e.1 += 1;
         e.2 += u64::from(a.international);
     }

@@ -1,7 +1,7 @@
 //! F8: one country's international filings by filing office (WO, US, EP, ...): how many of its
 //! companies file there and how many applications.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -35,8 +35,8 @@ pub struct InternationalOffices {
 
 pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices {
     let avail = c.has_applicants;
-    let mut m: BTreeMap<&str, (u64, BTreeSet<&str>)> = BTreeMap::new();
-    let mut all = BTreeSet::new();
+    let mut m: BTreeMap<&str, (u64, Vec<usize>)> = BTreeMap::new();
+    let mut all = Vec::new();
     for &i in sel {
         let a = &c.info[i];
         if !a.international || a.country_label() != country {
@@ -44,16 +44,14 @@ pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices
         }
         let e = m.entry(c.records[i].app.office.as_str()).or_default();
         e.0 += 1;
-        if let Some(g) = &a.group {
-            e.1.insert(g.as_str());
-            all.insert(g.as_str());
-        }
+        e.1.push(i);
+        all.push(i);
     }
     let mut rows: Vec<Row> = m
         .into_iter()
         .map(|(office, (n, groups))| Row {
             office: office.to_string(),
-            companies: avail.then_some(groups.len() as u64),
+            companies: avail.then(|| c.groups.distinct(groups)),
             applications: n,
         })
         .collect();
@@ -66,7 +64,7 @@ pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices
         definition: DEFINITION,
         country: country.to_string(),
         companies_available: Availability::from_flag(avail, "applicants"),
-        companies: avail.then_some(all.len() as u64),
+        companies: avail.then(|| c.groups.distinct(all)),
         applications: rows.iter().map(|r| r.applications).sum(),
         offices: rows.len() as u64,
         rows,

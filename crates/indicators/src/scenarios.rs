@@ -2,8 +2,6 @@
 //! finance, prescriptions, power trading, ...) with their companies, applications, grants and
 //! leading companies.
 
-use std::collections::BTreeSet;
-
 use patq_enrich::Taxonomy;
 use serde::Serialize;
 
@@ -111,38 +109,36 @@ fn of_industry(c: &Corpus, m: &Matches, x: usize) -> Scenarios {
     let granted = |v: &mut dyn Iterator<Item = usize>| {
         g.then(|| v.filter(|&i| c.info[i].granted == Some(true)).count() as u64)
     };
-    let mut rows: Vec<Row> =
-        ind.scenarios
-            .iter()
-            .zip(&apps)
-            .map(|(s, v)| {
-                let groups: BTreeSet<&str> = v
-                    .iter()
-                    .filter_map(|&i| c.info[i].group.as_deref())
-                    .collect();
-                let mut top = rank_groups(c, v.iter().copied());
-                top.truncate(TOP_COMPANIES);
-                Row {
-                    scenario: s.id.clone(),
-                    name: s.name.clone(),
-                    companies: c.has_applicants.then_some(groups.len() as u64),
-                    applications: v.len() as u64,
-                    grants: granted(&mut v.iter().copied()),
-                    top_companies: top
-                        .into_iter()
-                        .map(|t| TopCompany {
+    let mut rows: Vec<Row> = ind
+        .scenarios
+        .iter()
+        .zip(&apps)
+        .map(|(s, v)| {
+            let companies = c.groups.distinct(v.iter().copied());
+            let mut top = rank_groups(c, v.iter().copied());
+            top.truncate(TOP_COMPANIES);
+            Row {
+                scenario: s.id.clone(),
+                name: s.name.clone(),
+                companies: c.has_applicants.then_some(companies),
+                applications: v.len() as u64,
+                grants: granted(&mut v.iter().copied()),
+                top_companies: top
+                    .into_iter()
+                    .map(|t| {
+                        let id = c.groups.id(&t.group);
+                        TopCompany {
                             grants: granted(
-                                &mut v.iter().copied().filter(|&i| {
-                                    c.info[i].group.as_deref() == Some(t.group.as_str())
-                                }),
+                                &mut v.iter().copied().filter(|&i| c.groups.of(i) == id),
                             ),
                             group: t.group,
                             applications: t.applications,
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     rows.sort_by(|a, b| {
         b.applications
             .cmp(&a.applications)

@@ -126,7 +126,6 @@ pub fn compute_matched(
     o: &Options,
 ) -> Vec<Output> {
     debug_assert_eq!(m.sel, sel, "matches of another selection");
-    let tax = m.taxonomy;
     let (focus, office) = resolve(c, sel, o);
     let focus_label = focus.clone().unwrap_or_else(|| UNKNOWN_COUNTRY.into());
     let mut v = Vec::new();
@@ -310,7 +309,7 @@ pub fn compute_matched(
         None,
     ));
 
-    let p = company_profile::compute_top(c, sel, tax, o.top_companies);
+    let p = company_profile::compute_top(c, m, o.top_companies);
     v.push(out(
         "P",
         "P_company_profiles",

@@ -1,7 +1,7 @@
 //! F6: applications per filing year and distinct applicant groups per year, for one company
 //! country or for all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -31,7 +31,7 @@ pub struct Trend {
 
 pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>) -> Trend {
     let avail = c.has_applicants;
-    let mut m: BTreeMap<i32, (u64, BTreeSet<&str>)> = BTreeMap::new();
+    let mut m: BTreeMap<i32, (u64, Vec<usize>)> = BTreeMap::new();
     let mut without_year = 0;
     for &i in sel {
         let a = &c.info[i];
@@ -44,9 +44,7 @@ pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>) -> Trend {
         };
         let e = m.entry(y).or_default();
         e.0 += 1;
-        if let Some(g) = &a.group {
-            e.1.insert(g);
-        }
+        e.1.push(i);
     }
     Trend {
         definition: DEFINITION,
@@ -57,7 +55,7 @@ pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>) -> Trend {
             .map(|(year, (n, g))| Row {
                 year,
                 applications: n,
-                companies: avail.then_some(g.len() as u64),
+                companies: avail.then(|| c.groups.distinct(g)),
             })
             .collect(),
         without_year,

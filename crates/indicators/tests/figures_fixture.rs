@@ -451,7 +451,9 @@ fn p_company_profiles() {
     let years: Vec<(i32, u64)> = p.years.iter().map(|y| (y.year, y.applications)).collect();
     assert_eq!(years, vec![(2018, 2), (2019, 5), (2020, 1)]);
 
-    let all = company_profile::compute_top(&c, &sel, &tax, 5);
+    let m = industries::classify(&c, &sel, &tax);
+    assert_eq!(company_profile::compute_matched(&c, &m, "RED DRAGON"), p);
+    let all = company_profile::compute_top(&c, &m, 5);
     assert_eq!(all.len(), 3);
     assert_eq!(all[1], p);
     let be = &all[0];

@@ -69,7 +69,10 @@ fn lens_drones_industries_and_top_group_profile() {
         let (a, b) = (w[0].grants.unwrap(), w[1].grants.unwrap());
         a > b || (a == b && w[0].industry < w[1].industry)
     }));
-    let classified = m.per_app.iter().filter(|p| !p.is_empty()).count() as u64;
+    let classified = sel
+        .iter()
+        .filter(|&&i| !m.of(i).industries.is_empty())
+        .count() as u64;
     assert_eq!(classified + t3.unclassified.applications, t3.applications);
     // Overlaps make the industry rows add up to at least the classified applications.
     let sum: u64 = t3.rows.iter().map(|r| r.applications).sum();

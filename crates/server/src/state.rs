@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use patq_enrich::{Harmonizer, Query, Taxonomy};
+use patq_enrich::{Facts, Harmonizer, Query, Taxonomy};
 use patq_indicators::suite::{self, Output};
 use patq_indicators::{Corpus, industries};
 use patq_model::PatentRecord;
@@ -145,8 +145,9 @@ pub struct Dashboard {
     pub meta: Meta,
     topics: BTreeMap<String, Bits>,
     industries: BTreeMap<String, Bits>,
-    /// Every application's taxonomy matches (industry, scenarios), as T3 and F13-17 use them.
-    matches: Vec<Vec<(usize, Vec<usize>)>>,
+    /// Every application's taxonomy facts (split, industries, scenarios), as T3, F13-17 and P
+    /// use them.
+    facts: Vec<Facts>,
     quality: Quality,
     /// Every table name a selection can produce.
     pub tables: BTreeSet<String>,
@@ -216,12 +217,12 @@ impl Dashboard {
         }
 
         lap("topics", &mut startup);
-        // Industry membership exactly as T3 classifies, once for all applications.
+        // Industry membership and split exactly as T3 and P classify, once for all applications.
         let all: Vec<usize> = (0..n).collect();
-        let matches = industries::classify(&corpus, &all, &setup.taxonomy).per_app;
+        let facts = industries::facts_of_all(&corpus, &setup.taxonomy);
         let mut member = vec![vec![false; n]; setup.taxonomy.industries.len()];
-        for (i, hits) in matches.iter().enumerate() {
-            for &(x, _) in hits {
+        for (i, f) in facts.iter().enumerate() {
+            for &(x, _) in &f.industries {
                 member[x][i] = true;
             }
         }
@@ -301,7 +302,7 @@ impl Dashboard {
             meta,
             topics,
             industries,
-            matches,
+            facts,
             quality,
             tables: BTreeSet::new(),
             cache: Mutex::new(VecDeque::new()),
@@ -359,11 +360,7 @@ dataset; the filters do not apply to them."
         let t0 = Instant::now();
         let sel = self.select(s);
         let options = suite::Options::default();
-        let m = industries::Matches {
-            taxonomy: &self.taxonomy,
-            per_app: sel.iter().map(|&i| self.matches[i].clone()).collect(),
-            sel: sel.clone(),
-        };
+        let m = industries::Matches::over(&self.taxonomy, &sel, &self.facts);
         let mut outputs = suite::compute_matched(&self.corpus, &sel, &m, &options);
         if let Quality::Ranked(q) = &self.quality {
             outputs.extend(q.iter().cloned());
