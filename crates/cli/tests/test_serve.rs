@@ -195,6 +195,47 @@ fn count(cell: &str) -> Option<u64> {
     cell.parse().ok()
 }
 
+/// Checks that every drill-down under the filters `qs` lists as many applications (or
+/// families, companies) as the number it hangs on, with the filters the page adds for its
+/// row; returns how many were checked.
+fn check_drills(s: &Server, qs: &str) -> usize {
+    let v = s.json(&format!("/api/figures?{qs}"));
+    let mut checked = 0;
+    for f in v["figures"].as_array().unwrap() {
+        for d in f["drill"].as_array().unwrap() {
+            let cell = f["rows"][d["row"].as_u64().unwrap() as usize]
+                [d["col"].as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap();
+            // A share or rate cell drills to the applications of its numerator; only count
+            // cells can be compared with the list's length (a share of exactly 1 prints "1").
+            let column = f["columns"][d["col"].as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap();
+            if column.contains("share") || column.contains("rate") {
+                continue;
+            }
+            let Some(want) = count(cell) else { continue };
+            let mut params: Vec<String> = if qs.is_empty() {
+                vec![]
+            } else {
+                vec![qs.to_string()]
+            };
+            for (k, val) in d["set"].as_object().unwrap() {
+                params.push(format!("{k}={}", enc(val.as_str().unwrap())));
+            }
+            params.push(format!("spec={}", enc(d["spec"].as_str().unwrap())));
+            let e = s.json(&format!("/api/explain?{}&limit=1", params.join("&")));
+            let got = e["counted"]["n"]
+                .as_u64()
+                .unwrap_or_else(|| e["applications"].as_u64().unwrap());
+            assert_eq!(got, want, "{} {} under {qs}: {d}", f["file"], cell);
+            checked += 1;
+        }
+    }
+    checked
+}
+
 #[test]
 fn api_matches_indicators_and_validates_parameters() {
     let t = synthetic(3000);
@@ -275,40 +316,7 @@ fn api_matches_indicators_and_validates_parameters() {
     // Every drill-down lists as many applications (or families, companies) as the number it
     // hangs on, under the filters the page adds for its row.
     for qs in ["", "country=US", "from=2018&topic=default"] {
-        let v = s.json(&format!("/api/figures?{qs}"));
-        let mut checked = 0;
-        for f in v["figures"].as_array().unwrap() {
-            for d in f["drill"].as_array().unwrap() {
-                let cell = f["rows"][d["row"].as_u64().unwrap() as usize]
-                    [d["col"].as_u64().unwrap() as usize]
-                    .as_str()
-                    .unwrap();
-                // A share or rate cell drills to the applications of its numerator; only count
-                // cells can be compared with the list's length (a share of exactly 1 prints "1").
-                let column = f["columns"][d["col"].as_u64().unwrap() as usize]
-                    .as_str()
-                    .unwrap();
-                if column.contains("share") || column.contains("rate") {
-                    continue;
-                }
-                let Some(want) = count(cell) else { continue };
-                let mut params: Vec<String> = if qs.is_empty() {
-                    vec![]
-                } else {
-                    vec![qs.to_string()]
-                };
-                for (k, val) in d["set"].as_object().unwrap() {
-                    params.push(format!("{k}={}", enc(val.as_str().unwrap())));
-                }
-                params.push(format!("spec={}", enc(d["spec"].as_str().unwrap())));
-                let e = s.json(&format!("/api/explain?{}&limit=1", params.join("&")));
-                let got = e["counted"]["n"]
-                    .as_u64()
-                    .unwrap_or_else(|| e["applications"].as_u64().unwrap());
-                assert_eq!(got, want, "{} {} under {qs}: {d}", f["file"], cell);
-                checked += 1;
-            }
-        }
+        let checked = check_drills(&s, qs);
         assert!(checked > 30, "only {checked} drill-downs under {qs:?}");
     }
 
@@ -705,4 +713,77 @@ fn dashboard_in_headless_chromium() {
     );
     let title = cdp.eval("document.getElementById('drill-title').textContent");
     assert!(title.as_str().unwrap().starts_with("F2:"), "{title}");
+}
+
+/// The dashboard on the real PATSTAT blockchain extract (25,097 applications): not labelled
+/// synthetic, the yearly counts of SOURCE.md, grants marked not available (the extract has no
+/// grant status), every table equal to `patq indicators`, and the drill-downs consistent.
+#[test]
+fn real_patstat_dashboard() {
+    let Some(src) = patq_testkit::shared_file(
+        "real_patstat_dashboard",
+        "blockchain-patstat-denter/raw_data_2020_autumn.csv",
+    ) else {
+        return;
+    };
+    let t = TestCommand::new();
+    t.run(&["ingest", src.to_str().unwrap(), "--out", "ds", "--quiet"])
+        .expect_code(0);
+    let s = Server::start(&t, &[]);
+
+    let meta = s.json("/api/meta");
+    assert_eq!(meta["synthetic"], false);
+    assert_eq!(meta["applications"], 25097);
+    let page = s.text("/");
+    assert!(
+        !page.contains("class=\"synthetic\""),
+        "real data labelled synthetic"
+    );
+
+    // Filing years as SOURCE.md gives them.
+    let f6 = s.text("/api/table/F6_trend.csv");
+    for want in ["2018,7817,", "2019,7952,", "2020,919,"] {
+        assert!(
+            f6.lines().any(|l| l.starts_with(want)),
+            "{want} not in\n{f6}"
+        );
+    }
+    let v = s.json("/api/figures");
+    let f2 = v["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "F2_grants_by_country")
+        .unwrap();
+    let notes = f2["unavailable"].to_string();
+    assert!(notes.contains("grant status"), "{notes}");
+
+    for (qs, flags) in [
+        ("", &[][..]),
+        (
+            "country=CN&from=2019",
+            &["--country", "CN", "--from", "2019"][..],
+        ),
+    ] {
+        let (n, tables) = indicators(&t, &format!("ind-{}", tables_dir(qs)), flags);
+        let v = s.json(&format!("/api/figures?{qs}"));
+        assert_eq!(v["selected"], n, "{qs}");
+        for (file, csv) in &tables {
+            let got = s.text(&format!("/api/table/{file}.csv?{qs}"));
+            assert_eq!(&got, csv, "{file} under {qs}");
+        }
+        let checked = check_drills(&s, qs);
+        assert!(checked > 20, "only {checked} drill-downs under {qs:?}");
+    }
+    let cn19 = s.json("/api/explain?spec=F6%3A2019&limit=1");
+    assert_eq!(cn19["applications"], 7952);
+}
+
+/// A directory name for a query string.
+fn tables_dir(qs: &str) -> String {
+    if qs.is_empty() {
+        "all".into()
+    } else {
+        qs.replace(['=', '&'], "-")
+    }
 }

@@ -140,7 +140,7 @@ fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) ->
             bands[b] += 1;
         }
         families.insert(c.families.extended[i]);
-        offices.insert(c.records[i].app.office.clone());
+        offices.insert(c.records[i].app.office.as_str());
         match a.year {
             Some(y) => *years.entry(y).or_insert(0) += 1,
             None => without_year += 1,
@@ -172,7 +172,7 @@ fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) ->
         international_share: rate(international, applications),
         extended_families: families.len() as u64,
         triadic_families: has_grants.then_some(triadic),
-        offices: offices.into_iter().collect(),
+        offices: offices.into_iter().map(str::to_string).collect(),
         years: years
             .into_iter()
             .map(|(year, applications)| YearCount { year, applications })
