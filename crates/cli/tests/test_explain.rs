@@ -153,15 +153,12 @@ fn unknown_spec_lists_valid_specs() {
 
 #[test]
 fn patstat_counts_match_and_missing_fields_are_errors() {
-    let Some(src) = shared_file(
+    let Some(t) = util::ingested(
         "explain_patstat",
         "blockchain-patstat-denter/raw_data_2020_autumn.csv",
     ) else {
         return;
     };
-    let t = TestCommand::new();
-    t.run(&["ingest", src.to_str().unwrap(), "--out", "ds", "--quiet"])
-        .expect_code(0);
     t.run(&["indicators", "ds", "--out", "ind", "--from", "2018"])
         .expect_code(0);
     // PATSTAT has no applicants, so the company country comes from the filing or receiving

@@ -9,15 +9,12 @@ use util::TestCommand;
 
 #[test]
 fn patstat_says_not_available_instead_of_zeros() {
-    let Some(src) = shared_file(
+    let Some(t) = util::ingested(
         "indicators_patstat",
         "blockchain-patstat-denter/raw_data_2020_autumn.csv",
     ) else {
         return;
     };
-    let t = TestCommand::new();
-    t.run(&["ingest", src.to_str().unwrap(), "--out", "ds", "--quiet"])
-        .expect_code(0);
     t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
     let f2 = std::fs::read_to_string(t.path("ind/F2_grants_by_country.csv")).unwrap();
     assert!(f2.contains("not available: needs grant status"), "{f2}");

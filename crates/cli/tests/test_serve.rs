@@ -720,15 +720,12 @@ fn dashboard_in_headless_chromium() {
 /// grant status), every table equal to `patq indicators`, and the drill-downs consistent.
 #[test]
 fn real_patstat_dashboard() {
-    let Some(src) = patq_testkit::shared_file(
+    let Some(t) = util::ingested(
         "real_patstat_dashboard",
         "blockchain-patstat-denter/raw_data_2020_autumn.csv",
     ) else {
         return;
     };
-    let t = TestCommand::new();
-    t.run(&["ingest", src.to_str().unwrap(), "--out", "ds", "--quiet"])
-        .expect_code(0);
     let s = Server::start(&t, &[]);
 
     let meta = s.json("/api/meta");
