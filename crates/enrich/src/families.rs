@@ -75,12 +75,12 @@ impl Families {
             .enumerate()
             .filter_map(|(i, r)| Some((r.app.source_id.as_deref()?, i as u32)))
             .collect();
-        let mut link = |uf: &mut UnionFind, i: usize, target: String| {
-            let t = match node.get(&target) {
+        let mut link = |uf: &mut UnionFind, i: usize, target: &str| {
+            let t = match node.get(target) {
                 Some(&t) => t,
                 None => {
                     let t = uf.push();
-                    node.insert(target, t);
+                    node.insert(target.to_string(), t);
                     t
                 }
             };
@@ -89,18 +89,18 @@ impl Families {
         for (i, r) in records.iter().enumerate() {
             for p in &r.priorities {
                 if !p.key.is_empty() {
-                    link(&mut uf, i, p.key.clone());
+                    link(&mut uf, i, &p.key);
                 }
             }
             if let Some(pct) = r.app.pct_key.as_deref().filter(|k| !k.is_empty()) {
-                link(&mut uf, i, pct.to_string());
+                link(&mut uf, i, pct);
             }
             if let Some(e) = r.app.earliest_filing_id.as_deref() {
                 match by_source_id.get(e) {
                     Some(&j) => {
                         uf.union(i as u32, j);
                     }
-                    None => link(&mut uf, i, format!("earliest_filing_id:{e}")),
+                    None => link(&mut uf, i, &format!("earliest_filing_id:{e}")),
                 }
             }
         }
@@ -112,15 +112,15 @@ impl Families {
             r.app.inpadoc_family_id.as_deref()
         });
 
-        let sets: Vec<BTreeSet<String>> = (0..n)
+        let sets: Vec<Vec<u32>> = (0..n)
             .map(|i| priority_set(records, i, &node, &by_source_id))
             .collect();
-        let mut set_id: HashMap<&BTreeSet<String>, u32> = HashMap::new();
+        let mut set_id: HashMap<&[u32], u32> = HashMap::new();
         let simple: Vec<u32> = sets
             .iter()
             .map(|s| {
                 let next = set_id.len() as u32;
-                *set_id.entry(s).or_insert(next)
+                *set_id.entry(s.as_slice()).or_insert(next)
             })
             .collect();
         let simple_info = summarise(records, &simple, set_id.len(), |r| {
@@ -175,20 +175,29 @@ fn dense(labels: &[u32]) -> (Vec<u32>, usize) {
     (out, map.len())
 }
 
-/// The priority set of record `i` (see the module docs).
+/// The priority set of record `i` (see the module docs), as the sorted union-find nodes of its
+/// keys: every key the set can hold was given a node while linking, and one key has one node,
+/// so equal node sets are equal key sets without building strings per application.
 fn priority_set(
     records: &[PatentRecord],
     i: usize,
     node: &HashMap<String, u32>,
     by_source_id: &HashMap<&str, u32>,
-) -> BTreeSet<String> {
+) -> Vec<u32> {
+    let id = |key: &str| *node.get(key).expect("every family key has a node");
+    let keys_of = |r: &PatentRecord| -> Vec<u32> {
+        let mut v: Vec<u32> = r
+            .priorities
+            .iter()
+            .filter(|p| !p.key.is_empty())
+            .map(|p| id(&p.key))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
     let r = &records[i];
-    let own: BTreeSet<String> = r
-        .priorities
-        .iter()
-        .filter(|p| !p.key.is_empty())
-        .map(|p| p.key.clone())
-        .collect();
+    let own = keys_of(r);
     if !own.is_empty() {
         return own;
     }
@@ -199,27 +208,21 @@ fn priority_set(
             && (j as usize) != i
         {
             let pr = &records[j as usize];
-            let set: BTreeSet<String> = pr
-                .priorities
-                .iter()
-                .filter(|p| !p.key.is_empty())
-                .map(|p| p.key.clone())
-                .collect();
+            let set = keys_of(pr);
             if !set.is_empty() {
                 return set;
             }
-            return BTreeSet::from([pr.app.key.clone()]);
+            return vec![id(&pr.app.key)];
         }
-        return BTreeSet::from([pct.to_string()]);
+        return vec![id(pct)];
     }
     if let Some(e) = r.app.earliest_filing_id.as_deref() {
-        let k = match by_source_id.get(e) {
-            Some(&j) => records[j as usize].app.key.clone(),
-            None => format!("earliest_filing_id:{e}"),
-        };
-        return BTreeSet::from([k]);
+        return vec![match by_source_id.get(e) {
+            Some(&j) => id(&records[j as usize].app.key),
+            None => id(&format!("earliest_filing_id:{e}")),
+        }];
     }
-    BTreeSet::from([r.app.key.clone()])
+    vec![id(&r.app.key)]
 }
 
 fn summarise(
