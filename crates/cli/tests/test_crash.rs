@@ -1,6 +1,7 @@
 //! Crash safety: `patq ingest` and `patq report` killed with SIGKILL after seeded pseudo-random
-//! delays. Afterwards the output is the previous run's or the new run's in full (never a mix
-//! inside the dataset, never a partial file under a final name), `patq info` reads it, and a
+//! delays, and at short delays after the run starts writing. Afterwards the output is the
+//! previous run's or the new run's in full (never a mix inside the dataset or the report
+//! directory, never a partial file under a final name), `patq info` reads it, and a
 //! re-run completes with the same bytes as an uninterrupted run. Inputs are synthetic
 //! (`patq generate`).
 
@@ -198,7 +199,7 @@ fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
 }
 
 #[test]
-fn killed_report_leaves_each_file_old_or_new_never_partial() {
+fn killed_report_leaves_the_previous_or_the_new_report_whole() {
     let tc = TestCommand::new();
     generate(&tc, "in_a", "300", "1");
     generate(&tc, "in_b", "3000", "2");
@@ -215,46 +216,74 @@ fn killed_report_leaves_each_file_old_or_new_never_partial() {
     let full = timed(&tc, &args(&rb));
     let (rep_a, rep_b) = (snapshot(&tc.path("rep_a")), snapshot(&tc.path("rep_b")));
     assert_ne!(rep_a["report.html"], rep_b["report.html"]);
+    let expected = ["in_a", "in_b", "ds_a", "ds_b", "rep_a", "rep_b", "rep"];
 
     let into_a = report("ds_a", "rep");
     let into_b = report("ds_b", "rep");
     let mut outcomes = Vec::new();
     for f in kill_points(0x5eed_0002, Duration::from_millis(400)) {
         tc.run(&args(&into_a)).expect_code(0);
-        let finished = run_and_kill(&tc, &args(&into_b), f, full, &tc.path("rep"));
+        // The report is staged in a hidden sibling of `rep` (`.rep.tmp-<pid>`).
+        let finished = run_and_kill(&tc, &args(&into_b), f, full, tc.dir.path());
+        // The directory is the old report or the new one, file for file: nothing partial,
+        // no mix of the two, no staging file inside.
         let now = snapshot(&tc.path("rep"));
-        let mut news = 0;
-        for (name, bytes) in &now {
-            // Hidden `.name.tmp-<pid>` files are the killed run's staging, never read.
-            if name.rsplit('/').next().unwrap().starts_with('.') {
-                continue;
-            }
-            // Each file is whole: the old run's version or the new run's.
-            if rep_b.get(name) == Some(bytes) {
-                news += 1;
-            } else {
-                assert_eq!(
-                    rep_a.get(name),
-                    Some(bytes),
-                    "killed at {f:?}: {name} is partial"
-                );
-            }
+        let which = if now == rep_a {
+            "old"
+        } else if now == rep_b {
+            "new"
+        } else {
+            let mixed: Vec<&String> = now
+                .iter()
+                .filter(|(n, b)| rep_a.get(*n) != Some(*b))
+                .map(|(n, _)| n)
+                .collect();
+            panic!(
+                "killed at {f:?} (run {full:?}): rep is neither report; differs from the old in {mixed:?}"
+            );
+        };
+        // Only the killed run's hidden staging may be left beside it.
+        for s in strays(tc.dir.path(), &expected) {
+            assert!(s.starts_with(".rep.tmp-"), "killed at {f:?}: stray {s}");
         }
-        outcomes.push((f, finished, news));
-        // The page still opens: complete HTML.
-        let html = String::from_utf8(now["report.html"].clone()).unwrap();
-        assert!(html.trim_end().ends_with("</html>"));
+        outcomes.push((f, finished, which));
     }
-    eprintln!("report of {full:?} killed at (point, finished, files already new): {outcomes:?}");
+    eprintln!("report of {full:?} killed at (point, finished, report): {outcomes:?}");
     tc.run(&args(&into_b)).expect_code(0);
-    let done: BTreeMap<String, Vec<u8>> = snapshot(&tc.path("rep"))
-        .into_iter()
-        .filter(|(n, _)| rep_b.contains_key(n))
-        .collect();
-    assert_eq!(done, rep_b);
-    let leftovers: Vec<String> = snapshot(&tc.path("rep"))
-        .into_keys()
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(snapshot(&tc.path("rep")), rep_b);
+    // The completed run removed the killed runs' staging.
+    assert_eq!(strays(tc.dir.path(), &expected), Vec::<String>::new());
+}
+
+#[test]
+fn report_replaces_only_a_directory_of_its_own() {
+    let tc = TestCommand::new();
+    generate(&tc, "in_a", "300", "1");
+    tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
+        .expect_code(0);
+    // A directory holding someone else's file is refused before any work, and left alone.
+    std::fs::create_dir(tc.path("mine")).unwrap();
+    std::fs::write(tc.path("mine/notes.txt"), "keep me").unwrap();
+    let r = tc
+        .run(&["report", "ds", "--out", "mine", "--quiet"])
+        .expect_code(2);
+    assert!(r.stderr().contains("notes.txt"), "{}", r.stderr());
+    assert_eq!(
+        snapshot(&tc.path("mine")),
+        BTreeMap::from([("notes.txt".to_string(), b"keep me".to_vec())])
+    );
+    // An earlier report is replaced: a table file the new run does not write goes with it.
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    let first = snapshot(&tc.path("rep"));
+    std::fs::write(tc.path("rep/tables/F99_gone.csv"), "old,table\n").unwrap();
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    assert_eq!(snapshot(&tc.path("rep")), first);
+    // Through a symlink, the directory it points to is replaced and the link kept.
+    std::os::unix::fs::symlink("rep", tc.path("link")).unwrap();
+    tc.run(&["report", "ds", "--out", "link", "--quiet"])
+        .expect_code(0);
+    assert!(tc.path("link").symlink_metadata().unwrap().is_symlink());
+    assert_eq!(snapshot(&tc.path("link")), first);
 }
