@@ -1,6 +1,7 @@
 //! Crash safety: `patq ingest` and `patq report` killed with SIGKILL after seeded pseudo-random
-//! delays. Afterwards the output is the previous run's or the new run's in full (never a mix
-//! inside the dataset, never a partial file under a final name), `patq info` reads it, and a
+//! delays, and at short delays after the run starts writing. Afterwards the output is the
+//! previous run's or the new run's in full (never a mix inside the dataset or the report
+//! directory, never a partial file under a final name), `patq info` reads it, and a
 //! re-run completes with the same bytes as an uninterrupted run. Inputs are synthetic
 //! (`patq generate`).
 
@@ -16,20 +17,45 @@ use util::TestCommand;
 /// Kill points per command.
 const KILLS: usize = 8;
 
-/// Deterministic fractions in [0.3, 1.6) of an uninterrupted run's duration: a fixed xorshift
-/// sequence, so a failure can be replayed. The range reaches past 1.0 because on a loaded
-/// machine a run often takes longer than the measured one (kills then land in the final
-/// write), and a kill after the end must be harmless too.
-fn kill_fractions(seed: u64) -> Vec<f64> {
+/// When to kill a run.
+#[derive(Clone, Copy, Debug)]
+enum Kill {
+    /// After this fraction of an uninterrupted run's duration.
+    After(f64),
+    /// This long after the run starts writing its output (a hidden `.name.tmp-<pid>` entry
+    /// appears), to land inside the write and the final rename.
+    InWrite(Duration),
+}
+
+/// Deterministic kill points from a fixed xorshift sequence, so a failure can be replayed:
+/// alternately a fraction in [0.3, 1.6) of the measured duration (past 1.0 because a run on a
+/// loaded machine often takes longer than the measured one, and a kill after the end must be
+/// harmless too) and a delay in [0, max_write) after writing starts.
+fn kill_points(seed: u64, max_write: Duration) -> Vec<Kill> {
     let mut x = seed;
     (0..KILLS)
-        .map(|_| {
+        .map(|i| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            0.3 + (x % 1000) as f64 / 1000.0 * 1.3
+            let u = (x % 1000) as f64 / 1000.0;
+            if i % 2 == 0 {
+                Kill::After(0.3 + u * 1.3)
+            } else {
+                Kill::InWrite(max_write.mul_f64(u))
+            }
         })
         .collect()
+}
+
+/// True when `dir` holds a hidden staging entry of a run in progress.
+fn staging_in(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.filter_map(Result::ok).any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with('.') && n.contains(".tmp-")
+        })
+    })
 }
 
 /// Every file under `dir` (relative path -> bytes), hidden names included.
@@ -61,9 +87,9 @@ fn strays(dir: &Path, expected: &[&str]) -> Vec<String> {
     names
 }
 
-/// Starts `patq ARGS` in `tc`'s directory, kills it after `after` (SIGKILL) unless it ended;
-/// returns whether it had ended on its own.
-fn run_and_kill(tc: &TestCommand, args: &[&str], after: Duration) -> bool {
+/// Starts `patq ARGS` in `tc`'s directory and sends SIGKILL at `kill` (writing is watched for
+/// in `watch`) unless it ended first; returns whether it had ended on its own.
+fn run_and_kill(tc: &TestCommand, args: &[&str], kill: Kill, full: Duration, watch: &Path) -> bool {
     let mut child = Command::new(env!("CARGO_BIN_EXE_patq"))
         .args(args)
         .current_dir(tc.dir.path())
@@ -72,16 +98,26 @@ fn run_and_kill(tc: &TestCommand, args: &[&str], after: Duration) -> bool {
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while start.elapsed() < after {
+    let mut deadline = match kill {
+        Kill::After(f) => Some(full.mul_f64(f)),
+        Kill::InWrite(_) => None,
+    };
+    loop {
         if child.try_wait().unwrap().is_some() {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        match (deadline, kill) {
+            (Some(d), _) if start.elapsed() >= d => break,
+            (None, Kill::InWrite(extra)) if staging_in(watch) => {
+                deadline = Some(start.elapsed() + extra);
+            }
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
     // Child::kill is SIGKILL on Unix: no destructor, no cleanup runs.
     let _ = child.kill();
-    let status = child.wait().unwrap();
-    status.success()
+    child.wait().unwrap().success()
 }
 
 /// Runs to completion and returns how long it took.
@@ -119,11 +155,13 @@ fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
         .expect_code(0);
 
     let mut outcomes = Vec::new();
-    for f in kill_fractions(0x5eed_0001) {
+    for f in kill_points(0x5eed_0001, Duration::from_millis(1500)) {
         let finished = run_and_kill(
             &tc,
             &["ingest", "in_b", "-o", "ds", "--quiet"],
-            full.mul_f64(f),
+            f,
+            full,
+            tc.dir.path(),
         );
         let now = snapshot(&tc.path("ds"));
         let which = if now == ref_a {
@@ -132,7 +170,7 @@ fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
             "new"
         } else {
             panic!(
-                "killed at {f:.2} x {full:?}: dataset is neither the old nor the new one: {:?}",
+                "killed at {f:?} (run {full:?}): dataset is neither the old nor the new one: {:?}",
                 now.keys().collect::<Vec<_>>()
             );
         };
@@ -149,7 +187,7 @@ fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
         tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
             .expect_code(0);
     }
-    eprintln!("ingest of {full:?} killed at (fraction, finished, dataset): {outcomes:?}");
+    eprintln!("ingest of {full:?} killed at (point, finished, dataset): {outcomes:?}");
     tc.run(&["ingest", "in_b", "-o", "ds", "--quiet"])
         .expect_code(0);
     assert_eq!(snapshot(&tc.path("ds")), ref_b);
@@ -161,7 +199,7 @@ fn killed_ingest_leaves_the_previous_or_the_new_dataset_whole() {
 }
 
 #[test]
-fn killed_report_leaves_each_file_old_or_new_never_partial() {
+fn killed_report_leaves_the_previous_or_the_new_report_whole() {
     let tc = TestCommand::new();
     generate(&tc, "in_a", "300", "1");
     generate(&tc, "in_b", "3000", "2");
@@ -178,46 +216,74 @@ fn killed_report_leaves_each_file_old_or_new_never_partial() {
     let full = timed(&tc, &args(&rb));
     let (rep_a, rep_b) = (snapshot(&tc.path("rep_a")), snapshot(&tc.path("rep_b")));
     assert_ne!(rep_a["report.html"], rep_b["report.html"]);
+    let expected = ["in_a", "in_b", "ds_a", "ds_b", "rep_a", "rep_b", "rep"];
 
     let into_a = report("ds_a", "rep");
     let into_b = report("ds_b", "rep");
     let mut outcomes = Vec::new();
-    for f in kill_fractions(0x5eed_0002) {
+    for f in kill_points(0x5eed_0002, Duration::from_millis(400)) {
         tc.run(&args(&into_a)).expect_code(0);
-        let finished = run_and_kill(&tc, &args(&into_b), full.mul_f64(f));
+        // The report is staged in a hidden sibling of `rep` (`.rep.tmp-<pid>`).
+        let finished = run_and_kill(&tc, &args(&into_b), f, full, tc.dir.path());
+        // The directory is the old report or the new one, file for file: nothing partial,
+        // no mix of the two, no staging file inside.
         let now = snapshot(&tc.path("rep"));
-        let mut news = 0;
-        for (name, bytes) in &now {
-            // Hidden `.name.tmp-<pid>` files are the killed run's staging, never read.
-            if name.rsplit('/').next().unwrap().starts_with('.') {
-                continue;
-            }
-            // Each file is whole: the old run's version or the new run's.
-            if rep_b.get(name) == Some(bytes) {
-                news += 1;
-            } else {
-                assert_eq!(
-                    rep_a.get(name),
-                    Some(bytes),
-                    "killed at {f:.2}: {name} is partial"
-                );
-            }
+        let which = if now == rep_a {
+            "old"
+        } else if now == rep_b {
+            "new"
+        } else {
+            let mixed: Vec<&String> = now
+                .iter()
+                .filter(|(n, b)| rep_a.get(*n) != Some(*b))
+                .map(|(n, _)| n)
+                .collect();
+            panic!(
+                "killed at {f:?} (run {full:?}): rep is neither report; differs from the old in {mixed:?}"
+            );
+        };
+        // Only the killed run's hidden staging may be left beside it.
+        for s in strays(tc.dir.path(), &expected) {
+            assert!(s.starts_with(".rep.tmp-"), "killed at {f:?}: stray {s}");
         }
-        outcomes.push((f, finished, news));
-        // The page still opens: complete HTML.
-        let html = String::from_utf8(now["report.html"].clone()).unwrap();
-        assert!(html.trim_end().ends_with("</html>"));
+        outcomes.push((f, finished, which));
     }
-    eprintln!("report of {full:?} killed at (fraction, finished, files already new): {outcomes:?}");
+    eprintln!("report of {full:?} killed at (point, finished, report): {outcomes:?}");
     tc.run(&args(&into_b)).expect_code(0);
-    let done: BTreeMap<String, Vec<u8>> = snapshot(&tc.path("rep"))
-        .into_iter()
-        .filter(|(n, _)| rep_b.contains_key(n))
-        .collect();
-    assert_eq!(done, rep_b);
-    let leftovers: Vec<String> = snapshot(&tc.path("rep"))
-        .into_keys()
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(snapshot(&tc.path("rep")), rep_b);
+    // The completed run removed the killed runs' staging.
+    assert_eq!(strays(tc.dir.path(), &expected), Vec::<String>::new());
+}
+
+#[test]
+fn report_replaces_only_a_directory_of_its_own() {
+    let tc = TestCommand::new();
+    generate(&tc, "in_a", "300", "1");
+    tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
+        .expect_code(0);
+    // A directory holding someone else's file is refused before any work, and left alone.
+    std::fs::create_dir(tc.path("mine")).unwrap();
+    std::fs::write(tc.path("mine/notes.txt"), "keep me").unwrap();
+    let r = tc
+        .run(&["report", "ds", "--out", "mine", "--quiet"])
+        .expect_code(2);
+    assert!(r.stderr().contains("notes.txt"), "{}", r.stderr());
+    assert_eq!(
+        snapshot(&tc.path("mine")),
+        BTreeMap::from([("notes.txt".to_string(), b"keep me".to_vec())])
+    );
+    // An earlier report is replaced: a table file the new run does not write goes with it.
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    let first = snapshot(&tc.path("rep"));
+    std::fs::write(tc.path("rep/tables/F99_gone.csv"), "old,table\n").unwrap();
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    assert_eq!(snapshot(&tc.path("rep")), first);
+    // Through a symlink, the directory it points to is replaced and the link kept.
+    std::os::unix::fs::symlink("rep", tc.path("link")).unwrap();
+    tc.run(&["report", "ds", "--out", "link", "--quiet"])
+        .expect_code(0);
+    assert!(tc.path("link").symlink_metadata().unwrap().is_symlink());
+    assert_eq!(snapshot(&tc.path("link")), first);
 }

@@ -419,6 +419,62 @@ fn api_matches_indicators_and_validates_parameters() {
     assert!(s.extra.lock().unwrap().is_empty(), "stdout: {:?}", s.extra);
 }
 
+/// The guards a browser on this machine meets: a page under another name (DNS rebinding)
+/// gets 421, while many clients asking for different selections at once all get figures
+/// (the server runs a bounded number of recomputes and queues the rest).
+#[test]
+fn host_check_and_concurrent_recomputes() {
+    let t = synthetic(600);
+    let s = Server::start(&t, &[]);
+    let port = s.addr().rsplit_once(':').unwrap().1.to_string();
+    let ask = |host: &str| {
+        s.raw(&format!(
+            "GET /api/meta HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(ask(&host).0, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "localhost:1".to_string(),
+    ] {
+        let (status, headers, body) = ask(&host);
+        assert_eq!(status, 421, "{host}");
+        assert_eq!(headers["content-type"], "application/json");
+        let e: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(e["param"], "host", "{e}");
+    }
+
+    let meta = s.json("/api/meta");
+    let (lo, hi) = (
+        meta["years"][0].as_i64().unwrap(),
+        meta["years"][1].as_i64().unwrap(),
+    );
+    let mut paths: Vec<String> = (lo..=hi)
+        .flat_map(|y| [format!("from={y}&to={y}"), format!("from={y}")])
+        .collect();
+    for c in meta["countries"].as_array().unwrap().iter().take(6) {
+        paths.push(format!("country={}", enc(c["value"].as_str().unwrap())));
+    }
+    // More distinct selections than the server caches (16), sent together.
+    assert!(paths.len() > 16, "{paths:?}");
+    let statuses: Vec<(String, u16)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|p| {
+                let s = &s;
+                sc.spawn(move || (p.clone(), s.get(&format!("/api/figures?{p}")).0))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (p, status) in statuses {
+        assert_eq!(status, 200, "/api/figures?{p}");
+    }
+}
+
 /// Percent-encodes a query value.
 fn enc(s: &str) -> String {
     s.bytes()

@@ -26,7 +26,8 @@ pub fn serve(listener: std::net::TcpListener, dashboard: Dashboard) -> std::io::
         .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let app = routes::router(Arc::new(dashboard));
+        let limits = routes::Limits::for_addr(listener.local_addr()?);
+        let app = routes::router(Arc::new(dashboard), &limits);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 // Without a signal handler (no terminal), serve until killed.

@@ -1,22 +1,28 @@
 //! The HTTP surface: the page, the JSON API and the table downloads, with the limits every
-//! request gets (GET only, small bodies, a timeout, strict parameters, no caching).
+//! request gets (GET only, small bodies, a timeout, strict parameters, no caching, a Host check
+//! on loopback, a cap on heavy work running at once).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRef, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use patq_indicators::explain::{ExplainError, ExplainRow, Spec, explain as explain_spec, rows_csv};
 use patq_indicators::suite;
 use serde::Serialize;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::params::{self, ParamError, Query};
-use crate::state::{Computed, Dashboard};
+use crate::state::Dashboard;
 use crate::{page, view};
 
 /// No endpoint takes a body; anything larger than this is refused unread.
@@ -75,6 +81,72 @@ impl IntoResponse for ApiError {
 type Api = Result<Response, ApiError>;
 type Shared = Arc<Dashboard>;
 
+/// Permits for heavy work: a recompute of the suite, the figures' rendering, a drill-down.
+type Heavy = Arc<Semaphore>;
+
+/// What a router enforces besides each endpoint's own parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Port of a loopback listener: only requests naming `localhost`, `127.0.0.1` or `[::1]`
+    /// (with this port or none) are answered, so a web page whose domain an attacker re-points
+    /// at 127.0.0.1 (DNS rebinding) cannot read the dashboard. None when bound to another
+    /// address: people then reach it under names patq cannot know.
+    pub loopback_port: Option<u16>,
+    /// Heavy requests running at once; the rest wait their turn (within
+    /// [`REQUEST_TIMEOUT`]). Each recompute holds a selection and every table of the suite, so
+    /// this bounds memory as well as CPU whatever the number of clients.
+    pub heavy: usize,
+}
+
+impl Limits {
+    /// The limits for a listener on `addr`: the Host check when it is a loopback address, and
+    /// one heavy request per core (the suite is CPU-bound; more at once only adds memory).
+    pub fn for_addr(addr: SocketAddr) -> Limits {
+        Limits {
+            loopback_port: addr.ip().is_loopback().then_some(addr.port()),
+            heavy: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+/// The router's state: the dashboard and the heavy-work permits.
+#[derive(Clone)]
+struct AppState {
+    dashboard: Shared,
+    heavy: Heavy,
+}
+
+impl FromRef<AppState> for Shared {
+    fn from_ref(s: &AppState) -> Shared {
+        Arc::clone(&s.dashboard)
+    }
+}
+
+impl FromRef<AppState> for Heavy {
+    fn from_ref(s: &AppState) -> Heavy {
+        Arc::clone(&s.heavy)
+    }
+}
+
+/// Runs `f` on the blocking pool once a heavy-work permit is free. The permit moves into the
+/// task, so a request that timed out still holds it until its computation ends: the cap counts
+/// work actually running, not requests still waiting for an answer.
+async fn heavy<T: Send + 'static>(
+    h: &Heavy,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let permit = Arc::clone(h)
+        .acquire_owned()
+        .await
+        .map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
 /// Compact JSON with the type header; field order is the structs' (deterministic).
 fn json_body<T: Serialize>(v: &T) -> Response {
     match serde_json::to_vec(v) {
@@ -83,17 +155,9 @@ fn json_body<T: Serialize>(v: &T) -> Response {
     }
 }
 
-/// The selection's figures, computed off the async workers (the suite is CPU-bound).
-async fn computed(d: &Shared, q: &Query) -> Result<Arc<Computed>, ApiError> {
-    let (d, s) = (Arc::clone(d), q.selection.clone());
-    tokio::task::spawn_blocking(move || d.compute(&s))
-        .await
-        .map_err(ApiError::internal)
-}
-
 /// `Server-Timing` so a person (or a benchmark) can see the recompute time per request.
-fn timed(mut r: Response, c: &Computed) -> Response {
-    let v = format!("suite;dur={:.1}", c.elapsed.as_secs_f64() * 1000.0);
+fn timed(mut r: Response, elapsed: Duration) -> Response {
+    let v = format!("suite;dur={:.1}", elapsed.as_secs_f64() * 1000.0);
     if let Ok(v) = HeaderValue::from_str(&v) {
         r.headers_mut().insert("server-timing", v);
     }
@@ -114,15 +178,20 @@ async fn meta(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
     Ok(json_body(&d.meta))
 }
 
-async fn figures(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
+async fn figures(State(d): State<Shared>, State(h): State<Heavy>, RawQuery(raw): RawQuery) -> Api {
     let q = params::parse(raw.as_deref(), &[], &d.known)?;
-    let c = computed(&d, &q).await?;
-    let v = view::figures(&d, &c).map_err(ApiError::internal)?;
-    Ok(timed(json_body(&v), &c))
+    // Drawing every chart costs about as much as a small recompute: it runs as heavy work
+    // too, off the async workers, even when the figures come from the cache.
+    heavy(&h, move || {
+        let c = d.compute(&q.selection);
+        let v = view::figures(&d, &c).map_err(ApiError::internal)?;
+        Ok(timed(json_body(&v), c.elapsed))
+    })
+    .await?
 }
 
 /// `GET /api/explain?spec=F2:grants&<filters>[&limit=N][&format=csv]`.
-async fn explain(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
+async fn explain(State(d): State<Shared>, State(h): State<Heavy>, RawQuery(raw): RawQuery) -> Api {
     let q = params::parse(raw.as_deref(), &["spec", "limit", "format"], &d.known)?;
     let text = q
         .extra
@@ -144,15 +213,15 @@ async fn explain(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
         None => EXPLAIN_ROWS,
     };
     // Only the selection is needed, not the figures: a drill-down under a row's filter stays
-    // cheap even when that selection was never shown.
-    let (d2, s) = (Arc::clone(&d), q.selection.clone());
-    let (sel, f7_office) = tokio::task::spawn_blocking(move || {
-        let sel = d2.select(&s);
-        let (_, office) = suite::resolve(&d2.corpus, &sel, &suite::Options::default());
-        (sel, office)
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    // cheap even when that selection was never shown. Selecting, resolving and listing rows
+    // all read every application, so the whole answer is built as heavy work.
+    heavy(&h, move || explain_answer(&d, &q, spec, csv, limit)).await?
+}
+
+/// The drill-down answer, built on the blocking pool.
+fn explain_answer(d: &Dashboard, q: &Query, spec: Spec, csv: bool, limit: usize) -> Api {
+    let sel = d.select(&q.selection);
+    let (_, f7_office) = suite::resolve(&d.corpus, &sel, &suite::Options::default());
     // F7 looks at the office the figure showed: the office filter, else the resolved one.
     let office = q
         .selection
@@ -228,7 +297,14 @@ fn file_safe(s: &str) -> String {
 
 /// `GET /api/table/<name>.csv|json?<filters>`: one table under the filters. The name only
 /// picks among the computed tables; it never reaches the filesystem.
-async fn table(State(d): State<Shared>, Path(file): Path<String>, RawQuery(raw): RawQuery) -> Api {
+async fn table(
+    State(d): State<Shared>,
+    State(h): State<Heavy>,
+    file: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Api {
+    // A path that does not decode (bad percent-escape, invalid UTF-8) gets the JSON error too.
+    let Path(file) = file.map_err(|e| ParamError::new("file", e.body_text()))?;
     let q = params::parse(raw.as_deref(), &[], &d.known)?;
     let (stem, csv) = match (file.strip_suffix(".csv"), file.strip_suffix(".json")) {
         (Some(s), _) => (s, true),
@@ -239,13 +315,20 @@ async fn table(State(d): State<Shared>, Path(file): Path<String>, RawQuery(raw):
     };
     if !d.tables.contains(stem) {
         let names: Vec<&str> = d.tables.iter().map(String::as_str).collect();
+        let shown: String = stem.chars().take(40).collect();
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no table named {stem:?}; tables: {}", names.join(", ")),
+            format!("no table named {shown:?}; tables: {}", names.join(", ")),
             Some("file"),
         ));
     }
-    let c = computed(&d, &q).await?;
+    let stem = stem.to_string();
+    heavy(&h, move || table_answer(&d, &q, stem, csv)).await?
+}
+
+/// One table of the selection's figures, built on the blocking pool.
+fn table_answer(d: &Dashboard, q: &Query, stem: String, csv: bool) -> Api {
+    let c = d.compute(&q.selection);
     let Some(o) = c.outputs.iter().find(|o| o.file == stem) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -253,7 +336,10 @@ async fn table(State(d): State<Shared>, Path(file): Path<String>, RawQuery(raw):
             Some("file"),
         ));
     };
-    let disposition = format!("attachment; filename=\"{file}\"");
+    let disposition = format!(
+        "attachment; filename=\"{stem}.{}\"",
+        if csv { "csv" } else { "json" }
+    );
     let mut r = if csv {
         (
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -269,7 +355,7 @@ async fn table(State(d): State<Shared>, Path(file): Path<String>, RawQuery(raw):
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(timed(r, &c))
+    Ok(timed(r, c.elapsed))
 }
 
 async fn not_found() -> ApiError {
@@ -299,20 +385,382 @@ connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-an
     r
 }
 
-/// The dashboard's routes with their limits.
-pub fn router(d: Arc<Dashboard>) -> Router {
-    Router::new()
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "only GET is served; the dashboard changes nothing",
+        None,
+    )
+}
+
+/// Whether `host` (a Host header or a request target's authority) names this loopback server
+/// on `port`. A name without a port is accepted: a browser always sends the port unless it
+/// is the scheme's default, so such a request reached us on port 80 or came from a non-browser
+/// client, neither of which a rebinding page can produce under another name.
+pub fn host_allowed(host: &str, port: u16) -> bool {
+    let (name, given) = match host.rfind(':') {
+        // The colon of an IPv6 literal is inside the brackets.
+        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
+        _ => (host, None),
+    };
+    let name_ok = ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n));
+    name_ok && given.is_none_or(|p| p == port.to_string())
+}
+
+/// Refuses with 421 a request that does not name the loopback server (see [`Limits`]). Both
+/// the Host header and an absolute request target's authority are checked when present; one
+/// of them must be.
+async fn check_host(State(port): State<u16>, req: Request, next: Next) -> Response {
+    let mut names: Vec<String> = req
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    if let Some(a) = req.uri().authority() {
+        names.push(a.as_str().to_string());
+    }
+    let problem = if names.is_empty() {
+        Some("no Host header".to_string())
+    } else if req.headers().get_all(header::HOST).iter().count() > 1 {
+        Some("more than one Host header".to_string())
+    } else {
+        names.iter().find(|h| !host_allowed(h, port)).map(|h| {
+            let shown: String = h.chars().take(60).collect();
+            format!("Host {shown:?} is not this server")
+        })
+    };
+    match problem {
+        None => next.run(req).await,
+        Some(what) => ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!(
+                "{what}; this dashboard answers only to http://127.0.0.1:{port}/ or \
+http://localhost:{port}/ (a guard against DNS rebinding)"
+            ),
+            Some("host"),
+        )
+        .into_response(),
+    }
+}
+
+/// A panic in a handler becomes a 500 with the usual JSON error instead of a dropped
+/// connection; the message stays in the server log, not in the answer.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error", None).into_response()
+}
+
+/// The dashboard's routes with their limits. Layers, innermost first: panics to 500, the Host
+/// check, the body limit, the timeout, then the hardening headers on every answer (refusals
+/// included).
+pub fn router(d: Arc<Dashboard>, limits: &Limits) -> Router {
+    let state = AppState {
+        dashboard: d,
+        heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
+    };
+    let mut r = Router::new()
         .route("/", get(index))
         .route("/api/meta", get(meta))
         .route("/api/figures", get(figures))
         .route("/api/explain", get(explain))
         .route("/api/table/{file}", get(table))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(harden))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(panicked));
+    if let Some(port) = limits.loopback_port {
+        r = r.layer(axum::middleware::from_fn_with_state(port, check_host));
+    }
+    r.layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .with_state(d)
+        .layer(axum::middleware::map_response(harden))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use patq_model::PatentRecord;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::Setup;
+
+    const PORT: u16 = 8080;
+
+    /// Three synthetic applications (US 2019-2021, one applicant): enough for every route to
+    /// compute something. Built once; the dashboard leaks its records by design.
+    fn dashboard() -> Arc<Dashboard> {
+        static D: OnceLock<Arc<Dashboard>> = OnceLock::new();
+        Arc::clone(D.get_or_init(|| {
+            let records = (1..=3)
+                .map(|n: i32| {
+                    let mut r = PatentRecord::default();
+                    r.app.office = "US".into();
+                    r.app.number = format!("1610000{n}");
+                    r.app.key = patq_model::app_key("US", &r.app.number);
+                    r.app.filing_year = Some(2018 + n);
+                    r.app.title = Some("SYNTHETIC distributed ledger".into());
+                    patq_testkit::add_applicant(&mut r, "SYNTHETIC CORP", "US");
+                    r
+                })
+                .collect();
+            Arc::new(Dashboard::new(
+                records,
+                Setup {
+                    title: None,
+                    dataset: "synthetic".into(),
+                    synthetic: true,
+                    taxonomy: patq_enrich::Taxonomy::default(),
+                    topic_file: None,
+                    rank: None,
+                },
+            ))
+        }))
+    }
+
+    fn loopback() -> Limits {
+        Limits {
+            loopback_port: Some(PORT),
+            heavy: 1,
+        }
+    }
+
+    fn request(uri: &str, hosts: &[&str]) -> Request<Body> {
+        let mut b = Request::builder().uri(uri);
+        for h in hosts {
+            b = b.header(header::HOST, *h);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    /// Status, headers and body (as JSON when it parses, else Null) of one request.
+    async fn call(
+        limits: &Limits,
+        req: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+        let r = router(dashboard(), limits).oneshot(req).await.unwrap();
+        let (parts, body) = r.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        (parts.status, parts.headers, v)
+    }
+
+    #[test]
+    fn host_names_of_the_loopback_server() {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LocalHost:8080",
+            "[::1]:8080",
+            "127.0.0.1",
+            "localhost",
+            "[::1]",
+        ] {
+            assert!(host_allowed(ok, PORT), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "evil.example",
+            "127.0.0.1:8081",
+            "localhost:80800",
+            "localhost:",
+            "localhost.evil.example:8080",
+            "127.0.0.1.nip.io:8080",
+            "0.0.0.0:8080",
+            "::1:8080",
+            "[::2]:8080",
+            "[::1]:8081",
+            "",
+        ] {
+            assert!(!host_allowed(bad, PORT), "{bad}");
+        }
+    }
+
+    #[test]
+    fn limits_follow_the_bound_address() {
+        let at = |s: &str| Limits::for_addr(s.parse().unwrap()).loopback_port;
+        assert_eq!(at("127.0.0.1:8080"), Some(8080));
+        assert_eq!(at("[::1]:9000"), Some(9000));
+        assert_eq!(at("0.0.0.0:8080"), None);
+        assert_eq!(at("192.168.1.20:8080"), None);
+        assert!(Limits::for_addr("127.0.0.1:1".parse().unwrap()).heavy >= 1);
+    }
+
+    #[tokio::test]
+    async fn loopback_server_refuses_other_hosts_with_json_421() {
+        let l = loopback();
+        for hosts in [
+            &["127.0.0.1:8080"][..],
+            &["localhost:8080"],
+            &["[::1]:8080"],
+        ] {
+            let (status, _, _) = call(&l, request("/api/meta", hosts)).await;
+            assert_eq!(status, StatusCode::OK, "{hosts:?}");
+        }
+        for (uri, hosts) in [
+            ("/api/meta", &["evil.example:8080"][..]),
+            ("/", &["127.0.0.1:9999"]),
+            ("/api/figures", &[]),
+            ("/api/meta", &["127.0.0.1:8080", "evil.example:8080"]),
+            // An absolute request target names the host too, whatever the header says.
+            ("http://evil.example:8080/api/meta", &["127.0.0.1:8080"]),
+            ("/no/such/page", &["evil.example"]),
+        ] {
+            let (status, headers, body) = call(&l, request(uri, hosts)).await;
+            assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{uri} {hosts:?}");
+            assert_eq!(body["param"], "host", "{uri} {hosts:?}: {body}");
+            assert!(
+                body["error"].as_str().unwrap().contains("DNS rebinding"),
+                "{body}"
+            );
+            // Refusals carry the hardening headers like every other answer.
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        }
+        // Bound to another address there is no Host check.
+        let open = Limits {
+            loopback_port: None,
+            heavy: 1,
+        };
+        let (status, _, _) = call(&open, request("/api/meta", &["evil.example:8080"])).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn bad_paths_methods_and_bodies_get_json_errors() {
+        let l = loopback();
+        let h = &["127.0.0.1:8080"][..];
+        let (status, _, body) = call(&l, request("/api/table/%FF.csv", h)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["param"], "file");
+        let (status, _, body) = call(&l, request("/api/table/..%2F..%2Fetc%2Fpasswd.csv", h)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert_eq!(body["param"], "file");
+        let long = format!("/api/table/{}.csv", "x".repeat(5000));
+        let (status, _, body) = call(&l, request(&long, h)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // The echoed name is cut to 40 characters, so the answer stays small.
+        assert!(body["error"].as_str().unwrap().len() < 2000, "{body}");
+        let post = Request::post("/api/figures")
+            .header(header::HOST, "127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = call(&l, post).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(
+            body["error"].as_str().unwrap().contains("only GET"),
+            "{body}"
+        );
+        let big = Request::get("/api/figures")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_LENGTH, "100000")
+            .body(Body::from(vec![b'x'; 100_000]))
+            .unwrap();
+        let (status, _, _) = call(&l, big).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn distinct_selections_at_once_all_answer_with_one_permit() {
+        // Eight different selections (none cached), all sent together through one router
+        // whose single permit makes them take turns: every one must still get its figures.
+        let app = router(dashboard(), &loopback());
+        let queries = [
+            "",
+            "from=2019",
+            "from=2020",
+            "to=2020",
+            "country=US",
+            "office=US",
+            "from=2019&to=2019",
+            "from=2021",
+        ];
+        let answers = futures_join(queries.iter().map(|q| {
+            let app = app.clone();
+            let uri = format!("/api/figures?{q}");
+            async move {
+                let r = app
+                    .oneshot(request(&uri, &["127.0.0.1:8080"]))
+                    .await
+                    .unwrap();
+                (uri, r.status())
+            }
+        }))
+        .await;
+        assert_eq!(answers.len(), queries.len());
+        for (uri, status) in answers {
+            assert_eq!(status, StatusCode::OK, "{uri}");
+        }
+    }
+
+    /// Runs the futures concurrently on the test runtime and collects their outputs in order.
+    async fn futures_join<F>(fs: impl Iterator<Item = F>) -> Vec<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let handles: Vec<_> = fs.map(tokio::spawn).collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap());
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn heavy_work_never_exceeds_the_permits() {
+        // 12 jobs, 3 permits: count the jobs inside their critical section at once. The sleep
+        // only gives overlapping jobs a chance to meet; the assertion is on the count.
+        let permits: Heavy = Arc::new(Semaphore::new(3));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs = (0..12).map(|i| {
+            let (p, running, most) = (
+                Arc::clone(&permits),
+                Arc::clone(&running),
+                Arc::clone(&most),
+            );
+            async move {
+                heavy(&p, move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    i
+                })
+                .await
+                .unwrap()
+            }
+        });
+        let done = futures_join(jobs).await;
+        assert_eq!(done, (0..12).collect::<Vec<_>>());
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=3).contains(&most), "{most} jobs ran at once");
+    }
+
+    async fn boom() -> &'static str {
+        panic!("synthetic failure")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_json() {
+        let app: Router = Router::new()
+            .route("/", get(boom))
+            .layer(CatchPanicLayer::custom(panicked));
+        let r = app.oneshot(request("/", &[])).await.unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["error"], "internal error");
+    }
 }
