@@ -3,7 +3,7 @@
 //! change only re-selects application indices and reruns the indicator suite.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use patq_enrich::{Facts, Harmonizer, Query, Taxonomy};
@@ -135,6 +135,9 @@ pub struct Computed {
     pub focus_country: Option<String>,
     /// Wall time of selection plus suite.
     pub elapsed: Duration,
+    /// The `/api/figures` answer, drawn once per cached selection: drawing every chart costs
+    /// about as much as a small recompute.
+    pub figures_json: OnceLock<axum::body::Bytes>,
 }
 
 /// Everything the server answers from.
@@ -373,6 +376,7 @@ dataset; the filters do not apply to them."
             f7_office,
             focus_country,
             elapsed: t0.elapsed(),
+            figures_json: OnceLock::new(),
         });
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if !cache.iter().any(|x| x.selection == *s) {
