@@ -133,16 +133,19 @@ impl GroupIndex {
     const NONE: u32 = u32::MAX;
 
     fn build(info: &[AppInfo]) -> GroupIndex {
-        let mut names: Vec<String> = info.iter().filter_map(|a| a.group.clone()).collect();
-        names.sort_unstable();
-        names.dedup();
+        let mut sorted: Vec<&str> = info.iter().filter_map(|a| a.group.as_deref()).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let id: HashMap<&str, u32> = sorted
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (n, k as u32))
+            .collect();
         let of_app = info
             .iter()
-            .map(|a| match &a.group {
-                Some(g) => names.binary_search(g).expect("every group is named") as u32,
-                None => Self::NONE,
-            })
+            .map(|a| a.group.as_deref().map_or(Self::NONE, |g| id[g]))
             .collect();
+        let names = sorted.into_iter().map(str::to_string).collect();
         GroupIndex { names, of_app }
     }
 

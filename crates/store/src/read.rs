@@ -496,6 +496,8 @@ impl KeyIndex {
             let hit = match &self.map {
                 Some(m) => m.get(key).copied(),
                 None if records.get(cur).is_some_and(|r| r.app.key == key) => Some(cur),
+                // Child rows come sorted by key: the next key is most often the next record.
+                None if records.get(cur + 1).is_some_and(|r| r.app.key == key) => Some(cur + 1),
                 None => records
                     .binary_search_by(|r| r.app.key.as_str().cmp(key))
                     .ok(),
