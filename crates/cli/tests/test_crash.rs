@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::TestCommand;
+use util::{TestCommand, snapshot};
 
 /// Kill points per command.
 const KILLS: usize = 8;
@@ -56,24 +56,6 @@ fn staging_in(dir: &Path) -> bool {
             n.starts_with('.') && n.contains(".tmp-")
         })
     })
-}
-
-/// Every file under `dir` (relative path -> bytes), hidden names included.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Names in `dir` other than the expected ones: leftovers of a killed run.

@@ -4,27 +4,8 @@
 mod util;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use util::TestCommand;
-
-/// Every file under `dir` (relative path -> bytes).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+use util::{TestCommand, snapshot};
 
 /// One full pipeline in a fresh directory; returns every output file keyed `step/path`.
 fn pipeline(layout: &str) -> BTreeMap<String, Vec<u8>> {

@@ -190,6 +190,16 @@ fn indicators(t: &TestCommand, out: &str, flags: &[&str]) -> (u64, BTreeMap<Stri
     (n, csv)
 }
 
+/// The figure of table `file` in a `/api/figures` answer.
+fn figure<'a>(v: &'a Value, file: &str) -> &'a Value {
+    v["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == file)
+        .unwrap_or_else(|| panic!("no figure {file}"))
+}
+
 /// A drill-down cell's number as a count, or None for shares and rates.
 fn count(cell: &str) -> Option<u64> {
     cell.parse().ok()
@@ -291,12 +301,7 @@ fn api_matches_indicators_and_validates_parameters() {
             assert_eq!(&got, csv, "{file} under {qs}");
         }
         // The page's F2 table shows the same numbers (display form of the CSV cells).
-        let f2 = v["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["file"] == "F2_grants_by_country")
-            .unwrap();
+        let f2 = figure(&v, "F2_grants_by_country");
         let world: Vec<&str> = tables["F2_grants_by_country"]
             .lines()
             .find(|l| l.starts_with("WORLD,"))
@@ -341,12 +346,7 @@ fn api_matches_indicators_and_validates_parameters() {
 
     // Industry and company filters select what T3 and the company list count.
     let all = s.json("/api/figures");
-    let t3 = all["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["file"] == "T3_industries")
-        .unwrap();
+    let t3 = figure(&all, "T3_industries");
     let finance = t3["rows"]
         .as_array()
         .unwrap()
@@ -802,12 +802,7 @@ fn real_patstat_dashboard() {
         );
     }
     let v = s.json("/api/figures");
-    let f2 = v["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["file"] == "F2_grants_by_country")
-        .unwrap();
+    let f2 = figure(&v, "F2_grants_by_country");
     let notes = f2["unavailable"].to_string();
     assert!(notes.contains("grant status"), "{notes}");
 
