@@ -185,20 +185,8 @@ impl Taxonomy {
         self.split(record) == Split::Core
     }
 
-    /// Industries the record belongs to, in file order, each with its matching scenarios.
-    /// An industry matches through its own rule or through any of its scenarios.
-    pub fn classify(&self, record: &PatentRecord) -> Vec<(&str, Vec<&str>)> {
-        self.industries_of(&Doc::new(record))
-            .into_iter()
-            .map(|(x, scen)| {
-                let ind = &self.industries[x];
-                let scen = scen.iter().map(|&s| ind.scenarios[s].id.as_str()).collect();
-                (ind.id.as_str(), scen)
-            })
-            .collect()
-    }
-
-    /// The split and the industries of `record`, its words read once.
+    /// The split and the industries of `record`, its words read once. An industry matches
+    /// through its own rule or through any of its scenarios.
     pub fn facts(&self, record: &PatentRecord) -> Facts {
         let doc = Doc::new(record);
         Facts {
@@ -225,6 +213,19 @@ impl Taxonomy {
 mod tests {
     use super::*;
     use patq_model::{ClassScheme, Classification, normalize_class_code};
+
+    /// The record's industries and scenarios by id, from [`Taxonomy::facts`].
+    fn classify<'t>(t: &'t Taxonomy, r: &PatentRecord) -> Vec<(&'t str, Vec<&'t str>)> {
+        t.facts(r)
+            .industries
+            .into_iter()
+            .map(|(x, scen)| {
+                let ind = &t.industries[x];
+                let scen = scen.iter().map(|&s| ind.scenarios[s].id.as_str()).collect();
+                (ind.id.as_str(), scen)
+            })
+            .collect()
+    }
 
     fn rec(title: &str, abs: &str, cpc: &[&str]) -> PatentRecord {
         let mut r = PatentRecord::default();
@@ -309,7 +310,7 @@ mod tests {
             "Accounts receivable of a core enterprise are split and transferred to suppliers.",
             &["G06Q40/02"],
         );
-        let c = t.classify(&r);
+        let c = classify(&t, &r);
         assert_eq!(c[0], ("finance", vec!["supply-chain-finance"]));
         assert!(c.iter().any(|(i, _)| *i == "supply-chain"));
         let r = rec(
@@ -317,17 +318,17 @@ mod tests {
             "A hospital issues a prescription that a pharmacy verifies.",
             &["G16H20/10"],
         );
-        let c = t.classify(&r);
+        let c = classify(&t, &r);
         assert_eq!(c, vec![("medical", vec!["prescription"])]);
         let r = rec(
             "Charging pile billing with blockchain",
             "electric vehicle users",
             &[],
         );
-        let c = t.classify(&r);
+        let c = classify(&t, &r);
         assert!(c.contains(&("energy", vec!["charging-piles"])), "{c:?}");
         let r = rec("Method of brewing beer", "", &["C12C1/00"]);
-        assert!(t.classify(&r).is_empty());
+        assert!(classify(&t, &r).is_empty());
         assert_eq!(t.facts(&r), Facts::default());
     }
 
