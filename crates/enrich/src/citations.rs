@@ -29,7 +29,7 @@
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
-use patq_model::{PatentRecord, app_key, clean_number, normalize_office};
+use patq_model::PatentRecord;
 use serde::Serialize;
 
 use crate::families::Families;
@@ -118,49 +118,82 @@ impl Csr {
 /// run, e.g. `("US", "08123456B2", Some("B2"))` -> `US8123456`. Kind-insensitive on purpose:
 /// a citation names a document, and the A1 and B1 of one application resolve to it anyway.
 pub fn doc_key(office: &str, number: &str, kind: Option<&str>) -> String {
-    let office = normalize_office(office);
-    let mut n = clean_number(number);
-    if !office.is_empty()
-        && let Some(rest) = n.strip_prefix(office.as_str())
-        && !rest.is_empty()
-    {
-        n = rest.to_string();
-    }
-    let kind = kind.map(clean_number).filter(|k| !k.is_empty());
-    if let Some(k) = kind
-        && let Some(rest) = n.strip_suffix(k.as_str())
-        && rest.ends_with(|c: char| c.is_ascii_digit())
-    {
-        n = rest.to_string();
-    }
-    n = strip_kind_suffix(&n).to_string();
-    if office == "US" {
-        n = us_pregrant_docdb(n);
-    }
-    format!("{office}{}", strip_leading_zeros(&n))
+    let mut out = String::new();
+    doc_key_into(office, number, kind, &mut out);
+    out
 }
 
-/// US pre-grant publications are written `20120057518` by the USPTO (year + 7-digit serial)
-/// but `2012057518` in DOCDB (EPO OPS, PATSTAT): the serial's leading zero is dropped, so
-/// both forms meet at the DOCDB one.
-fn us_pregrant_docdb(mut n: String) -> String {
-    if n.len() == 11
-        && n.bytes().all(|b| b.is_ascii_digit())
-        && (n.starts_with("19") || n.starts_with("20"))
-        && n.as_bytes()[4] == b'0'
-    {
-        n.remove(4);
+/// [`doc_key`] written into `out` (cleared first): resolution asks one key of each of
+/// millions of cited documents, most of them outside the dataset, so the key is built in a
+/// reused buffer instead of a chain of temporary strings.
+pub fn doc_key_into(office: &str, number: &str, kind: Option<&str>, out: &mut String) {
+    let start = office_then_number(office, number, out);
+    if start > 0 && out.len() > 2 * start && out[start..].starts_with(&out[..start]) {
+        out.replace_range(start..2 * start, "");
     }
-    n
+    // The cleaned kind code, compared from the end without building it.
+    let kind_len = kind.map_or(0, |k| cleaned(k).count());
+    if kind_len > 0 && out.len() >= start + kind_len {
+        let tail = out.len() - kind_len;
+        let matches = kind
+            .into_iter()
+            .flat_map(cleaned)
+            .zip(out[tail..].bytes())
+            .all(|(k, n)| k == n);
+        if matches && out[start..tail].ends_with(|c: char| c.is_ascii_digit()) {
+            out.truncate(tail);
+        }
+    }
+    let end = start + strip_kind_suffix(&out[start..]).len();
+    out.truncate(end);
+    if &out[..start] == "US" {
+        let n = &out[start..];
+        if n.len() == 11
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (n.starts_with("19") || n.starts_with("20"))
+            && n.as_bytes()[4] == b'0'
+        {
+            // US pre-grant publications are written `20120057518` by the USPTO (year +
+            // 7-digit serial) but `2012057518` in DOCDB (EPO OPS, PATSTAT): the serial's
+            // leading zero is dropped, so both forms meet at the DOCDB one.
+            out.remove(start + 4);
+        }
+    }
+    strip_leading_zeros(out, start);
 }
 
 /// The lookup key of an application: its [`app_key`] with leading zeros of the number's digit
 /// run removed (no kind stripping: CN application numbers end in a check character).
 pub fn app_doc_key(office: &str, number: &str) -> String {
-    let office = normalize_office(office);
-    let k = app_key(&office, number);
-    let n = &k[office.len()..];
-    format!("{office}{}", strip_leading_zeros(n))
+    let mut out = String::new();
+    app_doc_key_into(office, number, &mut out);
+    out
+}
+
+/// [`app_doc_key`] written into `out` (cleared first).
+pub fn app_doc_key_into(office: &str, number: &str, out: &mut String) {
+    let start = office_then_number(office, number, out);
+    if start > 0 && out[start..].starts_with(&out[..start]) {
+        out.replace_range(start..2 * start, "");
+    }
+    strip_leading_zeros(out, start);
+}
+
+/// Writes the normalised office then the cleaned number (as [`patq_model::normalize_office`] and
+/// [`patq_model::clean_number`] give them) into `out`; returns where the number starts.
+fn office_then_number(office: &str, number: &str, out: &mut String) -> usize {
+    out.clear();
+    out.extend(office.trim().chars().map(|c| c.to_ascii_uppercase()));
+    let start = out.len();
+    out.extend(cleaned(number).map(char::from));
+    start
+}
+
+/// The bytes of [`patq_model::clean_number`]`(raw)`.
+fn cleaned(raw: &str) -> impl Iterator<Item = u8> + '_ {
+    raw.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
 }
 
 /// `1234567B2` -> `1234567`, `1234567A` -> `1234567`; a number not ending in letter(+digit)
@@ -177,12 +210,13 @@ fn strip_kind_suffix(n: &str) -> &str {
     n
 }
 
-/// Removes zeros at the start of the first digit run (`D0654321` -> `D654321`,
-/// `08123456` -> `8123456`), as the USPTO reader writes US numbers; applied to both sides of
-/// every lookup, so it only has to be consistent.
-fn strip_leading_zeros(n: &str) -> String {
+/// Removes zeros at the start of the first digit run of `out[from..]` (`D0654321` ->
+/// `D654321`, `08123456` -> `8123456`), as the USPTO reader writes US numbers; applied to
+/// both sides of every lookup, so it only has to be consistent.
+fn strip_leading_zeros(out: &mut String, from: usize) {
+    let n = &out[from..];
     let split = n.find(|c: char| c.is_ascii_digit()).unwrap_or(n.len());
-    let (letters, rest) = n.split_at(split);
+    let rest = &n[split..];
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let zeros = rest.bytes().take_while(|&b| b == b'0').count();
     // An all-zero run keeps one zero, so `0` stays a number.
@@ -191,7 +225,8 @@ fn strip_leading_zeros(n: &str) -> String {
     } else {
         zeros
     };
-    format!("{letters}{}", &rest[drop..])
+    let at = from + split;
+    out.replace_range(at..at + drop, "");
 }
 
 /// How a cited document was found.
@@ -222,6 +257,17 @@ fn claim<K: std::hash::Hash + Eq>(m: &mut HashMap<K, u32>, k: K, i: u32, amb: &m
     }
 }
 
+/// [`claim`] of a borrowed key, copied only when it is new.
+fn claim_owned(m: &mut HashMap<String, u32>, k: &str, i: u32, amb: &mut u64) {
+    match m.get(k) {
+        Some(&j) if j != i => *amb += 1,
+        Some(_) => {}
+        None => {
+            m.insert(k.to_string(), i);
+        }
+    }
+}
+
 impl<'a> DocIndex<'a> {
     fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
         let n = records.len();
@@ -233,6 +279,7 @@ impl<'a> DocIndex<'a> {
             ambiguous: 0,
         };
         let amb = &mut x.ambiguous;
+        let mut key = String::new();
         for (i, r) in records.iter().enumerate() {
             let i = i as u32;
             for p in &r.publications {
@@ -240,20 +287,16 @@ impl<'a> DocIndex<'a> {
                     claim(&mut x.source, s, i, amb);
                 }
                 if !p.number.is_empty() {
-                    let k = doc_key(&p.office, &p.number, Some(&p.kind));
-                    claim(&mut x.publication, k, i, amb);
+                    doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
+                    claim_owned(&mut x.publication, &key, i, amb);
                 }
             }
             if let Some(s) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
                 claim(&mut x.appln, s, i, amb);
             }
             if !r.app.number.is_empty() {
-                claim(
-                    &mut x.application,
-                    app_doc_key(&r.app.office, &r.app.number),
-                    i,
-                    amb,
-                );
+                app_doc_key_into(&r.app.office, &r.app.number, &mut key);
+                claim_owned(&mut x.application, &key, i, amb);
             }
         }
         // Non-numeric application ids (Lens IDs) after publication ids, so a publication id
@@ -272,7 +315,8 @@ impl<'a> DocIndex<'a> {
         x
     }
 
-    fn resolve(&self, c: &CitedDoc<'_>) -> Option<(u32, Via)> {
+    /// `key` is scratch space for the document keys.
+    fn resolve(&self, c: &CitedDoc<'_>, key: &mut String) -> Option<(u32, Via)> {
         if let Some(s) = c.source_id.filter(|s| !s.is_empty()) {
             let hit = match s.strip_prefix("appln:") {
                 Some(id) => self.appln.get(id),
@@ -287,14 +331,15 @@ impl<'a> DocIndex<'a> {
         if c.number.is_empty() || c.number.contains(':') {
             return None;
         }
-        let k = doc_key(office, c.number, c.kind);
-        if let Some(&j) = self.publication.get(&k) {
+        doc_key_into(office, c.number, c.kind, key);
+        if let Some(&j) = self.publication.get(key.as_str()) {
             return Some((j, Via::Publication));
         }
-        if c.kind.is_none_or(|k| k.trim().is_empty())
-            && let Some(&j) = self.application.get(&app_doc_key(office, c.number))
-        {
-            return Some((j, Via::Application));
+        if c.kind.is_none_or(|k| k.trim().is_empty()) {
+            app_doc_key_into(office, c.number, key);
+            if let Some(&j) = self.application.get(key.as_str()) {
+                return Some((j, Via::Application));
+            }
         }
         None
     }
@@ -330,6 +375,7 @@ pub struct CitationGraphBuilder<'a> {
     index: DocIndex<'a>,
     stats: CitationStats,
     pairs: Vec<(u32, u32)>,
+    key: String,
 }
 
 impl<'a> CitationGraphBuilder<'a> {
@@ -344,6 +390,7 @@ impl<'a> CitationGraphBuilder<'a> {
             index,
             stats,
             pairs: Vec::new(),
+            key: String::new(),
         }
     }
 
@@ -351,7 +398,7 @@ impl<'a> CitationGraphBuilder<'a> {
     pub fn add(&mut self, citing: usize, c: &CitedDoc<'_>) {
         let stats = &mut self.stats;
         stats.seen += 1;
-        let Some((j, via)) = self.index.resolve(c) else {
+        let Some((j, via)) = self.index.resolve(c, &mut self.key) else {
             stats.unresolved += 1;
             return;
         };
@@ -544,7 +591,7 @@ impl CitationGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use patq_model::{Citation, PubClass, Publication};
+    use patq_model::{Citation, PubClass, Publication, app_key, clean_number, normalize_office};
 
     fn rec(office: &str, number: &str, pub_number: &str, kind: &str) -> PatentRecord {
         let mut r = PatentRecord::default();
@@ -574,6 +621,64 @@ mod tests {
         }
     }
 
+    /// The key functions as first written, with a string per step: the reference the
+    /// buffer-reusing ones must equal.
+    fn doc_key_reference(office: &str, number: &str, kind: Option<&str>) -> String {
+        let office = normalize_office(office);
+        let mut n = clean_number(number);
+        if !office.is_empty()
+            && let Some(rest) = n.strip_prefix(office.as_str())
+            && !rest.is_empty()
+        {
+            n = rest.to_string();
+        }
+        let kind = kind.map(clean_number).filter(|k| !k.is_empty());
+        if let Some(k) = kind
+            && let Some(rest) = n.strip_suffix(k.as_str())
+            && rest.ends_with(|c: char| c.is_ascii_digit())
+        {
+            n = rest.to_string();
+        }
+        n = strip_kind_suffix(&n).to_string();
+        if office == "US"
+            && n.len() == 11
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (n.starts_with("19") || n.starts_with("20"))
+            && n.as_bytes()[4] == b'0'
+        {
+            n.remove(4);
+        }
+        let mut out = office;
+        let from = out.len();
+        out.push_str(&n);
+        strip_leading_zeros(&mut out, from);
+        out
+    }
+
+    fn app_doc_key_reference(office: &str, number: &str) -> String {
+        let office = normalize_office(office);
+        let k = app_key(&office, number);
+        let mut out = office.clone();
+        out.push_str(&k[office.len()..]);
+        strip_leading_zeros(&mut out, office.len());
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reused_buffer_keys_equal_reference(
+            office in "[ uUsSeEpP区]{0,3}",
+            number in "[uUsS0-9 ,/.AaBb区-]{0,14}",
+            kind in proptest::option::of("[ AaBb12区]{0,3}"),
+        ) {
+            let mut buf = String::from("left over");
+            doc_key_into(&office, &number, kind.as_deref(), &mut buf);
+            proptest::prop_assert_eq!(&buf, &doc_key_reference(&office, &number, kind.as_deref()));
+            app_doc_key_into(&office, &number, &mut buf);
+            proptest::prop_assert_eq!(&buf, &app_doc_key_reference(&office, &number));
+        }
+    }
+
     #[test]
     fn doc_keys_agree_across_writings() {
         let k = "US8123456";
@@ -592,8 +697,14 @@ mod tests {
         assert_eq!(app_doc_key("US", "14/306,158"), "US14306158");
         // A CN check character is part of an application number.
         assert_eq!(app_doc_key("CN", "201510012345.X"), "CN201510012345X");
-        assert_eq!(strip_leading_zeros("00A"), "0A");
-        assert_eq!(strip_leading_zeros(""), "");
+        let stripped = |n: &str| {
+            let mut s = format!("X{n}");
+            strip_leading_zeros(&mut s, 1);
+            s
+        };
+        assert_eq!(stripped("00A"), "X0A");
+        assert_eq!(stripped(""), "X");
+        assert_eq!(stripped("D0654321"), "XD654321");
     }
 
     #[test]

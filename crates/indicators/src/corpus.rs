@@ -96,6 +96,21 @@ pub struct Filters {
     pub office: Option<String>,
 }
 
+impl Filters {
+    /// Whether `r` passes the bounds a record alone can answer (filing years, office): the
+    /// company country needs the corpus, so a record passing may still be left out.
+    pub fn may_admit(&self, r: &PatentRecord) -> bool {
+        let year = r.app.filing_year;
+        let year_ok = |bound: Option<i32>, ok: fn(i32, i32) -> bool| match bound {
+            None => true,
+            Some(b) => year.is_some_and(|y| ok(y, b)),
+        };
+        year_ok(self.from_year, |y, b| y >= b)
+            && year_ok(self.to_year, |y, b| y <= b)
+            && self.office.as_deref().is_none_or(|o| r.app.office == o)
+    }
+}
+
 /// The records with their derived facts and families.
 pub struct Corpus<'a> {
     pub records: &'a [PatentRecord],
@@ -190,6 +205,74 @@ impl GroupIndex {
     }
 }
 
+/// A corpus before its citation counts: what [`Corpus::build_streaming`] computes while the
+/// citation graph is being built.
+struct Parts {
+    info: Vec<AppInfo>,
+    families: Families,
+    groups: GroupIndex,
+    rep_order: Vec<u32>,
+    has_grant_status: bool,
+    has_applicants: bool,
+}
+
+impl Parts {
+    fn finish(self, records: &[PatentRecord], graph: Option<CitationGraph>) -> Corpus<'_> {
+        let Parts {
+            mut info,
+            families,
+            groups,
+            rep_order,
+            has_grant_status,
+            has_applicants,
+        } = self;
+        let (citation_method, citation_stats, citation_graph) =
+            forward_citations(records, graph, &families, &mut info, has_applicants);
+        let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
+        let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
+        for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
+            a.cohort_index = ix;
+        }
+        Corpus {
+            records,
+            info,
+            families,
+            has_grant_status,
+            has_citation_counts: citation_method.is_available(),
+            has_applicants,
+            citation_method,
+            citation_stats,
+            citation_graph,
+            groups,
+            rep_order,
+        }
+    }
+}
+
+/// Each application's position when all are ordered by (no filing date, filing date, key).
+fn rep_order(records: &[PatentRecord]) -> Vec<u32> {
+    let mut by_key: Vec<usize> = (0..records.len()).collect();
+    if records.windows(2).all(|w| w[0].app.key < w[1].app.key) {
+        // Index order is key order (as patq writes datasets): ties on the date, frequent
+        // with a million applications over a few thousand days, compare integers.
+        by_key.sort_unstable_by_key(|&j| {
+            let d = records[j].app.filing_date;
+            (d.is_none(), d, j)
+        });
+    } else {
+        let key = |j: usize| {
+            let a = &records[j].app;
+            (a.filing_date.is_none(), a.filing_date, a.key.as_str())
+        };
+        by_key.sort_by(|&x, &y| key(x).cmp(&key(y)));
+    }
+    let mut order = vec![0u32; records.len()];
+    for (pos, &j) in by_key.iter().enumerate() {
+        order[j] = pos as u32;
+    }
+    order
+}
+
 fn first_party(r: &PatentRecord, role: PartyRole) -> Option<&patq_model::Party> {
     r.parties
         .iter()
@@ -216,6 +299,35 @@ impl<'a> Corpus<'a> {
         harmonizer: &Harmonizer,
         graph: Option<CitationGraph>,
     ) -> Corpus<'a> {
+        match Corpus::build_streaming(records, harmonizer, || {
+            Ok::<_, std::convert::Infallible>(graph)
+        }) {
+            Ok(c) => c,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Corpus::build_with_graph`] with the graph still to be made by `graph` (e.g. streamed
+    /// from the citations table), which runs on its own thread while this one harmonises
+    /// applicants and builds the families: the two share nothing until the citation counts
+    /// are joined to the applications. An error of `graph` is returned as is.
+    pub fn build_streaming<E: Send>(
+        records: &'a [PatentRecord],
+        harmonizer: &Harmonizer,
+        graph: impl FnOnce() -> Result<Option<CitationGraph>, E> + Send,
+    ) -> Result<Corpus<'a>, E> {
+        std::thread::scope(|s| {
+            let graph = s.spawn(graph);
+            let parts = Corpus::parts(records, harmonizer);
+            let graph = graph
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Ok(parts.finish(records, graph))
+        })
+    }
+
+    /// Everything but the citation counts.
+    fn parts(records: &'a [PatentRecord], harmonizer: &Harmonizer) -> Parts {
         // A dataset with publications can tell "not granted" (only A publications) from
         // "unknown"; one with neither flags nor publications (PATSTAT extract) cannot.
         let has_grant_status = records
@@ -223,7 +335,7 @@ impl<'a> Corpus<'a> {
             .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
         let mut has_applicants = false;
         let mut cache: HashMap<(&str, Option<&str>), Group> = HashMap::new();
-        let mut info: Vec<AppInfo> = records
+        let info: Vec<AppInfo> = records
             .iter()
             .map(|r| {
                 let party = first_party(r, PartyRole::Applicant)
@@ -260,40 +372,13 @@ impl<'a> Corpus<'a> {
             })
             .collect();
         drop(cache);
-        let families = Families::build(records);
-        let (citation_method, citation_stats, citation_graph) =
-            forward_citations(records, graph, &families, &mut info, has_applicants);
-        let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
-        let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
-        for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
-            a.cohort_index = ix;
-        }
-        let groups = GroupIndex::build(&info);
-        let rep_order = {
-            let key = |j: usize| {
-                let a = &records[j].app;
-                (a.filing_date.is_none(), a.filing_date, a.key.as_str())
-            };
-            let mut by_key: Vec<usize> = (0..records.len()).collect();
-            by_key.sort_by(|&x, &y| key(x).cmp(&key(y)));
-            let mut order = vec![0u32; records.len()];
-            for (pos, &j) in by_key.iter().enumerate() {
-                order[j] = pos as u32;
-            }
-            order
-        };
-        Corpus {
-            records,
+        Parts {
+            families: Families::build(records),
+            groups: GroupIndex::build(&info),
+            rep_order: rep_order(records),
             info,
-            families,
             has_grant_status,
-            has_citation_counts: citation_method.is_available(),
             has_applicants,
-            citation_method,
-            citation_stats,
-            citation_graph,
-            groups,
-            rep_order,
         }
     }
 
@@ -301,17 +386,10 @@ impl<'a> Corpus<'a> {
     pub fn select(&self, f: &Filters) -> Vec<usize> {
         (0..self.records.len())
             .filter(|&i| {
-                let a = &self.info[i];
-                let year_ok = |bound: Option<i32>, ok: fn(i32, i32) -> bool| match bound {
-                    None => true,
-                    Some(b) => a.year.is_some_and(|y| ok(y, b)),
-                };
-                year_ok(f.from_year, |y, b| y >= b)
-                    && year_ok(f.to_year, |y, b| y <= b)
-                    && f.country.as_deref().is_none_or(|c| a.country_label() == c)
-                    && f.office
+                f.may_admit(&self.records[i])
+                    && f.country
                         .as_deref()
-                        .is_none_or(|o| self.records[i].app.office == o)
+                        .is_none_or(|c| self.info[i].country_label() == c)
             })
             .collect()
     }

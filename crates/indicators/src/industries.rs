@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use patq_enrich::{Facts, Taxonomy};
+use patq_model::PatentRecord;
 use serde::Serialize;
 
 use crate::corpus::Corpus;
@@ -78,17 +79,37 @@ impl<'t> Matches<'t> {
 /// The facts of every record of the corpus (in parallel): what a caller answering many
 /// selections keeps, to build each selection's [`Matches::over`].
 pub fn facts_of_all(c: &Corpus, tax: &Taxonomy) -> Vec<Facts> {
-    let all: Vec<usize> = (0..c.records.len()).collect();
-    par::map(&all, |i| tax.facts(&c.records[i]))
+    facts_where(c.records, tax, |_| true)
+}
+
+/// The facts of the records `admit` accepts (in parallel), indexed by record; the others get
+/// empty facts. It needs only the records, so it can run while the corpus is being built,
+/// for a superset of the selection still to be made.
+pub fn facts_where(
+    records: &[PatentRecord],
+    tax: &Taxonomy,
+    admit: impl Fn(&PatentRecord) -> bool,
+) -> Vec<Facts> {
+    let sel: Vec<usize> = (0..records.len()).filter(|&i| admit(&records[i])).collect();
+    scatter(records.len(), &sel, |i| tax.facts(&records[i]))
 }
 
 /// Classifies the selection (in parallel on large selections).
 pub fn classify<'t>(c: &Corpus, sel: &[usize], tax: &'t Taxonomy) -> Matches<'t> {
-    let mut facts = vec![Facts::default(); c.records.len()];
-    for (&i, f) in sel.iter().zip(par::map(sel, |i| tax.facts(&c.records[i]))) {
-        facts[i] = f;
-    }
+    let facts = scatter(c.records.len(), sel, |i| tax.facts(&c.records[i]));
     Matches::new(tax, sel.to_vec(), Cow::Owned(facts))
+}
+
+/// `f` of each index of `sel` at its position of a vector of `n` (empty facts elsewhere).
+fn scatter(n: usize, sel: &[usize], f: impl Fn(usize) -> Facts + Sync) -> Vec<Facts> {
+    if sel.len() == n {
+        return par::map(sel, f);
+    }
+    let mut facts = vec![Facts::default(); n];
+    for (&i, x) in sel.iter().zip(par::map(sel, f)) {
+        facts[i] = x;
+    }
+    facts
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

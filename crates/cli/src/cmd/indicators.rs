@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use patq_enrich::{CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer};
-use patq_indicators::{Corpus, suite};
+use patq_indicators::{Corpus, industries, suite};
 use patq_store::atomic::write_file;
 
 use crate::Outcome;
@@ -63,15 +63,35 @@ impl FigureArgs {
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
-    let (manifest, records, graph) = load_dataset(&args.dataset)?;
+    let mut t = super::Phases::start();
+    let (manifest, records) = patq_store::read::load_records_except(&args.dataset, &["citations"])?;
+    t.done("load records");
     let taxonomy = args.select.taxonomy()?;
-    let corpus = Corpus::build_with_graph(&records, &Harmonizer::default(), graph);
+    let filters = args.select.filters();
+    // Three independent jobs over the records: the taxonomy facts of every application the
+    // selection may keep, the citation graph streamed from its table, and the rest of the
+    // corpus. They overlap instead of taking turns on a multi-core machine.
+    let (corpus, facts) = std::thread::scope(|s| {
+        let facts =
+            s.spawn(|| industries::facts_where(&records, &taxonomy, |r| filters.may_admit(r)));
+        let corpus = Corpus::build_streaming(&records, &Harmonizer::default(), || {
+            citation_graph(&args.dataset, &records)
+        });
+        let facts = facts
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        corpus.map(|c| (c, facts))
+    })?;
+    t.done("corpus, citations and taxonomy");
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = topic {
         println!("{msg}");
     }
-    let outputs = suite::compute(&corpus, &sel, &taxonomy, &args.figures.options());
+    let matches = industries::Matches::over(&taxonomy, &sel, &facts);
+    let outputs = suite::compute_matched(&corpus, &sel, &matches, &args.figures.options());
+    t.done("suite");
     write_outputs(&args.out, &outputs)?;
+    t.done("write");
     println!(
         "{}indicators for {} of {} applications written to {} ({} tables)",
         if manifest.synthetic {
@@ -84,23 +104,24 @@ pub fn run(args: Args) -> Result<Outcome> {
         args.out.display(),
         outputs.len()
     );
+    // The process ends here: handing millions of small allocations back one by one would
+    // take seconds on a large dataset, and the OS reclaims the memory at once.
+    std::mem::forget(matches);
+    std::mem::forget(corpus);
+    std::mem::forget(records);
     Ok(Outcome::Ok)
 }
 
-/// Loads a dataset for the indicators: the records without their citation lists, and the
-/// citation graph resolved while streaming the citations table (None when it has no rows),
-/// which is what [`Corpus::build`] would compute from the full records, without holding
-/// about nine owned citations per application.
-pub fn load_dataset(
+/// The citation graph of a dataset whose records were loaded without their citation lists:
+/// resolved while streaming the citations table (None when it has no rows), which is what
+/// [`Corpus::build`] computes from full records, without holding about nine owned citations
+/// per application.
+pub fn citation_graph(
     dir: &Path,
-) -> Result<(
-    patq_store::Manifest,
-    Vec<patq_model::PatentRecord>,
-    Option<CitationGraph>,
-)> {
-    let (manifest, records) = patq_store::read::load_records_except(dir, &["citations"])?;
-    let mut b = CitationGraphBuilder::new(&records);
-    patq_store::read::for_each_citation(dir, &records, |i, c| {
+    records: &[patq_model::PatentRecord],
+) -> Result<Option<CitationGraph>> {
+    let mut b = CitationGraphBuilder::new(records);
+    patq_store::read::for_each_citation(dir, records, |i, c| {
         b.add(
             i,
             &CitedDoc {
@@ -111,8 +132,7 @@ pub fn load_dataset(
             },
         );
     })?;
-    let graph = (b.seen() > 0).then(|| b.finish());
-    Ok((manifest, records, graph))
+    Ok((b.seen() > 0).then(|| b.finish()))
 }
 
 /// Writes `<file>.csv` and, when the output has one, `<file>.json` for every output.

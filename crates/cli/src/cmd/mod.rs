@@ -36,6 +36,28 @@ pub fn progress_bar(total: u64, what: &str, quiet: bool) -> ProgressBar {
     pb
 }
 
+/// Wall time of the phases of a long command, printed to stderr when the environment sets
+/// `PATQ_TIMINGS` (for profiling runs; docs/PERFORMANCE.md), silent otherwise.
+pub struct Phases {
+    at: Option<std::time::Instant>,
+}
+
+impl Phases {
+    pub fn start() -> Phases {
+        Phases {
+            at: std::env::var_os("PATQ_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    /// Ends the running phase, named `what`, and starts the next.
+    pub fn done(&mut self, what: &str) {
+        if let Some(at) = &mut self.at {
+            eprintln!("patq: timing: {what} {:.2} s", at.elapsed().as_secs_f64());
+            *at = std::time::Instant::now();
+        }
+    }
+}
+
 /// The `--topic` option shared by the subcommands that select applications.
 #[derive(clap::Args, Clone)]
 pub struct TopicArg {
