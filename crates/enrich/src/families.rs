@@ -20,7 +20,7 @@
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use patq_model::PatentRecord;
 use serde::Serialize;
@@ -54,73 +54,94 @@ pub struct Families {
 
 impl Families {
     /// Builds both family kinds in time linear in records plus links.
-    pub fn build(records: &[PatentRecord]) -> Families {
+    pub fn build<'r>(records: &'r [PatentRecord]) -> Families {
         let n = records.len();
         let mut uf = UnionFind::new(n);
-        // Every link target, application key or outside key, as a union-find node.
-        let mut node: HashMap<String, u32> = HashMap::with_capacity(n * 2);
+        // Every link target, application key or outside key, as a union-find node; the keys
+        // are borrowed from the records, so a million applications cost no key copies.
+        let mut node: HashMap<&str, u32> = HashMap::with_capacity(n * 2);
+        // The node of each application's own key: the first application with that key.
+        let mut app_node: Vec<u32> = Vec::with_capacity(n);
         for (i, r) in records.iter().enumerate() {
-            match node.get(&r.app.key) {
-                // The same application twice (unmerged input) is one application.
-                Some(&j) => {
-                    uf.union(i as u32, j);
-                }
-                None => {
-                    node.insert(r.app.key.clone(), i as u32);
-                }
-            }
+            let first = *node.entry(r.app.key.as_str()).or_insert(i as u32);
+            // The same application twice (unmerged input) is one application.
+            uf.union(i as u32, first);
+            app_node.push(first);
         }
         let by_source_id: HashMap<&str, u32> = records
             .iter()
             .enumerate()
             .filter_map(|(i, r)| Some((r.app.source_id.as_deref()?, i as u32)))
             .collect();
-        let mut link = |uf: &mut UnionFind, i: usize, target: &str| {
-            let t = match node.get(target) {
-                Some(&t) => t,
-                None => {
-                    let t = uf.push();
-                    node.insert(target.to_string(), t);
-                    t
-                }
-            };
-            uf.union(i as u32, t);
-        };
+        // Earliest-filing ids that are no application's source id, as phantom nodes of their
+        // own: a separate map, so they can never meet an application key.
+        let mut earliest: HashMap<&str, u32> = HashMap::new();
+        // What each application links to, kept for its priority set: the nodes of its
+        // priority keys (bounded by `prio_at`), of its PCT application and of its earliest
+        // filing.
+        let mut prio_nodes: Vec<u32> = Vec::new();
+        let mut prio_at: Vec<usize> = Vec::with_capacity(n + 1);
+        prio_at.push(0);
+        let (mut pct_node, mut first_filing) = (vec![NONE; n], vec![NONE; n]);
         for (i, r) in records.iter().enumerate() {
+            let mut link = |uf: &mut UnionFind, target: &'r str| -> u32 {
+                let t = *node.entry(target).or_insert_with(|| uf.push());
+                uf.union(i as u32, t);
+                t
+            };
             for p in &r.priorities {
                 if !p.key.is_empty() {
-                    link(&mut uf, i, &p.key);
+                    prio_nodes.push(link(&mut uf, &p.key));
                 }
             }
+            prio_at.push(prio_nodes.len());
             if let Some(pct) = r.app.pct_key.as_deref().filter(|k| !k.is_empty()) {
-                link(&mut uf, i, pct);
+                pct_node[i] = link(&mut uf, pct);
             }
             if let Some(e) = r.app.earliest_filing_id.as_deref() {
-                match by_source_id.get(e) {
+                first_filing[i] = match by_source_id.get(e) {
                     Some(&j) => {
                         uf.union(i as u32, j);
+                        app_node[j as usize]
                     }
-                    None => link(&mut uf, i, &format!("earliest_filing_id:{e}")),
-                }
+                    None => {
+                        let t = *earliest.entry(e).or_insert_with(|| uf.push());
+                        uf.union(i as u32, t);
+                        t
+                    }
+                };
             }
         }
         let labels = uf.labels();
         // Phantom nodes come after the applications, so application families are numbered
         // first; renumber densely over applications only.
-        let (extended, ext_count) = dense(&labels[..n]);
+        let (extended, ext_count) = dense(&labels[..n], labels.len());
         let extended_info = summarise(records, &extended, ext_count, |r| {
             r.app.inpadoc_family_id.as_deref()
         });
 
-        let sets: Vec<Vec<u32>> = (0..n)
-            .map(|i| priority_set(records, i, &node, &by_source_id))
-            .collect();
-        let mut set_id: HashMap<&[u32], u32> = HashMap::new();
-        let simple: Vec<u32> = sets
-            .iter()
-            .map(|s| {
+        let links = Links {
+            prio_nodes: &prio_nodes,
+            prio_at: &prio_at,
+            pct_node: &pct_node,
+            first_filing: &first_filing,
+            app_node: &app_node,
+        };
+        // All priority sets in one buffer (`set_at` bounds each), then numbered by content.
+        let mut set_data: Vec<u32> = Vec::with_capacity(n);
+        let mut set_at: Vec<usize> = Vec::with_capacity(n + 1);
+        set_at.push(0);
+        for i in 0..n {
+            links.priority_set(i, &mut set_data);
+            set_at.push(set_data.len());
+        }
+        let mut set_id: HashMap<&[u32], u32> = HashMap::with_capacity(n);
+        let simple: Vec<u32> = (0..n)
+            .map(|i| {
                 let next = set_id.len() as u32;
-                *set_id.entry(s.as_slice()).or_insert(next)
+                *set_id
+                    .entry(&set_data[set_at[i]..set_at[i + 1]])
+                    .or_insert(next)
             })
             .collect();
         let simple_info = summarise(records, &simple, set_id.len(), |r| {
@@ -163,66 +184,83 @@ fn members(labels: &[u32], count: usize) -> Vec<Vec<u32>> {
     out
 }
 
-fn dense(labels: &[u32]) -> (Vec<u32>, usize) {
-    let mut map: HashMap<u32, u32> = HashMap::new();
+/// Renumbers `labels` (each below `bound`) densely in order of first appearance.
+fn dense(labels: &[u32], bound: usize) -> (Vec<u32>, usize) {
+    let mut map = vec![NONE; bound];
+    let mut next = 0u32;
     let out = labels
         .iter()
-        .map(|l| {
-            let next = map.len() as u32;
-            *map.entry(*l).or_insert(next)
+        .map(|&l| {
+            let m = &mut map[l as usize];
+            if *m == NONE {
+                *m = next;
+                next += 1;
+            }
+            *m
         })
         .collect();
-    (out, map.len())
+    (out, next as usize)
 }
 
-/// The priority set of record `i` (see the module docs), as the sorted union-find nodes of its
-/// keys: every key the set can hold was given a node while linking, and one key has one node,
-/// so equal node sets are equal key sets without building strings per application.
-fn priority_set(
-    records: &[PatentRecord],
-    i: usize,
-    node: &HashMap<String, u32>,
-    by_source_id: &HashMap<&str, u32>,
-) -> Vec<u32> {
-    let id = |key: &str| *node.get(key).expect("every family key has a node");
-    let keys_of = |r: &PatentRecord| -> Vec<u32> {
-        let mut v: Vec<u32> = r
-            .priorities
-            .iter()
-            .filter(|p| !p.key.is_empty())
-            .map(|p| id(&p.key))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let r = &records[i];
-    let own = keys_of(r);
-    if !own.is_empty() {
-        return own;
-    }
-    if let Some(pct) = r.app.pct_key.as_deref().filter(|k| !k.is_empty()) {
-        // Priorities of the PCT application when it is in the data, else the PCT itself.
-        if let Some(&j) = node.get(pct)
-            && (j as usize) < records.len()
-            && (j as usize) != i
-        {
-            let pr = &records[j as usize];
-            let set = keys_of(pr);
-            if !set.is_empty() {
-                return set;
-            }
-            return vec![id(&pr.app.key)];
+/// No node.
+const NONE: u32 = u32::MAX;
+
+/// The union-find nodes each application linked to while the extended families were built.
+struct Links<'a> {
+    prio_nodes: &'a [u32],
+    prio_at: &'a [usize],
+    pct_node: &'a [u32],
+    /// The node of the earliest filing: its application's own key node, or a phantom.
+    first_filing: &'a [u32],
+    app_node: &'a [u32],
+}
+
+impl Links<'_> {
+    /// Appends the priority set of application `i` (see the module docs) to `out`, as the
+    /// sorted union-find nodes of its keys: one key has one node, so equal node sets are
+    /// equal key sets without building strings per application.
+    fn priority_set(&self, i: usize, out: &mut Vec<u32>) {
+        if self.own_priorities(i, out) {
+            return;
         }
-        return vec![id(pct)];
+        let pct = self.pct_node[i];
+        if pct != NONE {
+            // Priorities of the PCT application when it is in the data, else the PCT itself.
+            let j = pct as usize;
+            if j < self.app_node.len() && j != i {
+                if !self.own_priorities(j, out) {
+                    out.push(self.app_node[j]);
+                }
+            } else {
+                out.push(pct);
+            }
+            return;
+        }
+        out.push(match self.first_filing[i] {
+            NONE => self.app_node[i],
+            e => e,
+        });
     }
-    if let Some(e) = r.app.earliest_filing_id.as_deref() {
-        return vec![match by_source_id.get(e) {
-            Some(&j) => id(&records[j as usize].app.key),
-            None => id(&format!("earliest_filing_id:{e}")),
-        }];
+
+    /// Appends the sorted distinct nodes of `i`'s priority claims; false when it has none.
+    fn own_priorities(&self, i: usize, out: &mut Vec<u32>) -> bool {
+        let own = &self.prio_nodes[self.prio_at[i]..self.prio_at[i + 1]];
+        if own.is_empty() {
+            return false;
+        }
+        let start = out.len();
+        out.extend_from_slice(own);
+        out[start..].sort_unstable();
+        let mut w = start;
+        for r in start..out.len() {
+            if w == start || out[r] != out[w - 1] {
+                out[w] = out[r];
+                w += 1;
+            }
+        }
+        out.truncate(w);
+        true
     }
-    vec![id(&r.app.key)]
 }
 
 fn summarise(
@@ -231,36 +269,43 @@ fn summarise(
     count: usize,
     source_id: impl Fn(&PatentRecord) -> Option<&str>,
 ) -> Vec<FamilyInfo> {
+    // Families are small: short vectors sorted once beat an ordered set per family.
     #[derive(Default)]
     struct Acc<'a> {
         size: u32,
-        offices: BTreeSet<&'a str>,
+        offices: Vec<&'a str>,
         ep: bool,
         jp: bool,
         us_grant: bool,
-        ids: BTreeSet<&'a str>,
+        ids: Vec<&'a str>,
     }
     let mut acc: Vec<Acc<'_>> = (0..count).map(|_| Acc::default()).collect();
     for (r, &f) in records.iter().zip(labels) {
         let a = &mut acc[f as usize];
         a.size += 1;
         let office = r.app.office.as_str();
-        if !office.is_empty() {
-            a.offices.insert(office);
+        if !office.is_empty() && !a.offices.contains(&office) {
+            a.offices.push(office);
         }
         a.ep |= office == "EP";
         a.jp |= office == "JP";
         a.us_grant |= office == "US" && r.is_granted();
-        if let Some(id) = source_id(r).filter(|s| !s.is_empty()) {
-            a.ids.insert(id);
+        if let Some(id) = source_id(r).filter(|s| !s.is_empty())
+            && !a.ids.contains(&id)
+        {
+            a.ids.push(id);
         }
     }
+    let owned = |mut v: Vec<&str>| -> Vec<String> {
+        v.sort_unstable();
+        v.into_iter().map(str::to_string).collect()
+    };
     acc.into_iter()
         .map(|a| FamilyInfo {
             size: a.size,
-            offices: a.offices.into_iter().map(str::to_string).collect(),
+            offices: owned(a.offices),
             triadic: a.ep && a.jp && a.us_grant,
-            source_ids: a.ids.into_iter().map(str::to_string).collect(),
+            source_ids: owned(a.ids),
         })
         .collect()
 }
