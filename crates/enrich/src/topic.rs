@@ -70,6 +70,49 @@ pub enum Expr {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {
     pub expr: Expr,
+    /// `expr` for a record without a word of text, its terms folded to false: records that
+    /// hold only classes (PATSTAT without titles and abstracts) walk a few class atoms
+    /// instead of every term of a taxonomy.
+    textless: Folded,
+}
+
+/// An expression with some atoms decided in advance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Folded {
+    Const(bool),
+    Expr(Expr),
+}
+
+impl Folded {
+    /// `e` with every term false.
+    fn without_terms(e: &Expr) -> Folded {
+        match e {
+            Expr::Term(_) => Folded::Const(false),
+            Expr::Class(_) => Folded::Expr(e.clone()),
+            Expr::Not(x) => match Folded::without_terms(x) {
+                Folded::Const(b) => Folded::Const(!b),
+                Folded::Expr(x) => Folded::Expr(Expr::Not(Box::new(x))),
+            },
+            Expr::And(xs) | Expr::Or(xs) => {
+                // The value that decides an AND (false) or an OR (true) on its own.
+                let decisive = matches!(e, Expr::Or(_));
+                let mut rest = Vec::new();
+                for x in xs {
+                    match Folded::without_terms(x) {
+                        Folded::Const(b) if b == decisive => return Folded::Const(b),
+                        Folded::Const(_) => {}
+                        Folded::Expr(x) => rest.push(x),
+                    }
+                }
+                match rest.len() {
+                    0 => Folded::Const(!decisive),
+                    1 => Folded::Expr(rest.pop().expect("one left")),
+                    _ if decisive => Folded::Expr(Expr::Or(rest)),
+                    _ => Folded::Expr(Expr::And(rest)),
+                }
+            }
+        }
+    }
 }
 
 impl Default for Query {
@@ -108,7 +151,15 @@ impl Query {
             };
             return Err(p.error_at(t.offset, &msg));
         }
-        Ok(Query { expr })
+        Ok(Query::of(expr))
+    }
+
+    /// The query of a parsed expression.
+    fn of(expr: Expr) -> Query {
+        Query {
+            textless: Folded::without_terms(&expr),
+            expr,
+        }
     }
 
     /// True when the record matches.
@@ -118,6 +169,12 @@ impl Query {
 
     /// Matches a prepared record; prepare once when testing many queries on one record.
     pub fn matches_doc(&self, doc: &Doc<'_>) -> bool {
+        if !doc.has_words {
+            return match &self.textless {
+                Folded::Const(b) => *b,
+                Folded::Expr(e) => eval(e, doc),
+            };
+        }
         eval(&self.expr, doc)
     }
 }
@@ -503,6 +560,8 @@ fn term(s: &str) -> Result<Expr, String> {
 pub struct Doc<'a> {
     fields: Vec<Field>,
     classes: &'a [Classification],
+    /// False when no field holds a word: every term is false.
+    has_words: bool,
 }
 
 /// The words of one text field, plus their positions sorted by word, so a plain word or a
@@ -558,12 +617,13 @@ impl Field {
 
 impl<'a> Doc<'a> {
     pub fn new(r: &'a PatentRecord) -> Doc<'a> {
-        let fields = [&r.app.title, &r.app.abstract_text, &r.app.claims_text]
+        let fields: Vec<Field> = [&r.app.title, &r.app.abstract_text, &r.app.claims_text]
             .into_iter()
             .flatten()
             .map(|t| Field::new(words(t)))
             .collect();
         Doc {
+            has_words: fields.iter().any(|f| !f.words.is_empty()),
             fields,
             classes: &r.classes,
         }
@@ -939,6 +999,40 @@ mod tests {
         fn byte_glob_equals_char_glob(p in "[a区*é]{0,6}", t in "[a区é]{0,8}") {
             let (pc, tc): (Vec<char>, Vec<char>) = (p.chars().collect(), t.chars().collect());
             prop_assert_eq!(glob(&p, &t), glob_chars(&pc, &tc));
+        }
+
+        #[test]
+        fn folded_terms_match_as_the_full_query_without_text(
+            e in arb_expr(),
+            pick in proptest::collection::vec(proptest::bool::ANY, 8),
+            no_title in proptest::bool::ANY,
+        ) {
+            // The record holds some of the query's own class codes (with a subgroup added
+            // to main groups), so class atoms are both true and false across cases.
+            fn codes(e: &Expr, out: &mut Vec<String>) {
+                match e {
+                    Expr::Class(c) if c.code.contains('/') => out.push(c.code.clone()),
+                    Expr::Class(c) => out.push(format!("{}/00", c.code)),
+                    Expr::Term(_) => {}
+                    Expr::Not(x) => codes(x, out),
+                    Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| codes(x, out)),
+                }
+            }
+            let mut all = Vec::new();
+            codes(&e, &mut all);
+            let held: Vec<(ClassScheme, &str)> = all
+                .iter()
+                .zip(pick.iter().cycle())
+                .filter(|(_, p)| **p)
+                .map(|(c, _)| (ClassScheme::Cpc, c.as_str()))
+                .collect();
+            let mut r = rec("", &held);
+            if no_title {
+                r.app.title = None;
+            }
+            let d = Doc::new(&r);
+            prop_assert!(!d.has_words);
+            prop_assert_eq!(Query::of(e.clone()).matches_doc(&d), eval(&e, &d));
         }
 
         #[test]
