@@ -26,12 +26,11 @@
 //! Edges are stored as a compressed sparse row (CSR) structure of `u32` indices grouped by
 //! cited application, built by counting sort: time and memory linear in records + citations.
 
-use std::collections::HashMap;
-
 use chrono::{Months, NaiveDate};
 use patq_model::PatentRecord;
 use serde::Serialize;
 
+use crate::FastMap;
 use crate::families::Families;
 
 /// What happened to the citations of the dataset.
@@ -239,15 +238,15 @@ enum Via {
 
 /// Lookup tables from document identifiers to record indices.
 struct DocIndex<'a> {
-    source: HashMap<&'a str, u32>,
+    source: FastMap<&'a str, u32>,
     /// `appln:<id>` keys, kept apart so no string has to be built per record.
-    appln: HashMap<&'a str, u32>,
-    publication: HashMap<String, u32>,
-    application: HashMap<String, u32>,
+    appln: FastMap<&'a str, u32>,
+    publication: FastMap<String, u32>,
+    application: FastMap<String, u32>,
     ambiguous: u64,
 }
 
-fn claim<K: std::hash::Hash + Eq>(m: &mut HashMap<K, u32>, k: K, i: u32, amb: &mut u64) {
+fn claim<K: std::hash::Hash + Eq>(m: &mut FastMap<K, u32>, k: K, i: u32, amb: &mut u64) {
     match m.get(&k) {
         Some(&j) if j != i => *amb += 1,
         Some(_) => {}
@@ -258,7 +257,7 @@ fn claim<K: std::hash::Hash + Eq>(m: &mut HashMap<K, u32>, k: K, i: u32, amb: &m
 }
 
 /// [`claim`] of a borrowed key, copied only when it is new.
-fn claim_owned(m: &mut HashMap<String, u32>, k: &str, i: u32, amb: &mut u64) {
+fn claim_owned(m: &mut FastMap<String, u32>, k: &str, i: u32, amb: &mut u64) {
     match m.get(k) {
         Some(&j) if j != i => *amb += 1,
         Some(_) => {}
@@ -272,10 +271,10 @@ impl<'a> DocIndex<'a> {
     fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
         let n = records.len();
         let mut x = DocIndex {
-            source: HashMap::with_capacity(n),
-            appln: HashMap::with_capacity(n),
-            publication: HashMap::with_capacity(n * 2),
-            application: HashMap::with_capacity(n),
+            source: FastMap::with_capacity_and_hasher(n, Default::default()),
+            appln: FastMap::with_capacity_and_hasher(n, Default::default()),
+            publication: FastMap::with_capacity_and_hasher(n * 2, Default::default()),
+            application: FastMap::with_capacity_and_hasher(n, Default::default()),
             ambiguous: 0,
         };
         let amb = &mut x.ambiguous;

@@ -20,11 +20,10 @@
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
-use std::collections::HashMap;
-
 use patq_model::PatentRecord;
 use serde::Serialize;
 
+use crate::FastMap;
 use crate::unionfind::UnionFind;
 
 /// Summary of one family.
@@ -59,7 +58,8 @@ impl Families {
         let mut uf = UnionFind::new(n);
         // Every link target, application key or outside key, as a union-find node; the keys
         // are borrowed from the records, so a million applications cost no key copies.
-        let mut node: HashMap<&str, u32> = HashMap::with_capacity(n * 2);
+        let mut node: FastMap<&str, u32> =
+            FastMap::with_capacity_and_hasher(n * 2, Default::default());
         // The node of each application's own key: the first application with that key.
         let mut app_node: Vec<u32> = Vec::with_capacity(n);
         for (i, r) in records.iter().enumerate() {
@@ -68,14 +68,14 @@ impl Families {
             uf.union(i as u32, first);
             app_node.push(first);
         }
-        let by_source_id: HashMap<&str, u32> = records
+        let by_source_id: FastMap<&str, u32> = records
             .iter()
             .enumerate()
             .filter_map(|(i, r)| Some((r.app.source_id.as_deref()?, i as u32)))
             .collect();
         // Earliest-filing ids that are no application's source id, as phantom nodes of their
         // own: a separate map, so they can never meet an application key.
-        let mut earliest: HashMap<&str, u32> = HashMap::new();
+        let mut earliest: FastMap<&str, u32> = FastMap::default();
         // What each application links to, kept for its priority set: the nodes of its
         // priority keys (bounded by `prio_at`), of its PCT application and of its earliest
         // filing.
@@ -135,7 +135,8 @@ impl Families {
             links.priority_set(i, &mut set_data);
             set_at.push(set_data.len());
         }
-        let mut set_id: HashMap<&[u32], u32> = HashMap::with_capacity(n);
+        let mut set_id: FastMap<&[u32], u32> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
         let simple: Vec<u32> = (0..n)
             .map(|i| {
                 let next = set_id.len() as u32;

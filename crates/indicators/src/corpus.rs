@@ -6,11 +6,11 @@
 //! the dataset's own citation lists inverted (when at least one citation links two distinct
 //! applications of the dataset), else the source's cited-by count, else none.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use patq_enrich::{
-    CitationGraph, CitationStats, Cohort, CountryRule, Families, Group, Harmonizer, cohort_index,
-    company_country,
+    CitationGraph, CitationStats, Cohort, CountryRule, Families, FastMap, Group, Harmonizer,
+    cohort_index, company_country,
 };
 use patq_model::{PartyRole, PatentRecord, PubClass};
 use serde::{Deserialize, Serialize};
@@ -151,7 +151,7 @@ impl GroupIndex {
         let mut sorted: Vec<&str> = info.iter().filter_map(|a| a.group.as_deref()).collect();
         sorted.sort_unstable();
         sorted.dedup();
-        let id: HashMap<&str, u32> = sorted
+        let id: FastMap<&str, u32> = sorted
             .iter()
             .enumerate()
             .map(|(k, &n)| (n, k as u32))
@@ -334,7 +334,7 @@ impl<'a> Corpus<'a> {
             .iter()
             .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
         let mut has_applicants = false;
-        let mut cache: HashMap<(&str, Option<&str>), Group> = HashMap::new();
+        let mut cache: FastMap<(&str, Option<&str>), Group> = FastMap::default();
         let info: Vec<AppInfo> = records
             .iter()
             .map(|r| {
@@ -342,14 +342,13 @@ impl<'a> Corpus<'a> {
                     .or_else(|| first_party(r, PartyRole::Owner));
                 // Companies file many applications under one spelling: harmonise each
                 // distinct (name, country) once.
-                let group = party.map(|p| {
-                    cache
+                let group: Option<&Group> = party.map(|p| {
+                    &*cache
                         .entry((p.name.as_str(), p.country.as_deref()))
                         .or_insert_with(|| harmonizer.harmonize(&p.name, p.country.as_deref()))
-                        .clone()
                 });
                 has_applicants |= group.is_some();
-                let cc = company_country(group.as_ref(), r);
+                let cc = company_country(group, r);
                 let office = r.app.office.as_str();
                 let international =
                     office == "WO" || cc.country.as_deref().is_some_and(|c| c != office);
@@ -358,7 +357,7 @@ impl<'a> Corpus<'a> {
                         || r.publications.iter().any(|p| p.class == PubClass::Grant)
                 });
                 AppInfo {
-                    group: group.map(|g| g.id),
+                    group: group.map(|g| g.id.clone()),
                     country: cc.country,
                     country_rule: cc.rule,
                     year: r.app.filing_year,
