@@ -125,16 +125,65 @@ pub fn load_records_except(
     for batch in read_table(dir, &crate::tables::APPLICATIONS)? {
         push_applications(&batch, &mut records)?;
     }
-    let keys = KeyIndex::new(&records);
-    for def in ALL_TABLES {
-        if def.name == "applications" || skip.contains(&def.name) {
-            continue;
+    // Each child table fills its own list of every record, so tables can be decoded and
+    // converted on worker threads in any order while this thread moves finished batches
+    // into the records; the keys the workers look rows up by are moved out meanwhile.
+    let keys: Vec<String> = records
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.app.key))
+        .collect();
+    let index = KeyIndex::new(&keys);
+    let tables: Vec<&TableDef> = ALL_TABLES
+        .iter()
+        .copied()
+        .filter(|d| d.name != "applications" && !skip.contains(&d.name))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(tables.len());
+    let result = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Children, StoreError>>(workers * 2);
+        for _ in 0..workers {
+            let (tx, next, tables, keys, index) = (tx.clone(), &next, &tables, &keys, &index);
+            s.spawn(move || {
+                while let Some(def) =
+                    tables.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let sent = (|| {
+                        for batch in read_table(dir, def)? {
+                            let at = index.rows(keys, &batch, def.name)?;
+                            let rows = children(def.name, &batch, &at)?;
+                            if tx.send(Ok(rows)).is_err() {
+                                break;
+                            }
+                        }
+                        Ok(())
+                    })();
+                    if let Err(e) = sent {
+                        // The receiver stops at the first error; later ones are moot.
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            });
         }
-        for batch in read_table(dir, def)? {
-            let at = keys.rows(&records, &batch, def.name)?;
-            attach(def.name, &batch, &at, &mut records)?;
+        drop(tx);
+        let mut first_error = None;
+        for rows in rx {
+            match rows {
+                Ok(rows) => rows.attach(&mut records),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
+        first_error.map_or(Ok(()), Err)
+    });
+    for (r, k) in records.iter_mut().zip(keys) {
+        r.app.key = k;
     }
+    result?;
     Ok((manifest, records))
 }
 
@@ -156,12 +205,13 @@ pub fn for_each_citation(
     mut f: impl FnMut(usize, CitationRow<'_>),
 ) -> Result<u64, StoreError> {
     let def = &crate::tables::CITATIONS;
-    let keys = KeyIndex::new(records);
+    let keys: Vec<&str> = records.iter().map(|r| r.app.key.as_str()).collect();
+    let index = KeyIndex::new(&keys);
     let mut n = 0u64;
     let cols = ["app_key", "office", "number", "kind", "source_id"];
     for batch in read_columns(dir, def, &cols)? {
         let batch = batch?;
-        let at = keys.rows(records, &batch, def.name)?;
+        let at = index.rows(&keys, &batch, def.name)?;
         let c = Cols::new(&batch, def.name);
         let (office, number, kind, source) = (
             c.strs("office")?,
@@ -317,15 +367,52 @@ fn push_applications(
     Ok(())
 }
 
-/// Adds the rows of one batch of a child table to the records `at[row]`.
-fn attach(
+/// The rows of one batch of a child table as model items, each with its record `at[row]`,
+/// in file order.
+enum Children {
+    Publications(Vec<(usize, Publication)>),
+    Parties(Vec<(usize, Party)>),
+    Classes(Vec<(usize, Classification)>),
+    Priorities(Vec<(usize, Priority)>),
+    Citations(Vec<(usize, Citation)>),
+    FamilyMembers(Vec<(usize, FamilyMember)>),
+    LegalEvents(Vec<(usize, LegalEvent)>),
+    Related(Vec<(usize, RelatedDoc)>),
+}
+
+impl Children {
+    /// Appends each item to its record's list.
+    fn attach(self, records: &mut [PatentRecord]) {
+        fn put<T>(
+            items: Vec<(usize, T)>,
+            records: &mut [PatentRecord],
+            list: fn(&mut PatentRecord) -> &mut Vec<T>,
+        ) {
+            for (ri, x) in items {
+                list(&mut records[ri]).push(x);
+            }
+        }
+        match self {
+            Children::Publications(v) => put(v, records, |r| &mut r.publications),
+            Children::Parties(v) => put(v, records, |r| &mut r.parties),
+            Children::Classes(v) => put(v, records, |r| &mut r.classes),
+            Children::Priorities(v) => put(v, records, |r| &mut r.priorities),
+            Children::Citations(v) => put(v, records, |r| &mut r.citations),
+            Children::FamilyMembers(v) => put(v, records, |r| &mut r.family_members),
+            Children::LegalEvents(v) => put(v, records, |r| &mut r.legal_events),
+            Children::Related(v) => put(v, records, |r| &mut r.related),
+        }
+    }
+}
+
+/// Converts the rows of one batch of a child table (see [`Children`]).
+fn children(
     table: &'static str,
     batch: &RecordBatch,
     at: &[usize],
-    records: &mut [PatentRecord],
-) -> Result<(), StoreError> {
+) -> Result<Children, StoreError> {
     let c = Cols::new(batch, table);
-    match table {
+    Ok(match table {
         "publications" => {
             let (office, number, kind, class, sid) = (
                 c.strs("office")?,
@@ -335,47 +422,71 @@ fn attach(
                 c.strs("source_id")?,
             );
             let d = c.dates("date")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].publications.push(Publication {
-                    office: req(office, i),
-                    number: req(number, i),
-                    kind: req(kind, i),
-                    date: date(d, i),
-                    class: PubClass::parse(opt_str(class, i).unwrap_or(""))
-                        .unwrap_or(PubClass::Other),
-                    source_id: own(sid, i),
-                });
-            }
+            Children::Publications(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            Publication {
+                                office: req(office, i),
+                                number: req(number, i),
+                                kind: req(kind, i),
+                                date: date(d, i),
+                                class: PubClass::parse(opt_str(class, i).unwrap_or(""))
+                                    .unwrap_or(PubClass::Other),
+                                source_id: own(sid, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "parties" => {
             let (role, name, country) = (c.strs("role")?, c.strs("name")?, c.strs("country")?);
             let seq = c.u32s("seq")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].parties.push(Party {
-                    role: match opt_str(role, i).unwrap_or("") {
-                        "inventor" => PartyRole::Inventor,
-                        "owner" => PartyRole::Owner,
-                        _ => PartyRole::Applicant,
-                    },
-                    seq: prim(seq, i).unwrap_or(0),
-                    name: req(name, i),
-                    country: own(country, i),
-                });
-            }
+            Children::Parties(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            Party {
+                                role: match opt_str(role, i).unwrap_or("") {
+                                    "inventor" => PartyRole::Inventor,
+                                    "owner" => PartyRole::Owner,
+                                    _ => PartyRole::Applicant,
+                                },
+                                seq: prim(seq, i).unwrap_or(0),
+                                name: req(name, i),
+                                country: own(country, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "classes" => {
             let (scheme, code) = (c.strs("scheme")?, c.strs("code")?);
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].classes.push(Classification {
-                    scheme: match opt_str(scheme, i).unwrap_or("") {
-                        "cpc" => ClassScheme::Cpc,
-                        "uspc" => ClassScheme::Uspc,
-                        "locarno" => ClassScheme::Locarno,
-                        _ => ClassScheme::Ipc,
-                    },
-                    code: req(code, i),
-                });
-            }
+            Children::Classes(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            Classification {
+                                scheme: match opt_str(scheme, i).unwrap_or("") {
+                                    "cpc" => ClassScheme::Cpc,
+                                    "uspc" => ClassScheme::Uspc,
+                                    "locarno" => ClassScheme::Locarno,
+                                    _ => ClassScheme::Ipc,
+                                },
+                                code: req(code, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "priorities" => {
             let (office, number, kind, key) = (
@@ -385,15 +496,23 @@ fn attach(
                 c.strs("priority_key")?,
             );
             let d = c.dates("date")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].priorities.push(Priority {
-                    office: req(office, i),
-                    number: req(number, i),
-                    kind: own(kind, i),
-                    date: date(d, i),
-                    key: req(key, i),
-                });
-            }
+            Children::Priorities(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            Priority {
+                                office: req(office, i),
+                                number: req(number, i),
+                                kind: own(kind, i),
+                                date: date(d, i),
+                                key: req(key, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "citations" => {
             let (office, number, kind, cat, by, sid) = (
@@ -405,59 +524,90 @@ fn attach(
                 c.strs("source_id")?,
             );
             let d = c.dates("date")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].citations.push(Citation {
-                    office: own(office, i),
-                    number: req(number, i),
-                    kind: own(kind, i),
-                    date: date(d, i),
-                    category: own(cat, i),
-                    cited_by: own(by, i),
-                    source_id: own(sid, i),
-                });
-            }
+            Children::Citations(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            Citation {
+                                office: own(office, i),
+                                number: req(number, i),
+                                kind: own(kind, i),
+                                date: date(d, i),
+                                category: own(cat, i),
+                                cited_by: own(by, i),
+                                source_id: own(sid, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "family_members" => {
             let (family, member, sid) =
                 (c.strs("family")?, c.strs("member")?, c.strs("source_id")?);
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].family_members.push(FamilyMember {
-                    family: if opt_str(family, i) == Some("simple") {
-                        FamilyKind::Simple
-                    } else {
-                        FamilyKind::Extended
-                    },
-                    member: req(member, i),
-                    source_id: own(sid, i),
-                });
-            }
+            Children::FamilyMembers(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            FamilyMember {
+                                family: if opt_str(family, i) == Some("simple") {
+                                    FamilyKind::Simple
+                                } else {
+                                    FamilyKind::Extended
+                                },
+                                member: req(member, i),
+                                source_id: own(sid, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "legal_events" => {
             let (code, desc) = (c.strs("code")?, c.strs("description")?);
             let d = c.dates("date")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].legal_events.push(LegalEvent {
-                    date: date(d, i),
-                    code: req(code, i),
-                    description: own(desc, i),
-                });
-            }
+            Children::LegalEvents(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            LegalEvent {
+                                date: date(d, i),
+                                code: req(code, i),
+                                description: own(desc, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         "related" => {
             let (rel, office, number) = (c.strs("relation")?, c.strs("office")?, c.strs("number")?);
             let d = c.dates("date")?;
-            for (i, &ri) in at.iter().enumerate() {
-                records[ri].related.push(RelatedDoc {
-                    relation: req(rel, i),
-                    office: own(office, i),
-                    number: req(number, i),
-                    date: date(d, i),
-                });
-            }
+            Children::Related(
+                at.iter()
+                    .enumerate()
+                    .map(|(i, &ri)| {
+                        (
+                            ri,
+                            RelatedDoc {
+                                relation: req(rel, i),
+                                office: own(office, i),
+                                number: req(number, i),
+                                date: date(d, i),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
         }
         other => unreachable!("unknown table {other}"),
-    }
-    Ok(())
+    })
 }
 
 /// Finds the record of an `app_key`. Child tables are written in application key order, so
@@ -469,12 +619,13 @@ struct KeyIndex {
 }
 
 impl KeyIndex {
-    fn new(records: &[PatentRecord]) -> KeyIndex {
-        let sorted = records.windows(2).all(|w| w[0].app.key < w[1].app.key);
+    /// `keys[i]` is the key of record `i`.
+    fn new<K: AsRef<str>>(keys: &[K]) -> KeyIndex {
+        let sorted = keys.windows(2).all(|w| w[0].as_ref() < w[1].as_ref());
         let map = (!sorted).then(|| {
-            let mut m = HashMap::with_capacity(records.len());
-            for (i, r) in records.iter().enumerate() {
-                m.insert(r.app.key.clone(), i);
+            let mut m = HashMap::with_capacity(keys.len());
+            for (i, k) in keys.iter().enumerate() {
+                m.insert(k.as_ref().to_string(), i);
             }
             m
         });
@@ -482,25 +633,24 @@ impl KeyIndex {
     }
 
     /// The record index of every row of `batch`, by its `app_key` column.
-    fn rows(
+    fn rows<K: AsRef<str>>(
         &self,
-        records: &[PatentRecord],
+        keys: &[K],
         batch: &RecordBatch,
         table: &'static str,
     ) -> Result<Vec<usize>, StoreError> {
-        let keys = Cols::new(batch, table).strs("app_key")?;
+        let col = Cols::new(batch, table).strs("app_key")?;
         let mut out = Vec::with_capacity(batch.num_rows());
         let mut cur = 0usize;
+        let is = |i: usize, key: &str| keys.get(i).is_some_and(|k| k.as_ref() == key);
         for i in 0..batch.num_rows() {
-            let key = opt_str(keys, i).unwrap_or("");
+            let key = opt_str(col, i).unwrap_or("");
             let hit = match &self.map {
                 Some(m) => m.get(key).copied(),
-                None if records.get(cur).is_some_and(|r| r.app.key == key) => Some(cur),
+                None if is(cur, key) => Some(cur),
                 // Child rows come sorted by key: the next key is most often the next record.
-                None if records.get(cur + 1).is_some_and(|r| r.app.key == key) => Some(cur + 1),
-                None => records
-                    .binary_search_by(|r| r.app.key.as_str().cmp(key))
-                    .ok(),
+                None if is(cur + 1, key) => Some(cur + 1),
+                None => keys.binary_search_by(|k| k.as_ref().cmp(key)).ok(),
             };
             let Some(ri) = hit else {
                 return Err(StoreError::Column {

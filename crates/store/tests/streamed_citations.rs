@@ -80,3 +80,46 @@ fn citations_stream_in_key_order_with_record_indices() {
         ]
     );
 }
+
+/// Child tables are converted on worker threads: a row naming an application the dataset
+/// does not hold must still end the load with an error naming the table and the key.
+#[test]
+fn a_child_row_without_its_application_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, numbers: &[&str]| {
+        let mut b = DatasetBuilder::new();
+        for n in numbers {
+            let mut r = app("US", n);
+            r.classes = vec![Classification {
+                scheme: ClassScheme::Cpc,
+                code: "H04L9/00".into(),
+            }];
+            r.parties = vec![Party {
+                role: PartyRole::Applicant,
+                seq: 1,
+                name: format!("Company {n}"),
+                country: None,
+            }];
+            b.record(r);
+        }
+        let ds = tmp.path().join(name);
+        b.write(&ds).unwrap();
+        ds
+    };
+    let both = write("both", &["1", "2"]);
+    let one = write("one", &["1"]);
+    // The applications of `one` under the child tables of `both`: US2's rows are orphans.
+    std::fs::copy(
+        one.join("applications.parquet"),
+        both.join("applications.parquet"),
+    )
+    .unwrap();
+    let err = load_records(&both).unwrap_err().to_string();
+    assert!(
+        err.contains("US2") && err.contains("not in applications"),
+        "{err}"
+    );
+    let (_, records) = load_records(&one).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].parties[0].name, "Company 1");
+}
