@@ -121,9 +121,32 @@ pub fn load_records_except(
     skip: &[&str],
 ) -> Result<(Manifest, Vec<PatentRecord>), StoreError> {
     let manifest = Manifest::load(dir)?;
+    let batches = read_table(dir, &crate::tables::APPLICATIONS)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The batches convert independently: halves on two threads, concatenated in order.
+    let parts: Vec<Result<Vec<PatentRecord>, StoreError>> = std::thread::scope(|s| {
+        let chunk = batches.len().div_ceil(threads).max(1);
+        let handles: Vec<_> = batches
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    for batch in part {
+                        push_applications(batch, &mut out)?;
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    drop(batches);
     let mut records: Vec<PatentRecord> = Vec::new();
-    for batch in read_table(dir, &crate::tables::APPLICATIONS)? {
-        push_applications(&batch, &mut records)?;
+    for part in parts {
+        records.append(&mut part?);
     }
     // Each child table fills its own list of every record, so tables can be decoded and
     // converted on worker threads in any order while this thread moves finished batches
