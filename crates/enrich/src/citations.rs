@@ -26,6 +26,8 @@
 //! Edges are stored as a compressed sparse row (CSR) structure of `u32` indices grouped by
 //! cited application, built by counting sort: time and memory linear in records + citations.
 
+use std::hash::BuildHasher;
+
 use chrono::{Months, NaiveDate};
 use patq_model::PatentRecord;
 use serde::Serialize;
@@ -241,8 +243,8 @@ struct DocIndex<'a> {
     source: FastMap<&'a str, u32>,
     /// `appln:<id>` keys, kept apart so no string has to be built per record.
     appln: FastMap<&'a str, u32>,
-    publication: FastMap<String, u32>,
-    application: FastMap<String, u32>,
+    publication: KeyTable,
+    application: KeyTable,
     ambiguous: u64,
 }
 
@@ -256,13 +258,50 @@ fn claim<K: std::hash::Hash + Eq>(m: &mut FastMap<K, u32>, k: K, i: u32, amb: &m
     }
 }
 
-/// [`claim`] of a borrowed key, copied only when it is new.
-fn claim_owned(m: &mut FastMap<String, u32>, k: &str, i: u32, amb: &mut u64) {
-    match m.get(k) {
-        Some(&j) if j != i => *amb += 1,
-        Some(_) => {}
-        None => {
-            m.insert(k.to_string(), i);
+/// Document keys (millions: one per publication and application) copied into one buffer
+/// and found by content, so building the index allocates no string per key and dropping it
+/// frees no string per key.
+struct KeyTable {
+    bytes: String,
+    /// (start in `bytes`, length, record index).
+    table: hashbrown::HashTable<(usize, u32, u32)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl KeyTable {
+    fn with_capacity(n: usize) -> KeyTable {
+        KeyTable {
+            bytes: String::new(),
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: Default::default(),
+        }
+    }
+
+    fn get(&self, k: &str) -> Option<u32> {
+        let h = self.hasher.hash_one(k);
+        self.table
+            .find(h, |&(s, l, _)| &self.bytes[s..s + l as usize] == k)
+            .map(|e| e.2)
+    }
+
+    /// As [`claim`]: the first record keeps a key; another one claiming it is ambiguous.
+    fn claim(&mut self, k: &str, i: u32, amb: &mut u64) {
+        let KeyTable {
+            bytes,
+            table,
+            hasher,
+        } = self;
+        let h = hasher.hash_one(k);
+        match table.find(h, |&(s, l, _)| &bytes[s..s + l as usize] == k) {
+            Some(&(_, _, j)) if j != i => *amb += 1,
+            Some(_) => {}
+            None => {
+                let start = bytes.len();
+                bytes.push_str(k);
+                table.insert_unique(h, (start, k.len() as u32, i), |&(s, l, _)| {
+                    hasher.hash_one(&bytes[s..s + l as usize])
+                });
+            }
         }
     }
 }
@@ -273,8 +312,8 @@ impl<'a> DocIndex<'a> {
         let mut x = DocIndex {
             source: FastMap::with_capacity_and_hasher(n, Default::default()),
             appln: FastMap::with_capacity_and_hasher(n, Default::default()),
-            publication: FastMap::with_capacity_and_hasher(n * 2, Default::default()),
-            application: FastMap::with_capacity_and_hasher(n, Default::default()),
+            publication: KeyTable::with_capacity(n * 2),
+            application: KeyTable::with_capacity(n),
             ambiguous: 0,
         };
         let amb = &mut x.ambiguous;
@@ -287,7 +326,7 @@ impl<'a> DocIndex<'a> {
                 }
                 if !p.number.is_empty() {
                     doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
-                    claim_owned(&mut x.publication, &key, i, amb);
+                    x.publication.claim(&key, i, amb);
                 }
             }
             if let Some(s) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
@@ -295,7 +334,7 @@ impl<'a> DocIndex<'a> {
             }
             if !r.app.number.is_empty() {
                 app_doc_key_into(&r.app.office, &r.app.number, &mut key);
-                claim_owned(&mut x.application, &key, i, amb);
+                x.application.claim(&key, i, amb);
             }
         }
         // Non-numeric application ids (Lens IDs) after publication ids, so a publication id
@@ -331,12 +370,12 @@ impl<'a> DocIndex<'a> {
             return None;
         }
         doc_key_into(office, c.number, c.kind, key);
-        if let Some(&j) = self.publication.get(key.as_str()) {
+        if let Some(j) = self.publication.get(key) {
             return Some((j, Via::Publication));
         }
         if c.kind.is_none_or(|k| k.trim().is_empty()) {
             app_doc_key_into(office, c.number, key);
-            if let Some(&j) = self.application.get(key.as_str()) {
+            if let Some(j) = self.application.get(key) {
                 return Some((j, Via::Application));
             }
         }
