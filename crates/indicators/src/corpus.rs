@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use patq_enrich::{
     CitationGraph, CitationStats, Cohort, CountryRule, Families, FastMap, Group, Harmonizer,
     cohort_index, company_country,
@@ -255,10 +257,22 @@ fn rep_order(records: &[PatentRecord]) -> Vec<u32> {
     if records.windows(2).all(|w| w[0].app.key < w[1].app.key) {
         // Index order is key order (as patq writes datasets): ties on the date, frequent
         // with a million applications over a few thousand days, compare integers.
-        by_key.sort_unstable_by_key(|&j| {
-            let d = records[j].app.filing_date;
-            (d.is_none(), d, j)
-        });
+        // One integer per application, date rank above index, sorts like the tuple.
+        let mut packed: Vec<u64> = records
+            .iter()
+            .enumerate()
+            .map(|(j, r)| {
+                let rank = r.app.filing_date.map_or(u32::MAX, |d| {
+                    (d.num_days_from_ce() as i64 - i32::MIN as i64) as u32
+                });
+                (u64::from(rank) << 32) | j as u64
+            })
+            .collect();
+        packed.sort_unstable();
+        by_key = packed
+            .into_iter()
+            .map(|p| (p & 0xFFFF_FFFF) as usize)
+            .collect();
     } else {
         let key = |j: usize| {
             let a = &records[j].app;
