@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::corpus::{Corpus, UNKNOWN_COUNTRY, order_countries};
+use crate::corpus::{Corpus, order_countries};
 use crate::table::{Availability, Csv, band_label, band_of};
 
 pub const BANDS: [(u64, Option<u64>); 6] = [
@@ -39,30 +39,33 @@ pub struct CompanySizeBands {
 }
 
 pub fn compute(c: &Corpus, sel: &[usize]) -> CompanySizeBands {
-    // (group, country) of every application with a group: sorted, each group's run gives
-    // its size and its countries in code order.
+    // (group, country) of every application with a group, grouped by group id (integers
+    // sort fast; a company's few countries are then counted by a short scan).
     let mut pairs: Vec<(u32, &str)> = sel
         .iter()
         .filter_map(|&i| c.groups.of(i).map(|g| (g, c.info[i].country_label())))
         .collect();
-    pairs.sort_unstable();
+    pairs.sort_unstable_by_key(|p| p.0);
     let mut m: BTreeMap<String, Row> = BTreeMap::new();
     let mut world = Row {
         country: "WORLD".into(),
         companies: 0,
         bands: vec![0; BANDS.len()],
     };
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for run in pairs.chunk_by(|x, y| x.0 == y.0) {
-        // Most applications wins; code order makes the smallest code win ties.
-        let country = run
-            .chunk_by(|x, y| x.1 == y.1)
-            .fold((UNKNOWN_COUNTRY, 0), |best, same| {
-                if same.len() > best.1 {
-                    (same[0].1, same.len())
-                } else {
-                    best
-                }
-            })
+        counts.clear();
+        for &(_, country) in run {
+            match counts.iter_mut().find(|(c, _)| *c == country) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((country, 1)),
+            }
+        }
+        // Most applications wins; the smallest code wins ties.
+        let country = counts
+            .iter()
+            .min_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)))
+            .expect("a company has >= 1 application")
             .0;
         let n = run.len() as u64;
         let b = band_of(n, &BANDS).expect("a company has >= 1 application");
