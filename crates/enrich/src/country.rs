@@ -56,9 +56,15 @@ pub fn is_regional_office(office: &str) -> bool {
 }
 
 fn national(office: &str) -> Option<String> {
-    let o = office.trim().to_ascii_uppercase();
-    (o.len() == 2 && o.bytes().all(|b| b.is_ascii_alphabetic()) && !is_regional_office(&o))
-        .then_some(o)
+    // Checked on the stack first: this runs for every application, and most offices given
+    // are already two upper-case letters.
+    let &[a, b] = office.trim().as_bytes() else {
+        return None;
+    };
+    let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+    let code = std::str::from_utf8(&code).ok()?;
+    (code.bytes().all(|b| b.is_ascii_alphabetic()) && !is_regional_office(code))
+        .then(|| code.to_string())
 }
 
 /// Country of the company `group` (the harmonised applicant) on `record`. Pass `None` when
@@ -78,9 +84,13 @@ pub fn company_country(group: Option<&Group>, record: &PatentRecord) -> CompanyC
         };
     }
     // The first priority: earliest dated claim, undated claims after in listed order.
-    let mut prios: Vec<_> = record.priorities.iter().enumerate().collect();
-    prios.sort_by_key(|(i, p)| (p.date.is_none(), p.date, *i));
-    if let Some(c) = prios.iter().find_map(|(_, p)| national(&p.office)) {
+    let first = record
+        .priorities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some(((p.date.is_none(), p.date, i), national(&p.office)?)))
+        .min_by(|x, y| x.0.cmp(&y.0));
+    if let Some((_, c)) = first {
         return CompanyCountry {
             country: Some(c),
             rule: CountryRule::FirstPriorityOffice,

@@ -68,11 +68,14 @@ impl Families {
             uf.union(i as u32, first);
             app_node.push(first);
         }
-        let by_source_id: FastMap<&str, u32> = records
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| Some((r.app.source_id.as_deref()?, i as u32)))
-            .collect();
+        let mut by_source_id: FastMap<&str, u32> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
+        for (i, r) in records.iter().enumerate() {
+            if let Some(s) = r.app.source_id.as_deref() {
+                // A later record with the same id wins, as collecting into a map does.
+                by_source_id.insert(s, i as u32);
+            }
+        }
         // Earliest-filing ids that are no application's source id, as phantom nodes of their
         // own: a separate map, so they can never meet an application key.
         let mut earliest: FastMap<&str, u32> = FastMap::default();
