@@ -292,6 +292,11 @@ impl<'a> IdMap<'a> {
     }
 }
 
+/// The result of a scoped thread, its panic passed on.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 /// Document keys (millions: one per publication and application) copied into one buffer
 /// and found by content, so building the index allocates no string per key and dropping it
 /// frees no string per key.
@@ -341,50 +346,71 @@ impl KeyTable {
 }
 
 impl<'a> DocIndex<'a> {
+    /// The four lookup tables are independent, so they are filled on three threads (the
+    /// publication keys, the heaviest, alone); a key claimed twice counts as ambiguous in its
+    /// own table, so the total is the same in any order.
     fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
         let n = records.len();
-        let mut x = DocIndex {
-            source: IdMap::with_capacity(n),
-            appln: IdMap::with_capacity(n),
-            publication: KeyTable::with_capacity(n * 2),
-            application: KeyTable::with_capacity(n),
-            ambiguous: 0,
-        };
-        let amb = &mut x.ambiguous;
-        let mut key = String::new();
-        for (i, r) in records.iter().enumerate() {
-            let i = i as u32;
-            for p in &r.publications {
-                if let Some(s) = p.source_id.as_deref().filter(|s| !s.is_empty()) {
-                    x.source.claim(s, i, amb);
+        let ((source, a1), (publication, a2), (appln, application, a3)) = std::thread::scope(|s| {
+            let source = s.spawn(|| {
+                let (mut m, mut amb) = (IdMap::with_capacity(n), 0);
+                for (i, r) in records.iter().enumerate() {
+                    for p in &r.publications {
+                        if let Some(id) = p.source_id.as_deref().filter(|s| !s.is_empty()) {
+                            m.claim(id, i as u32, &mut amb);
+                        }
+                    }
                 }
-                if !p.number.is_empty() {
-                    doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
-                    x.publication.claim(&key, i, amb);
+                // Non-numeric application ids (Lens IDs) after publication ids, so a
+                // publication id is never shadowed by another record's application id.
+                for (i, r) in records.iter().enumerate() {
+                    if let Some(id) = r
+                        .app
+                        .source_id
+                        .as_deref()
+                        .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+                        && m.get(id).is_none()
+                    {
+                        m.claim(id, i as u32, &mut 0);
+                    }
+                }
+                (m, amb)
+            });
+            let publication = s.spawn(|| {
+                let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n * 2), 0, String::new());
+                for (i, r) in records.iter().enumerate() {
+                    for p in r.publications.iter().filter(|p| !p.number.is_empty()) {
+                        doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
+                        t.claim(&key, i as u32, &mut amb);
+                    }
+                }
+                (t, amb)
+            });
+            let (mut appln, mut application) =
+                (IdMap::with_capacity(n), KeyTable::with_capacity(n));
+            let (mut amb, mut key) = (0, String::new());
+            for (i, r) in records.iter().enumerate() {
+                if let Some(id) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
+                    appln.claim(id, i as u32, &mut amb);
+                }
+                if !r.app.number.is_empty() {
+                    app_doc_key_into(&r.app.office, &r.app.number, &mut key);
+                    application.claim(&key, i as u32, &mut amb);
                 }
             }
-            if let Some(s) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
-                x.appln.claim(s, i, amb);
-            }
-            if !r.app.number.is_empty() {
-                app_doc_key_into(&r.app.office, &r.app.number, &mut key);
-                x.application.claim(&key, i, amb);
-            }
+            (
+                joined(source),
+                joined(publication),
+                (appln, application, amb),
+            )
+        });
+        DocIndex {
+            source,
+            appln,
+            publication,
+            application,
+            ambiguous: a1 + a2 + a3,
         }
-        // Non-numeric application ids (Lens IDs) after publication ids, so a publication id
-        // is never shadowed by another record's application id.
-        for (i, r) in records.iter().enumerate() {
-            if let Some(s) = r
-                .app
-                .source_id
-                .as_deref()
-                .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
-                && x.source.get(s).is_none()
-            {
-                x.source.claim(s, i as u32, &mut 0);
-            }
-        }
-        x
     }
 
     /// `key` is scratch space for the document keys.

@@ -72,10 +72,17 @@ pub fn run(args: Args) -> Result<Outcome> {
     // selection may keep, the citation graph streamed from its table, and the rest of the
     // corpus. They overlap instead of taking turns on a multi-core machine.
     let (corpus, facts) = std::thread::scope(|s| {
-        let facts =
-            s.spawn(|| industries::facts_where(&records, &taxonomy, |r| filters.may_admit(r)));
+        let facts = s.spawn(|| {
+            let mut t = super::Phases::start();
+            let facts = industries::facts_where(&records, &taxonomy, |r| filters.may_admit(r));
+            t.done("(concurrent) taxonomy facts");
+            facts
+        });
         let corpus = Corpus::build_streaming(&records, &Harmonizer::default(), || {
-            citation_graph(&args.dataset, &records)
+            let mut t = super::Phases::start();
+            let graph = citation_graph(&args.dataset, &records);
+            t.done("(concurrent) citation graph");
+            graph
         });
         let facts = facts
             .join()
