@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod build;
 pub mod derived;
 pub mod manifest;
+mod packed;
 pub mod read;
 pub mod tables;
 
