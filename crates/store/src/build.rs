@@ -11,12 +11,12 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{Location, Rejection, Sink, Skip};
+use patq_model::packed::{pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
 use crate::manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals};
-use crate::packed::{pack, unpack};
 use crate::tables::*;
 use crate::{StoreError, io_err};
 
@@ -37,7 +37,7 @@ const CONFLICT_NOTES: usize = 100;
 /// Collects records and rejections during ingest, then writes the dataset.
 #[derive(Default)]
 pub struct DatasetBuilder {
-    /// Records by key, packed (see [`crate::packed`]): at scale they are most of the memory.
+    /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
     records: BTreeMap<String, Box<[u8]>>,
     rejections: Vec<Rejection>,
     sources: Vec<SourceEntry>,

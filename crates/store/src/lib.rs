@@ -9,7 +9,6 @@ pub mod atomic;
 pub mod build;
 pub mod derived;
 pub mod manifest;
-mod packed;
 pub mod read;
 pub mod tables;
 

@@ -153,11 +153,18 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             _ => single.push(item),
         }
     }
-    for group in [patstat, patentsview] {
-        if !group.is_empty() {
-            read_all(&group, &mut builder)?;
-            base.set(base.get() + group.iter().map(|(i, _)| i.raw_len).sum::<u64>());
-        }
+    // PATSTAT inputs are handed over so each table's text is freed once it has been read.
+    if !patstat.is_empty() {
+        let len = patstat.iter().map(|(i, _)| i.raw_len).sum::<u64>();
+        patq_ingest::patstat::read_owned(
+            patstat.into_iter().map(|(i, _)| i).collect(),
+            &mut builder,
+        )?;
+        base.set(base.get() + len);
+    }
+    if !patentsview.is_empty() {
+        read_all(&patentsview, &mut builder)?;
+        base.set(base.get() + patentsview.iter().map(|(i, _)| i.raw_len).sum::<u64>());
     }
     for one in single {
         let len = one.0.raw_len;

@@ -1,15 +1,16 @@
-//! A compact byte encoding of [`PatentRecord`] for records held between ingest and writing:
-//! a record as Rust values costs about ten times its packed size (string headers, one heap
-//! block per string), which decided whether a 10M-application corpus fits in memory at all.
+//! A compact byte encoding of [`PatentRecord`] for records held in memory during ingest: a
+//! record as Rust values costs several times its packed size (string headers, one heap block
+//! per string), which decides whether a 10M-application corpus fits in memory at all.
 
 use chrono::NaiveDate;
-use patq_model::{
+
+use crate::{
     Application, Citation, ClassScheme, Classification, FamilyKind, FamilyMember, LegalEvent,
     Party, PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, RelatedDoc,
 };
 
 /// Packs a record; [`unpack`] gives back an equal one.
-pub(crate) fn pack(r: &PatentRecord) -> Box<[u8]> {
+pub fn pack(r: &PatentRecord) -> Box<[u8]> {
     let mut w = Vec::with_capacity(256);
     let PatentRecord {
         app,
@@ -123,6 +124,18 @@ pub(crate) fn pack(r: &PatentRecord) -> Box<[u8]> {
     w.into_boxed_slice()
 }
 
+/// Packs an application alone; [`unpack_app`] gives it back.
+pub fn pack_app(a: &Application) -> Box<[u8]> {
+    let mut w = Vec::with_capacity(96);
+    put_app(&mut w, a);
+    w.into_boxed_slice()
+}
+
+/// Unpacks what [`pack_app`] wrote.
+pub fn unpack_app(bytes: &[u8]) -> Application {
+    Reader { b: bytes, at: 0 }.app()
+}
+
 fn put_app(w: &mut Vec<u8>, a: &Application) {
     let Application {
         key,
@@ -187,7 +200,7 @@ fn put_app(w: &mut Vec<u8>, a: &Application) {
 }
 
 /// Unpacks what [`pack`] wrote.
-pub(crate) fn unpack(bytes: &[u8]) -> PatentRecord {
+pub fn unpack(bytes: &[u8]) -> PatentRecord {
     let mut r = Reader { b: bytes, at: 0 };
     let app = r.app();
     let publications = r.list(|r| Publication {
@@ -534,6 +547,7 @@ mod tests {
             date: d,
         });
         assert_eq!(unpack(&pack(&r)), r);
+        assert_eq!(unpack_app(&pack_app(&r.app)), r.app);
         let empty = PatentRecord::default();
         assert_eq!(unpack(&pack(&empty)), empty);
     }
