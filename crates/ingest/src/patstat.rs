@@ -634,7 +634,9 @@ struct ClassRow {
     scheme: ClassScheme,
 }
 
-/// An input the reader may hold or only borrow; held text is freed once its table is read.
+/// An input the reader may hold or only borrow. A held input's text is loaded from its path
+/// only for the pass over its table and dropped after it, so at most one table's text is in
+/// memory at a time (tls212 alone is most of a PATSTAT extract).
 enum Src<'a> {
     Borrowed(&'a Input),
     Owned(Input),
@@ -646,6 +648,20 @@ impl Src<'_> {
             Src::Borrowed(i) => i,
             Src::Owned(i) => i,
         }
+    }
+
+    /// Loads a held input's text again when it was dropped (decoding is deterministic, so
+    /// the text is the one format detection saw).
+    fn load(&mut self) -> Result<(), IngestError> {
+        if let Src::Owned(i) = self
+            && i.text.is_empty()
+            && i.raw_len > 0
+        {
+            let mut again = Input::load(&i.path, i.file_index)?;
+            again.name = std::mem::take(&mut i.name);
+            *i = again;
+        }
+        Ok(())
     }
 
     fn release(&mut self) {
@@ -660,8 +676,8 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     read_sources(inputs.iter().map(|i| Src::Borrowed(i)).collect(), sink)
 }
 
-/// [`read`] for inputs handed over: each file's text is dropped as soon as its table has been
-/// read, so the largest table (tls212 citations) is not held beside all the others.
+/// [`read`] for inputs handed over, which may come with their text dropped (`text` empty):
+/// each file is loaded from its path for the pass over its table and dropped after it.
 pub fn read_owned(inputs: Vec<Input>, sink: &mut dyn Sink) -> Result<(), IngestError> {
     read_sources(inputs.into_iter().map(Src::Owned).collect(), sink)
 }
@@ -673,27 +689,32 @@ fn pass(
     want: Table,
     sink: &mut dyn Sink,
     mut f: impl FnMut(&Row<'_>, &mut dyn Sink),
-) {
+) -> Result<(), IngestError> {
     for (src, &(table, delim)) in srcs.iter_mut().zip(kinds) {
         if table != want {
             continue;
         }
+        src.load()?;
         if let Some((mut t, _)) = TableFile::open(src.input(), delim) {
             t.table = table.name();
             t.for_each_row(sink, &mut f);
         }
         src.release();
     }
+    Ok(())
 }
 
 fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), IngestError> {
-    let kinds: Vec<(Table, u8)> = {
-        let refs: Vec<&Input> = srcs.iter().map(Src::input).collect();
-        open_tables(&refs, b",;\t|", "PATSTAT", classify, Table::name)?
-            .into_iter()
-            .map(|(table, f)| (table, f.delim))
-            .collect()
-    };
+    // Tables are named from their headers, one file loaded at a time.
+    let mut kinds: Vec<(Table, u8)> = Vec::new();
+    for src in &mut srcs {
+        src.load()?;
+        let (table, f) = open_tables(&[src.input()], b",;\t|", "PATSTAT", classify, Table::name)?
+            .pop()
+            .expect("one table per input");
+        kinds.push((table, f.delim));
+        src.release();
+    }
     let mut strs = Interner::default();
     let mut arena = Arena::default();
 
@@ -736,7 +757,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             }
             Err((field, reason)) => row.reject(sink, Some(field), reason),
         },
-    );
+    )?;
     let n_apps = apps.len();
 
     let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
@@ -825,7 +846,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             pid: id_key(pid, &mut arena),
         });
         attached(row, sink);
-    });
+    })?;
 
     // tls206 persons; their rows are counted once the links are known.
     let mut persons: Vec<Person> = Vec::new();
@@ -863,7 +884,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             used: false,
             skip: row.skip_of("attached:tls206".into()),
         });
-    });
+    })?;
 
     let mut parties: Vec<PartyRow> = Vec::new();
     pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
@@ -898,7 +919,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             });
         }
         attached(row, sink);
-    });
+    })?;
     drop(person_ids);
     let mut person_skips: Vec<Skip> = persons
         .iter_mut()
@@ -936,7 +957,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             target,
         });
         attached(row, sink);
-    });
+    })?;
 
     let mut classes: Vec<ClassRow> = Vec::new();
     for (table, col, scheme) in [
@@ -956,7 +977,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                 scheme,
             });
             attached(row, sink);
-        });
+        })?;
     }
 
     // Titles and abstracts: the first non-empty one per application.
@@ -978,7 +999,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                 slots[i] = opt(row.get(col)).map(String::into_boxed_str);
             }
             attached(row, sink);
-        });
+        })?;
     }
 
     let mut cites: Vec<CiteRow> = Vec::new();
@@ -1027,7 +1048,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             tag,
         });
         attached(row, sink);
-    });
+    })?;
     drop((pub_ids, srcs));
 
     // Each record is put together from its rows in file order, duplicates dropped, exactly as

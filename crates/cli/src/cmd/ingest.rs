@@ -128,6 +128,11 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         } else if input.encoding != "UTF-8" {
             eprintln!("patq: note: {name}: decoded from {}", input.encoding);
         }
+        if format == Format::Patstat {
+            // Read again table by table (see `patstat::read_owned`): holding every table's
+            // text from here on would be the largest allocation of the run.
+            input.text = String::new();
+        }
         inputs.push((input, format));
     }
     for name in &unrecognised {
