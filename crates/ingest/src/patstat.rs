@@ -564,8 +564,9 @@ struct AppSlot {
     granted_stated: bool,
     /// A tls211 row marked it as the first grant.
     first_grant: bool,
-    /// Raw `internat_appln_id`, resolved once every tls201 row is known.
-    internat: Option<IdKey>,
+    /// `internat_appln_id`: the index of that application once every tls201 row is known,
+    /// or its id when it is not among them.
+    internat: Option<Result<u32, IdKey>>,
     npl: u32,
 }
 
@@ -593,6 +594,7 @@ struct PubRow {
 }
 
 /// A tls212 row; `tag` says what `id` is (see the `CITE_*` constants).
+#[derive(PartialEq)]
 struct CiteRow {
     id: u64,
     app: u32,
@@ -750,7 +752,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                         app: pack_app(&app),
                         granted_stated,
                         first_grant: false,
-                        internat: internat.map(|raw| id_key(raw, &mut arena)),
+                        internat: internat.map(|raw| Err(id_key(raw, &mut arena))),
                         npl: 0,
                     });
                 }
@@ -759,6 +761,13 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         },
     )?;
     let n_apps = apps.len();
+    for slot in &mut apps {
+        if let Some(Err(id)) = slot.internat
+            && let Some(&j) = by_id.get_key(id, &arena)
+        {
+            slot.internat = Some(Ok(j));
+        }
+    }
 
     let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
         let raw = row.get("appln_id");
@@ -1003,9 +1012,21 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
     }
 
     let mut cites: Vec<CiteRow> = Vec::new();
+    // A publication's citations are consecutive rows: the last citing id found is tried first.
+    let mut last: (String, u32) = (String::new(), 0);
     pass(&mut srcs, &kinds, Table::T212, sink, |row, sink| {
         let raw = row.get("pat_publn_id");
-        let Some(&p) = pub_ids.get(raw) else {
+        let found = if !last.0.is_empty() && last.0 == raw {
+            Some(last.1)
+        } else {
+            pub_ids.get(raw).copied()
+        };
+        if let Some(p) = found {
+            last.0.clear();
+            last.0.push_str(raw);
+            last.1 = p;
+        }
+        let Some(p) = found else {
             row.reject(
                 sink,
                 Some("pat_publn_id"),
@@ -1049,7 +1070,14 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         });
         attached(row, sink);
     })?;
-    drop((pub_ids, srcs));
+    drop((pub_ids, by_id, srcs));
+    // Growth by doubling leaves up to half of each list unused; at 10M applications that
+    // slack alone was gigabytes.
+    pubs.shrink_to_fit();
+    parties.shrink_to_fit();
+    prios.shrink_to_fit();
+    classes.shrink_to_fit();
+    cites.shrink_to_fit();
 
     // Each record is put together from its rows in file order, duplicates dropped, exactly as
     // the rows were once pushed onto a record as they were read.
@@ -1150,15 +1178,18 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             }
         }
     };
-    for (i, slot) in apps.iter().enumerate() {
+    let mut kept: Vec<u32> = Vec::new();
+    // Each application's slot and text are freed as its record is handed over, so the sink's
+    // copy grows into memory the reader gives back.
+    for (i, slot) in apps.into_iter().enumerate() {
         let mut rec = PatentRecord {
             app: unpack_app(&slot.app),
             ..PatentRecord::default()
         };
-        if let Some(id) = slot.internat {
-            rec.app.pct_key = Some(match by_id.get_key(id, &arena) {
-                Some(j) => arena.get(links[*j as usize].key).to_string(),
-                None => format!("PATSTAT:{}", id_text(id)),
+        if let Some(link) = slot.internat {
+            rec.app.pct_key = Some(match link {
+                Ok(j) => arena.get(links[j as usize].key).to_string(),
+                Err(id) => format!("PATSTAT:{}", id_text(id)),
             });
         }
         if slot.first_grant && !slot.granted_stated {
@@ -1193,15 +1224,23 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                 },
             );
         }
-        if let Some(t) = texts[0].get(i) {
-            rec.app.title = t.as_deref().map(str::to_string);
+        if let Some(t) = texts[0].get_mut(i) {
+            rec.app.title = t.take().map(String::from);
         }
-        if let Some(t) = texts[1].get(i) {
-            rec.app.abstract_text = t.as_deref().map(str::to_string);
+        if let Some(t) = texts[1].get_mut(i) {
+            rec.app.abstract_text = t.take().map(String::from);
         }
+        // Two rows give equal citations exactly when their compact forms are equal (a cited
+        // publication or application is one row or index per id; categories and origins are
+        // interned), so duplicates are dropped before any string is built.
+        kept.clear();
         for &r in cite_groups.of(i) {
-            push_new(&mut rec.citations, citation(&cites[r as usize]));
+            let c = &cites[r as usize];
+            if !kept.iter().any(|&k| cites[k as usize] == *c) {
+                kept.push(r);
+            }
         }
+        rec.citations = kept.iter().map(|&r| citation(&cites[r as usize])).collect();
         if slot.npl > 0 {
             rec.app.npl_citation_count = Some(slot.npl);
         }
