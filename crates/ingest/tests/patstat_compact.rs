@@ -29,6 +29,9 @@ const T212: &str = "pat_publn_id,citn_origin,citn_categ,cited_pat_publn_id,cited
 80,APP,,099,0,0\n\
 80,SEA,,0,0,5\n";
 
+/// Source id, number, category and origin of a citation.
+type Cited<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+
 fn inputs() -> Vec<Input> {
     [("t201.csv", T201), ("t211.csv", T211), ("t212.csv", T212)]
         .into_iter()
@@ -51,7 +54,7 @@ fn leading_zero_ids_and_repeated_citations() {
     assert_eq!((a7.app.granted, a007.app.granted), (None, Some(true)));
     // internat_appln_id 0070 is no tls201 id (007 is), so the link keeps the id.
     assert_eq!(us.app.pct_key.as_deref(), Some("PATSTAT:0070"));
-    let cited: Vec<(Option<&str>, &str, Option<&str>, Option<&str>)> = us
+    let cited: Vec<Cited<'_>> = us
         .citations
         .iter()
         .map(|c| {

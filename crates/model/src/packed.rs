@@ -463,8 +463,7 @@ mod tests {
     fn every_field_survives_packing() {
         let d = NaiveDate::from_ymd_opt(2019, 2, 28);
         let old = NaiveDate::from_ymd_opt(-44, 3, 15);
-        let mut r = PatentRecord::default();
-        r.app = Application {
+        let app = Application {
             key: "EP16723615".into(),
             office: "EP".into(),
             number: "16723615".into(),
@@ -495,6 +494,10 @@ mod tests {
                 source_file: 3,
                 location: "line 9".into(),
             },
+        };
+        let mut r = PatentRecord {
+            app,
+            ..PatentRecord::default()
         };
         r.publications.push(Publication {
             office: "EP".into(),
