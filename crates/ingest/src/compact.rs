@@ -34,7 +34,7 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// Repeated short strings (offices, kind codes, categories, class codes), each stored once.
 #[derive(Default)]
 pub(crate) struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: FastMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 

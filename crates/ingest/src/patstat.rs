@@ -1064,8 +1064,8 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         cites.push(CiteRow {
             id,
             app: i,
-            category: strs.opt(opt(row.get("citn_categ")).as_deref()),
-            origin: strs.opt(opt(row.get("citn_origin")).as_deref()),
+            category: strs.opt(nonempty(row.get("citn_categ"))),
+            origin: strs.opt(nonempty(row.get("citn_origin"))),
             tag,
         });
         attached(row, sink);
@@ -1247,6 +1247,11 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         sink.record(rec);
     }
     Ok(())
+}
+
+/// `None` for empty text; [`opt`] without the copy, for the two columns of every tls212 row.
+fn nonempty(trimmed: &str) -> Option<&str> {
+    (!trimmed.is_empty()).then_some(trimmed)
 }
 
 /// Appends `x` unless the list already holds an equal item.
