@@ -6,6 +6,7 @@
 //! [`detect::detect`] names its [`Format`], and [`read_all`] hands each group of inputs to its
 //! format's module.
 
+mod compact;
 mod csv_rows;
 pub mod detect;
 pub mod epo_ops;

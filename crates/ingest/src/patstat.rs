@@ -21,12 +21,14 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
+use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
-    Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord, Priority,
-    Provenance, Publication, app_key, classify_publication, clean_number, normalize_class_code,
-    normalize_office, parse_date,
+    Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
+    Priority, Provenance, PubClass, Publication, app_key, classify_publication, clean_number,
+    normalize_class_code, normalize_office, parse_date,
 };
 
+use crate::compact::{Arena, Groups, IdKey, IdMap, Interner, id_key};
 use crate::sink::excerpt;
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
@@ -554,15 +556,59 @@ fn key_of(office: &str, appln_nr: &str, epodoc: &str) -> Option<(String, String)
     Some((app_key(office, &number), number))
 }
 
-/// What the join keeps of a tls201 row besides its record.
+/// What the join keeps of a tls201 row until its record is emitted.
 struct AppSlot {
-    rec: PatentRecord,
+    /// The application as read from tls201, packed ([`patq_model::packed`]).
+    app: Box<[u8]>,
     /// `granted` column stated explicitly.
     granted_stated: bool,
-    /// Raw `internat_appln_id`, resolved once every tls201 row is known.
-    internat: Option<String>,
+    /// A tls211 row marked it as the first grant.
+    first_grant: bool,
+    /// `internat_appln_id`: the index of that application once every tls201 row is known,
+    /// or its id when it is not among them.
+    internat: Option<Result<u32, IdKey>>,
     npl: u32,
 }
+
+/// What a link to an application carries (the priority claim it becomes, the cited
+/// application), kept for every tls201 row.
+struct AppLink {
+    /// The application's own `appln_id`.
+    id: IdKey,
+    key: u32,
+    number: u32,
+    office: u32,
+    kind: u32,
+    date: Option<NaiveDate>,
+}
+
+/// A tls211 publication, for its application's list and for the citations naming it.
+struct PubRow {
+    app: u32,
+    office: u32,
+    number: u32,
+    kind: u32,
+    date: Option<NaiveDate>,
+    class: PubClass,
+    pid: IdKey,
+}
+
+/// A tls212 row; `tag` says what `id` is (see the `CITE_*` constants).
+#[derive(PartialEq)]
+struct CiteRow {
+    id: u64,
+    app: u32,
+    category: u32,
+    origin: u32,
+    tag: u8,
+}
+
+const CITE_PUB: u8 = 0;
+const CITE_PUB_MISSING: u8 = 1;
+const CITE_APPLN: u8 = 2;
+const CITE_APPLN_MISSING: u8 = 3;
+/// Added to a `*_MISSING` tag when `id` indexes the arena rather than holding the number.
+const CITE_TEXT: u8 = 4;
 
 struct Person {
     name: String,
@@ -571,45 +617,155 @@ struct Person {
     skip: Skip,
 }
 
+struct PartyRow {
+    app: u32,
+    person: u32,
+    seq: u32,
+    role: PartyRole,
+}
+
+/// A tls204 row: the claimed application's index, or its id when it is not in tls201.
+struct PrioRow {
+    app: u32,
+    target: Result<u32, IdKey>,
+}
+
+struct ClassRow {
+    app: u32,
+    code: u32,
+    scheme: ClassScheme,
+}
+
+/// An input the reader may hold or only borrow. A held input's text is loaded from its path
+/// only for the pass over its table and dropped after it, so at most one table's text is in
+/// memory at a time (tls212 alone is most of a PATSTAT extract).
+enum Src<'a> {
+    Borrowed(&'a Input),
+    Owned(Input),
+}
+
+impl Src<'_> {
+    fn input(&self) -> &Input {
+        match self {
+            Src::Borrowed(i) => i,
+            Src::Owned(i) => i,
+        }
+    }
+
+    /// Loads a held input's text again when it was dropped (decoding is deterministic, so
+    /// the text is the one format detection saw).
+    fn load(&mut self) -> Result<(), IngestError> {
+        if let Src::Owned(i) = self
+            && i.text.is_empty()
+            && i.raw_len > 0
+        {
+            let mut again = Input::load(&i.path, i.file_index)?;
+            again.name = std::mem::take(&mut i.name);
+            *i = again;
+        }
+        Ok(())
+    }
+
+    fn release(&mut self) {
+        if let Src::Owned(i) = self {
+            i.text = String::new();
+        }
+    }
+}
+
 /// Reads every PATSTAT input of the run together.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
-    let files = open_tables(inputs, b",;\t|", "PATSTAT", classify, Table::name)?;
-    let of = |want: Table| {
-        files
-            .iter()
-            .filter(move |(t, _)| *t == want)
-            .map(|(_, f)| f)
-    };
+    read_sources(inputs.iter().map(|i| Src::Borrowed(i)).collect(), sink)
+}
 
-    // tls201: the records.
-    let (mut apps, by_id) =
-        keyed_rows(of(Table::T201), sink, "appln_id", app_row, |s: &AppSlot| {
-            s.rec.app.provenance.location.clone()
-        });
-    // Links to other applications resolve to their key, or to `PATSTAT:<id>` when absent.
-    // What a link to another application carries, shaped as the priority claim it becomes.
-    let keys: HashMap<String, Priority> = by_id
-        .iter()
-        .map(|(id, &i)| {
-            let a = &apps[i].rec.app;
-            let p = Priority {
-                office: a.office.clone(),
-                number: a.number.clone(),
-                kind: a.kind.clone(),
-                date: a.filing_date,
-                key: a.key.clone(),
-            };
-            (id.clone(), p)
-        })
-        .collect();
-    let link_key = |id: &str| {
-        keys.get(id)
-            .map(|k| k.key.clone())
-            .unwrap_or_else(|| format!("PATSTAT:{id}"))
-    };
+/// [`read`] for inputs handed over, which may come with their text dropped (`text` empty):
+/// each file is loaded from its path for the pass over its table and dropped after it.
+pub fn read_owned(inputs: Vec<Input>, sink: &mut dyn Sink) -> Result<(), IngestError> {
+    read_sources(inputs.into_iter().map(Src::Owned).collect(), sink)
+}
+
+/// Calls `f` for every row of every input of table `want`, releasing each input after it.
+fn pass(
+    srcs: &mut [Src<'_>],
+    kinds: &[(Table, u8)],
+    want: Table,
+    sink: &mut dyn Sink,
+    mut f: impl FnMut(&Row<'_>, &mut dyn Sink),
+) -> Result<(), IngestError> {
+    for (src, &(table, delim)) in srcs.iter_mut().zip(kinds) {
+        if table != want {
+            continue;
+        }
+        src.load()?;
+        if let Some((mut t, _)) = TableFile::open(src.input(), delim) {
+            t.table = table.name();
+            t.for_each_row(sink, &mut f);
+        }
+        src.release();
+    }
+    Ok(())
+}
+
+fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), IngestError> {
+    // Tables are named from their headers, one file loaded at a time.
+    let mut kinds: Vec<(Table, u8)> = Vec::new();
+    for src in &mut srcs {
+        src.load()?;
+        let (table, f) = open_tables(&[src.input()], b",;\t|", "PATSTAT", classify, Table::name)?
+            .pop()
+            .expect("one table per input");
+        kinds.push((table, f.delim));
+        src.release();
+    }
+    let mut strs = Interner::default();
+    let mut arena = Arena::default();
+
+    // tls201: the applications, in file order.
+    let mut apps: Vec<AppSlot> = Vec::new();
+    let mut links: Vec<AppLink> = Vec::new();
+    let mut by_id: IdMap<u32> = IdMap::default();
+    pass(
+        &mut srcs,
+        &kinds,
+        Table::T201,
+        sink,
+        |row, sink| match app_row(row) {
+            Ok((id, app, granted_stated, internat)) => {
+                if let Some(&first) = by_id.get(id) {
+                    let at = unpack_app(&apps[first as usize].app).provenance.location;
+                    row.reject(
+                        sink,
+                        Some("appln_id"),
+                        format!("duplicate appln_id {id} (first at {at})"),
+                    );
+                } else {
+                    by_id.insert(id, apps.len() as u32);
+                    links.push(AppLink {
+                        id: id_key(id, &mut arena),
+                        key: arena.push(&app.key),
+                        number: arena.push(&app.number),
+                        office: strs.id(&app.office),
+                        kind: strs.opt(app.kind.as_deref()),
+                        date: app.filing_date,
+                    });
+                    apps.push(AppSlot {
+                        app: pack_app(&app),
+                        granted_stated,
+                        first_grant: false,
+                        internat: internat.map(|raw| Err(id_key(raw, &mut arena))),
+                        npl: 0,
+                    });
+                }
+            }
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+        },
+    )?;
+    let n_apps = apps.len();
     for slot in &mut apps {
-        if let Some(id) = slot.internat.take() {
-            slot.rec.app.pct_key = Some(link_key(&id));
+        if let Some(Err(id)) = slot.internat
+            && let Some(&j) = by_id.get_key(id, &arena)
+        {
+            slot.internat = Some(Ok(j));
         }
     }
 
@@ -624,7 +780,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             return None;
         };
         match by_id.get(id) {
-            Some(&i) => Some(i),
+            Some(&i) => Some(i as usize),
             None => {
                 row.reject(
                     sink,
@@ -648,147 +804,136 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     };
 
     // tls211 publications, kept by pat_publn_id for tls212.
-    let mut pubs: HashMap<String, (usize, Publication)> = HashMap::new();
-    for f in of(Table::T211) {
-        f.for_each_row(sink, |row, sink| {
-            let raw = row.get("pat_publn_id");
-            let Some(pid) = int_id(raw) else {
-                row.reject(
-                    sink,
-                    Some("pat_publn_id"),
-                    format!("missing or non-numeric pat_publn_id {raw:?}"),
-                );
-                return;
-            };
-            let Some(i) = app_of(row, sink) else { return };
-            let number = clean_number(row.get("publn_nr"));
-            if number.is_empty() {
-                // PATSTAT's placeholder publication of an application never published.
-                row.skip(sink, "unpublished:tls211".into());
-                return;
-            }
-            let office = normalize_office(row.get("publn_auth"));
-            if office.is_empty() {
-                row.reject(sink, Some("publn_auth"), "missing publn_auth".into());
-                return;
-            }
-            let date = match patstat_date(row.get("publn_date")) {
-                Ok(d) => d,
-                Err(e) => return row.reject(sink, Some("publn_date"), e),
-            };
-            let first_grant = match flag(row.get("publn_first_grant")) {
-                Ok(g) => g,
-                Err(e) => return row.reject(sink, Some("publn_first_grant"), e),
-            };
-            let kind = row.get("publn_kind").to_ascii_uppercase();
-            let number = number
-                .strip_prefix(&office)
-                .filter(|r| !r.is_empty())
-                .unwrap_or(&number)
-                .to_string();
-            let p = Publication {
-                class: classify_publication(&office, &kind, date),
-                office,
-                number,
-                kind,
-                date,
-                source_id: Some(pid.to_string()),
-            };
-            let slot = &mut apps[i];
-            if first_grant == Some(true) && !slot.granted_stated {
-                slot.rec.app.granted = Some(true);
-            }
-            if !slot.rec.publications.contains(&p) {
-                slot.rec.publications.push(p.clone());
-            }
-            pubs.insert(pid.to_string(), (i, p));
-            attached(row, sink);
+    let mut pubs: Vec<PubRow> = Vec::new();
+    let mut pub_ids: IdMap<u32> = IdMap::default();
+    pass(&mut srcs, &kinds, Table::T211, sink, |row, sink| {
+        let raw = row.get("pat_publn_id");
+        let Some(pid) = int_id(raw) else {
+            row.reject(
+                sink,
+                Some("pat_publn_id"),
+                format!("missing or non-numeric pat_publn_id {raw:?}"),
+            );
+            return;
+        };
+        let Some(i) = app_of(row, sink) else { return };
+        let number = clean_number(row.get("publn_nr"));
+        if number.is_empty() {
+            // PATSTAT's placeholder publication of an application never published.
+            row.skip(sink, "unpublished:tls211".into());
+            return;
+        }
+        let office = normalize_office(row.get("publn_auth"));
+        if office.is_empty() {
+            row.reject(sink, Some("publn_auth"), "missing publn_auth".into());
+            return;
+        }
+        let date = match patstat_date(row.get("publn_date")) {
+            Ok(d) => d,
+            Err(e) => return row.reject(sink, Some("publn_date"), e),
+        };
+        let first_grant = match flag(row.get("publn_first_grant")) {
+            Ok(g) => g,
+            Err(e) => return row.reject(sink, Some("publn_first_grant"), e),
+        };
+        let kind = row.get("publn_kind").to_ascii_uppercase();
+        let number = number
+            .strip_prefix(&office)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(&number);
+        if first_grant == Some(true) {
+            apps[i].first_grant = true;
+        }
+        pub_ids.insert(pid, pubs.len() as u32);
+        pubs.push(PubRow {
+            app: i as u32,
+            class: classify_publication(&office, &kind, date),
+            office: strs.id(&office),
+            number: arena.push(number),
+            kind: strs.id(&kind),
+            date,
+            pid: id_key(pid, &mut arena),
         });
-    }
+        attached(row, sink);
+    })?;
 
     // tls206 persons; their rows are counted once the links are known.
-    let mut persons: HashMap<String, Person> = HashMap::new();
-    for f in of(Table::T206) {
-        f.for_each_row(sink, |row, sink| {
-            let raw = row.get("person_id");
-            let Some(id) = int_id(raw) else {
-                row.reject(
-                    sink,
-                    Some("person_id"),
-                    format!("missing or non-numeric person_id {raw:?}"),
-                );
-                return;
-            };
-            let name = [
-                row.get("person_name"),
-                row.get("psn_name"),
-                row.get("han_name"),
-            ]
-            .into_iter()
-            .find(|n| !n.is_empty());
-            let Some(name) = name else {
-                row.reject(sink, Some("person_name"), "person without a name".into());
-                return;
-            };
-            if persons.contains_key(id) {
-                row.reject(sink, Some("person_id"), format!("duplicate person_id {id}"));
-                return;
-            }
-            let country = opt(row.get("person_ctry_code")).map(|c| normalize_office(&c));
-            persons.insert(
-                id.to_string(),
-                Person {
-                    name: name.to_string(),
-                    country,
-                    used: false,
-                    skip: row.skip_of("attached:tls206".into()),
-                },
+    let mut persons: Vec<Person> = Vec::new();
+    let mut person_ids: IdMap<u32> = IdMap::default();
+    pass(&mut srcs, &kinds, Table::T206, sink, |row, sink| {
+        let raw = row.get("person_id");
+        let Some(id) = int_id(raw) else {
+            row.reject(
+                sink,
+                Some("person_id"),
+                format!("missing or non-numeric person_id {raw:?}"),
             );
+            return;
+        };
+        let name = [
+            row.get("person_name"),
+            row.get("psn_name"),
+            row.get("han_name"),
+        ]
+        .into_iter()
+        .find(|n| !n.is_empty());
+        let Some(name) = name else {
+            row.reject(sink, Some("person_name"), "person without a name".into());
+            return;
+        };
+        if person_ids.get(id).is_some() {
+            row.reject(sink, Some("person_id"), format!("duplicate person_id {id}"));
+            return;
+        }
+        let country = opt(row.get("person_ctry_code")).map(|c| normalize_office(&c));
+        person_ids.insert(id, persons.len() as u32);
+        persons.push(Person {
+            name: name.to_string(),
+            country,
+            used: false,
+            skip: row.skip_of("attached:tls206".into()),
         });
-    }
+    })?;
 
-    for f in of(Table::T207) {
-        f.for_each_row(sink, |row, sink| {
-            let Some(i) = app_of(row, sink) else { return };
-            let pid = row.get("person_id");
-            let Some(person) = persons.get_mut(pid) else {
-                row.reject(
-                    sink,
-                    Some("person_id"),
-                    format!("person_id {pid:?} is not in the tls206 rows given"),
-                );
-                return;
-            };
-            let mut roles = Vec::new();
-            for (col, role) in [
-                ("applt_seq_nr", PartyRole::Applicant),
-                ("invt_seq_nr", PartyRole::Inventor),
-            ] {
-                match parse_count(row.get(col)) {
-                    Ok(Some(n)) if n > 0 => roles.push((role, n - 1)),
-                    Ok(_) => {}
-                    Err(e) => return row.reject(sink, Some(col), e),
-                }
+    let mut parties: Vec<PartyRow> = Vec::new();
+    pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
+        let Some(i) = app_of(row, sink) else { return };
+        let pid = row.get("person_id");
+        let Some(&person) = person_ids.get(pid) else {
+            row.reject(
+                sink,
+                Some("person_id"),
+                format!("person_id {pid:?} is not in the tls206 rows given"),
+            );
+            return;
+        };
+        let mut roles = Vec::new();
+        for (col, role) in [
+            ("applt_seq_nr", PartyRole::Applicant),
+            ("invt_seq_nr", PartyRole::Inventor),
+        ] {
+            match parse_count(row.get(col)) {
+                Ok(Some(n)) if n > 0 => roles.push((role, n - 1)),
+                Ok(_) => {}
+                Err(e) => return row.reject(sink, Some(col), e),
             }
-            person.used = true;
-            for (role, seq) in roles {
-                let party = Party {
-                    role,
-                    seq,
-                    name: person.name.clone(),
-                    country: person.country.clone(),
-                };
-                if !apps[i].rec.parties.contains(&party) {
-                    apps[i].rec.parties.push(party);
-                }
-            }
-            attached(row, sink);
-        });
-    }
+        }
+        persons[person as usize].used = true;
+        for (role, seq) in roles {
+            parties.push(PartyRow {
+                app: i as u32,
+                person,
+                seq,
+                role,
+            });
+        }
+        attached(row, sink);
+    })?;
+    drop(person_ids);
     let mut person_skips: Vec<Skip> = persons
-        .into_values()
+        .iter_mut()
         .map(|p| {
-            let mut s = p.skip;
+            let mut s = p.skip.clone();
             if !p.used {
                 s.kind = "unused:tls206".into();
             }
@@ -800,151 +945,302 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         sink.skip(s);
     }
 
-    for f in of(Table::T204) {
-        f.for_each_row(sink, |row, sink| {
-            let Some(i) = app_of(row, sink) else { return };
-            let raw = row.get("prior_appln_id");
-            let Some(pid) = link_id(raw) else {
-                row.reject(
-                    sink,
-                    Some("prior_appln_id"),
-                    format!("missing or non-numeric prior_appln_id {raw:?}"),
-                );
-                return;
-            };
-            let p = match keys.get(pid) {
-                Some(p) => p.clone(),
-                None => Priority {
-                    office: String::new(),
-                    number: pid.to_string(),
-                    kind: None,
-                    date: None,
-                    key: format!("PATSTAT:{pid}"),
-                },
-            };
-            if !apps[i].rec.priorities.contains(&p) {
-                apps[i].rec.priorities.push(p);
-            }
-            attached(row, sink);
+    let mut prios: Vec<PrioRow> = Vec::new();
+    pass(&mut srcs, &kinds, Table::T204, sink, |row, sink| {
+        let Some(i) = app_of(row, sink) else { return };
+        let raw = row.get("prior_appln_id");
+        let Some(pid) = link_id(raw) else {
+            row.reject(
+                sink,
+                Some("prior_appln_id"),
+                format!("missing or non-numeric prior_appln_id {raw:?}"),
+            );
+            return;
+        };
+        let target = match by_id.get(pid) {
+            Some(&j) => Ok(j),
+            None => Err(id_key(pid, &mut arena)),
+        };
+        prios.push(PrioRow {
+            app: i as u32,
+            target,
         });
-    }
+        attached(row, sink);
+    })?;
 
+    let mut classes: Vec<ClassRow> = Vec::new();
     for (table, col, scheme) in [
         (Table::T209, "ipc_class_symbol", ClassScheme::Ipc),
         (Table::T224, "cpc_class_symbol", ClassScheme::Cpc),
     ] {
-        for f in of(table) {
-            f.for_each_row(sink, |row, sink| {
-                let Some(i) = app_of(row, sink) else { return };
-                let code = normalize_class_code(row.get(col));
-                if code.is_empty() {
-                    row.reject(sink, Some(col), "empty class symbol".into());
-                    return;
-                }
-                let c = Classification { scheme, code };
-                if !apps[i].rec.classes.contains(&c) {
-                    apps[i].rec.classes.push(c);
-                }
-                attached(row, sink);
+        pass(&mut srcs, &kinds, table, sink, |row, sink| {
+            let Some(i) = app_of(row, sink) else { return };
+            let code = normalize_class_code(row.get(col));
+            if code.is_empty() {
+                row.reject(sink, Some(col), "empty class symbol".into());
+                return;
+            }
+            classes.push(ClassRow {
+                app: i as u32,
+                code: strs.id(&code),
+                scheme,
             });
-        }
+            attached(row, sink);
+        })?;
     }
 
-    for (table, col) in [
+    // Titles and abstracts: the first non-empty one per application.
+    let mut texts: [Vec<Option<Box<str>>>; 2] = [Vec::new(), Vec::new()];
+    for (n, (table, col)) in [
         (Table::T202, "appln_title"),
         (Table::T203, "appln_abstract"),
-    ] {
-        for f in of(table) {
-            f.for_each_row(sink, |row, sink| {
-                let Some(i) = app_of(row, sink) else { return };
-                let text = opt(row.get(col));
-                let app = &mut apps[i].rec.app;
-                let slot = if table == Table::T202 {
-                    &mut app.title
-                } else {
-                    &mut app.abstract_text
-                };
-                if slot.is_none() {
-                    *slot = text;
-                }
-                attached(row, sink);
-            });
-        }
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let slots = &mut texts[n];
+        pass(&mut srcs, &kinds, table, sink, |row, sink| {
+            let Some(i) = app_of(row, sink) else { return };
+            if slots.is_empty() {
+                slots.resize(n_apps, None);
+            }
+            if slots[i].is_none() {
+                slots[i] = opt(row.get(col)).map(String::into_boxed_str);
+            }
+            attached(row, sink);
+        })?;
     }
 
-    for f in of(Table::T212) {
-        f.for_each_row(sink, |row, sink| {
-            let raw = row.get("pat_publn_id");
-            let Some(&(i, _)) = pubs.get(raw) else {
-                row.reject(
-                    sink,
-                    Some("pat_publn_id"),
-                    format!("citing pat_publn_id {raw:?} is not in the tls211 rows given"),
-                );
-                return;
-            };
-            let origin = opt(row.get("citn_origin"));
-            let category = opt(row.get("citn_categ"));
-            let cited = if let Some(cp) = link_id(row.get("cited_pat_publn_id")) {
-                Some(match pubs.get(cp) {
-                    Some((_, p)) => Citation {
-                        office: Some(p.office.clone()),
-                        number: p.number.clone(),
-                        kind: Some(p.kind.clone()).filter(|k| !k.is_empty()),
-                        date: p.date,
-                        category,
-                        cited_by: origin,
-                        source_id: Some(cp.to_string()),
-                    },
-                    None => Citation {
-                        office: None,
-                        number: format!("PATSTAT:{cp}"),
-                        kind: None,
-                        date: None,
-                        category,
-                        cited_by: origin,
-                        source_id: Some(cp.to_string()),
-                    },
-                })
-            } else if let Some(ca) = link_id(row.get("cited_appln_id")) {
-                let (office, number) = match keys.get(ca) {
-                    Some(p) => (Some(p.office.clone()), p.number.clone()),
-                    None => (None, format!("PATSTAT:appln:{ca}")),
-                };
-                Some(Citation {
-                    office,
-                    number,
+    let mut cites: Vec<CiteRow> = Vec::new();
+    // A publication's citations are consecutive rows: the last citing id found is tried first.
+    let mut last: (String, u32) = (String::new(), 0);
+    pass(&mut srcs, &kinds, Table::T212, sink, |row, sink| {
+        let raw = row.get("pat_publn_id");
+        let found = if !last.0.is_empty() && last.0 == raw {
+            Some(last.1)
+        } else {
+            pub_ids.get(raw).copied()
+        };
+        if let Some(p) = found {
+            last.0.clear();
+            last.0.push_str(raw);
+            last.1 = p;
+        }
+        let Some(p) = found else {
+            row.reject(
+                sink,
+                Some("pat_publn_id"),
+                format!("citing pat_publn_id {raw:?} is not in the tls211 rows given"),
+            );
+            return;
+        };
+        let i = pubs[p as usize].app;
+        let missing = |tag: u8, id: &str, arena: &mut Arena| match id_key(id, arena) {
+            IdKey::Num(n) => (tag, n),
+            IdKey::Text(t) => (tag + CITE_TEXT, u64::from(t)),
+        };
+        let (tag, id) = if let Some(cp) = link_id(row.get("cited_pat_publn_id")) {
+            match pub_ids.get(cp) {
+                Some(&q) => (CITE_PUB, u64::from(q)),
+                None => missing(CITE_PUB_MISSING, cp, &mut arena),
+            }
+        } else if let Some(ca) = link_id(row.get("cited_appln_id")) {
+            match by_id.get(ca) {
+                Some(&j) => (CITE_APPLN, u64::from(j)),
+                None => missing(CITE_APPLN_MISSING, ca, &mut arena),
+            }
+        } else if link_id(row.get("cited_npl_publn_id")).is_some() {
+            apps[i as usize].npl += 1;
+            attached(row, sink);
+            return;
+        } else {
+            row.reject(
+                sink,
+                Some("cited_pat_publn_id"),
+                "citation names no cited publication, application or NPL document".into(),
+            );
+            return;
+        };
+        cites.push(CiteRow {
+            id,
+            app: i,
+            category: strs.opt(nonempty(row.get("citn_categ"))),
+            origin: strs.opt(nonempty(row.get("citn_origin"))),
+            tag,
+        });
+        attached(row, sink);
+    })?;
+    drop((pub_ids, by_id, srcs));
+    // Growth by doubling leaves up to half of each list unused; at 10M applications that
+    // slack alone was gigabytes.
+    pubs.shrink_to_fit();
+    parties.shrink_to_fit();
+    prios.shrink_to_fit();
+    classes.shrink_to_fit();
+    cites.shrink_to_fit();
+
+    // Each record is put together from its rows in file order, duplicates dropped, exactly as
+    // the rows were once pushed onto a record as they were read.
+    let id_text = |id: IdKey| id.text(&arena);
+    let pub_groups = Groups::new(pubs.iter().map(|p| p.app), n_apps);
+    let party_groups = Groups::new(parties.iter().map(|p| p.app), n_apps);
+    let prio_groups = Groups::new(prios.iter().map(|p| p.app), n_apps);
+    let class_groups = Groups::new(classes.iter().map(|c| c.app), n_apps);
+    let cite_groups = Groups::new(cites.iter().map(|c| c.app), n_apps);
+    let publication = |p: &PubRow| Publication {
+        office: strs.get(p.office).to_string(),
+        number: arena.get(p.number).to_string(),
+        kind: strs.get(p.kind).to_string(),
+        date: p.date,
+        class: p.class,
+        source_id: Some(id_text(p.pid)),
+    };
+    let priority = |target: Result<u32, IdKey>| match target {
+        Ok(j) => {
+            let l = &links[j as usize];
+            Priority {
+                office: strs.get(l.office).to_string(),
+                number: arena.get(l.number).to_string(),
+                kind: strs.get_opt(l.kind),
+                date: l.date,
+                key: arena.get(l.key).to_string(),
+            }
+        }
+        Err(id) => {
+            let pid = id_text(id);
+            Priority {
+                office: String::new(),
+                number: pid.clone(),
+                kind: None,
+                date: None,
+                key: format!("PATSTAT:{pid}"),
+            }
+        }
+    };
+    let citation = |c: &CiteRow| {
+        let missing = || {
+            if c.tag >= CITE_TEXT {
+                arena.get(c.id as u32).to_string()
+            } else {
+                c.id.to_string()
+            }
+        };
+        let (category, cited_by) = (strs.get_opt(c.category), strs.get_opt(c.origin));
+        match c.tag % CITE_TEXT {
+            CITE_PUB => {
+                let p = &pubs[c.id as usize];
+                Citation {
+                    office: Some(strs.get(p.office).to_string()),
+                    number: arena.get(p.number).to_string(),
+                    kind: Some(strs.get(p.kind).to_string()).filter(|k| !k.is_empty()),
+                    date: p.date,
+                    category,
+                    cited_by,
+                    source_id: Some(id_text(p.pid)),
+                }
+            }
+            CITE_PUB_MISSING => {
+                let cp = missing();
+                Citation {
+                    office: None,
+                    number: format!("PATSTAT:{cp}"),
                     kind: None,
                     date: None,
                     category,
-                    cited_by: origin,
-                    source_id: Some(format!("appln:{ca}")),
-                })
-            } else if link_id(row.get("cited_npl_publn_id")).is_some() {
-                None
-            } else {
-                row.reject(
-                    sink,
-                    Some("cited_pat_publn_id"),
-                    "citation names no cited publication, application or NPL document".into(),
-                );
-                return;
-            };
-            let slot = &mut apps[i];
-            match cited {
-                Some(c) => {
-                    if !slot.rec.citations.contains(&c) {
-                        slot.rec.citations.push(c);
-                    }
+                    cited_by,
+                    source_id: Some(cp),
                 }
-                None => slot.npl += 1,
             }
-            attached(row, sink);
-        });
-    }
-
-    for slot in apps {
-        let mut rec = slot.rec;
+            CITE_APPLN => {
+                let l = &links[c.id as usize];
+                let ca = id_text(l.id);
+                Citation {
+                    office: Some(strs.get(l.office).to_string()),
+                    number: arena.get(l.number).to_string(),
+                    kind: None,
+                    date: None,
+                    category,
+                    cited_by,
+                    source_id: Some(format!("appln:{ca}")),
+                }
+            }
+            _ => {
+                let ca = missing();
+                Citation {
+                    office: None,
+                    number: format!("PATSTAT:appln:{ca}"),
+                    kind: None,
+                    date: None,
+                    category,
+                    cited_by,
+                    source_id: Some(format!("appln:{ca}")),
+                }
+            }
+        }
+    };
+    let mut kept: Vec<u32> = Vec::new();
+    // Each application's slot and text are freed as its record is handed over, so the sink's
+    // copy grows into memory the reader gives back.
+    for (i, slot) in apps.into_iter().enumerate() {
+        let mut rec = PatentRecord {
+            app: unpack_app(&slot.app),
+            ..PatentRecord::default()
+        };
+        if let Some(link) = slot.internat {
+            rec.app.pct_key = Some(match link {
+                Ok(j) => arena.get(links[j as usize].key).to_string(),
+                Err(id) => format!("PATSTAT:{}", id_text(id)),
+            });
+        }
+        if slot.first_grant && !slot.granted_stated {
+            rec.app.granted = Some(true);
+        }
+        for &r in pub_groups.of(i) {
+            push_new(&mut rec.publications, publication(&pubs[r as usize]));
+        }
+        for &r in party_groups.of(i) {
+            let p = &parties[r as usize];
+            let person = &persons[p.person as usize];
+            push_new(
+                &mut rec.parties,
+                Party {
+                    role: p.role,
+                    seq: p.seq,
+                    name: person.name.clone(),
+                    country: person.country.clone(),
+                },
+            );
+        }
+        for &r in prio_groups.of(i) {
+            push_new(&mut rec.priorities, priority(prios[r as usize].target));
+        }
+        for &r in class_groups.of(i) {
+            let c = &classes[r as usize];
+            push_new(
+                &mut rec.classes,
+                Classification {
+                    scheme: c.scheme,
+                    code: strs.get(c.code).to_string(),
+                },
+            );
+        }
+        if let Some(t) = texts[0].get_mut(i) {
+            rec.app.title = t.take().map(String::from);
+        }
+        if let Some(t) = texts[1].get_mut(i) {
+            rec.app.abstract_text = t.take().map(String::from);
+        }
+        // Two rows give equal citations exactly when their compact forms are equal (a cited
+        // publication or application is one row or index per id; categories and origins are
+        // interned), so duplicates are dropped before any string is built.
+        kept.clear();
+        for &r in cite_groups.of(i) {
+            let c = &cites[r as usize];
+            if !kept.iter().any(|&k| cites[k as usize] == *c) {
+                kept.push(r);
+            }
+        }
+        rec.citations = kept.iter().map(|&r| citation(&cites[r as usize])).collect();
         if slot.npl > 0 {
             rec.app.npl_citation_count = Some(slot.npl);
         }
@@ -953,8 +1249,24 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// Builds the record of a tls201 row; `Err((column, reason))` rejects it.
-fn app_row(row: &Row<'_>) -> Result<(String, AppSlot), (&'static str, String)> {
+/// `None` for empty text; [`opt`] without the copy, for the two columns of every tls212 row.
+fn nonempty(trimmed: &str) -> Option<&str> {
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// Appends `x` unless the list already holds an equal item.
+fn push_new<T: PartialEq>(list: &mut Vec<T>, x: T) {
+    if !list.contains(&x) {
+        list.push(x);
+    }
+}
+
+/// What [`app_row`] reads from a tls201 row: its `appln_id`, the application, whether
+/// `granted` was stated, and the raw `internat_appln_id`.
+type AppRow<'r> = (&'r str, Application, bool, Option<&'r str>);
+
+/// Reads the application of a tls201 row; `Err((column, reason))` rejects it.
+fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
     let raw_id = row.get("appln_id");
     let id = int_id(raw_id).ok_or_else(|| {
         (
@@ -977,8 +1289,8 @@ fn app_row(row: &Row<'_>) -> Result<(String, AppSlot), (&'static str, String)> {
             "appln_nr",
             "no application number (appln_nr or appln_nr_epodoc)".to_string(),
         ))?;
-    let mut rec = PatentRecord::default();
-    let a = &mut rec.app;
+    let mut app = Application::default();
+    let a = &mut app;
     a.key = key;
     a.number = number;
     a.source_id = Some(id.to_string());
@@ -1009,16 +1321,8 @@ fn app_row(row: &Row<'_>) -> Result<(String, AppSlot), (&'static str, String)> {
         parse_count(row.get("nb_citing_docdb_fam")).map_err(|e| ("nb_citing_docdb_fam", e))?;
     a.granted = flag(row.get("granted")).map_err(|e| ("granted", e))?;
     let granted_stated = a.granted.is_some();
-    let internat = link_id(row.get("internat_appln_id")).map(str::to_string);
-    Ok((
-        id.to_string(),
-        AppSlot {
-            rec,
-            granted_stated,
-            internat,
-            npl: 0,
-        },
-    ))
+    let internat = link_id(row.get("internat_appln_id"));
+    Ok((id, app, granted_stated, internat))
 }
 
 #[cfg(test)]

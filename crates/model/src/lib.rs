@@ -6,6 +6,7 @@
 pub mod date;
 pub mod ids;
 pub mod kind;
+pub mod packed;
 pub mod record;
 
 pub use date::{DateOrder, parse_date};

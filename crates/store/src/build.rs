@@ -6,10 +6,12 @@ use std::fs;
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
+use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{Location, Rejection, Sink, Skip};
+use patq_model::packed::{pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
@@ -35,7 +37,8 @@ const CONFLICT_NOTES: usize = 100;
 /// Collects records and rejections during ingest, then writes the dataset.
 #[derive(Default)]
 pub struct DatasetBuilder {
-    records: BTreeMap<String, PatentRecord>,
+    /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
+    records: BTreeMap<String, Box<[u8]>>,
     rejections: Vec<Rejection>,
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
@@ -134,8 +137,7 @@ impl DatasetBuilder {
             s.sha256 = sha256;
         }
 
-        let records: Vec<&PatentRecord> = self.records.values().collect();
-        let tables = write_tables(&records, &staged)?;
+        let tables = write_tables(&self.records, &staged)?;
         write_quarantine(&self.rejections, &staged)?;
 
         let manifest = Manifest {
@@ -169,12 +171,14 @@ impl Sink for DatasetBuilder {
             s.records += 1;
         }
         match self.records.get_mut(&record.app.key) {
-            Some(existing) => {
+            Some(packed) => {
                 self.totals.merged += 1;
+                let mut existing = unpack(packed);
                 let kept = existing.app.provenance.clone();
                 let other = record.app.provenance.clone();
                 let key = record.app.key.clone();
                 let fields = existing.merge(record);
+                *packed = pack(&existing);
                 for field in fields {
                     *self.totals.conflicts.entry(field.to_string()).or_default() += 1;
                     if self.conflict_notes.len() < CONFLICT_NOTES {
@@ -188,11 +192,8 @@ impl Sink for DatasetBuilder {
                 }
             }
             None => {
-                let mut record = record;
-                // Readers grow these lists by pushing; the spare capacity (up to half of each
-                // list) would be held until the dataset is written.
-                shrink(&mut record);
-                self.records.insert(record.app.key.clone(), record);
+                let packed = pack(&record);
+                self.records.insert(record.app.key, packed);
             }
         }
     }
@@ -237,17 +238,6 @@ impl Sink for DatasetBuilder {
     }
 }
 
-fn shrink(r: &mut PatentRecord) {
-    r.publications.shrink_to_fit();
-    r.parties.shrink_to_fit();
-    r.classes.shrink_to_fit();
-    r.priorities.shrink_to_fit();
-    r.citations.shrink_to_fit();
-    r.family_members.shrink_to_fit();
-    r.legal_events.shrink_to_fit();
-    r.related.shrink_to_fit();
-}
-
 /// Streams a file through SHA-256; returns its size and hex digest.
 pub fn sha256_file(path: &Path) -> Result<(u64, String), StoreError> {
     let mut f = fs::File::open(path).map_err(io_err(path))?;
@@ -277,60 +267,67 @@ fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreErr
     w.flush().map_err(io_err(&path))
 }
 
-/// Writes every table; tables are independent files, so two threads share them, the
-/// largest (by rows per application) started first.
+/// Writes every table in one pass over the records, unpacking each once; each table's
+/// batches go to a thread of its own that encodes them, so the encoding of the large tables
+/// runs beside the unpacking. Batches are cut exactly where a table-at-a-time writer cut them
+/// (after the record that fills [`BATCH_ROWS`]), so the files are the same byte for byte.
 fn write_tables(
-    records: &[&PatentRecord],
+    records: &BTreeMap<String, Box<[u8]>>,
     dir: &Path,
 ) -> Result<BTreeMap<String, u64>, StoreError> {
-    let order: Vec<&'static TableDef> = {
-        let mut v: Vec<&'static TableDef> = ALL_TABLES.to_vec();
-        let rows = |d: &TableDef| -> usize {
-            records
-                .iter()
-                .map(|r| match d.name {
-                    "applications" => 1,
-                    "publications" => r.publications.len(),
-                    "parties" => r.parties.len(),
-                    "classes" => r.classes.len(),
-                    "priorities" => r.priorities.len(),
-                    "citations" => r.citations.len(),
-                    "family_members" => r.family_members.len(),
-                    "legal_events" => r.legal_events.len(),
-                    _ => r.related.len(),
-                })
-                .sum()
-        };
-        let mut sized: Vec<(usize, &'static TableDef)> =
-            v.drain(..).map(|d| (rows(d), d)).collect();
-        sized.sort_by_key(|&(n, d)| (std::cmp::Reverse(n), d.name));
-        sized.into_iter().map(|(_, d)| d).collect()
-    };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(String, u64)>, StoreError>> = std::thread::scope(|s| {
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(def) = order.get(i) else { break };
-                done.push((def.name.to_string(), write_table(def, records, dir)?));
+    std::thread::scope(|s| {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for def in ALL_TABLES {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
+            senders.push(tx);
+            handles.push(s.spawn(move || write_table(def, rx, dir)));
+        }
+        let mut builders: Vec<RowBuilder> = ALL_TABLES.iter().map(|d| RowBuilder::new(d)).collect();
+        let mut fed = Ok(());
+        'records: for packed in records.values() {
+            let r = unpack(packed);
+            for ((def, b), tx) in ALL_TABLES.iter().zip(&mut builders).zip(&senders) {
+                add_rows(def, &r, b);
+                if b.rows() >= BATCH_ROWS {
+                    let batch = match b.finish() {
+                        Ok(batch) => batch,
+                        Err(e) => {
+                            fed = Err(StoreError::from(e));
+                            break 'records;
+                        }
+                    };
+                    // A closed channel means that writer failed; its error is reported below.
+                    if tx.send(batch).is_err() {
+                        break 'records;
+                    }
+                }
             }
-            Ok(done)
-        };
-        let helper = s.spawn(work);
-        let mine = work();
-        vec![mine, helper.join().expect("table writer thread panicked")]
-    });
-    let mut tables = BTreeMap::new();
-    for r in results {
-        tables.extend(r?);
-    }
-    Ok(tables)
+        }
+        if fed.is_ok() {
+            for (b, tx) in builders.iter_mut().zip(&senders) {
+                match b.finish() {
+                    Ok(batch) => {
+                        let _ = tx.send(batch);
+                    }
+                    Err(e) => fed = Err(StoreError::from(e)),
+                }
+            }
+        }
+        drop(senders);
+        let mut tables = BTreeMap::new();
+        for (def, h) in ALL_TABLES.iter().zip(handles) {
+            let rows = h.join().expect("table writer thread panicked")?;
+            tables.insert(def.name.to_string(), rows);
+        }
+        fed.map(|()| tables)
+    })
 }
 
+/// Writes the batches received on `rx` to one table file until the channel closes.
 fn write_table(
     def: &'static TableDef,
-    records: &[&PatentRecord],
+    rx: std::sync::mpsc::Receiver<RecordBatch>,
     dir: &Path,
 ) -> Result<u64, StoreError> {
     let path = dir.join(def.file_name());
@@ -341,17 +338,11 @@ fn write_table(
     let file = fs::File::create(&path).map_err(io_err(&path))?;
     let mut writer =
         ArrowWriter::try_new(file, def.schema(), Some(writer_props())).map_err(perr)?;
-    let mut b = RowBuilder::new(def);
     let mut total = 0u64;
-    for r in records {
-        add_rows(def, r, &mut b);
-        if b.rows() >= BATCH_ROWS {
-            total += b.rows() as u64;
-            writer.write(&b.finish()?).map_err(perr)?;
-        }
+    for batch in rx {
+        total += batch.num_rows() as u64;
+        writer.write(&batch).map_err(perr)?;
     }
-    total += b.rows() as u64;
-    writer.write(&b.finish()?).map_err(perr)?;
     writer.close().map_err(perr)?;
     Ok(total)
 }

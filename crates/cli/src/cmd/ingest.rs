@@ -128,6 +128,11 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         } else if input.encoding != "UTF-8" {
             eprintln!("patq: note: {name}: decoded from {}", input.encoding);
         }
+        if format == Format::Patstat {
+            // Read again table by table (see `patstat::read_owned`): holding every table's
+            // text from here on would be the largest allocation of the run.
+            input.text = String::new();
+        }
         inputs.push((input, format));
     }
     for name in &unrecognised {
@@ -153,11 +158,18 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             _ => single.push(item),
         }
     }
-    for group in [patstat, patentsview] {
-        if !group.is_empty() {
-            read_all(&group, &mut builder)?;
-            base.set(base.get() + group.iter().map(|(i, _)| i.raw_len).sum::<u64>());
-        }
+    // PATSTAT inputs are handed over so each table's text is freed once it has been read.
+    if !patstat.is_empty() {
+        let len = patstat.iter().map(|(i, _)| i.raw_len).sum::<u64>();
+        patq_ingest::patstat::read_owned(
+            patstat.into_iter().map(|(i, _)| i).collect(),
+            &mut builder,
+        )?;
+        base.set(base.get() + len);
+    }
+    if !patentsview.is_empty() {
+        read_all(&patentsview, &mut builder)?;
+        base.set(base.get() + patentsview.iter().map(|(i, _)| i.raw_len).sum::<u64>());
     }
     for one in single {
         let len = one.0.raw_len;
