@@ -228,8 +228,14 @@ impl Parts {
             has_grant_status,
             has_applicants,
         } = self;
-        let (citation_method, citation_stats, citation_graph) =
-            forward_citations(records, graph, &families, &mut info, has_applicants);
+        let (citation_method, citation_stats, citation_graph) = forward_citations(
+            records,
+            graph,
+            &families,
+            &groups,
+            &mut info,
+            has_applicants,
+        );
         let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
         let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
         for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
@@ -442,6 +448,7 @@ fn forward_citations(
     records: &[PatentRecord],
     graph: Option<CitationGraph>,
     families: &Families,
+    groups: &GroupIndex,
     info: &mut [AppInfo],
     has_applicants: bool,
 ) -> (CitationMethod, Option<CitationStats>, Option<CitationGraph>) {
@@ -449,7 +456,8 @@ fn forward_citations(
     match graph {
         Some(g) if g.has_edges() => {
             let fam = g.family_citations(families);
-            let groups: Vec<Option<&str>> = info.iter().map(|a| a.group.as_deref()).collect();
+            // Group ids compare as the names do, without reading strings per citation.
+            let groups: Vec<Option<u32>> = (0..info.len()).map(|i| groups.of(i)).collect();
             let excl = has_applicants.then(|| g.forward_excluding_group(&groups));
             for (i, a) in info.iter_mut().enumerate() {
                 a.cited_by = Some(g.forward(i));

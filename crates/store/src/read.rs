@@ -230,32 +230,49 @@ pub fn for_each_citation(
     let def = &crate::tables::CITATIONS;
     let keys: Vec<&str> = records.iter().map(|r| r.app.key.as_str()).collect();
     let index = KeyIndex::new(&keys);
-    let mut n = 0u64;
     let cols = ["app_key", "office", "number", "kind", "source_id"];
-    for batch in read_columns(dir, def, &cols)? {
-        let batch = batch?;
-        let at = index.rows(&keys, &batch, def.name)?;
-        let c = Cols::new(&batch, def.name);
-        let (office, number, kind, source) = (
-            c.strs("office")?,
-            c.strs("number")?,
-            c.strs("kind")?,
-            c.strs("source_id")?,
-        );
-        for (i, &ri) in at.iter().enumerate() {
-            f(
-                ri,
-                CitationRow {
-                    office: opt_str(office, i),
-                    number: opt_str(number, i).unwrap_or(""),
-                    kind: opt_str(kind, i),
-                    source_id: opt_str(source, i),
-                },
+    let reader = read_columns(dir, def, &cols)?;
+    // Decoding a batch and finding its records runs one batch ahead on its own thread while
+    // `f` consumes the previous one; the short queue bounds the batches held at once.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let (keys, index) = (&keys, &index);
+        s.spawn(move || {
+            for batch in reader {
+                let decoded = batch
+                    .map_err(StoreError::from)
+                    .and_then(|b| Ok((index.rows(keys, &b, def.name)?, b)));
+                let failed = decoded.is_err();
+                if tx.send(decoded).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut n = 0u64;
+        for decoded in rx {
+            let (at, batch) = decoded?;
+            let c = Cols::new(&batch, def.name);
+            let (office, number, kind, source) = (
+                c.strs("office")?,
+                c.strs("number")?,
+                c.strs("kind")?,
+                c.strs("source_id")?,
             );
+            for (i, &ri) in at.iter().enumerate() {
+                f(
+                    ri,
+                    CitationRow {
+                        office: opt_str(office, i),
+                        number: opt_str(number, i).unwrap_or(""),
+                        kind: opt_str(kind, i),
+                        source_id: opt_str(source, i),
+                    },
+                );
+            }
+            n += at.len() as u64;
         }
-        n += at.len() as u64;
-    }
-    Ok(n)
+        Ok(n)
+    })
 }
 
 /// Reads only `columns` of one table, as a stream of batches.
