@@ -32,7 +32,6 @@ use chrono::{Months, NaiveDate};
 use patq_model::PatentRecord;
 use serde::Serialize;
 
-use crate::FastMap;
 use crate::families::Families;
 
 /// What happened to the citations of the dataset.
@@ -248,47 +247,13 @@ struct DocIndex<'a> {
     ambiguous: u64,
 }
 
-/// Source ids (PATSTAT publication and application ids, Lens IDs) to record indices.
-/// Canonical decimal ids, nearly all of them in PATSTAT, are kept as integers: a lookup
-/// then reads no key bytes from the records, which matters for millions of citations.
-struct IdMap<'a> {
-    ints: FastMap<u64, u32>,
-    strs: FastMap<&'a str, u32>,
-}
+/// Source ids (PATSTAT publication and application ids, Lens IDs) to record indices; the
+/// first record claiming an id keeps it, another one is counted as ambiguous.
+type IdMap<'a> = patq_model::IdMap<&'a str, u32>;
 
-/// The value of a decimal id written without leading zeros (so that distinct strings stay
-/// distinct keys); None for any other id.
-fn canonical_int(s: &str) -> Option<u64> {
-    let digits = !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit());
-    (digits && (s.len() == 1 || !s.starts_with('0')))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
-impl<'a> IdMap<'a> {
-    fn with_capacity(n: usize) -> IdMap<'a> {
-        IdMap {
-            ints: FastMap::with_capacity_and_hasher(n, Default::default()),
-            strs: FastMap::default(),
-        }
-    }
-
-    fn get(&self, k: &str) -> Option<u32> {
-        match canonical_int(k) {
-            Some(v) => self.ints.get(&v).copied(),
-            None => self.strs.get(k).copied(),
-        }
-    }
-
-    /// The first record keeps a key; another one claiming it is counted in `amb`.
-    fn claim(&mut self, k: &'a str, i: u32, amb: &mut u64) {
-        let held = match canonical_int(k) {
-            Some(v) => *self.ints.entry(v).or_insert(i),
-            None => *self.strs.entry(k).or_insert(i),
-        };
-        if held != i {
-            *amb += 1;
-        }
+fn claim<'a>(m: &mut IdMap<'a>, id: &'a str, i: u32, amb: &mut u64) {
+    if *m.get_or_insert(id, i) != i {
+        *amb += 1;
     }
 }
 
@@ -357,7 +322,7 @@ impl<'a> DocIndex<'a> {
                 for (i, r) in records.iter().enumerate() {
                     for p in &r.publications {
                         if let Some(id) = p.source_id.as_deref().filter(|s| !s.is_empty()) {
-                            m.claim(id, i as u32, &mut amb);
+                            claim(&mut m, id, i as u32, &mut amb);
                         }
                     }
                 }
@@ -371,7 +336,7 @@ impl<'a> DocIndex<'a> {
                         .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
                         && m.get(id).is_none()
                     {
-                        m.claim(id, i as u32, &mut 0);
+                        claim(&mut m, id, i as u32, &mut 0);
                     }
                 }
                 (m, amb)
@@ -391,7 +356,7 @@ impl<'a> DocIndex<'a> {
             let (mut amb, mut key) = (0, String::new());
             for (i, r) in records.iter().enumerate() {
                 if let Some(id) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
-                    appln.claim(id, i as u32, &mut amb);
+                    claim(&mut appln, id, i as u32, &mut amb);
                 }
                 if !r.app.number.is_empty() {
                     app_doc_key_into(&r.app.office, &r.app.number, &mut key);
@@ -417,8 +382,8 @@ impl<'a> DocIndex<'a> {
     fn resolve(&self, c: &CitedDoc<'_>, key: &mut String) -> Option<(u32, Via)> {
         if let Some(s) = c.source_id.filter(|s| !s.is_empty()) {
             let hit = match s.strip_prefix("appln:") {
-                Some(id) => self.appln.get(id),
-                None => self.source.get(s),
+                Some(id) => self.appln.get(id).copied(),
+                None => self.source.get(s).copied(),
             };
             if let Some(j) = hit {
                 return Some((j, Via::SourceId));
@@ -775,29 +740,6 @@ mod tests {
             app_doc_key_into(&office, &number, &mut buf);
             proptest::prop_assert_eq!(&buf, &app_doc_key_reference(&office, &number));
         }
-    }
-
-    #[test]
-    fn only_canonical_decimal_ids_become_integers() {
-        assert_eq!(canonical_int("0"), Some(0));
-        assert_eq!(canonical_int("900026809242"), Some(900_026_809_242));
-        assert_eq!(
-            canonical_int("9999999999999999999"),
-            Some(9_999_999_999_999_999_999)
-        );
-        // Leading zeros would make two distinct ids one key.
-        for s in ["", "007", "00", "12a", "-1", "+1", "99999999999999999999"] {
-            assert_eq!(canonical_int(s), None, "{s}");
-        }
-        let mut m = IdMap::with_capacity(4);
-        let mut amb = 0;
-        m.claim("7", 0, &mut amb);
-        m.claim("007", 1, &mut amb);
-        m.claim("7", 2, &mut amb);
-        assert_eq!(
-            (m.get("7"), m.get("007"), m.get("07"), amb),
-            (Some(0), Some(1), None, 1)
-        );
     }
 
     #[test]

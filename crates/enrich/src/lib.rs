@@ -25,7 +25,4 @@ pub use names::normalize_name;
 pub use taxonomy::{Facts, Split, Taxonomy};
 pub use topic::{DEFAULT_TOPIC, Doc, ParseError, Query};
 
-/// A hash map for the lookups by key of millions of applications and citations: foldhash
-/// hashes a short key several times faster than the standard SipHash, with a per-process
-/// random seed. Never iterated where order could reach an output.
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub use patq_model::FastMap;

@@ -3,33 +3,13 @@
 //! grouping of child rows by application, so a join holds a few dozen bytes per row instead
 //! of one heap block per string.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use patq_model::{FastMap, canonical_id};
 
 /// Marks an absent interned string or link.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Hashes the integer ids of the join: std's SipHash guards against chosen keys, which costs
-/// more than the whole row parse here, and ids come from the user's own files.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        let h = (v ^ (v >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// Ids keyed as [`patq_model::IdMap`] does: canonical decimal ids as integers.
+pub(crate) type IdMap<V> = patq_model::IdMap<Box<str>, V>;
 
 /// Repeated short strings (offices, kind codes, categories, class codes), each stored once.
 #[derive(Default)]
@@ -102,56 +82,17 @@ impl IdKey {
     }
 }
 
-fn canonical(id: &str) -> Option<u64> {
-    let ok = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_digit())
-        && (id.len() == 1 || !id.starts_with('0'));
-    if ok { id.parse().ok() } else { None }
-}
-
-/// A map keyed by id text, holding canonical numbers as integers.
-pub(crate) struct IdMap<V> {
-    nums: FastMap<u64, V>,
-    texts: HashMap<Box<str>, V>,
-}
-
-impl<V> Default for IdMap<V> {
-    fn default() -> Self {
-        IdMap {
-            nums: FastMap::default(),
-            texts: HashMap::new(),
-        }
-    }
-}
-
-impl<V> IdMap<V> {
-    pub fn get(&self, id: &str) -> Option<&V> {
-        match canonical(id) {
-            Some(n) => self.nums.get(&n),
-            None => self.texts.get(id),
-        }
-    }
-
-    /// Looks up an id kept as an [`IdKey`] (its text, if any, in `arena`).
-    pub fn get_key(&self, id: IdKey, arena: &Arena) -> Option<&V> {
-        match id {
-            IdKey::Num(n) => self.nums.get(&n),
-            IdKey::Text(t) => self.texts.get(arena.get(t)),
-        }
-    }
-
-    /// Inserts or replaces.
-    pub fn insert(&mut self, id: &str, v: V) {
-        match canonical(id) {
-            Some(n) => self.nums.insert(n, v),
-            None => self.texts.insert(id.into(), v),
-        };
+/// Looks up an id kept as an [`IdKey`] (its text, if any, in `arena`).
+pub(crate) fn get_key<'m, V>(m: &'m IdMap<V>, id: IdKey, arena: &Arena) -> Option<&'m V> {
+    match id {
+        IdKey::Num(n) => m.get_num(n),
+        IdKey::Text(t) => m.get_text(arena.get(t)),
     }
 }
 
 /// The [`IdKey`] of an id text, storing non-canonical text in `arena`.
 pub(crate) fn id_key(id: &str, arena: &mut Arena) -> IdKey {
-    match canonical(id) {
+    match canonical_id(id) {
         Some(n) => IdKey::Num(n),
         None => IdKey::Text(arena.push(id)),
     }
@@ -195,15 +136,15 @@ mod tests {
 
     #[test]
     fn ids_keep_their_text() {
-        let mut m = IdMap::default();
-        m.insert("7", 1);
-        m.insert("007", 2);
-        m.insert("99999999999999999999999", 3);
+        let mut m: IdMap<u32> = IdMap::default();
+        m.insert("7".into(), 1);
+        m.insert("007".into(), 2);
+        m.insert("99999999999999999999999".into(), 3);
         assert_eq!(m.get("7"), Some(&1));
         assert_eq!(m.get("007"), Some(&2));
         assert_eq!(m.get("99999999999999999999999"), Some(&3));
         assert_eq!(m.get("+7"), None);
-        m.insert("7", 4);
+        m.insert("7".into(), 4);
         assert_eq!(m.get("7"), Some(&4));
         let mut arena = Arena::default();
         assert_eq!(id_key("0", &mut arena), IdKey::Num(0));

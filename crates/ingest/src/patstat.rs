@@ -28,7 +28,7 @@ use patq_model::{
     normalize_class_code, normalize_office, parse_date,
 };
 
-use crate::compact::{Arena, Groups, IdKey, IdMap, Interner, id_key};
+use crate::compact::{Arena, Groups, IdKey, IdMap, Interner, get_key, id_key};
 use crate::sink::excerpt;
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
@@ -739,7 +739,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                         format!("duplicate appln_id {id} (first at {at})"),
                     );
                 } else {
-                    by_id.insert(id, apps.len() as u32);
+                    by_id.insert(id.into(), apps.len() as u32);
                     links.push(AppLink {
                         id: id_key(id, &mut arena),
                         key: arena.push(&app.key),
@@ -763,7 +763,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
     let n_apps = apps.len();
     for slot in &mut apps {
         if let Some(Err(id)) = slot.internat
-            && let Some(&j) = by_id.get_key(id, &arena)
+            && let Some(&j) = get_key(&by_id, id, &arena)
         {
             slot.internat = Some(Ok(j));
         }
@@ -844,7 +844,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         if first_grant == Some(true) {
             apps[i].first_grant = true;
         }
-        pub_ids.insert(pid, pubs.len() as u32);
+        pub_ids.insert(pid.into(), pubs.len() as u32);
         pubs.push(PubRow {
             app: i as u32,
             class: classify_publication(&office, &kind, date),
@@ -886,7 +886,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             return;
         }
         let country = opt(row.get("person_ctry_code")).map(|c| normalize_office(&c));
-        person_ids.insert(id, persons.len() as u32);
+        person_ids.insert(id.into(), persons.len() as u32);
         persons.push(Person {
             name: name.to_string(),
             country,

@@ -10,6 +10,6 @@ pub mod packed;
 pub mod record;
 
 pub use date::{DateOrder, parse_date};
-pub use ids::{app_key, clean_number, normalize_office};
+pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};
 pub use kind::{PubClass, classify_publication};
 pub use record::*;

@@ -445,6 +445,14 @@ impl Children {
     }
 }
 
+/// `item(row)` of every row of a batch, paired with the row's record `at[row]`.
+fn each<T>(at: &[usize], item: impl Fn(usize) -> T) -> Vec<(usize, T)> {
+    at.iter()
+        .enumerate()
+        .map(|(i, &ri)| (ri, item(i)))
+        .collect()
+}
+
 /// Converts the rows of one batch of a child table (see [`Children`]).
 fn children(
     table: &'static str,
@@ -462,71 +470,40 @@ fn children(
                 c.strs("source_id")?,
             );
             let d = c.dates("date")?;
-            Children::Publications(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            Publication {
-                                office: req(office, i),
-                                number: req(number, i),
-                                kind: req(kind, i),
-                                date: date(d, i),
-                                class: PubClass::parse(opt_str(class, i).unwrap_or(""))
-                                    .unwrap_or(PubClass::Other),
-                                source_id: own(sid, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Publications(each(at, |i| Publication {
+                office: req(office, i),
+                number: req(number, i),
+                kind: req(kind, i),
+                date: date(d, i),
+                class: PubClass::parse(opt_str(class, i).unwrap_or("")).unwrap_or(PubClass::Other),
+                source_id: own(sid, i),
+            }))
         }
         "parties" => {
             let (role, name, country) = (c.strs("role")?, c.strs("name")?, c.strs("country")?);
             let seq = c.u32s("seq")?;
-            Children::Parties(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            Party {
-                                role: match opt_str(role, i).unwrap_or("") {
-                                    "inventor" => PartyRole::Inventor,
-                                    "owner" => PartyRole::Owner,
-                                    _ => PartyRole::Applicant,
-                                },
-                                seq: prim(seq, i).unwrap_or(0),
-                                name: req(name, i),
-                                country: own(country, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Parties(each(at, |i| Party {
+                role: match opt_str(role, i).unwrap_or("") {
+                    "inventor" => PartyRole::Inventor,
+                    "owner" => PartyRole::Owner,
+                    _ => PartyRole::Applicant,
+                },
+                seq: prim(seq, i).unwrap_or(0),
+                name: req(name, i),
+                country: own(country, i),
+            }))
         }
         "classes" => {
             let (scheme, code) = (c.strs("scheme")?, c.strs("code")?);
-            Children::Classes(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            Classification {
-                                scheme: match opt_str(scheme, i).unwrap_or("") {
-                                    "cpc" => ClassScheme::Cpc,
-                                    "uspc" => ClassScheme::Uspc,
-                                    "locarno" => ClassScheme::Locarno,
-                                    _ => ClassScheme::Ipc,
-                                },
-                                code: req(code, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Classes(each(at, |i| Classification {
+                scheme: match opt_str(scheme, i).unwrap_or("") {
+                    "cpc" => ClassScheme::Cpc,
+                    "uspc" => ClassScheme::Uspc,
+                    "locarno" => ClassScheme::Locarno,
+                    _ => ClassScheme::Ipc,
+                },
+                code: req(code, i),
+            }))
         }
         "priorities" => {
             let (office, number, kind, key) = (
@@ -536,23 +513,13 @@ fn children(
                 c.strs("priority_key")?,
             );
             let d = c.dates("date")?;
-            Children::Priorities(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            Priority {
-                                office: req(office, i),
-                                number: req(number, i),
-                                kind: own(kind, i),
-                                date: date(d, i),
-                                key: req(key, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Priorities(each(at, |i| Priority {
+                office: req(office, i),
+                number: req(number, i),
+                kind: own(kind, i),
+                date: date(d, i),
+                key: req(key, i),
+            }))
         }
         "citations" => {
             let (office, number, kind, cat, by, sid) = (
@@ -564,87 +531,47 @@ fn children(
                 c.strs("source_id")?,
             );
             let d = c.dates("date")?;
-            Children::Citations(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            Citation {
-                                office: own(office, i),
-                                number: req(number, i),
-                                kind: own(kind, i),
-                                date: date(d, i),
-                                category: own(cat, i),
-                                cited_by: own(by, i),
-                                source_id: own(sid, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Citations(each(at, |i| Citation {
+                office: own(office, i),
+                number: req(number, i),
+                kind: own(kind, i),
+                date: date(d, i),
+                category: own(cat, i),
+                cited_by: own(by, i),
+                source_id: own(sid, i),
+            }))
         }
         "family_members" => {
             let (family, member, sid) =
                 (c.strs("family")?, c.strs("member")?, c.strs("source_id")?);
-            Children::FamilyMembers(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            FamilyMember {
-                                family: if opt_str(family, i) == Some("simple") {
-                                    FamilyKind::Simple
-                                } else {
-                                    FamilyKind::Extended
-                                },
-                                member: req(member, i),
-                                source_id: own(sid, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::FamilyMembers(each(at, |i| FamilyMember {
+                family: if opt_str(family, i) == Some("simple") {
+                    FamilyKind::Simple
+                } else {
+                    FamilyKind::Extended
+                },
+                member: req(member, i),
+                source_id: own(sid, i),
+            }))
         }
         "legal_events" => {
             let (code, desc) = (c.strs("code")?, c.strs("description")?);
             let d = c.dates("date")?;
-            Children::LegalEvents(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            LegalEvent {
-                                date: date(d, i),
-                                code: req(code, i),
-                                description: own(desc, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::LegalEvents(each(at, |i| LegalEvent {
+                date: date(d, i),
+                code: req(code, i),
+                description: own(desc, i),
+            }))
         }
         "related" => {
             let (rel, office, number) = (c.strs("relation")?, c.strs("office")?, c.strs("number")?);
             let d = c.dates("date")?;
-            Children::Related(
-                at.iter()
-                    .enumerate()
-                    .map(|(i, &ri)| {
-                        (
-                            ri,
-                            RelatedDoc {
-                                relation: req(rel, i),
-                                office: own(office, i),
-                                number: req(number, i),
-                                date: date(d, i),
-                            },
-                        )
-                    })
-                    .collect(),
-            )
+            Children::Related(each(at, |i| RelatedDoc {
+                relation: req(rel, i),
+                office: own(office, i),
+                number: req(number, i),
+                date: date(d, i),
+            }))
         }
         other => unreachable!("unknown table {other}"),
     })
