@@ -496,3 +496,45 @@ fn p_company_profiles() {
     assert_eq!((p.cited, p.core, p.international), (Some(4), 1, 4));
     assert!(p.to_csv().contains(",not available: needs grant status,"));
 }
+
+#[test]
+fn the_suite_keeps_report_order_when_its_halves_run_on_two_threads() {
+    // 250 copies of the 20 applications (numbers made unique) pass the two-thread threshold.
+    let small = dataset(true);
+    let big: Vec<PatentRecord> = (0..250)
+        .flat_map(|k| {
+            small.iter().map(move |r| {
+                let mut r = r.clone();
+                r.app.number = format!("{}{k:03}", r.app.number);
+                r.app.key = app_key(&r.app.office, &r.app.number);
+                r
+            })
+        })
+        .collect();
+    let (tax, o) = (Taxonomy::default(), suite::Options::default());
+    let run = |recs: &[PatentRecord]| {
+        let c = Corpus::build(recs, &harmonizer());
+        let sel = c.select(&Filters::default());
+        suite::compute(&c, &sel, &tax, &o)
+    };
+    let (one, two) = (run(&small), run(&big));
+    let files = |v: &[suite::Output]| v.iter().map(|x| x.file.clone()).collect::<Vec<_>>();
+    assert_eq!(files(&one), files(&two));
+    // Grants by applicant country scale with the copies: CN companies 11 applications and 5
+    // grants (1, 3, 4, 8, 10), US 9 and 4 (12, 13, 14, 18).
+    let f2 = &two.iter().find(|x| x.id == "F2").unwrap().csv;
+    assert!(f2.contains("CN,2750,1250,0.4545"), "{f2}");
+    assert!(f2.contains("US,2250,1000,0.4444"), "{f2}");
+    // The profiles (computed on the second thread) name the same three companies.
+    let p = |v: &[suite::Output]| {
+        v.last()
+            .unwrap()
+            .csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(p(&one), p(&two));
+    assert_eq!(p(&two).len(), 3);
+}
