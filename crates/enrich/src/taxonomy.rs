@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use patq_model::PatentRecord;
+use patq_model::{Classification, FastMap, PatentRecord};
 use serde::{Deserialize, Serialize};
 
 use crate::topic::{Doc, ParseError, Query};
@@ -48,6 +48,16 @@ pub struct Facts {
     pub split: Split,
     /// Matching industries in file order, each with the indices of its matching scenarios.
     pub industries: Vec<(usize, Vec<usize>)>,
+}
+
+/// The facts of class lists already seen, for [`Taxonomy::facts_memo`] (one per thread).
+#[derive(Default)]
+pub struct FactsMemo<'r>(FastMap<&'r [Classification], Facts>);
+
+impl FactsMemo<'_> {
+    /// Lists remembered at most: past this, new lists are evaluated every time, so a corpus
+    /// whose lists rarely repeat costs bounded memory.
+    const CAPACITY: usize = 1 << 16;
 }
 
 #[derive(Deserialize)]
@@ -188,11 +198,33 @@ impl Taxonomy {
     /// The split and the industries of `record`, its words read once. An industry matches
     /// through its own rule or through any of its scenarios.
     pub fn facts(&self, record: &PatentRecord) -> Facts {
-        let doc = Doc::new(record);
+        self.facts_of(&Doc::new(record))
+    }
+
+    fn facts_of(&self, doc: &Doc<'_>) -> Facts {
         Facts {
-            split: self.split_of(&doc),
-            industries: self.industries_of(&doc),
+            split: self.split_of(doc),
+            industries: self.industries_of(doc),
         }
+    }
+
+    /// [`Taxonomy::facts`], remembering the answer for records without text: theirs depends
+    /// only on the class list, and corpora without titles or abstracts (PATSTAT extracts, the
+    /// synthetic corpus: 96 distinct lists in 1M applications) repeat a few lists, so most
+    /// records are answered by one lookup instead of evaluating every rule's class atoms.
+    pub fn facts_memo<'r>(&self, record: &'r PatentRecord, memo: &mut FactsMemo<'r>) -> Facts {
+        let doc = Doc::new(record);
+        if doc.has_words() {
+            return self.facts_of(&doc);
+        }
+        if let Some(f) = memo.0.get(record.classes.as_slice()) {
+            return f.clone();
+        }
+        let f = self.facts_of(&doc);
+        if memo.0.len() < FactsMemo::CAPACITY {
+            memo.0.insert(&record.classes, f.clone());
+        }
+        f
     }
 
     fn industries_of(&self, doc: &Doc<'_>) -> Vec<(usize, Vec<usize>)> {
@@ -378,5 +410,38 @@ mod tests {
             Taxonomy::from_toml("[split]\ncore = 'a'\n"),
             Err(TaxonomyError::Toml(_))
         ));
+    }
+
+    proptest::proptest! {
+        /// Remembered facts equal computed ones, for records with and without text whose
+        /// class lists repeat (taken from a small pool, in any order).
+        #[test]
+        fn remembered_facts_equal_computed_ones(
+            picks in proptest::collection::vec(
+                (proptest::collection::vec(0usize..8, 0..4), proptest::option::of(0usize..3)),
+                1..60,
+            )
+        ) {
+            const CODES: [&str; 8] = [
+                "G06Q40/02", "H04L9/3239", "G16H10/60", "G06F16/27", "Y02E40/70", "G06Q20/065",
+                "B60L53/00", "A01B1/00",
+            ];
+            const TEXTS: [&str; 3] = ["Supply chain finance", "charging pile billing", ""];
+            let t = Taxonomy::default();
+            let records: Vec<PatentRecord> = picks
+                .iter()
+                .map(|(codes, text)| {
+                    let cpc: Vec<&str> = codes.iter().map(|&k| CODES[k]).collect();
+                    let mut r = rec("", "", &cpc);
+                    r.app.title = text.map(|k| TEXTS[k].to_string());
+                    r.app.abstract_text = None;
+                    r
+                })
+                .collect();
+            let mut memo = FactsMemo::default();
+            for r in &records {
+                proptest::prop_assert_eq!(t.facts_memo(r, &mut memo), t.facts(r));
+            }
+        }
     }
 }

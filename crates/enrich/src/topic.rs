@@ -616,6 +616,12 @@ impl Field {
 }
 
 impl<'a> Doc<'a> {
+    /// False when no text field holds a word: then every query's answer depends only on the
+    /// record's classes.
+    pub fn has_words(&self) -> bool {
+        self.has_words
+    }
+
     pub fn new(r: &'a PatentRecord) -> Doc<'a> {
         let fields: Vec<Field> = [&r.app.title, &r.app.abstract_text, &r.app.claims_text]
             .into_iter()

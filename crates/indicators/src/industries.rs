@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use patq_enrich::{Facts, Taxonomy};
+use patq_enrich::{Facts, FactsMemo, Taxonomy};
 use patq_model::PatentRecord;
 use serde::Serialize;
 
@@ -91,25 +91,29 @@ pub fn facts_where(
     admit: impl Fn(&PatentRecord) -> bool,
 ) -> Vec<Facts> {
     let sel: Vec<usize> = (0..records.len()).filter(|&i| admit(&records[i])).collect();
-    scatter(records.len(), &sel, |i| tax.facts(&records[i]))
+    scatter(records, &sel, tax)
 }
 
 /// Classifies the selection (in parallel on large selections).
 pub fn classify<'t>(c: &Corpus, sel: &[usize], tax: &'t Taxonomy) -> Matches<'t> {
-    let facts = scatter(c.records.len(), sel, |i| tax.facts(&c.records[i]));
+    let facts = scatter(c.records, sel, tax);
     Matches::new(tax, sel.to_vec(), Cow::Owned(facts))
 }
 
-/// `f` of each index of `sel` at its position of a vector of `n` (empty facts elsewhere).
-fn scatter(n: usize, sel: &[usize], f: impl Fn(usize) -> Facts + Sync) -> Vec<Facts> {
-    if sel.len() == n {
-        return par::map(sel, f);
+/// The facts of each record of `sel` at its position of a vector as long as `records` (empty
+/// facts elsewhere).
+fn scatter(records: &[PatentRecord], sel: &[usize], tax: &Taxonomy) -> Vec<Facts> {
+    let facts = par::map_with(sel, FactsMemo::default, |memo, i| {
+        tax.facts_memo(&records[i], memo)
+    });
+    if sel.len() == records.len() {
+        return facts;
     }
-    let mut facts = vec![Facts::default(); n];
-    for (&i, x) in sel.iter().zip(par::map(sel, f)) {
-        facts[i] = x;
+    let mut all = vec![Facts::default(); records.len()];
+    for (&i, x) in sel.iter().zip(facts) {
+        all[i] = x;
     }
-    facts
+    all
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -6,15 +6,30 @@ const MIN_PARALLEL: usize = 4096;
 
 /// `f` applied to each index of `sel`, results in `sel` order.
 pub(crate) fn map<T: Send>(sel: &[usize], f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    map_with(sel, || (), |_, i| f(i))
+}
+
+/// [`map`] where each worker thread owns a state made by `init` (a cache), passed to `f`.
+pub(crate) fn map_with<S, T: Send>(
+    sel: &[usize],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> T + Sync,
+) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || sel.len() < MIN_PARALLEL {
-        return sel.iter().map(|&i| f(i)).collect();
+        let mut state = init();
+        return sel.iter().map(|&i| f(&mut state, i)).collect();
     }
-    let f = &f;
+    let (f, init) = (&f, &init);
     std::thread::scope(|s| {
         let workers: Vec<_> = sel
             .chunks(sel.len().div_ceil(threads))
-            .map(|chunk| s.spawn(move || chunk.iter().map(|&i| f(i)).collect::<Vec<T>>()))
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut state = init();
+                    chunk.iter().map(|&i| f(&mut state, i)).collect::<Vec<T>>()
+                })
+            })
             .collect();
         workers
             .into_iter()

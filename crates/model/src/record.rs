@@ -149,7 +149,7 @@ impl ClassScheme {
 
 /// A class code, normalised to the `H04L9/3236` form for CPC and IPC
 /// (see [`normalize_class_code`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Classification {
     pub scheme: ClassScheme,
     pub code: String,
