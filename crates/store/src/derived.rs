@@ -27,7 +27,7 @@ pub fn write_table(
     };
     let file = fs::File::create(&tmp).map_err(io_err(&tmp))?;
     let mut writer =
-        ArrowWriter::try_new(file, def.schema(), Some(writer_props())).map_err(perr)?;
+        ArrowWriter::try_new(file, def.schema(), Some(writer_props(def))).map_err(perr)?;
     let mut b = RowBuilder::new(def);
     for i in 0..rows {
         fill(i, &mut b);

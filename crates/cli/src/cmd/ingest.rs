@@ -96,6 +96,7 @@ fn is_synthetic(path: &Path, forced: bool) -> bool {
 
 /// Runs the ingest and writes the dataset; shared by `ingest` and `demo`.
 pub fn ingest(args: &Args) -> Result<Outcome> {
+    let mut t = super::Phases::start();
     let files = expand(&args.sources)?;
     let mut builder = DatasetBuilder::new();
     let mut inputs: Vec<(Input, Format)> = Vec::new();
@@ -142,6 +143,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         bail!("no readable input among the sources given");
     }
 
+    t.done("load and detect inputs");
     let total: u64 = inputs.iter().map(|(i, _)| i.raw_len).sum();
     let pb = super::progress_bar(total, "ingest", args.quiet);
     let base = Rc::new(Cell::new(0u64));
@@ -178,6 +180,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         builder.progress(0);
     }
     pb.finish_and_clear();
+    t.done("read and normalise");
 
     let totals = builder.totals().clone();
     if !args.quiet {
@@ -235,6 +238,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     let manifest: Manifest = builder
         .write(&args.out)
         .with_context(|| format!("writing dataset {}", args.out.display()))?;
+    t.done("write dataset");
     println!(
         "wrote {} ({} applications{}; quarantine: {} records)",
         args.out.display(),
