@@ -434,7 +434,10 @@ def main() -> None:
     print(f"target peak RSS <= DuckDB: {'holds' if e2e[0]['rss'] <= e2e[1]['rss'] else 'does NOT hold'}"
           f" ({e2e[0]['rss'] / e2e[1]['rss']:.2f}x)")
     ind = res["indicators/patq"]["wall"]
-    print(f"target indicators < 10 s at 1M: {'holds' if ind < 10 else 'does NOT hold'} ({ind:.1f} s at N={a.applications:,})")
+    if a.applications == 1_000_000:
+        print(f"target indicators < 10 s at 1M: {'holds' if ind < 10 else 'does NOT hold'} ({ind:.1f} s)")
+    else:
+        print(f"target indicators < 10 s applies at 1M; this run is N={a.applications:,} ({ind:.1f} s)")
     (work / "results.json").write_text(json.dumps(res, indent=1))
 
 

@@ -32,6 +32,29 @@ impl Input {
         Ok(Input::from_bytes(path, bytes, file_index))
     }
 
+    /// The start of a file: at least `limit` bytes (the whole file when shorter) and on to the
+    /// end of the line they stop in, decoded like [`Input::load`], for naming a table from its
+    /// header without reading the rest. `raw_len` is the whole file's size.
+    pub fn load_head(path: &Path, file_index: u32, limit: usize) -> Result<Input, IngestError> {
+        use std::io::{BufRead, Read};
+        let io = |source| IngestError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let raw_len = file.metadata().map_err(io)?.len();
+        let mut r = std::io::BufReader::new(file);
+        let mut bytes = Vec::with_capacity(limit.min(raw_len as usize) + 256);
+        r.by_ref()
+            .take(limit as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        r.read_until(b'\n', &mut bytes).map_err(io)?;
+        let mut input = Input::from_bytes(path, bytes, file_index);
+        input.raw_len = raw_len;
+        Ok(input)
+    }
+
     /// Decodes bytes already in memory; `path` only names them.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>, file_index: u32) -> Input {
         let raw_len = bytes.len() as u64;
@@ -117,6 +140,24 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_ends_at_a_line_end_and_knows_the_file_size() {
+        let dir = std::env::temp_dir().join(format!("patq-head-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.csv");
+        let text: String = std::iter::once("appln_id,appln_auth\n".to_string())
+            .chain((0..1000).map(|i| format!("{i},EP\n")))
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        let head = Input::load_head(&path, 3, 23).unwrap();
+        // 23 bytes stop inside the first data row ("0,E"), which is completed.
+        assert_eq!(head.text, "appln_id,appln_auth\n0,EP\n");
+        assert_eq!((head.raw_len, head.file_index), (text.len() as u64, 3));
+        let whole = Input::load_head(&path, 0, 1 << 20).unwrap();
+        assert_eq!(whole.text, text);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn utf8_bom_is_stripped() {

@@ -666,6 +666,20 @@ impl Src<'_> {
         Ok(())
     }
 
+    /// The input to name the table from: a held input whose text was dropped is read only up
+    /// to its header (a full load here would read every table once more; tls212 alone is
+    /// gigabytes at 10M applications).
+    fn head(&self) -> Result<std::borrow::Cow<'_, Input>, IngestError> {
+        match self {
+            Src::Owned(i) if i.text.is_empty() && i.raw_len > 0 => {
+                let mut head = Input::load_head(&i.path, i.file_index, 64 * 1024)?;
+                head.name.clone_from(&i.name);
+                Ok(std::borrow::Cow::Owned(head))
+            }
+            _ => Ok(std::borrow::Cow::Borrowed(self.input())),
+        }
+    }
+
     fn release(&mut self) {
         if let Src::Owned(i) = self {
             i.text = String::new();
@@ -709,13 +723,12 @@ fn pass(
 fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), IngestError> {
     // Tables are named from their headers, one file loaded at a time.
     let mut kinds: Vec<(Table, u8)> = Vec::new();
-    for src in &mut srcs {
-        src.load()?;
-        let (table, f) = open_tables(&[src.input()], b",;\t|", "PATSTAT", classify, Table::name)?
+    for src in &srcs {
+        let head = src.head()?;
+        let (table, f) = open_tables(&[&*head], b",;\t|", "PATSTAT", classify, Table::name)?
             .pop()
             .expect("one table per input");
         kinds.push((table, f.delim));
-        src.release();
     }
     let mut strs = Interner::default();
     let mut arena = Arena::default();
