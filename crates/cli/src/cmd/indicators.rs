@@ -119,6 +119,20 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The records of a dataset without their citation lists, and its corpus with the citation
+/// graph streamed from the citations table: what `rank` and `report` work on (the lists are
+/// about nine owned citations per application, and the corpus needs only the graph).
+pub fn load_corpus(dir: &Path) -> Result<(patq_store::Manifest, Vec<patq_model::PatentRecord>)> {
+    Ok(patq_store::read::load_records_except(dir, &["citations"])?)
+}
+
+/// The corpus of records loaded by [`load_corpus`], with their citation graph streamed.
+pub fn corpus<'a>(dir: &Path, records: &'a [patq_model::PatentRecord]) -> Result<Corpus<'a>> {
+    Corpus::build_streaming(records, &Harmonizer::default(), || {
+        citation_graph(dir, records)
+    })
+}
+
 /// The citation graph of a dataset whose records were loaded without their citation lists:
 /// resolved while streaming the citations table (None when it has no rows), which is what
 /// [`Corpus::build`] computes from full records, without holding about nine owned citations

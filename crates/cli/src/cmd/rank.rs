@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use patq_enrich::Harmonizer;
-use patq_indicators::Corpus;
 use patq_rank::{Preset, RankConfig};
 
 use crate::Outcome;
@@ -71,9 +69,9 @@ pub fn run(args: Args) -> Result<Outcome> {
         args.top,
         args.min_applications,
     )?;
-    let (manifest, records) = patq_store::read::load_records(&args.dataset)?;
+    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
     let taxonomy = args.select.taxonomy()?;
-    let corpus = Corpus::build(&records, &Harmonizer::default());
+    let corpus = super::indicators::corpus(&args.dataset, &records)?;
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = topic {
         println!("{msg}");

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use patq_enrich::Harmonizer;
-use patq_indicators::{Corpus, suite};
+use patq_indicators::suite;
 use patq_report::{Meta, Report, assemble};
 use patq_store::atomic;
 
@@ -107,9 +106,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.quiet,
         )?,
     };
-    let (manifest, records) = patq_store::read::load_records(&dataset)?;
+    let (manifest, records) = super::indicators::load_corpus(&dataset)?;
     let taxonomy = args.select.taxonomy()?;
-    let corpus = Corpus::build(&records, &Harmonizer::default());
+    let corpus = super::indicators::corpus(&dataset, &records)?;
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = &topic {
         println!("{msg}");
