@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use patq_enrich::Harmonizer;
+use patq_indicators::Filters;
 use patq_indicators::explain::{ExplainRow, ROW_HEADER, Spec, explain, rows_csv};
-use patq_indicators::{Corpus, Filters};
 
 use crate::Outcome;
 
@@ -67,9 +67,9 @@ const TITLE_WIDTH: usize = 60;
 pub fn run(args: Args) -> Result<Outcome> {
     // Check the spec before loading a possibly large dataset.
     let spec: Spec = args.indicator.parse()?;
-    let (manifest, records) = patq_store::read::load_records(&args.dataset)?;
+    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
     let harmonizer = Harmonizer::default();
-    let corpus = Corpus::build(&records, &harmonizer);
+    let corpus = super::indicators::corpus(&args.dataset, &records)?;
     let filters = Filters {
         from_year: args.from,
         to_year: args.to,
