@@ -303,11 +303,15 @@ fn first_party(r: &PatentRecord, role: PartyRole) -> Option<&patq_model::Party> 
 impl<'a> Corpus<'a> {
     /// `records` one per application (as `load_records` returns them).
     pub fn build(records: &'a [PatentRecord], harmonizer: &Harmonizer) -> Corpus<'a> {
-        let graph = records
+        Corpus::build_with_graph(records, harmonizer, Corpus::graph_of(records))
+    }
+
+    /// The citation graph of records that hold their citation lists (None when none does).
+    pub fn graph_of(records: &[PatentRecord]) -> Option<CitationGraph> {
+        records
             .iter()
             .any(|r| !r.citations.is_empty())
-            .then(|| CitationGraph::build(records));
-        Corpus::build_with_graph(records, harmonizer, graph)
+            .then(|| CitationGraph::build(records))
     }
 
     /// [`Corpus::build`] with the citation lists already resolved: `graph` is None when the

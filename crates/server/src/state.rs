@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use patq_enrich::{Facts, Harmonizer, Query, Taxonomy};
+use patq_enrich::{CitationGraph, Facts, Harmonizer, Query, Taxonomy};
 use patq_indicators::suite::{self, Output};
 use patq_indicators::{Corpus, industries};
 use patq_model::PatentRecord;
@@ -182,6 +182,17 @@ impl Dashboard {
     /// answers from them until it stops, so they are leaked rather than reference-counted
     /// through every indicator's borrow of the corpus.
     pub fn new(records: Vec<PatentRecord>, setup: Setup) -> Dashboard {
+        let graph = Corpus::graph_of(&records);
+        Dashboard::with_citations(records, graph, setup)
+    }
+
+    /// [`Dashboard::new`] over records loaded without their citation lists, given their
+    /// citation graph (streamed from the dataset's citations table, None when it is empty).
+    pub fn with_citations(
+        records: Vec<PatentRecord>,
+        graph: Option<CitationGraph>,
+        setup: Setup,
+    ) -> Dashboard {
         let records: &'static [PatentRecord] = Box::leak(records.into_boxed_slice());
         let mut startup = Vec::new();
         let mut t = Instant::now();
@@ -189,7 +200,7 @@ impl Dashboard {
             startup.push((step, t.elapsed()));
             t = Instant::now();
         };
-        let corpus = Corpus::build(records, &Harmonizer::default());
+        let corpus = Corpus::build_with_graph(records, &Harmonizer::default(), graph);
         lap("corpus", &mut startup);
         let n = records.len();
 

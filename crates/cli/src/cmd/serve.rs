@@ -59,11 +59,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         (Some(p), Some(q)) => Some((p.display().to_string(), q)),
         _ => None,
     };
-    let (manifest, records) = patq_store::read::load_records(&args.dataset)?;
+    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
-    let dashboard = Dashboard::new(
+    let graph = super::indicators::citation_graph(&args.dataset, &records)?;
+    let dashboard = Dashboard::with_citations(
         records,
+        graph,
         Setup {
             title: args.title.clone(),
             dataset: args.dataset.display().to_string(),
