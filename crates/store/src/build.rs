@@ -40,8 +40,9 @@ pub(crate) fn writer_props(def: &TableDef) -> WriterProperties {
     b.build()
 }
 
-/// Identifier columns whose values rarely repeat within a row group.
-const PLAIN_COLUMNS: &[(&str, &str)] = &[
+/// Identifier columns whose values rarely repeat within a row group, written without a
+/// dictionary (docs/SCHEMA.md lists them).
+pub const PLAIN_COLUMNS: &[(&str, &str)] = &[
     ("applications", "key"),
     ("applications", "number"),
     ("applications", "source_id"),
