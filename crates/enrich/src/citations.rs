@@ -339,6 +339,7 @@ impl<'a> DocIndex<'a> {
                         claim(&mut m, id, i as u32, &mut 0);
                     }
                 }
+                m.compact();
                 (m, amb)
             });
             let publication = s.spawn(|| {
@@ -363,6 +364,7 @@ impl<'a> DocIndex<'a> {
                     application.claim(&key, i as u32, &mut amb);
                 }
             }
+            appln.compact();
             (
                 joined(source),
                 joined(publication),

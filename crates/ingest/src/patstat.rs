@@ -773,6 +773,8 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             Err((field, reason)) => row.reject(sink, Some(field), reason),
         },
     )?;
+    // Every later table looks its rows up here (tls212: ~9 rows per application).
+    by_id.compact();
     let n_apps = apps.len();
     for slot in &mut apps {
         if let Some(Err(id)) = slot.internat
@@ -869,6 +871,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         });
         attached(row, sink);
     })?;
+    pub_ids.compact();
 
     // tls206 persons; their rows are counted once the links are known.
     let mut persons: Vec<Person> = Vec::new();
@@ -907,6 +910,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             skip: row.skip_of("attached:tls206".into()),
         });
     })?;
+    person_ids.compact();
 
     let mut parties: Vec<PartyRow> = Vec::new();
     pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
