@@ -67,7 +67,7 @@ const TITLE_WIDTH: usize = 60;
 pub fn run(args: Args) -> Result<Outcome> {
     // Check the spec before loading a possibly large dataset.
     let spec: Spec = args.indicator.parse()?;
-    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
+    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
     let harmonizer = Harmonizer::default();
     let corpus = super::indicators::corpus(&args.dataset, &records)?;
     let filters = Filters {

@@ -64,7 +64,7 @@ impl FigureArgs {
 
 pub fn run(args: Args) -> Result<Outcome> {
     let mut t = super::Phases::start();
-    let (manifest, records) = patq_store::read::load_records_except(&args.dataset, &["citations"])?;
+    let (manifest, records) = records_without_citations(&args.dataset)?;
     t.done("load records");
     let taxonomy = args.select.taxonomy()?;
     let filters = args.select.filters();
@@ -119,14 +119,17 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// The records of a dataset without their citation lists, and its corpus with the citation
-/// graph streamed from the citations table: what `rank` and `report` work on (the lists are
-/// about nine owned citations per application, and the corpus needs only the graph).
-pub fn load_corpus(dir: &Path) -> Result<(patq_store::Manifest, Vec<patq_model::PatentRecord>)> {
+/// The records of a dataset without their citation lists, as every command that builds a
+/// corpus loads them: the lists are about nine owned citations per application, and the
+/// corpus needs only their graph, which [`corpus`] and [`citation_graph`] stream.
+pub fn records_without_citations(
+    dir: &Path,
+) -> Result<(patq_store::Manifest, Vec<patq_model::PatentRecord>)> {
     Ok(patq_store::read::load_records_except(dir, &["citations"])?)
 }
 
-/// The corpus of records loaded by [`load_corpus`], with their citation graph streamed.
+/// The corpus of records loaded by [`records_without_citations`], with their citation graph
+/// streamed.
 pub fn corpus<'a>(dir: &Path, records: &'a [patq_model::PatentRecord]) -> Result<Corpus<'a>> {
     Corpus::build_streaming(records, &Harmonizer::default(), || {
         citation_graph(dir, records)

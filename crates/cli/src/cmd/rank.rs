@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         args.top,
         args.min_applications,
     )?;
-    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
+    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
     let taxonomy = args.select.taxonomy()?;
     let corpus = super::indicators::corpus(&args.dataset, &records)?;
     let (sel, topic) = args.select.select(&corpus)?;

@@ -106,7 +106,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.quiet,
         )?,
     };
-    let (manifest, records) = super::indicators::load_corpus(&dataset)?;
+    let (manifest, records) = super::indicators::records_without_citations(&dataset)?;
     let taxonomy = args.select.taxonomy()?;
     let corpus = super::indicators::corpus(&dataset, &records)?;
     let (sel, topic) = args.select.select(&corpus)?;

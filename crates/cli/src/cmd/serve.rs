@@ -59,7 +59,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         (Some(p), Some(q)) => Some((p.display().to_string(), q)),
         _ => None,
     };
-    let (manifest, records) = super::indicators::load_corpus(&args.dataset)?;
+    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
     let graph = super::indicators::citation_graph(&args.dataset, &records)?;
