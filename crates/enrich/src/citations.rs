@@ -68,40 +68,22 @@ impl Csr {
     /// Groups `(source, target)` pairs by target with a counting sort, then sorts and
     /// deduplicates each (small) group. Returns the structure and the number of duplicates.
     fn build(n: usize, pairs: &[(u32, u32)]) -> (Csr, u64) {
-        let mut off = vec![0usize; n + 1];
-        for &(_, t) in pairs {
-            off[t as usize + 1] += 1;
-        }
+        let groups = patq_model::Groups::new(pairs.iter().map(|&(_, t)| t), n);
+        let mut off = Vec::with_capacity(n + 1);
+        off.push(0usize);
+        let mut src = Vec::with_capacity(pairs.len());
+        let mut group = Vec::new();
         for t in 0..n {
-            off[t + 1] += off[t];
+            group.clear();
+            group.extend(groups.of(t).iter().map(|&k| pairs[k as usize].0));
+            group.sort_unstable();
+            group.dedup();
+            src.extend_from_slice(&group);
+            off.push(src.len());
         }
-        let mut fill = off.clone();
-        let mut src = vec![0u32; pairs.len()];
-        for &(s, t) in pairs {
-            src[fill[t as usize]] = s;
-            fill[t as usize] += 1;
-        }
-        // Compact in place: each group sorted and deduplicated, moved down to `w`.
-        let mut w = 0usize;
-        let mut new_off = vec![0usize; n + 1];
-        for t in 0..n {
-            let (a, b) = (off[t], off[t + 1]);
-            src[a..b].sort_unstable();
-            let mut last = None;
-            for k in a..b {
-                let s = src[k];
-                if last != Some(s) {
-                    src[w] = s;
-                    w += 1;
-                    last = Some(s);
-                }
-            }
-            new_off[t + 1] = w;
-        }
-        let dups = (pairs.len() - w) as u64;
-        src.truncate(w);
+        let dups = (pairs.len() - src.len()) as u64;
         src.shrink_to_fit();
-        (Csr { off: new_off, src }, dups)
+        (Csr { off, src }, dups)
     }
 
     fn of(&self, t: usize) -> &[u32] {

@@ -98,38 +98,6 @@ pub(crate) fn id_key(id: &str, arena: &mut Arena) -> IdKey {
     }
 }
 
-/// Child rows grouped by application, keeping file order within each application: row
-/// indices of application `a` are `order[starts[a]..starts[a + 1]]`.
-pub(crate) struct Groups {
-    starts: Vec<u32>,
-    order: Vec<u32>,
-}
-
-impl Groups {
-    /// Groups rows by the application each belongs to (a counting sort, stable).
-    pub fn new(apps: impl Iterator<Item = u32> + Clone, n_apps: usize) -> Groups {
-        let mut starts = vec![0u32; n_apps + 1];
-        for a in apps.clone() {
-            starts[a as usize + 1] += 1;
-        }
-        for i in 0..n_apps {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut order = vec![0u32; starts[n_apps] as usize];
-        for (row, a) in apps.enumerate() {
-            let at = &mut next[a as usize];
-            order[*at as usize] = row as u32;
-            *at += 1;
-        }
-        Groups { starts, order }
-    }
-
-    pub fn of(&self, app: usize) -> &[u32] {
-        &self.order[self.starts[app] as usize..self.starts[app + 1] as usize]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,16 +119,5 @@ mod tests {
         let k = id_key("0042", &mut arena);
         assert_eq!(k.text(&arena), "0042");
         assert_eq!(IdKey::Num(42).text(&arena), "42");
-    }
-
-    #[test]
-    fn groups_keep_file_order() {
-        // Rows 0..5 belong to applications 2, 0, 2, 1, 0.
-        let apps = [2u32, 0, 2, 1, 0];
-        let g = Groups::new(apps.iter().copied(), 4);
-        assert_eq!(g.of(0), &[1, 4]);
-        assert_eq!(g.of(1), &[3]);
-        assert_eq!(g.of(2), &[0, 2]);
-        assert_eq!(g.of(3), &[] as &[u32]);
     }
 }

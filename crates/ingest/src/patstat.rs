@@ -28,10 +28,11 @@ use patq_model::{
     normalize_class_code, normalize_office, parse_date,
 };
 
-use crate::compact::{Arena, Groups, IdKey, IdMap, Interner, get_key, id_key};
+use crate::compact::{Arena, IdKey, IdMap, Interner, get_key, id_key};
 use crate::sink::excerpt;
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
+use patq_model::Groups;
 
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 500;

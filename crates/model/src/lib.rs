@@ -4,12 +4,14 @@
 //! everything a source said about it; no I/O happens here.
 
 pub mod date;
+pub mod groups;
 pub mod ids;
 pub mod kind;
 pub mod packed;
 pub mod record;
 
 pub use date::{DateOrder, parse_date};
+pub use groups::Groups;
 pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};
 pub use kind::{PubClass, classify_publication};
 pub use record::*;
