@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
-use patq_model::packed::{pack_app, unpack_app};
+use patq_model::packed::{Packed, pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
     Priority, Provenance, PubClass, Publication, app_key, classify_publication, clean_number,
@@ -30,6 +30,7 @@ use patq_model::{
 
 use crate::compact::{Arena, IdKey, IdMap, Interner, get_key, id_key};
 use crate::sink::excerpt;
+use crate::timing::Phases;
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
 use patq_model::Groups;
@@ -604,6 +605,10 @@ struct CiteRow {
     tag: u8,
 }
 
+/// From this many applications the records are built on two threads (below it a thread costs
+/// more than it saves, and small inputs keep one code path with the sink's own packing).
+const PARALLEL_RECORDS: usize = 4096;
+
 const CITE_PUB: u8 = 0;
 const CITE_PUB_MISSING: u8 = 1;
 const CITE_APPLN: u8 = 2;
@@ -690,13 +695,21 @@ impl Src<'_> {
 
 /// Reads every PATSTAT input of the run together.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
-    read_sources(inputs.iter().map(|i| Src::Borrowed(i)).collect(), sink)
+    read_sources(
+        inputs.iter().map(|i| Src::Borrowed(i)).collect(),
+        sink,
+        PARALLEL_RECORDS,
+    )
 }
 
 /// [`read`] for inputs handed over, which may come with their text dropped (`text` empty):
 /// each file is loaded from its path for the pass over its table and dropped after it.
 pub fn read_owned(inputs: Vec<Input>, sink: &mut dyn Sink) -> Result<(), IngestError> {
-    read_sources(inputs.into_iter().map(Src::Owned).collect(), sink)
+    read_sources(
+        inputs.into_iter().map(Src::Owned).collect(),
+        sink,
+        PARALLEL_RECORDS,
+    )
 }
 
 /// Calls `f` for every row of every input of table `want`, releasing each input after it.
@@ -711,17 +724,24 @@ fn pass(
         if table != want {
             continue;
         }
+        let mut t = Phases::start();
         src.load()?;
-        if let Some((mut t, _)) = TableFile::open(src.input(), delim) {
-            t.table = table.name();
-            t.for_each_row(sink, &mut f);
+        if let Some((mut file, _)) = TableFile::open(src.input(), delim) {
+            file.table = table.name();
+            file.for_each_row(sink, &mut f);
         }
         src.release();
+        t.done(&format!("(patstat) pass over {}", table.name()));
     }
     Ok(())
 }
 
-fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), IngestError> {
+/// The reader; records are built on two threads from `parallel_from` applications on.
+fn read_sources(
+    mut srcs: Vec<Src<'_>>,
+    sink: &mut dyn Sink,
+    parallel_from: usize,
+) -> Result<(), IngestError> {
     // Tables are named from their headers, one file loaded at a time.
     let mut kinds: Vec<(Table, u8)> = Vec::new();
     for src in &srcs {
@@ -1089,6 +1109,7 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         attached(row, sink);
     })?;
     drop((pub_ids, by_id, srcs));
+    let mut phase = Phases::start();
     // Growth by doubling leaves up to half of each list unused; at 10M applications that
     // slack alone was gigabytes.
     pubs.shrink_to_fit();
@@ -1196,10 +1217,12 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
             }
         }
     };
-    let mut kept: Vec<u32> = Vec::new();
-    // Each application's slot and text are freed as its record is handed over, so the sink's
-    // copy grows into memory the reader gives back.
-    for (i, slot) in apps.into_iter().enumerate() {
+    // Builds application `i`'s record from its slot, title and abstract; `kept` is scratch.
+    let build = |i: usize,
+                 slot: AppSlot,
+                 title: Option<Box<str>>,
+                 abstract_text: Option<Box<str>>,
+                 kept: &mut Vec<u32>| {
         let mut rec = PatentRecord {
             app: unpack_app(&slot.app),
             ..PatentRecord::default()
@@ -1242,12 +1265,8 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
                 },
             );
         }
-        if let Some(t) = texts[0].get_mut(i) {
-            rec.app.title = t.take().map(String::from);
-        }
-        if let Some(t) = texts[1].get_mut(i) {
-            rec.app.abstract_text = t.take().map(String::from);
-        }
+        rec.app.title = title.map(String::from);
+        rec.app.abstract_text = abstract_text.map(String::from);
         // Two rows give equal citations exactly when their compact forms are equal (a cited
         // publication or application is one row or index per id; categories and origins are
         // interned), so duplicates are dropped before any string is built.
@@ -1262,8 +1281,68 @@ fn read_sources(mut srcs: Vec<Src<'_>>, sink: &mut dyn Sink) -> Result<(), Inges
         if slot.npl > 0 {
             rec.app.npl_citation_count = Some(slot.npl);
         }
-        sink.record(rec);
+        rec
+    };
+    let [mut titles, mut abstracts] = texts;
+    // Each application's slot and text are freed as its record is handed over, so the sink's
+    // copy grows into memory the reader gives back.
+    if n_apps < parallel_from {
+        let mut kept: Vec<u32> = Vec::new();
+        let (mut t, mut a) = (titles.into_iter(), abstracts.into_iter());
+        for (i, slot) in apps.into_iter().enumerate() {
+            let (t, a) = (t.next().flatten(), a.next().flatten());
+            sink.record(build(i, slot, t, a, &mut kept));
+        }
+        phase.done("(patstat) records built and handed over");
+        return Ok(());
     }
+    // Building and packing the records is most of the reader's time after the passes: the
+    // later half is built on a second thread and handed over, packed, after the first half,
+    // so the sink still receives every record in tls201 order.
+    let mid = n_apps / 2;
+    let later_apps = apps.split_off(mid);
+    let cut = |v: &mut Vec<Option<Box<str>>>| {
+        if v.len() > mid {
+            v.split_off(mid)
+        } else {
+            Vec::new()
+        }
+    };
+    let (later_titles, later_abstracts) = (cut(&mut titles), cut(&mut abstracts));
+    std::thread::scope(|s| {
+        let later = s.spawn(|| {
+            let mut kept: Vec<u32> = Vec::new();
+            let mut t = later_titles.into_iter();
+            let mut a = later_abstracts.into_iter();
+            later_apps
+                .into_iter()
+                .enumerate()
+                .map(|(k, slot)| {
+                    let rec = build(
+                        mid + k,
+                        slot,
+                        t.next().flatten(),
+                        a.next().flatten(),
+                        &mut kept,
+                    );
+                    Packed::of(&rec)
+                })
+                .collect::<Vec<Packed>>()
+        });
+        let mut kept: Vec<u32> = Vec::new();
+        let (mut t, mut a) = (titles.into_iter(), abstracts.into_iter());
+        for (i, slot) in apps.into_iter().enumerate() {
+            let (t, a) = (t.next().flatten(), a.next().flatten());
+            sink.record_packed(Packed::of(&build(i, slot, t, a, &mut kept)));
+        }
+        let later = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for p in later {
+            sink.record_packed(p);
+        }
+    });
+    phase.done("(patstat) records built and handed over");
     Ok(())
 }
 
@@ -1346,6 +1425,120 @@ fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PATSTAT extract of `n` applications with publications, applicants, a priority,
+    /// classes, a title and citations (to publications, applications, missing ids and NPL).
+    fn extract(n: usize) -> Vec<Input> {
+        let mut t201 = String::from(
+            "appln_id,appln_auth,appln_nr,appln_kind,appln_filing_date,appln_filing_year,internat_appln_id\n",
+        );
+        let mut t211 = String::from(
+            "pat_publn_id,appln_id,publn_auth,publn_nr,publn_kind,publn_date,publn_first_grant\n",
+        );
+        let mut t206 = String::from("person_id,person_name,person_ctry_code\n");
+        let mut t207 = String::from("person_id,appln_id,applt_seq_nr,invt_seq_nr\n");
+        let mut t204 = String::from("appln_id,prior_appln_id\n");
+        let mut t224 = String::from("appln_id,cpc_class_symbol\n");
+        let mut t202 = String::from("appln_id,appln_title\n");
+        let mut t212 = String::from(
+            "pat_publn_id,citn_id,cited_pat_publn_id,cited_appln_id,cited_npl_publn_id,citn_categ,citn_origin\n",
+        );
+        for i in 1..=n {
+            let office = ["US", "CN", "EP"][i % 3];
+            let intl = if i % 7 == 0 {
+                (i / 2).max(1).to_string()
+            } else {
+                "0".into()
+            };
+            t201 += &format!(
+                "{i},{office},{},A,2018-0{}-1{},2018,{intl}\n",
+                1000 + i,
+                1 + i % 9,
+                i % 10
+            );
+            t211 += &format!(
+                "{},{i},{office},{},A1,2019-01-0{},N\n",
+                10 * i,
+                500 + i,
+                1 + i % 9
+            );
+            if i % 3 == 0 {
+                t211 += &format!("{},{i},{office},{},B2,2020-02-02,Y\n", 10 * i + 1, 700 + i);
+            }
+            t206 += &format!("{i},Company {},{}\n", i % 50, ["US", "CN", ""][i % 3]);
+            t207 += &format!("{i},{i},1,0\n{},{i},0,1\n", (i % 40) + 1);
+            if i > 5 && i % 4 == 0 {
+                t204 += &format!("{i},{}\n{i},999999{i}\n", i - 5);
+            }
+            t224 += &format!("{i},G06Q  20/{}\n{i},H04L   9/0{}\n", i % 40, i % 9);
+            if i % 2 == 0 {
+                t202 += &format!("{i},\"Title, number {i}\"\n");
+            }
+            for c in 0..(i % 5) {
+                let cited = 10 * (1 + (i * 7 + c) % n);
+                t212 += &format!("{},{c},{cited},0,0,X,SEA\n", 10 * i);
+            }
+            t212 += &format!(
+                "{},9,0,{},0,,APP\n{},10,0,0,77,A,\n{},11,88888{i},0,0,Y,EXA\n",
+                10 * i,
+                1 + i / 2,
+                10 * i,
+                10 * i
+            );
+            t212 += &format!("{},12,{},0,0,X,SEA\n", 10 * i, 10 * (1 + (i * 7) % n));
+        }
+        [
+            ("tls201_appln.csv", t201),
+            ("tls211_pat_publn.csv", t211),
+            ("tls206_person.csv", t206),
+            ("tls207_pers_appln.csv", t207),
+            ("tls204_appln_prior.csv", t204),
+            ("tls224_appln_cpc.csv", t224),
+            ("tls202_appln_title.csv", t202),
+            ("tls212_citation.csv", t212),
+        ]
+        .into_iter()
+        .map(|(name, text)| Input::from_str(name, &text))
+        .collect()
+    }
+
+    #[test]
+    fn records_built_on_two_threads_equal_those_built_on_one() {
+        let inputs = extract(5000);
+        let read = |parallel_from| {
+            let mut sink = crate::CollectSink::default();
+            read_sources(
+                inputs.iter().map(Src::Borrowed).collect(),
+                &mut sink,
+                parallel_from,
+            )
+            .unwrap();
+            sink
+        };
+        let (one, two) = (read(usize::MAX), read(1000));
+        assert_eq!(one.records.len(), 5000);
+        assert!(one.rejections.is_empty(), "{:?}", &one.rejections[..1]);
+        assert_eq!(one.records, two.records);
+        assert_eq!(one.skips, two.skips);
+        // The extract exercises what the records are built from.
+        let r = &one.records[2];
+        assert_eq!(
+            (r.publications.len(), r.parties.len(), r.classes.len()),
+            (2, 2, 2)
+        );
+        assert!(
+            one.records
+                .iter()
+                .any(|r| r.app.npl_citation_count == Some(1))
+        );
+        assert!(
+            one.records
+                .iter()
+                .any(|r| r.app.title.is_some() && r.app.pct_key.is_some())
+        );
+        assert!(one.records.iter().any(|r| !r.priorities.is_empty()));
+        assert!(one.records.iter().all(|r| r.citations.len() >= 3));
+    }
 
     #[test]
     fn pct_numbers_share_one_form() {

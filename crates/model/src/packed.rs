@@ -9,6 +9,27 @@ use crate::{
     Party, PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, RelatedDoc,
 };
 
+/// A packed record with what a sink files it under, for readers that pack on threads of their
+/// own and hand records over packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packed {
+    /// The application key ([`Application::key`]).
+    pub key: String,
+    /// The source file of the application ([`Provenance::source_file`]).
+    pub source_file: u32,
+    pub bytes: Box<[u8]>,
+}
+
+impl Packed {
+    pub fn of(r: &PatentRecord) -> Packed {
+        Packed {
+            key: r.app.key.clone(),
+            source_file: r.app.provenance.source_file,
+            bytes: pack(r),
+        }
+    }
+}
+
 /// Packs a record; [`unpack`] gives back an equal one.
 pub fn pack(r: &PatentRecord) -> Box<[u8]> {
     let mut w = Vec::with_capacity(256);

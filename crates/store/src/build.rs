@@ -11,7 +11,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{Location, Rejection, Sink, Skip};
-use patq_model::packed::{pack, unpack};
+use patq_model::packed::{Packed, pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
@@ -178,6 +178,15 @@ impl DatasetBuilder {
         Ok(manifest)
     }
 
+    /// Counts a record handed over, in and out (a merge is counted where it happens).
+    fn count_record(&mut self, source_file: u32) {
+        self.totals.records_in += 1;
+        self.totals.records_out += 1;
+        if let Some(s) = self.sources.get_mut(source_file as usize) {
+            s.records += 1;
+        }
+    }
+
     fn source_index(&mut self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
@@ -185,14 +194,7 @@ impl DatasetBuilder {
 
 impl Sink for DatasetBuilder {
     fn record(&mut self, record: PatentRecord) {
-        self.totals.records_in += 1;
-        self.totals.records_out += 1;
-        if let Some(s) = self
-            .sources
-            .get_mut(record.app.provenance.source_file as usize)
-        {
-            s.records += 1;
-        }
+        self.count_record(record.app.provenance.source_file);
         match self.records.get_mut(&record.app.key) {
             Some(packed) => {
                 self.totals.merged += 1;
@@ -219,6 +221,15 @@ impl Sink for DatasetBuilder {
                 self.records.insert(record.app.key, packed);
             }
         }
+    }
+
+    fn record_packed(&mut self, record: Packed) {
+        if self.records.contains_key(&record.key) {
+            // A second record of one application is merged field by field.
+            return self.record(unpack(&record.bytes));
+        }
+        self.count_record(record.source_file);
+        self.records.insert(record.key, record.bytes);
     }
 
     fn reject(&mut self, rejection: Rejection) {

@@ -109,19 +109,24 @@ fn full_record() -> PatentRecord {
 }
 
 fn build(dir: &std::path::Path) -> Manifest {
+    build_with(dir, |b, r| b.record(r))
+}
+
+/// [`build`] handing records over with `give` (as they are, or packed).
+fn build_with(dir: &std::path::Path, give: fn(&mut DatasetBuilder, PatentRecord)) -> Manifest {
     let src = dir.join("src.txt");
     std::fs::write(&src, "x").unwrap();
     let mut b = DatasetBuilder::new();
     b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
         .unwrap();
-    b.record(full_record());
+    give(&mut b, full_record());
     let mut other = PatentRecord::default();
     other.app.key = "US13167395".into();
     other.app.office = "US".into();
     other.app.number = "13167395".into();
-    b.record(other.clone());
+    give(&mut b, other.clone());
     other.app.title = Some("second row of the same application".into());
-    b.record(other);
+    give(&mut b, other);
     b.reject(Rejection {
         file: "src.txt".into(),
         location: Location::Line(4),
@@ -184,6 +189,25 @@ fn roundtrip_merge_counts_and_determinism() {
             std::fs::read(tmp.path().join("ds").join(f)).unwrap(),
             std::fs::read(tmp2.path().join("ds").join(f)).unwrap(),
             "{f}"
+        );
+    }
+}
+
+#[test]
+fn packed_records_make_the_same_dataset_merges_included() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let plain = build(a.path());
+    let packed = build_with(b.path(), |b, r| {
+        b.record_packed(patq_model::packed::Packed::of(&r))
+    });
+    assert_eq!(packed.totals, plain.totals);
+    assert_eq!(packed.totals.merged, 1);
+    for f in std::fs::read_dir(a.path().join("ds")).unwrap() {
+        let name = f.unwrap().file_name();
+        assert_eq!(
+            std::fs::read(a.path().join("ds").join(&name)).unwrap(),
+            std::fs::read(b.path().join("ds").join(&name)).unwrap(),
+            "{name:?}"
         );
     }
 }
