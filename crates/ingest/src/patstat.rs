@@ -945,20 +945,9 @@ fn pass(
     sink: &mut dyn Sink,
     mut f: impl FnMut(&Row<'_>, &mut dyn Sink),
 ) -> Result<(), IngestError> {
-    for (src, &(table, delim)) in srcs.iter_mut().zip(kinds) {
-        if table != want {
-            continue;
-        }
-        let mut t = Phases::start();
-        src.load()?;
-        if let Some((mut file, _)) = TableFile::open(src.input(), delim) {
-            file.table = table.name();
-            file.for_each_row(sink, &mut f);
-        }
-        src.release();
-        t.done(&format!("(patstat) pass over {}", table.name()));
-    }
-    Ok(())
+    each_file(srcs, kinds, want, sink, |file, sink| {
+        file.for_each_row(sink, &mut f)
+    })
 }
 
 /// [`pass`] reading each file's rows on two threads ([`TableFile::for_each_row_split`]).
@@ -971,6 +960,19 @@ fn pass_split<T: Send, M: FnMut(&Row<'_>) -> T>(
     mapper: impl Fn() -> M + Sync,
     mut apply: impl FnMut(T, &At<'_>, &mut dyn Sink),
 ) -> Result<(), IngestError> {
+    each_file(srcs, kinds, want, sink, |file, sink| {
+        file.for_each_row_split(sink, chunk_bytes, &mapper, &mut apply)
+    })
+}
+
+/// Calls `read` for every input of table `want`, loaded for it and released after it.
+fn each_file(
+    srcs: &mut [Src<'_>],
+    kinds: &[(Table, u8)],
+    want: Table,
+    sink: &mut dyn Sink,
+    mut read: impl FnMut(&TableFile<'_>, &mut dyn Sink),
+) -> Result<(), IngestError> {
     for (src, &(table, delim)) in srcs.iter_mut().zip(kinds) {
         if table != want {
             continue;
@@ -979,7 +981,7 @@ fn pass_split<T: Send, M: FnMut(&Row<'_>) -> T>(
         src.load()?;
         if let Some((mut file, _)) = TableFile::open(src.input(), delim) {
             file.table = table.name();
-            file.for_each_row_split(sink, chunk_bytes, &mapper, &mut apply);
+            read(&file, sink);
         }
         src.release();
         t.done(&format!("(patstat) pass over {}", table.name()));
@@ -1056,14 +1058,26 @@ fn read_sources(
     let mut apps: Vec<AppSlot> = Vec::new();
     let mut links: Vec<AppLink> = Vec::new();
     let mut by_id: IdMap<u32> = IdMap::default();
-    pass(
+    // Rows are read (and their applications packed) on two threads, kept in file order.
+    let mapper = || {
+        |row: &Row<'_>| {
+            app_row(row).map(|(id, app, granted_stated, internat)| {
+                let packed = pack_app(&app);
+                let internat = internat.map(Box::<str>::from);
+                (Box::<str>::from(id), app, packed, granted_stated, internat)
+            })
+        }
+    };
+    pass_split(
+        parallel.chunk_bytes,
         &mut srcs,
         &kinds,
         Table::T201,
         sink,
-        |row, sink| match app_row(row) {
-            Ok((id, app, granted_stated, internat)) => {
-                if let Some(&first) = by_id.get(id) {
+        mapper,
+        |read, row, sink| match read {
+            Ok((id, app, packed, granted_stated, internat)) => {
+                if let Some(&first) = by_id.get(&id) {
                     let at = unpack_app(&apps[first as usize].app).provenance.location;
                     row.reject(
                         sink,
@@ -1071,9 +1085,9 @@ fn read_sources(
                         format!("duplicate appln_id {id} (first at {at})"),
                     );
                 } else {
-                    by_id.insert(id.into(), apps.len() as u32);
+                    by_id.insert(id.clone(), apps.len() as u32);
                     links.push(AppLink {
-                        id: id_key(id, &mut arena),
+                        id: id_key(&id, &mut arena),
                         key: arena.push(&app.key),
                         number: arena.push(&app.number),
                         office: strs.id(&app.office),
@@ -1081,10 +1095,10 @@ fn read_sources(
                         date: app.filing_date,
                     });
                     apps.push(AppSlot {
-                        app: pack_app(&app),
+                        app: packed,
                         granted_stated,
                         first_grant: false,
-                        internat: internat.map(|raw| Err(id_key(raw, &mut arena))),
+                        internat: internat.map(|raw| Err(id_key(&raw, &mut arena))),
                         npl: 0,
                     });
                 }
