@@ -989,6 +989,21 @@ fn each_file(
     Ok(())
 }
 
+/// A tls211 row as read on either thread ([`pass_split`]).
+enum PubIn {
+    Pub {
+        pid: Box<str>,
+        app: u32,
+        office: String,
+        number: String,
+        kind: String,
+        date: Option<NaiveDate>,
+        first_grant: Option<bool>,
+    },
+    /// PATSTAT's placeholder publication of an application never published.
+    Unpublished,
+}
+
 /// A tls212 row as read on either thread ([`pass_split`]), before its strings are interned.
 enum CiteIn {
     Cite {
@@ -1117,30 +1132,30 @@ fn read_sources(
         }
     }
 
-    let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
+    // The application a child row joins, or why it joins none.
+    let app_index = |row: &Row<'_>| -> Result<u32, (&'static str, String)> {
         let raw = row.get("appln_id");
         let Some(id) = int_id(raw) else {
-            row.reject(
-                sink,
-                Some("appln_id"),
+            return Err((
+                "appln_id",
                 format!("missing or non-numeric appln_id {raw:?}"),
-            );
-            return None;
+            ));
         };
-        match by_id.get(id) {
-            Some(&i) => Some(i as usize),
-            None => {
-                row.reject(
-                    sink,
-                    Some("appln_id"),
-                    format!(
-                        "appln_id {id} is not in the tls201 rows given; the {} row has no application to join",
-                        row.file.table
-                    ),
-                );
-                None
-            }
-        }
+        by_id.get(id).copied().ok_or_else(|| {
+            (
+                "appln_id",
+                format!(
+                    "appln_id {id} is not in the tls201 rows given; the {} row has no application to join",
+                    row.file.table
+                ),
+            )
+        })
+    };
+    let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
+        app_index(row)
+            .map_err(|(field, reason)| row.reject(sink, Some(field), reason))
+            .ok()
+            .map(|i| i as usize)
     };
     let attached = |row: &At<'_>, sink: &mut dyn Sink| {
         let kind = ATTACHED
@@ -1154,56 +1169,80 @@ fn read_sources(
     // tls211 publications, kept by pat_publn_id for tls212.
     let mut pubs: Vec<PubRow> = Vec::new();
     let mut pub_ids: IdMap<u32> = IdMap::default();
-    pass(&mut srcs, &kinds, Table::T211, sink, |row, sink| {
-        let raw = row.get("pat_publn_id");
-        let Some(pid) = int_id(raw) else {
-            row.reject(
-                sink,
-                Some("pat_publn_id"),
-                format!("missing or non-numeric pat_publn_id {raw:?}"),
-            );
-            return;
-        };
-        let Some(i) = app_of(row, sink) else { return };
-        let number = clean_number(row.get("publn_nr"));
-        if number.is_empty() {
-            // PATSTAT's placeholder publication of an application never published.
-            row.skip(sink, "unpublished:tls211".into());
-            return;
+    let mapper = || {
+        move |row: &Row<'_>| -> Result<PubIn, (&'static str, String)> {
+            let raw = row.get("pat_publn_id");
+            let Some(pid) = int_id(raw) else {
+                return Err((
+                    "pat_publn_id",
+                    format!("missing or non-numeric pat_publn_id {raw:?}"),
+                ));
+            };
+            let app = app_index(row)?;
+            let number = clean_number(row.get("publn_nr"));
+            if number.is_empty() {
+                // PATSTAT's placeholder publication of an application never published.
+                return Ok(PubIn::Unpublished);
+            }
+            let office = normalize_office(row.get("publn_auth"));
+            if office.is_empty() {
+                return Err(("publn_auth", "missing publn_auth".into()));
+            }
+            let date = patstat_date(row.get("publn_date")).map_err(|e| ("publn_date", e))?;
+            let first_grant =
+                flag(row.get("publn_first_grant")).map_err(|e| ("publn_first_grant", e))?;
+            let kind = row.get("publn_kind").to_ascii_uppercase();
+            let number = match number.strip_prefix(&office).filter(|r| !r.is_empty()) {
+                Some(rest) => rest.to_string(),
+                None => number,
+            };
+            Ok(PubIn::Pub {
+                pid: pid.into(),
+                app,
+                office,
+                number,
+                kind,
+                date,
+                first_grant,
+            })
         }
-        let office = normalize_office(row.get("publn_auth"));
-        if office.is_empty() {
-            row.reject(sink, Some("publn_auth"), "missing publn_auth".into());
-            return;
-        }
-        let date = match patstat_date(row.get("publn_date")) {
-            Ok(d) => d,
-            Err(e) => return row.reject(sink, Some("publn_date"), e),
-        };
-        let first_grant = match flag(row.get("publn_first_grant")) {
-            Ok(g) => g,
-            Err(e) => return row.reject(sink, Some("publn_first_grant"), e),
-        };
-        let kind = row.get("publn_kind").to_ascii_uppercase();
-        let number = number
-            .strip_prefix(&office)
-            .filter(|r| !r.is_empty())
-            .unwrap_or(&number);
-        if first_grant == Some(true) {
-            apps[i].first_grant = true;
-        }
-        pub_ids.insert(pid.into(), pubs.len() as u32);
-        pubs.push(PubRow {
-            app: i as u32,
-            class: classify_publication(&office, &kind, date),
-            office: strs.id(&office),
-            number: arena.push(number),
-            kind: strs.id(&kind),
-            date,
-            pid: id_key(pid, &mut arena),
-        });
-        attached(row, sink);
-    })?;
+    };
+    pass_split(
+        parallel.chunk_bytes,
+        &mut srcs,
+        &kinds,
+        Table::T211,
+        sink,
+        mapper,
+        |read, row, sink| match read {
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+            Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
+            Ok(PubIn::Pub {
+                pid,
+                app,
+                office,
+                number,
+                kind,
+                date,
+                first_grant,
+            }) => {
+                if first_grant == Some(true) {
+                    apps[app as usize].first_grant = true;
+                }
+                pub_ids.insert(pid.clone(), pubs.len() as u32);
+                pubs.push(PubRow {
+                    app,
+                    class: classify_publication(&office, &kind, date),
+                    office: strs.id(&office),
+                    number: arena.push(&number),
+                    kind: strs.id(&kind),
+                    date,
+                    pid: id_key(&pid, &mut arena),
+                });
+                attached(row, sink);
+            }
+        },
+    )?;
     pub_ids.compact();
 
     // tls206 persons; their rows are counted once the links are known.
@@ -1323,20 +1362,35 @@ fn read_sources(
         (Table::T209, "ipc_class_symbol", ClassScheme::Ipc),
         (Table::T224, "cpc_class_symbol", ClassScheme::Cpc),
     ] {
-        pass(&mut srcs, &kinds, table, sink, |row, sink| {
-            let Some(i) = app_of(row, sink) else { return };
-            let code = normalize_class_code(row.get(col));
-            if code.is_empty() {
-                row.reject(sink, Some(col), "empty class symbol".into());
-                return;
+        let mapper = || {
+            move |row: &Row<'_>| -> Result<(u32, String), (&'static str, String)> {
+                let app = app_index(row)?;
+                let code = normalize_class_code(row.get(col));
+                if code.is_empty() {
+                    return Err((col, "empty class symbol".into()));
+                }
+                Ok((app, code))
             }
-            classes.push(ClassRow {
-                app: i as u32,
-                code: strs.id(&code),
-                scheme,
-            });
-            attached(row, sink);
-        })?;
+        };
+        pass_split(
+            parallel.chunk_bytes,
+            &mut srcs,
+            &kinds,
+            table,
+            sink,
+            mapper,
+            |read, row, sink| match read {
+                Err((field, reason)) => row.reject(sink, Some(field), reason),
+                Ok((app, code)) => {
+                    classes.push(ClassRow {
+                        app,
+                        code: strs.id(&code),
+                        scheme,
+                    });
+                    attached(row, sink);
+                }
+            },
+        )?;
     }
 
     // Titles and abstracts: the first non-empty one per application.
