@@ -991,17 +991,20 @@ fn each_file(
 
 /// A tls211 row as read on either thread ([`pass_split`]).
 enum PubIn {
-    Pub {
-        pid: Box<str>,
-        app: u32,
-        office: String,
-        number: String,
-        kind: String,
-        date: Option<NaiveDate>,
-        first_grant: Option<bool>,
-    },
+    Pub(ReadPub),
     /// PATSTAT's placeholder publication of an application never published.
     Unpublished,
+}
+
+/// A tls211 publication read, before its strings are interned.
+struct ReadPub {
+    pid: Box<str>,
+    app: u32,
+    office: String,
+    number: String,
+    kind: String,
+    date: Option<NaiveDate>,
+    first_grant: Option<bool>,
 }
 
 /// A tls212 row as read on either thread ([`pass_split`]), before its strings are interned.
@@ -1196,7 +1199,7 @@ fn read_sources(
                 Some(rest) => rest.to_string(),
                 None => number,
             };
-            Ok(PubIn::Pub {
+            Ok(PubIn::Pub(ReadPub {
                 pid: pid.into(),
                 app,
                 office,
@@ -1204,7 +1207,7 @@ fn read_sources(
                 kind,
                 date,
                 first_grant,
-            })
+            }))
         }
     };
     pass_split(
@@ -1217,27 +1220,19 @@ fn read_sources(
         |read, row, sink| match read {
             Err((field, reason)) => row.reject(sink, Some(field), reason),
             Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
-            Ok(PubIn::Pub {
-                pid,
-                app,
-                office,
-                number,
-                kind,
-                date,
-                first_grant,
-            }) => {
-                if first_grant == Some(true) {
-                    apps[app as usize].first_grant = true;
+            Ok(PubIn::Pub(p)) => {
+                if p.first_grant == Some(true) {
+                    apps[p.app as usize].first_grant = true;
                 }
-                pub_ids.insert(pid.clone(), pubs.len() as u32);
+                pub_ids.insert(p.pid.clone(), pubs.len() as u32);
                 pubs.push(PubRow {
-                    app,
-                    class: classify_publication(&office, &kind, date),
-                    office: strs.id(&office),
-                    number: arena.push(&number),
-                    kind: strs.id(&kind),
-                    date,
-                    pid: id_key(&pid, &mut arena),
+                    app: p.app,
+                    class: classify_publication(&p.office, &p.kind, p.date),
+                    office: strs.id(&p.office),
+                    number: arena.push(&p.number),
+                    kind: strs.id(&p.kind),
+                    date: p.date,
+                    pid: id_key(&p.pid, &mut arena),
                 });
                 attached(row, sink);
             }
