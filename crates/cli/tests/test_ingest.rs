@@ -230,3 +230,59 @@ fn latin1_and_cr_only_input() {
     let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
     assert_eq!(records[0].parties[0].name, "SOCIÉTÉ GÉNÉRALE");
 }
+
+/// A PATSTAT table is named from its first 64 KiB and decoded whole only by its pass: a
+/// Latin-1 byte far past the head still decides the file's encoding, in the manifest and in
+/// the note, and the name comes out right.
+#[test]
+fn patstat_encoding_is_that_of_the_whole_file() {
+    let t = TestCommand::new();
+    let n = 4000;
+    let mut t201 = String::from("appln_id,appln_auth,appln_nr,appln_kind,appln_filing_date\n");
+    let mut t207 = String::from("person_id,appln_id,applt_seq_nr,invt_seq_nr\n");
+    let mut t206 = b"person_id,person_name,person_ctry_code\n".to_vec();
+    for i in 1..=n {
+        t201 += &format!("{i},FR,{},A,2015-04-{:02}\n", 1_358_000 + i, 1 + i % 28);
+        t207 += &format!("{i},{i},1,0\n");
+        if i < n {
+            t206.extend_from_slice(format!("{i},Company number {i},FR\n").as_bytes());
+        }
+    }
+    assert!(t206.len() > 100 * 1024);
+    // The last person's name in Latin-1 bytes, far past the first 64 KiB.
+    t206.extend_from_slice(format!("{n},SOCI").as_bytes());
+    t206.extend_from_slice(b"\xc9T\xc9 G\xc9N\xc9RALE,FR\n");
+    t.write("tls201_appln.csv", t201);
+    t.write("tls206_person.csv", &t206);
+    t.write("tls207_pers_appln.csv", t207);
+    let run = t
+        .run(&[
+            "ingest",
+            "tls201_appln.csv",
+            "tls206_person.csv",
+            "tls207_pers_appln.csv",
+            "--out",
+            "ds",
+        ])
+        .expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("note: tls206_person.csv: decoded from windows-1252"),
+        "{}",
+        run.stderr()
+    );
+    let m = manifest(&t.path("ds"));
+    let sources = m["sources"].as_array().unwrap();
+    let enc = |name: &str| {
+        sources.iter().find(|s| s["path"] == name).unwrap()["encoding"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(enc("tls206_person.csv"), "windows-1252");
+    assert_eq!(enc("tls201_appln.csv"), "UTF-8");
+    let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
+    assert_eq!(records.len(), n);
+    let names: Vec<&str> = records.iter().map(|r| r.parties[0].name.as_str()).collect();
+    assert!(names.contains(&"SOCIÉTÉ GÉNÉRALE"), "{:?}", &names[..3]);
+}

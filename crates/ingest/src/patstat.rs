@@ -887,15 +887,16 @@ impl Src<'_> {
         }
     }
 
-    /// Loads a held input's text again when it was dropped (decoding is deterministic, so
-    /// the text is the one format detection saw).
-    fn load(&mut self) -> Result<(), IngestError> {
+    /// Loads a held input's text when it is not in memory (dropped after detection, or
+    /// never read beyond its first bytes) and tells the sink how the whole file decoded.
+    fn load(&mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
         if let Src::Owned(i) = self
             && i.text.is_empty()
             && i.raw_len > 0
         {
             let mut again = Input::load(&i.path, i.file_index)?;
             again.name = std::mem::take(&mut i.name);
+            sink.decoded(&again.name, again.encoding, again.had_errors);
             *i = again;
         }
         Ok(())
@@ -978,7 +979,7 @@ fn each_file(
             continue;
         }
         let mut t = Phases::start();
-        src.load()?;
+        src.load(sink)?;
         if let Some((mut file, _)) = TableFile::open(src.input(), delim) {
             file.table = table.name();
             read(&file, sink);

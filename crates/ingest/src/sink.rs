@@ -82,6 +82,9 @@ pub trait Sink {
             kind: kind.to_string(),
         });
     }
+    /// How a file's bytes decoded, from a reader that loads the whole file itself (its
+    /// format was named from its first bytes, which may have decoded otherwise).
+    fn decoded(&mut self, _file: &str, _encoding: &'static str, _had_errors: bool) {}
     /// Bytes of the current file consumed so far; drives the progress bar.
     fn progress(&mut self, _bytes_done: u64) {}
 }

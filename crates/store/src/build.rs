@@ -66,6 +66,7 @@ pub struct DatasetBuilder {
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
     totals: Totals,
+    decoding_notes: Vec<String>,
     /// Source of the previous skip (see `skip_at`).
     last_source: Option<usize>,
     /// Size and SHA-256 of each source, computed in the background.
@@ -125,6 +126,12 @@ impl DatasetBuilder {
 
     pub fn sources(&self) -> &[SourceEntry] {
         &self.sources
+    }
+
+    /// Files a reader loaded itself (`Sink::decoded`) that were not clean UTF-8, each as a
+    /// message for the user.
+    pub fn decoding_notes(&self) -> &[String] {
+        &self.decoding_notes
     }
 
     /// The first conflicts between records of one application, each naming the key, the
@@ -230,6 +237,20 @@ impl Sink for DatasetBuilder {
         }
         self.count_record(record.source_file);
         self.records.insert(record.key, record.bytes);
+    }
+
+    fn decoded(&mut self, file: &str, encoding: &'static str, had_errors: bool) {
+        if let Some(i) = self.source_index(file) {
+            self.sources[i].encoding = encoding.to_string();
+        }
+        if had_errors {
+            let note =
+                format!("warning: {file}: bytes not valid in {encoding} were replaced by U+FFFD");
+            self.decoding_notes.push(note);
+        } else if encoding != "UTF-8" {
+            self.decoding_notes
+                .push(format!("note: {file}: decoded from {encoding}"));
+        }
     }
 
     fn reject(&mut self, rejection: Rejection) {
