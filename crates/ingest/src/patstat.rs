@@ -1677,22 +1677,16 @@ fn read_sources(
         rec
     };
     let [mut titles, mut abstracts] = texts;
-    // Each application's slot and text are freed as its record is handed over, so the sink's
-    // copy grows into memory the reader gives back.
-    if n_apps < parallel.records_from {
-        let mut kept: Vec<u32> = Vec::new();
-        let (mut t, mut a) = (titles.into_iter(), abstracts.into_iter());
-        for (i, slot) in apps.into_iter().enumerate() {
-            let (t, a) = (t.next().flatten(), a.next().flatten());
-            sink.record(build(i, slot, t, a, &mut kept));
-        }
-        phase.done("(patstat) records built and handed over");
-        return Ok(());
-    }
-    // Building and packing the records is most of the reader's time after the passes: the
-    // later half is built on a second thread and handed over, packed, after the first half,
-    // so the sink still receives every record in tls201 order.
-    let mid = n_apps / 2;
+    // Building and packing the records is most of the reader's time after the passes: from
+    // `records_from` applications on, the later half is built on a second thread and handed
+    // over, packed, after the first half, so the sink still receives every record in tls201
+    // order. Each application's slot and text are freed as its record is handed over, so the
+    // sink's copy grows into memory the reader gives back.
+    let mid = if n_apps < parallel.records_from {
+        n_apps
+    } else {
+        n_apps / 2
+    };
     let later_apps = apps.split_off(mid);
     let cut = |v: &mut Vec<Option<Box<str>>>| {
         if v.len() > mid {
@@ -1726,7 +1720,7 @@ fn read_sources(
         let (mut t, mut a) = (titles.into_iter(), abstracts.into_iter());
         for (i, slot) in apps.into_iter().enumerate() {
             let (t, a) = (t.next().flatten(), a.next().flatten());
-            sink.record_packed(Packed::of(&build(i, slot, t, a, &mut kept)));
+            sink.record(build(i, slot, t, a, &mut kept));
         }
         let later = later
             .join()
