@@ -121,40 +121,7 @@ pub fn load_records_except(
     skip: &[&str],
 ) -> Result<(Manifest, Vec<PatentRecord>), StoreError> {
     let manifest = Manifest::load(dir)?;
-    let batches = read_table(dir, &crate::tables::APPLICATIONS)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // The batches convert independently: halves on two threads, concatenated in order. The
-    // first half goes straight into a list sized for all records, so only the later halves
-    // are copied once (record structs are ~650 bytes: at 1M applications a doubling list or
-    // a second full copy would touch hundreds of MB more).
-    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let parts: Vec<Result<Vec<PatentRecord>, StoreError>> = std::thread::scope(|s| {
-        let chunk = batches.len().div_ceil(threads).max(1);
-        let handles: Vec<_> = batches
-            .chunks(chunk)
-            .enumerate()
-            .map(|(k, part)| {
-                s.spawn(move || {
-                    let rows = part.iter().map(|b| b.num_rows()).sum();
-                    let mut out = Vec::with_capacity(if k == 0 { total } else { rows });
-                    for batch in part {
-                        push_applications(batch, &mut out)?;
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    drop(batches);
-    let mut parts = parts.into_iter();
-    let mut records: Vec<PatentRecord> = parts.next().transpose()?.unwrap_or_default();
-    for part in parts {
-        records.append(&mut part?);
-    }
+    let mut records = load_applications(dir)?;
     // Each child table fills its own list of every record, so tables can be decoded and
     // converted on worker threads in any order while this thread moves finished batches
     // into the records; the keys the workers look rows up by are moved out meanwhile.
@@ -329,10 +296,155 @@ fn boolean(a: &arrow::array::BooleanArray, i: usize) -> Option<bool> {
     (!a.is_null(i)).then(|| a.value(i))
 }
 
-/// Appends the applications of one batch; every column is looked up once per batch.
+/// The applications table as records without their lists, in file (key) order. Each thread
+/// decodes its own run of row groups and converts it straight into its part of one list
+/// sized for all records, so the decoded table is never held whole and no record is copied
+/// from a thread's list into the final one (at 10M applications of ~650-byte records that
+/// copy alone moved 3.2 GB into freshly faulted pages).
+fn load_applications(dir: &Path) -> Result<Vec<PatentRecord>, StoreError> {
+    let def = &crate::tables::APPLICATIONS;
+    let path = dir.join(def.file_name());
+    let open = || {
+        let file = fs::File::open(&path).map_err(io_err(&path))?;
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| StoreError::Parquet {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let sizes: Vec<usize> = open()?
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows().max(0) as usize)
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runs = runs_of(&sizes, threads);
+    let mut records: Vec<PatentRecord> = Vec::with_capacity(total);
+    let mut spare = &mut records.spare_capacity_mut()[..total];
+    let filled: Vec<(usize, usize, Result<(), StoreError>)> = std::thread::scope(|s| {
+        let mut start = 0;
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|run| {
+                let rows: usize = sizes[run.clone()].iter().sum();
+                let (part, rest) = std::mem::take(&mut spare).split_at_mut(rows);
+                spare = rest;
+                let at = start;
+                start += rows;
+                let (open, path) = (&open, &path);
+                let run = run.clone();
+                (
+                    at,
+                    rows,
+                    s.spawn(move || fill_records(open()?, path, run, part)),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(at, rows, h)| {
+                let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (at, rows, r)
+            })
+            .collect()
+    });
+    if let Some(e) = filled.iter().position(|f| f.2.is_err()) {
+        // A part that failed dropped what it had written; the parts that succeeded are
+        // dropped here, so nothing leaks on the error path either.
+        for &(at, rows, ref r) in &filled {
+            if r.is_ok() {
+                for x in &mut records.spare_capacity_mut()[at..at + rows] {
+                    // SAFETY: `fill_records` returned Ok, so it initialised every slot of
+                    // its part, and the list's length (0) keeps them from a second drop.
+                    unsafe { x.assume_init_drop() };
+                }
+            }
+        }
+        let (_, _, r) = filled.into_iter().nth(e).expect("found above");
+        r?;
+    }
+    // SAFETY: every part returned Ok, so each of the `total` slots was initialised once.
+    unsafe { records.set_len(total) };
+    Ok(records)
+}
+
+/// Contiguous runs of row groups, one per thread, of about equal numbers of rows.
+fn runs_of(sizes: &[usize], threads: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = sizes.iter().sum();
+    let per = total.div_ceil(threads.max(1)).max(1);
+    let (mut runs, mut from, mut acc) = (Vec::new(), 0, 0);
+    for (g, &n) in sizes.iter().enumerate() {
+        acc += n;
+        if acc >= per * (runs.len() + 1) && g + 1 < sizes.len() {
+            runs.push(from..g + 1);
+            from = g + 1;
+        }
+    }
+    runs.push(from..sizes.len());
+    runs
+}
+
+/// Decodes the row groups `run` and writes their applications into `part`, which has exactly
+/// their rows. On an error, or a row count other than the metadata's, the records written so
+/// far are dropped and the error returned.
+fn fill_records(
+    builder: ParquetRecordBatchReaderBuilder<fs::File>,
+    path: &Path,
+    run: std::ops::Range<usize>,
+    part: &mut [std::mem::MaybeUninit<PatentRecord>],
+) -> Result<(), StoreError> {
+    let mut n = 0;
+    let result = (|| {
+        let reader = builder
+            .with_row_groups(run.collect())
+            .with_batch_size(64 * 1024)
+            .build()
+            .map_err(|source| StoreError::Parquet {
+                path: path.display().to_string(),
+                source,
+            })?;
+        let mut overflow = false;
+        for batch in reader {
+            push_applications(&batch?, |r| match part.get_mut(n) {
+                Some(slot) => {
+                    slot.write(r);
+                    n += 1;
+                }
+                None => overflow = true,
+            })?;
+        }
+        if overflow || n != part.len() {
+            return Err(StoreError::Column {
+                path: path.display().to_string(),
+                column: "key".into(),
+                message: format!(
+                    "row groups hold {} rows where their metadata says {}",
+                    if overflow {
+                        "more".to_string()
+                    } else {
+                        n.to_string()
+                    },
+                    part.len()
+                ),
+            });
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for x in &mut part[..n] {
+            // SAFETY: the first `n` slots were written above and nothing else owns them.
+            unsafe { x.assume_init_drop() };
+        }
+    }
+    result
+}
+
+/// Hands `put` the applications of one batch, in order; every column is looked up once per
+/// batch.
 fn push_applications(
     batch: &RecordBatch,
-    records: &mut Vec<PatentRecord>,
+    mut put: impl FnMut(PatentRecord),
 ) -> Result<(), StoreError> {
     let c = Cols::new(batch, "applications");
     let s = |n: &str| c.strs(n);
@@ -372,7 +484,6 @@ fn push_applications(
         u("npl_citation_count")?,
         u("source_file")?,
     );
-    records.reserve(batch.num_rows());
     for i in 0..batch.num_rows() {
         let app = Application {
             key: req(key, i),
@@ -406,7 +517,7 @@ fn push_applications(
                 location: req(loc, i),
             },
         };
-        records.push(PatentRecord {
+        put(PatentRecord {
             app,
             ..PatentRecord::default()
         });
@@ -653,6 +764,24 @@ impl KeyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_split_row_groups_into_contiguous_parts_of_about_equal_rows() {
+        assert_eq!(runs_of(&[10, 10, 10, 10], 2), vec![0..2, 2..4]);
+        assert_eq!(runs_of(&[64, 64, 22], 2), vec![0..2, 2..3]);
+        assert_eq!(runs_of(&[5], 2), vec![0..1]);
+        assert_eq!(runs_of(&[], 2), vec![0..0]);
+        assert_eq!(runs_of(&[3, 3, 3], 1), vec![0..3]);
+        // Every group in exactly one run, in order, for any split.
+        let sizes = [7, 1, 9, 4, 4, 12, 3];
+        for t in 1..=8 {
+            let runs = runs_of(&sizes, t);
+            assert!(runs.len() <= t.max(1));
+            assert_eq!(runs.first().unwrap().start, 0);
+            assert_eq!(runs.last().unwrap().end, sizes.len());
+            assert!(runs.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
 
     fn class(code: &str) -> Classification {
         Classification {

@@ -14,6 +14,15 @@ fn app(office: &str, number: &str) -> PatentRecord {
     r
 }
 
+fn applicant(seq: u32, name: String) -> Party {
+    Party {
+        role: PartyRole::Applicant,
+        seq,
+        name,
+        country: None,
+    }
+}
+
 fn cite(office: Option<&str>, number: &str, kind: Option<&str>, source: Option<&str>) -> Citation {
     Citation {
         office: office.map(str::to_string),
@@ -94,12 +103,7 @@ fn a_child_row_without_its_application_is_an_error() {
                 scheme: ClassScheme::Cpc,
                 code: "H04L9/00".into(),
             }];
-            r.parties = vec![Party {
-                role: PartyRole::Applicant,
-                seq: 1,
-                name: format!("Company {n}"),
-                country: None,
-            }];
+            r.parties = vec![applicant(1, format!("Company {n}"))];
             b.record(r);
         }
         let ds = tmp.path().join(name);
@@ -122,4 +126,29 @@ fn a_child_row_without_its_application_is_an_error() {
     let (_, records) = load_records(&one).unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].parties[0].name, "Company 1");
+}
+
+/// Applications spanning several row groups are decoded on several threads straight into one
+/// list: every record must land at its own index, in key order, with its children.
+#[test]
+fn applications_of_several_row_groups_load_in_key_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 150_000; // three row groups of at most 65,536 rows
+    let mut b = DatasetBuilder::new();
+    for i in 0..n {
+        let mut r = app("US", &format!("{:07}", i + 1));
+        r.app.filing_year = Some(2000 + (i % 20) as i32);
+        r.parties = vec![applicant(0, format!("Company {i}"))];
+        b.record(r);
+    }
+    let ds = tmp.path().join("ds");
+    b.write(&ds).unwrap();
+    let (_, records) = load_records(&ds).unwrap();
+    assert_eq!(records.len(), n);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r.app.key, app_key("US", &format!("{:07}", i + 1)));
+        assert_eq!(r.app.filing_year, Some(2000 + (i % 20) as i32));
+        assert_eq!(r.parties.len(), 1);
+        assert_eq!(r.parties[0].name, format!("Company {i}"));
+    }
 }
