@@ -323,7 +323,7 @@ mod tests {
         let mut r = PatentRecord::default();
         r.app.office = office.into();
         r.app.number = number.into();
-        r.app.key = app_key(office, number);
+        r.app.key = app_key(office, number).into();
         r.priorities = prios
             .iter()
             .map(|(o, n)| Priority {
@@ -339,8 +339,8 @@ mod tests {
 
     fn grant(mut r: PatentRecord) -> PatentRecord {
         r.publications.push(Publication {
-            office: r.app.office.clone(),
-            number: r.app.number.clone(),
+            office: r.app.office.to_string(),
+            number: r.app.number.to_string(),
             kind: "B2".into(),
             date: None,
             class: PubClass::Grant,

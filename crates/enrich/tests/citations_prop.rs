@@ -26,8 +26,8 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
     let b = 1000 + 7 * j;
     let mut r = PatentRecord::default();
     r.app.office = o.into();
-    r.app.number = format!("77{}", 7 * j);
-    r.app.key = app_key(o, &r.app.number);
+    r.app.number = format!("77{}", 7 * j).into();
+    r.app.key = app_key(o, &r.app.number).into();
     let number = match style % 3 {
         0 => b.to_string(),
         1 => format!("0{b}"),

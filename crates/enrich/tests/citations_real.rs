@@ -12,7 +12,7 @@ use patq_testkit::{shared_data, shared_file};
 
 /// One record per application key, as the store merges them.
 fn merged(records: Vec<PatentRecord>) -> Vec<PatentRecord> {
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<patq_model::Text, usize> = HashMap::new();
     let mut out: Vec<PatentRecord> = Vec::new();
     for r in records {
         match by_key.get(&r.app.key) {

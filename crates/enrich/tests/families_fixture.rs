@@ -11,7 +11,7 @@ fn app(office: &str, number: &str) -> B {
     let mut r = PatentRecord::default();
     r.app.office = office.into();
     r.app.number = number.into();
-    r.app.key = app_key(office, number);
+    r.app.key = app_key(office, number).into();
     B(r)
 }
 
@@ -39,8 +39,8 @@ impl B {
     }
     fn granted(mut self) -> B {
         self.0.publications.push(Publication {
-            office: self.0.app.office.clone(),
-            number: self.0.app.number.clone(),
+            office: self.0.app.office.to_string(),
+            number: self.0.app.number.to_string(),
             kind: "B1".into(),
             date: None,
             class: PubClass::Grant,

@@ -208,8 +208,8 @@ impl ExplainRow {
         let app = &c.records[i].app;
         let family = c.families.extended[i];
         ExplainRow {
-            key: app.key.clone(),
-            office: app.office.clone(),
+            key: app.key.to_string(),
+            office: app.office.to_string(),
             year: a.year,
             group: a.group.clone(),
             country: a.country_label().to_string(),
@@ -429,7 +429,7 @@ mod tests {
                 let mut r = PatentRecord::default();
                 r.app.office = office.into();
                 r.app.number = num.into();
-                r.app.key = app_key(office, num);
+                r.app.key = app_key(office, num).into();
                 r.app.granted = Some(granted);
                 r.app.cited_by_count = Some(cited);
                 r.app.filing_year = Some(year);

@@ -31,7 +31,7 @@ fn applications(path: &std::path::Path) -> Vec<PatentRecord> {
     let input = Input::load(path, 0).expect("load");
     let mut sink = CollectSink::default();
     lens_csv::read(&[&input], &mut sink).expect("read");
-    let mut merged: BTreeMap<String, PatentRecord> = BTreeMap::new();
+    let mut merged: BTreeMap<patq_model::Text, PatentRecord> = BTreeMap::new();
     for r in sink.records {
         match merged.get_mut(&r.app.key) {
             Some(m) => {

@@ -21,7 +21,7 @@ fn patstat_grants_not_available_and_trend_matches_source() {
     let mut sink = CollectSink::default();
     patstat::read(&[&input], &mut sink).expect("read");
     // One record per application, as the store merges them.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<patq_model::Text, usize> = HashMap::new();
     let mut recs: Vec<PatentRecord> = Vec::new();
     for r in sink.records {
         match by_key.get(&r.app.key) {

@@ -570,7 +570,7 @@ impl<'a> Doc<'a> {
             .flat_map(|r| {
                 r.publications
                     .iter()
-                    .map(|p| (r.app.key.clone(), pub_id(p)))
+                    .map(|p| (r.app.key.to_string(), pub_id(p)))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -926,14 +926,18 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
 fn new_record(app: &Ident, source_id: Option<String>) -> PatentRecord {
     let mut rec = PatentRecord::default();
     let a = &mut rec.app;
-    a.key = app_key(&app.office, &app.number);
-    a.office = app.office.clone();
-    a.number = app.number.clone();
-    a.kind = app.kind.as_ref().map(|k| k.trim().to_ascii_uppercase());
+    a.key = app_key(&app.office, &app.number).into();
+    a.office = app.office.clone().into();
+    a.number = app.number.clone().into();
+    a.kind = app
+        .kind
+        .as_ref()
+        .map(|k| k.trim().to_ascii_uppercase())
+        .map(Into::into);
     a.filing_date = app.date;
     a.filing_year = app.date.map(|d| d.year());
     a.is_pct = app.office == "WO" || a.kind.as_deref() == Some("W");
-    a.source_id = source_id;
+    a.source_id = source_id.map(Into::into);
     rec
 }
 
@@ -967,7 +971,7 @@ fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
     })?;
     let (app, own_epodoc) = application(appref, "application-reference")?;
     let mut rec = new_record(&app, appref.attr("doc-id").map(str::to_string));
-    rec.app.docdb_family_id = node.attr("family-id").and_then(opt);
+    rec.app.docdb_family_id = node.attr("family-id").and_then(opt).map(Into::into);
 
     // The publication: publication-reference, else the exchange-document's own attributes.
     let publ = match bib.child("publication-reference") {
@@ -1368,7 +1372,7 @@ fn family_member_record(node: &Node) -> Result<PatentRecord, Bad> {
         ));
     }
     if let Some(f) = node.attr("family-id").and_then(opt) {
-        rec.app.docdb_family_id = Some(f);
+        rec.app.docdb_family_id = Some(f.into());
     }
     finish_priorities(&mut rec);
     for l in node.kids("legal") {
@@ -1393,7 +1397,7 @@ fn publication_only(pr: &Node) -> Result<PatentRecord, Bad> {
         date: None,
     };
     let mut rec = new_record(&ident, None);
-    rec.app.docdb_family_id = pr.attr("family-id").and_then(opt);
+    rec.app.docdb_family_id = pr.attr("family-id").and_then(opt).map(Into::into);
     rec.publications.push(p);
     Ok(rec)
 }
@@ -1468,7 +1472,7 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
         for (i, s) in statuses.kids("ep-patent-status").enumerate() {
             let text = opt(&s.deep_text());
             if i == 0 {
-                rec.app.legal_status = text.clone();
+                rec.app.legal_status = text.clone().map(Into::into);
             }
             let date = date_field(s.attr("change-date"), "ep-patent-status/@change-date")?;
             rec.legal_events.push(LegalEvent {

@@ -208,12 +208,12 @@ fn parse_row(
     .map(str::to_string);
 
     let app = Application {
-        key: app_key(&office, &number),
-        office: office.clone(),
-        number: number.clone(),
+        key: app_key(&office, &number).into(),
+        office: office.clone().into(),
+        number: number.clone().into(),
         filing_date: filing,
         filing_year: filing.map(|d| d.year()),
-        ipr_type,
+        ipr_type: ipr_type.map(Into::into),
         is_pct: office == "WO",
         earliest_priority_date: priority,
         title: opt(get(Col::Title)),

@@ -265,14 +265,14 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
 
     let a = &mut rec.app;
     a.provenance = provenance;
-    a.source_id = lens_id;
+    a.source_id = lens_id.map(Into::into);
     let ar = ["biblio", "application_reference"];
     let ar_number = s(doc, &[ar[0], ar[1], "doc_number"]);
     let ar_kind = s(doc, &[ar[0], ar[1], "kind"]).to_ascii_uppercase();
     if clean_number(&ar_number).is_empty() {
         // Without an application reference the publication stands for its application.
-        a.office = juris.clone();
-        a.number = doc_number.clone();
+        a.office = juris.clone().into();
+        a.number = doc_number.clone().into();
     } else {
         let ar_juris = s(doc, &[ar[0], ar[1], "jurisdiction"]);
         let ar_juris = if ar_juris.is_empty() {
@@ -282,13 +282,15 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
         };
         let (office, number) = app_number(&ar_juris, &ar_number, &ar_kind);
         if office == "WO" {
-            a.receiving_office = Some(normalize_office(&ar_juris)).filter(|o| o != "WO");
+            a.receiving_office = Some(normalize_office(&ar_juris))
+                .filter(|o| o != "WO")
+                .map(Into::into);
         }
-        a.office = office;
-        a.number = number;
-        a.kind = Some(ar_kind).filter(|k| !k.is_empty());
+        a.office = office.into();
+        a.number = number.into();
+        a.kind = Some(ar_kind).filter(|k| !k.is_empty()).map(Into::into);
     }
-    a.key = app_key(&a.office, &a.number);
+    a.key = app_key(&a.office, &a.number).into();
     a.is_pct = a.office == "WO" || juris == "WO" || a.kind.as_deref() == Some("W");
     a.filing_date = date(doc, &[ar[0], ar[1], "date"])?;
     a.filing_year = a.filing_date.map(|d| d.year());
@@ -346,7 +348,9 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             _ => None,
         },
     };
-    a.legal_status = Some(s(doc, &["legal_status", "patent_status"])).filter(|x| !x.is_empty());
+    a.legal_status = Some(s(doc, &["legal_status", "patent_status"]))
+        .filter(|x| !x.is_empty())
+        .map(Into::into);
 
     let cited_by = ["biblio", "cited_by", "patent_count"];
     a.cited_by_count = count(doc, &cited_by)?;

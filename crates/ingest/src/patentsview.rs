@@ -402,7 +402,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             "filed" => {
                 let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
                 let date = pv_date(row, "application_filing_date")?;
-                slot.rec.app.pct_key = Some(app_key("WO", &number));
+                slot.rec.app.pct_key = Some(app_key("WO", &number).into());
                 RelatedDoc {
                     relation: "pct-application".into(),
                     office: Some("WO".into()),
@@ -452,10 +452,11 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         let mut rec = slot.rec;
         let a = &mut rec.app;
         a.office = "US".into();
-        a.number = slot
+        a.number = (slot
             .app_number
-            .unwrap_or_else(|| rec.publications[0].number.clone());
-        a.key = app_key("US", &a.number);
+            .unwrap_or_else(|| rec.publications[0].number.clone()))
+        .into();
+        a.key = app_key("US", &a.number).into();
         a.earliest_priority_date = rec
             .priorities
             .iter()
@@ -488,7 +489,7 @@ fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, St
     });
     let a = &mut rec.app;
     a.provenance = row.provenance();
-    a.source_id = Some(id.clone());
+    a.source_id = Some(id.clone().into());
     a.title = opt(row.get("patent_title"));
     a.abstract_text = opt(row.get("patent_abstract"));
     a.claims_count = parse_count(row.get("num_claims")).map_err(|e| ("num_claims", e))?;

@@ -1622,8 +1622,8 @@ fn read_sources(
         };
         if let Some(link) = slot.internat {
             rec.app.pct_key = Some(match link {
-                Ok(j) => arena.get(links[j as usize].key).to_string(),
-                Err(id) => format!("PATSTAT:{}", id_text(id)),
+                Ok(j) => arena.get(links[j as usize].key).into(),
+                Err(id) => patq_model::format_compact!("PATSTAT:{}", id_text(id)),
             });
         }
         if slot.first_grant && !slot.granted_stated {
@@ -1770,20 +1770,24 @@ fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
         ))?;
     let mut app = Application::default();
     let a = &mut app;
-    a.key = key;
-    a.number = number;
-    a.source_id = Some(id.to_string());
+    a.key = key.into();
+    a.number = number.into();
+    a.source_id = Some(id.into());
     a.provenance = row.provenance();
-    a.kind = opt(row.get("appln_kind")).map(|k| k.to_ascii_uppercase());
+    a.kind = opt(row.get("appln_kind"))
+        .map(|k| k.to_ascii_uppercase())
+        .map(Into::into);
     a.is_pct = office == "WO" || a.kind.as_deref() == Some("W");
-    a.office = office;
+    a.office = office.into();
     a.filing_date =
         patstat_date(row.get("appln_filing_date")).map_err(|e| ("appln_filing_date", e))?;
     let year = patstat_year(row.get("appln_filing_year")).map_err(|e| ("appln_filing_year", e))?;
     a.filing_year = a.filing_date.map(|d| d.year()).or(year);
-    a.ipr_type = opt(row.get("ipr_type"));
-    a.receiving_office = opt(row.get("receiving_office")).map(|o| normalize_office(&o));
-    a.earliest_filing_id = link_id(row.get("earliest_filing_id")).map(str::to_string);
+    a.ipr_type = opt(row.get("ipr_type")).map(Into::into);
+    a.receiving_office = opt(row.get("receiving_office"))
+        .map(|o| normalize_office(&o))
+        .map(Into::into);
+    a.earliest_filing_id = link_id(row.get("earliest_filing_id")).map(Into::into);
     a.earliest_priority_date =
         patstat_date(row.get("earliest_filing_date")).map_err(|e| ("earliest_filing_date", e))?;
     // Denter's extract states it in `priority`; in full PATSTAT an application is its own
@@ -1792,8 +1796,8 @@ fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
         Some(p) => Some(p),
         None => a.earliest_filing_id.as_deref().map(|e| e == id),
     };
-    a.docdb_family_id = link_id(row.get("docdb_family_id")).map(str::to_string);
-    a.inpadoc_family_id = link_id(row.get("inpadoc_family_id")).map(str::to_string);
+    a.docdb_family_id = link_id(row.get("docdb_family_id")).map(Into::into);
+    a.inpadoc_family_id = link_id(row.get("inpadoc_family_id")).map(Into::into);
     a.simple_family_size =
         parse_count(row.get("docdb_family_size")).map_err(|e| ("docdb_family_size", e))?;
     a.cited_by_count =

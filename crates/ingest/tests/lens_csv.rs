@@ -451,7 +451,7 @@ fn current_schema_fixture() {
     assert_eq!(r.app.granted, None);
 
     // Merged by application: 11 applications, 3 granted.
-    let mut apps: HashMap<String, PatentRecord> = HashMap::new();
+    let mut apps: HashMap<patq_model::Text, PatentRecord> = HashMap::new();
     for r in sink.records {
         match apps.get_mut(&r.app.key) {
             Some(a) => {

@@ -65,7 +65,7 @@ fn denter_blockchain_extract() {
     let recs = &sink.records;
     assert_eq!(recs.len(), 25_097);
 
-    let offices = count_by(recs, |r| r.app.office.clone());
+    let offices = count_by(recs, |r| r.app.office.to_string());
     for (o, n) in [
         ("US", 7_642),
         ("CN", 6_565),
@@ -78,7 +78,7 @@ fn denter_blockchain_extract() {
     ] {
         assert_eq!(offices.get(o), Some(&n), "{o}");
     }
-    let kinds = count_by(recs, |r| r.app.kind.clone().unwrap_or_default());
+    let kinds = count_by(recs, |r| r.app.kind.clone().unwrap_or_default().to_string());
     assert_eq!(kinds.get("A"), Some(&20_832));
     assert_eq!(kinds.get("W"), Some(&4_166));
     assert_eq!(kinds.get("T"), Some(&99));

@@ -526,7 +526,10 @@ fn v42_ipcr_related_and_pct() {
     let r = with_pct[0];
     let pct = r.related.iter().find(|d| d.relation == "pct-371").unwrap();
     assert_eq!(pct.office.as_deref(), Some("WO"));
-    assert_eq!(r.app.pct_key, Some(format!("WO{}", pct.number)));
+    assert_eq!(
+        r.app.pct_key,
+        Some(format!("WO{}", pct.number)).map(Into::into)
+    );
     assert_eq!(r.app.is_priority_filing, Some(false));
 }
 

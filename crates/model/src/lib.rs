@@ -10,6 +10,8 @@ pub mod kind;
 pub mod packed;
 pub mod record;
 
+/// `format!` for [`Text`]: builds the string inline when it fits.
+pub use compact_str::format_compact;
 pub use date::{DateOrder, parse_date};
 pub use groups::Groups;
 pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};

@@ -14,7 +14,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packed {
     /// The application key ([`Application::key`]).
-    pub key: String,
+    pub key: crate::Text,
     /// The source file of the application ([`Provenance::source_file`]).
     pub source_file: u32,
     pub bytes: Box<[u8]>,
@@ -320,8 +320,8 @@ fn put_str(w: &mut Vec<u8>, s: &str) {
 }
 
 /// `None` is length 0, `Some(s)` is the length of `s` plus one.
-fn put_opt(w: &mut Vec<u8>, s: &Option<String>) {
-    match s {
+fn put_opt<S: AsRef<str>>(w: &mut Vec<u8>, s: &Option<S>) {
+    match s.as_ref().map(S::as_ref) {
         None => w.push(0),
         Some(s) => {
             put_uint(w, s.len() as u64 + 1);
@@ -385,19 +385,19 @@ impl Reader<'_> {
         }
     }
 
-    fn text(&mut self, len: usize) -> String {
+    fn text<S: for<'s> From<&'s str>>(&mut self, len: usize) -> S {
         let s = &self.b[self.at..self.at + len];
         self.at += len;
         // Only `pack` writes these bytes, always from a `str`.
-        String::from_utf8(s.to_vec()).expect("packed text is UTF-8")
+        S::from(std::str::from_utf8(s).expect("packed text is UTF-8"))
     }
 
-    fn string(&mut self) -> String {
+    fn string<S: for<'s> From<&'s str>>(&mut self) -> S {
         let n = self.uint() as usize;
         self.text(n)
     }
 
-    fn opt(&mut self) -> Option<String> {
+    fn opt<S: for<'s> From<&'s str>>(&mut self) -> Option<S> {
         match self.uint() as usize {
             0 => None,
             n => Some(self.text(n - 1)),

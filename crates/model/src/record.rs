@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::kind::PubClass;
 
+/// A short string stored inline when it fits in 24 bytes (keys, offices, numbers, kinds, ids):
+/// the same size as a `String`, without a heap allocation for the millions of short values
+/// a large dataset holds.
+pub type Text = compact_str::CompactString;
+
 /// Everything one source said about one application.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PatentRecord {
@@ -33,30 +38,30 @@ pub struct Provenance {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     /// Application key, office + cleaned number (see [`crate::app_key`]).
-    pub key: String,
+    pub key: Text,
     /// Filing office (authority), e.g. `US`, `CN`, `EP`, `WO`.
-    pub office: String,
+    pub office: Text,
     /// Application number as cleaned by [`crate::clean_number`], without the office prefix.
-    pub number: String,
+    pub number: Text,
     /// Application kind: `A` regular, `W` PCT international, `T` translation, `U` utility model,
     /// `P` provisional, `F` design, as PATSTAT uses them.
-    pub kind: Option<String>,
+    pub kind: Option<Text>,
     pub filing_date: Option<NaiveDate>,
     /// Filing year, set even when only the year is known (PATSTAT `appln_filing_year`).
     pub filing_year: Option<i32>,
     /// Intellectual-property right: `PI` invention, `UM` utility model, `DE` design, `PL` plant.
-    pub ipr_type: Option<String>,
+    pub ipr_type: Option<Text>,
     /// True for a PCT international application (office WO or kind W).
     pub is_pct: bool,
     /// Key of the PCT application a national/regional phase entered from.
-    pub pct_key: Option<String>,
+    pub pct_key: Option<Text>,
     /// Receiving office of a PCT filing.
-    pub receiving_office: Option<String>,
+    pub receiving_office: Option<Text>,
     /// The source's own identifier (PATSTAT appln_id, Lens ID, document id).
-    pub source_id: Option<String>,
+    pub source_id: Option<Text>,
     /// Link to the earliest priority filing in the source's id space (PATSTAT
     /// `earliest_filing_id`); applications sharing it belong to one priority family.
-    pub earliest_filing_id: Option<String>,
+    pub earliest_filing_id: Option<Text>,
     pub earliest_priority_date: Option<NaiveDate>,
     /// True when this application is itself a first (priority) filing.
     pub is_priority_filing: Option<bool>,
@@ -68,9 +73,9 @@ pub struct Application {
     /// source does not say. Kind codes of publications are the other evidence.
     pub granted: Option<bool>,
     /// Legal status as the source words it (`ACTIVE`, `PENDING`, `DISCONTINUED`, ...).
-    pub legal_status: Option<String>,
-    pub docdb_family_id: Option<String>,
-    pub inpadoc_family_id: Option<String>,
+    pub legal_status: Option<Text>,
+    pub docdb_family_id: Option<Text>,
+    pub inpadoc_family_id: Option<Text>,
     /// Simple (DOCDB-like) family size as the source computed it.
     pub simple_family_size: Option<u32>,
     /// Extended (INPADOC-like) family size as the source computed it.

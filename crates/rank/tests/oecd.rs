@@ -120,7 +120,7 @@ fn dataset(citations: bool, claims: bool, source_counts: bool) -> Vec<PatentReco
             let mut r = PatentRecord::default();
             r.app.office = a.office.into();
             r.app.number = a.number.into();
-            r.app.key = app_key(a.office, a.number);
+            r.app.key = app_key(a.office, a.number).into();
             let d = chrono::NaiveDate::parse_from_str(a.filed, "%Y-%m-%d").unwrap();
             r.app.filing_date = Some(d);
             r.app.filing_year = Some(chrono::Datelike::year(&d));
@@ -479,8 +479,8 @@ fn generated(seed: u64) -> Vec<PatentRecord> {
         let mut r = PatentRecord::default();
         let office = offices[rng.random_range(0..offices.len())];
         r.app.office = office.into();
-        r.app.number = format!("{}", 100_000 + i);
-        r.app.key = app_key(office, &r.app.number);
+        r.app.number = format!("{}", 100_000 + i).into();
+        r.app.key = app_key(office, &r.app.number).into();
         let year = 2012 + (i / 600) as i32;
         let d = chrono::NaiveDate::from_yo_opt(year, rng.random_range(1..=365)).unwrap();
         r.app.filing_date = Some(d);
@@ -507,18 +507,18 @@ fn generated(seed: u64) -> Vec<PatentRecord> {
         if i > 0 && rng.random_bool(0.2) {
             let p: &PatentRecord = &recs[rng.random_range(0..i as usize)];
             r.priorities.push(Priority {
-                office: p.app.office.clone(),
-                number: p.app.number.clone(),
+                office: p.app.office.to_string(),
+                number: p.app.number.to_string(),
                 kind: None,
                 date: None,
-                key: p.app.key.clone(),
+                key: p.app.key.to_string(),
             });
         }
         for _ in 0..if i > 0 { rng.random_range(0..=4) } else { 0 } {
             let p = &recs[rng.random_range(0..i as usize)];
             r.citations.push(Citation {
-                office: Some(p.app.office.clone()),
-                number: p.app.number.clone(),
+                office: Some(p.app.office.to_string()),
+                number: p.app.number.to_string(),
                 kind: None,
                 date: None,
                 category: None,

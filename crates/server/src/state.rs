@@ -259,7 +259,7 @@ impl Dashboard {
         let mut years: Option<(i32, i32)> = None;
         for (a, r) in corpus.info.iter().zip(records) {
             *countries.entry(a.country_label().to_string()).or_insert(0) += 1;
-            *offices.entry(r.app.office.clone()).or_insert(0) += 1;
+            *offices.entry(r.app.office.to_string()).or_insert(0) += 1;
             if let Some(g) = &a.group {
                 *companies.entry(g.clone()).or_insert(0) += 1;
             }

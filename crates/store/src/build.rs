@@ -11,6 +11,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{Location, Rejection, Sink, Skip};
+use patq_model::Text;
 use patq_model::packed::{Packed, pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
@@ -61,7 +62,7 @@ const CONFLICT_NOTES: usize = 100;
 #[derive(Default)]
 pub struct DatasetBuilder {
     /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
-    records: BTreeMap<String, Box<[u8]>>,
+    records: BTreeMap<Text, Box<[u8]>>,
     rejections: Vec<Rejection>,
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
@@ -327,7 +328,7 @@ fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreErr
 /// runs beside the unpacking. Batches are cut exactly where a table-at-a-time writer cut them
 /// (after the record that fills [`BATCH_ROWS`]), so the files are the same byte for byte.
 fn write_tables(
-    records: &BTreeMap<String, Box<[u8]>>,
+    records: &BTreeMap<Text, Box<[u8]>>,
     dir: &Path,
 ) -> Result<BTreeMap<String, u64>, StoreError> {
     std::thread::scope(|s| {

@@ -125,7 +125,7 @@ pub fn load_records_except(
     // Each child table fills its own list of every record, so tables can be decoded and
     // converted on worker threads in any order while this thread moves finished batches
     // into the records; the keys the workers look rows up by are moved out meanwhile.
-    let keys: Vec<String> = records
+    let keys: Vec<Text> = records
         .iter_mut()
         .map(|r| std::mem::take(&mut r.app.key))
         .collect();
@@ -275,6 +275,15 @@ fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
 
 fn own(a: &StringArray, i: usize) -> Option<String> {
     opt_str(a, i).map(str::to_string)
+}
+
+/// A short string column's value as [`Text`] (inline, no allocation, when it fits).
+fn text(a: &StringArray, i: usize) -> Text {
+    opt_str(a, i).unwrap_or_default().into()
+}
+
+fn opt_text(a: &StringArray, i: usize) -> Option<Text> {
+    opt_str(a, i).map(Text::from)
 }
 
 fn req(a: &StringArray, i: usize) -> String {
@@ -486,18 +495,18 @@ fn push_applications(
     );
     for i in 0..batch.num_rows() {
         let app = Application {
-            key: req(key, i),
-            office: req(office, i),
-            number: req(number, i),
-            kind: own(kind, i),
+            key: text(key, i),
+            office: text(office, i),
+            number: text(number, i),
+            kind: opt_text(kind, i),
             filing_date: date(fdate, i),
             filing_year: prim(fyear, i),
-            ipr_type: own(ipr, i),
+            ipr_type: opt_text(ipr, i),
             is_pct: boolean(is_pct, i).unwrap_or(false),
-            pct_key: own(pct, i),
-            receiving_office: own(ro, i),
-            source_id: own(sid, i),
-            earliest_filing_id: own(efid, i),
+            pct_key: opt_text(pct, i),
+            receiving_office: opt_text(ro, i),
+            source_id: opt_text(sid, i),
+            earliest_filing_id: opt_text(efid, i),
             earliest_priority_date: date(epd, i),
             is_priority_filing: boolean(is_prio, i),
             title: own(title, i),
@@ -505,9 +514,9 @@ fn push_applications(
             claims_text: own(claims, i),
             claims_count: prim(ccount, i),
             granted: boolean(granted, i),
-            legal_status: own(legal, i),
-            docdb_family_id: own(docdb, i),
-            inpadoc_family_id: own(inpadoc, i),
+            legal_status: opt_text(legal, i),
+            docdb_family_id: opt_text(docdb, i),
+            inpadoc_family_id: opt_text(inpadoc, i),
             simple_family_size: prim(sfs, i),
             extended_family_size: prim(efs, i),
             cited_by_count: prim(cbc, i),

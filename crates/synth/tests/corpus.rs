@@ -98,7 +98,7 @@ fn read_lens(path: &Path) -> (usize, Vec<AppFacts>, Vec<usize>, usize) {
     );
     assert!(sink.skips.is_empty());
     let rows = sink.records.len();
-    let mut by_key: BTreeMap<String, PatentRecord> = BTreeMap::new();
+    let mut by_key: BTreeMap<patq_model::Text, PatentRecord> = BTreeMap::new();
     for r in sink.records {
         match by_key.get_mut(&r.app.key) {
             Some(existing) => {
@@ -369,9 +369,9 @@ fn patentsview_tables_are_read_back() {
         .records
         .iter()
         .filter(|r| r.app.granted == Some(true) && r.app.office == "US")
-        .map(|r| r.app.key.clone())
+        .map(|r| r.app.key.to_string())
         .collect();
     let pv: std::collections::BTreeSet<String> =
-        sink.records.iter().map(|r| r.app.key.clone()).collect();
+        sink.records.iter().map(|r| r.app.key.to_string()).collect();
     assert_eq!(pv, lens_granted_us);
 }

@@ -71,7 +71,7 @@ pub(crate) fn build(
     app.source_id = rec
         .publications
         .first()
-        .map(|p| format!("{}{}{}", p.office, p.number, p.kind));
+        .map(|p| patq_model::format_compact!("{}{}{}", p.office, p.number, p.kind));
     app.provenance = Provenance {
         source_file,
         location,
@@ -170,13 +170,13 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
     };
 
     rec.app = Application {
-        key: app_key(&app_office, &app_number),
-        office: app_office,
-        number: app_number,
-        kind: app_kind.map(str::to_string),
+        key: app_key(&app_office, &app_number).into(),
+        office: app_office.into(),
+        number: app_number.into(),
+        kind: app_kind.map(Into::into),
         filing_date,
         filing_year: filing_date.map(|d| d.year()),
-        ipr_type: ipr.map(str::to_string),
+        ipr_type: ipr.map(Into::into),
         granted: granted(kind, &pub_kind),
         title: b.text_at(&["invention-title"]),
         ..Application::default()
@@ -533,7 +533,7 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
         let r = pct_related("pct-371", d);
         if let Some(r) = &r {
             let office = r.office.clone().unwrap_or_else(|| "WO".into());
-            rec.app.pct_key = Some(app_key(&office, &r.number));
+            rec.app.pct_key = Some(app_key(&office, &r.number).into());
         }
         push_related(rec, r);
     }
@@ -628,9 +628,9 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
     )?;
     let plant = pub_kind.starts_with('P');
     rec.app = Application {
-        key: app_key("US", &app_number),
+        key: app_key("US", &app_number).into(),
         office: "US".into(),
-        number: app_number,
+        number: app_number.into(),
         kind: Some("A".into()),
         filing_date,
         filing_year: filing_date.map(|d| d.year()),

@@ -20,7 +20,7 @@ pub fn read_merged(
     let refs: Vec<&Input> = inputs.iter().collect();
     let mut sink = CollectSink::default();
     reader(&refs, &mut sink).expect("read");
-    let mut by_key: BTreeMap<String, PatentRecord> = BTreeMap::new();
+    let mut by_key: BTreeMap<patq_model::Text, PatentRecord> = BTreeMap::new();
     for r in sink.records {
         match by_key.get_mut(&r.app.key) {
             Some(e) => {
