@@ -339,8 +339,8 @@ mod tests {
 
     fn grant(mut r: PatentRecord) -> PatentRecord {
         r.publications.push(Publication {
-            office: r.app.office.to_string(),
-            number: r.app.number.to_string(),
+            office: r.app.office.clone(),
+            number: r.app.number.clone(),
             kind: "B2".into(),
             date: None,
             class: PubClass::Grant,

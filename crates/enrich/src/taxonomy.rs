@@ -267,7 +267,7 @@ mod tests {
             .iter()
             .map(|c| Classification {
                 scheme: ClassScheme::Cpc,
-                code: normalize_class_code(c),
+                code: normalize_class_code(c).into(),
             })
             .collect();
         r

@@ -781,7 +781,7 @@ mod tests {
             .iter()
             .map(|(s, c)| Classification {
                 scheme: *s,
-                code: normalize_class_code(c),
+                code: normalize_class_code(c).into(),
             })
             .collect();
         r

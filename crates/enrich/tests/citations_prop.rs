@@ -35,7 +35,7 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
     };
     r.publications.push(Publication {
         office: o.into(),
-        number,
+        number: number.into(),
         kind: "B1".into(),
         date: None,
         class: PubClass::Grant,

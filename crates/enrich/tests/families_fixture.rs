@@ -39,8 +39,8 @@ impl B {
     }
     fn granted(mut self) -> B {
         self.0.publications.push(Publication {
-            office: self.0.app.office.to_string(),
-            number: self.0.app.number.to_string(),
+            office: self.0.app.office.clone(),
+            number: self.0.app.number.clone(),
             kind: "B1".into(),
             date: None,
             class: PubClass::Grant,

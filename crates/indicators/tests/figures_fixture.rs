@@ -112,7 +112,7 @@ fn dataset(with_grants: bool) -> Vec<PatentRecord> {
                     .iter()
                     .map(|c| Classification {
                         scheme: ClassScheme::Cpc,
-                        code: normalize_class_code(c),
+                        code: normalize_class_code(c).into(),
                     })
                     .collect();
                 patq_testkit::add_applicant(&mut r, who, country);

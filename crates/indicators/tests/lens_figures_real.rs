@@ -107,7 +107,7 @@ fn lens_drones_industries_and_top_group_profile() {
         recs[i]
             .publications
             .iter()
-            .filter_map(|p| types.get(p.source_id.as_ref()?))
+            .filter_map(|p| types.get(p.source_id.as_deref()?))
     };
     let by_type = |i: usize| rows_of(i).any(|(_, t)| t == "Granted Patent");
     let by_kind_only = |i: usize| {

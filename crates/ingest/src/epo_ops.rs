@@ -24,6 +24,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use patq_model::Party;
+use patq_model::ToCompactString;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, LegalEvent,
     PartyRole, PatentRecord, Priority, Provenance, Publication, app_key, classify_publication,
@@ -605,7 +606,7 @@ impl<'a> Doc<'a> {
                     }
                     rec.app.provenance = Provenance {
                         source_file: self.input.file_index,
-                        location: location.to_string(),
+                        location: location.to_compact_string(),
                     };
                     sink.record(*rec);
                 }
@@ -836,9 +837,9 @@ fn publication(node: &Node, field: &str) -> Result<Option<Publication>, Bad> {
     let kind = kind.trim().to_ascii_uppercase();
     Ok(Some(Publication {
         class: classify_publication(&office, &kind, date),
-        office,
-        number,
-        kind,
+        office: office.into(),
+        number: number.into(),
+        kind: kind.into(),
         date,
         source_id: None,
     }))
@@ -992,9 +993,9 @@ fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
             }
             Publication {
                 class: classify_publication(&office, &kind, None),
-                office,
-                number,
-                kind,
+                office: office.into(),
+                number: number.into(),
+                kind: kind.into(),
                 date: None,
                 source_id: None,
             }
@@ -1091,7 +1092,7 @@ fn exchange_parties(parties: &Node, role: PartyRole, item: &str) -> Vec<Party> {
             role,
             seq: out.len() as u32,
             name,
-            country,
+            country: country.map(Into::into),
         });
     }
     out
@@ -1155,7 +1156,13 @@ fn add_class(
             format!("unrecognised class code {:?}", raw.trim()),
         ));
     }
-    push_unique(&mut rec.classes, Classification { scheme, code });
+    push_unique(
+        &mut rec.classes,
+        Classification {
+            scheme,
+            code: code.into(),
+        },
+    );
     Ok(())
 }
 
@@ -1391,8 +1398,8 @@ fn publication_only(pr: &Node) -> Result<PatentRecord, Bad> {
         )
     })?;
     let ident = Ident {
-        office: p.office.clone(),
-        number: p.number.clone(),
+        office: p.office.to_string(),
+        number: p.number.to_string(),
         kind: None,
         date: None,
     };
@@ -1462,7 +1469,7 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
                     role,
                     seq,
                     name,
-                    country,
+                    country: country.map(Into::into),
                 });
             }
         }

@@ -18,6 +18,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
+use patq_model::ToCompactString;
 use patq_model::{
     Application, DateOrder, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication,
     app_key, classify_publication, clean_number, normalize_office, parse_date,
@@ -220,7 +221,7 @@ fn parse_row(
         granted,
         provenance: Provenance {
             source_file: input.file_index,
-            location: Location::Line(line).to_string(),
+            location: Location::Line(line).to_compact_string(),
         },
         ..Application::default()
     };
@@ -241,12 +242,12 @@ fn parse_row(
     Ok(PatentRecord {
         app,
         publications: vec![Publication {
-            office,
-            number,
-            kind,
+            office: office.into(),
+            number: number.into(),
+            kind: kind.into(),
             date: published,
             class,
-            source_id: Some(id.to_string()),
+            source_id: Some(id.to_string().into()),
         }],
         parties,
         ..PatentRecord::default()

@@ -20,6 +20,7 @@
 //! - The 2015/16 schema has no NPL count; its `Non-Patent Citations` list is counted instead,
 //!   and the earliest priority date is the earliest dated priority claim.
 
+use patq_model::ToCompactString;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -308,12 +309,12 @@ fn parse_row(
         let class = classify_publication(&jurisdiction, &kind, pub_date);
         pub_class = Some(class);
         publications.push(Publication {
-            office: jurisdiction.clone(),
-            number: p.number,
-            kind,
+            office: jurisdiction.clone().into(),
+            number: p.number.into(),
+            kind: kind.into(),
             date: pub_date,
             class,
-            source_id: opt(get(Col::LensId)),
+            source_id: opt(get(Col::LensId)).map(Into::into),
         });
     }
 
@@ -378,7 +379,7 @@ fn parse_row(
         npl_citation_count: npl_count,
         provenance: Provenance {
             source_file: input.file_index,
-            location: Location::Line(line).to_string(),
+            location: Location::Line(line).to_compact_string(),
         },
         ..Application::default()
     };
@@ -410,7 +411,10 @@ fn parse_row(
                 ClassScheme::Uspc => raw,
                 _ => normalize_class_code(&raw),
             };
-            let c = Classification { scheme, code };
+            let c = Classification {
+                scheme,
+                code: code.into(),
+            };
             if !c.code.is_empty() && !classes.contains(&c) {
                 classes.push(c);
             }

@@ -17,6 +17,7 @@
 //! record.
 
 use chrono::{Datelike, NaiveDate};
+use patq_model::ToCompactString;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party, PartyRole,
     PatentRecord, Priority, Provenance, Publication, app_key, classify_publication, clean_number,
@@ -168,7 +169,7 @@ fn rejection(
 fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Sink) {
     let prov = Provenance {
         source_file: input.file_index,
-        location: loc.to_string(),
+        location: loc.to_compact_string(),
     };
     match record(doc, prov) {
         Ok(r) => sink.record(r),
@@ -256,11 +257,11 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     let mut rec = PatentRecord::default();
     rec.publications.push(Publication {
         class: classify_publication(&juris, &kind, pub_date),
-        office: juris.clone(),
-        number: doc_number.clone(),
-        kind: kind.clone(),
+        office: juris.clone().into(),
+        number: doc_number.clone().into(),
+        kind: kind.clone().into(),
         date: pub_date,
-        source_id: lens_id.clone(),
+        source_id: lens_id.clone().map(Into::into),
     });
 
     let a = &mut rec.app;
@@ -395,7 +396,7 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
                 role,
                 seq,
                 name,
-                country,
+                country: country.map(Into::into),
             });
             seq += 1;
         }
@@ -410,7 +411,10 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             if code.is_empty() {
                 continue;
             }
-            let c = Classification { scheme, code };
+            let c = Classification {
+                scheme,
+                code: code.into(),
+            };
             if !rec.classes.contains(&c) {
                 rec.classes.push(c);
             }

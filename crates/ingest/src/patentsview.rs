@@ -169,7 +169,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
                 )
             })
         },
-        |s: &Slot| s.rec.app.provenance.location.clone(),
+        |s: &Slot| s.rec.app.provenance.location.to_string(),
     );
 
     let mut places: HashMap<String, Place> = HashMap::new();
@@ -278,7 +278,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
                 role,
                 seq,
                 name,
-                country,
+                country: country.map(Into::into),
             };
             if !slot.rec.parties.contains(&party) {
                 slot.rec.parties.push(party);
@@ -297,7 +297,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         }
         let c = Classification {
             scheme: ClassScheme::Cpc,
-            code,
+            code: code.into(),
         };
         if !slot.rec.classes.contains(&c) {
             slot.rec.classes.push(c);
@@ -325,7 +325,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         };
         let c = Classification {
             scheme: ClassScheme::Ipc,
-            code: normalize_class_code(&raw),
+            code: normalize_class_code(&raw).into(),
         };
         if !slot.rec.classes.contains(&c) {
             slot.rec.classes.push(c);
@@ -454,7 +454,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         a.office = "US".into();
         a.number = (slot
             .app_number
-            .unwrap_or_else(|| rec.publications[0].number.clone()))
+            .unwrap_or_else(|| (rec.publications[0].number.clone()).to_string()))
         .into();
         a.key = app_key("US", &a.number).into();
         a.earliest_priority_date = rec
@@ -481,9 +481,9 @@ fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, St
     let mut rec = PatentRecord::default();
     rec.publications.push(Publication {
         office: "US".into(),
-        number: id.clone(),
+        number: id.clone().into(),
         class: classify_publication("US", &kind, date),
-        kind,
+        kind: kind.into(),
         date,
         source_id: None,
     });

@@ -17,6 +17,7 @@
 //! (`internat_appln_id`) pointing at an application absent from the tls201 rows given gets the
 //! key `PATSTAT:<appln_id>`, which never collides with a real office key.
 
+use patq_model::ToCompactString;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -492,7 +493,7 @@ impl At<'_> {
     pub fn provenance(&self) -> Provenance {
         Provenance {
             source_file: self.file.input.file_index,
-            location: self.location().to_string(),
+            location: self.location().to_compact_string(),
         }
     }
 
@@ -1520,12 +1521,12 @@ fn read_sources(
     let class_groups = Groups::new(classes.iter().map(|c| c.app), n_apps);
     let cite_groups = Groups::new(cites.iter().map(|c| c.app), n_apps);
     let publication = |p: &PubRow| Publication {
-        office: strs.get(p.office).to_string(),
-        number: arena.get(p.number).to_string(),
-        kind: strs.get(p.kind).to_string(),
+        office: strs.get(p.office).into(),
+        number: arena.get(p.number).into(),
+        kind: strs.get(p.kind).into(),
         date: p.date,
         class: p.class,
-        source_id: Some(id_text(p.pid)),
+        source_id: Some(id_text(p.pid).into()),
     };
     let priority = |target: Result<u32, IdKey>| match target {
         Ok(j) => {
@@ -1641,7 +1642,7 @@ fn read_sources(
                     role: p.role,
                     seq: p.seq,
                     name: person.name.clone(),
-                    country: person.country.clone(),
+                    country: person.country.clone().map(Into::into),
                 },
             );
         }
@@ -1654,7 +1655,7 @@ fn read_sources(
                 &mut rec.classes,
                 Classification {
                     scheme: c.scheme,
-                    code: strs.get(c.code).to_string(),
+                    code: strs.get(c.code).into(),
                 },
             );
         }

@@ -76,7 +76,7 @@ fn drones_2016_schema() {
     assert_eq!(granted.get(&Some(false)), Some(&4031));
     assert_eq!(granted.get(&None), Some(&(200 + 86 + 11 + 10 + 4 + 2 + 1)));
 
-    let juris = count_by(&sink, |r| r.publications[0].office.clone());
+    let juris = count_by(&sink, |r| r.publications[0].office.to_string());
     for (office, n) in [
         ("US", 3460),
         ("WO", 808),
@@ -271,7 +271,7 @@ fn current_schema_fixture() {
     assert_eq!(granted.get(&Some(true)), Some(&3));
     assert_eq!(granted.get(&Some(false)), Some(&7));
     assert_eq!(granted.get(&None), Some(&4));
-    let juris = count_by(&sink, |r| r.publications[0].office.clone());
+    let juris = count_by(&sink, |r| r.publications[0].office.to_string());
     assert_eq!(
         juris.into_iter().collect::<Vec<_>>(),
         [

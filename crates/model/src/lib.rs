@@ -10,8 +10,8 @@ pub mod kind;
 pub mod packed;
 pub mod record;
 
-/// `format!` for [`Text`]: builds the string inline when it fits.
-pub use compact_str::format_compact;
+/// `format!` and `to_string` for [`Text`]: the string is built inline when it fits.
+pub use compact_str::{ToCompactString, format_compact};
 pub use date::{DateOrder, parse_date};
 pub use groups::Groups;
 pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};

@@ -31,7 +31,7 @@ pub struct Provenance {
     /// Index into the manifest's source list.
     pub source_file: u32,
     /// Human-readable location inside the file: `line 12`, `record 3`, `byte 40960`.
-    pub location: String,
+    pub location: Text,
 }
 
 /// The application: the counting unit of every indicator.
@@ -90,14 +90,14 @@ pub struct Application {
 /// One publication of an application (A1, B2, ...).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
-    pub office: String,
+    pub office: Text,
     /// Cleaned publication number without office prefix or kind.
-    pub number: String,
-    pub kind: String,
+    pub number: Text,
+    pub kind: Text,
     pub date: Option<NaiveDate>,
     pub class: PubClass,
     /// Lens ID or other source identifier of the publication.
-    pub source_id: Option<String>,
+    pub source_id: Option<Text>,
 }
 
 /// Role of a party named on an application.
@@ -127,7 +127,7 @@ pub struct Party {
     pub seq: u32,
     pub name: String,
     /// ISO country code when the source gives one (residence, address country).
-    pub country: Option<String>,
+    pub country: Option<Text>,
 }
 
 /// Classification scheme of a class code.
@@ -157,7 +157,7 @@ impl ClassScheme {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Classification {
     pub scheme: ClassScheme,
-    pub code: String,
+    pub code: Text,
 }
 
 /// Normalises CPC/IPC codes written as `H04L 9/32`, `H04L0009320000`, `H04L9/32 (2006.01)` or

@@ -67,7 +67,7 @@ fn dataset(with_grant_status: bool) -> Vec<PatentRecord> {
             patq_testkit::add_applicant(&mut r, who, country);
             r.classes.push(Classification {
                 scheme: ClassScheme::Cpc,
-                code: normalize_class_code(if core { "H04L9/3239" } else { "G06Q40/04" }),
+                code: normalize_class_code(if core { "H04L9/3239" } else { "G06Q40/04" }).into(),
             });
             if let Some(p) = prio {
                 patq_testkit::claim_priority(&mut r, p);

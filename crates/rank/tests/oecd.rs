@@ -137,7 +137,7 @@ fn dataset(citations: bool, claims: bool, source_counts: bool) -> Vec<PatentReco
             for (scheme, codes) in [(ClassScheme::Cpc, a.cpc), (ClassScheme::Ipc, a.ipc)] {
                 r.classes.extend(codes.iter().map(|c| Classification {
                     scheme,
-                    code: normalize_class_code(c),
+                    code: normalize_class_code(c).into(),
                 }));
             }
             if let Some(p) = a.priority {
@@ -501,7 +501,7 @@ fn generated(seed: u64) -> Vec<PatentRecord> {
         for c in [subclasses[first], subclasses[second]] {
             r.classes.push(Classification {
                 scheme: ClassScheme::Cpc,
-                code: normalize_class_code(c),
+                code: normalize_class_code(c).into(),
             });
         }
         if i > 0 && rng.random_bool(0.2) {

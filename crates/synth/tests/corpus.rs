@@ -145,7 +145,7 @@ fn read_lens(path: &Path) -> (usize, Vec<AppFacts>, Vec<usize>, usize) {
         first_filings.insert(first.key.clone());
         facts.push(AppFacts {
             country: first.office.clone(),
-            office: r.publications[0].office.clone(),
+            office: (r.publications[0].office.clone()).to_string(),
             granted: r.app.granted == Some(true),
             utility: r
                 .publications

@@ -74,7 +74,7 @@ pub(crate) fn build(
         .map(|p| patq_model::format_compact!("{}{}{}", p.office, p.number, p.kind));
     app.provenance = Provenance {
         source_file,
-        location,
+        location: location.into(),
     };
     Ok(rec)
 }
@@ -119,10 +119,10 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
         "publication-reference/document-id/date",
     )?;
     rec.publications.push(Publication {
-        office: pub_office.clone(),
-        number: pub_number,
+        office: pub_office.clone().into(),
+        number: pub_number.into(),
         class: classify_publication(&pub_office, &pub_kind, pub_date),
-        kind: pub_kind.clone(),
+        kind: pub_kind.clone().into(),
         date: pub_date,
         source_id: None,
     });
@@ -207,7 +207,10 @@ fn granted(kind: DocKind, pub_kind: &str) -> Option<bool> {
 
 fn push_class(classes: &mut Vec<Classification>, scheme: ClassScheme, code: Option<String>) {
     if let Some(code) = code.filter(|c| !c.is_empty()) {
-        let c = Classification { scheme, code };
+        let c = Classification {
+            scheme,
+            code: code.into(),
+        };
         if !classes.contains(&c) {
             classes.push(c);
         }
@@ -306,7 +309,7 @@ fn push_party(parties: &mut Vec<Party>, role: PartyRole, name: String, country: 
         role,
         seq,
         name,
-        country,
+        country: country.map(Into::into),
     });
 }
 
@@ -602,9 +605,9 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
     // pap documents never name the office: they are all US publications.
     rec.publications.push(Publication {
         office: "US".into(),
-        number: pub_number,
+        number: pub_number.into(),
         class: classify_publication("US", &pub_kind, pub_date),
-        kind: pub_kind.clone(),
+        kind: pub_kind.clone().into(),
         date: pub_date,
         source_id: None,
     });
