@@ -53,7 +53,9 @@ pub struct CitationStats {
     pub duplicates: u64,
     /// Distinct citing-cited pairs of distinct applications: the forward citations.
     pub edges: u64,
-    /// Lookup keys claimed by more than one application (the first one keeps the key).
+    /// Lookup keys claimed by more than one application (the first one keeps the key), in
+    /// the tables resolution built: the number tables only exist once a citation needed them
+    /// (see `DocIndex`), so citations that all resolve by source id count source ids only.
     pub ambiguous_keys: u64,
 }
 
@@ -219,16 +221,6 @@ enum Via {
     Application,
 }
 
-/// Lookup tables from document identifiers to record indices.
-struct DocIndex<'a> {
-    source: IdMap<'a>,
-    /// `appln:<id>` keys, kept apart so no string has to be built per record.
-    appln: IdMap<'a>,
-    publication: KeyTable,
-    application: KeyTable,
-    ambiguous: u64,
-}
-
 /// Source ids (PATSTAT publication and application ids, Lens IDs) to record indices; the
 /// first record claiming an id keeps it, another one is counted as ambiguous.
 type IdMap<'a> = patq_model::IdMap<&'a str, u32>;
@@ -292,13 +284,65 @@ impl KeyTable {
     }
 }
 
+/// Lookup tables from document identifiers to record indices. The source-id tables are built
+/// up front; the two number tables (steps 2 and 3 of the module docs) only when a citation
+/// first needs them, since a dataset whose citations all resolve by source id, or name
+/// documents outside it by placeholder, never does (PATSTAT: at 10M applications they were
+/// 22M keys built and probed by nobody).
+struct DocIndex<'a> {
+    records: &'a [PatentRecord],
+    source: IdMap<'a>,
+    /// `appln:<id>` keys, kept apart so no string has to be built per record.
+    appln: IdMap<'a>,
+    numbers: std::cell::OnceCell<NumberTables>,
+    ambiguous: u64,
+}
+
+/// Publication and application numbers as document keys ([`doc_key`], [`app_doc_key`]).
+struct NumberTables {
+    publication: KeyTable,
+    application: KeyTable,
+    ambiguous: u64,
+}
+
+impl NumberTables {
+    /// The two tables are independent, so they are filled on two threads; a key claimed
+    /// twice counts as ambiguous in its own table, so the total is the same in any order.
+    fn build(records: &[PatentRecord]) -> NumberTables {
+        let n = records.len();
+        let ((publication, a1), (application, a2)) = std::thread::scope(|s| {
+            let publication = s.spawn(|| {
+                let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n * 2), 0, String::new());
+                for (i, r) in records.iter().enumerate() {
+                    for p in r.publications.iter().filter(|p| !p.number.is_empty()) {
+                        doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
+                        t.claim(&key, i as u32, &mut amb);
+                    }
+                }
+                (t, amb)
+            });
+            let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n), 0, String::new());
+            for (i, r) in records.iter().enumerate() {
+                if !r.app.number.is_empty() {
+                    app_doc_key_into(&r.app.office, &r.app.number, &mut key);
+                    t.claim(&key, i as u32, &mut amb);
+                }
+            }
+            (joined(publication), (t, amb))
+        });
+        NumberTables {
+            publication,
+            application,
+            ambiguous: a1 + a2,
+        }
+    }
+}
+
 impl<'a> DocIndex<'a> {
-    /// The four lookup tables are independent, so they are filled on three threads (the
-    /// publication keys, the heaviest, alone); a key claimed twice counts as ambiguous in its
-    /// own table, so the total is the same in any order.
+    /// The two source-id tables are independent, so they are filled on two threads.
     fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
         let n = records.len();
-        let ((source, a1), (publication, a2), (appln, application, a3)) = std::thread::scope(|s| {
+        let ((source, a1), (appln, a2)) = std::thread::scope(|s| {
             let source = s.spawn(|| {
                 let (mut m, mut amb) = (IdMap::with_capacity(n), 0);
                 for (i, r) in records.iter().enumerate() {
@@ -324,42 +368,27 @@ impl<'a> DocIndex<'a> {
                 m.compact();
                 (m, amb)
             });
-            let publication = s.spawn(|| {
-                let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n * 2), 0, String::new());
-                for (i, r) in records.iter().enumerate() {
-                    for p in r.publications.iter().filter(|p| !p.number.is_empty()) {
-                        doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
-                        t.claim(&key, i as u32, &mut amb);
-                    }
-                }
-                (t, amb)
-            });
-            let (mut appln, mut application) =
-                (IdMap::with_capacity(n), KeyTable::with_capacity(n));
-            let (mut amb, mut key) = (0, String::new());
+            let (mut appln, mut amb) = (IdMap::with_capacity(n), 0);
             for (i, r) in records.iter().enumerate() {
                 if let Some(id) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
                     claim(&mut appln, id, i as u32, &mut amb);
                 }
-                if !r.app.number.is_empty() {
-                    app_doc_key_into(&r.app.office, &r.app.number, &mut key);
-                    application.claim(&key, i as u32, &mut amb);
-                }
             }
             appln.compact();
-            (
-                joined(source),
-                joined(publication),
-                (appln, application, amb),
-            )
+            (joined(source), (appln, amb))
         });
         DocIndex {
+            records,
             source,
             appln,
-            publication,
-            application,
-            ambiguous: a1 + a2 + a3,
+            numbers: std::cell::OnceCell::new(),
+            ambiguous: a1 + a2,
         }
+    }
+
+    /// Keys claimed twice in the tables built so far.
+    fn ambiguous(&self) -> u64 {
+        self.ambiguous + self.numbers.get().map_or(0, |t| t.ambiguous)
     }
 
     /// `key` is scratch space for the document keys.
@@ -378,13 +407,16 @@ impl<'a> DocIndex<'a> {
         if c.number.is_empty() || c.number.contains(':') {
             return None;
         }
+        let numbers = self
+            .numbers
+            .get_or_init(|| NumberTables::build(self.records));
         doc_key_into(office, c.number, c.kind, key);
-        if let Some(j) = self.publication.get(key) {
+        if let Some(j) = numbers.publication.get(key) {
             return Some((j, Via::Publication));
         }
         if c.kind.is_none_or(|k| k.trim().is_empty()) {
             app_doc_key_into(office, c.number, key);
-            if let Some(j) = self.application.get(key) {
+            if let Some(j) = numbers.application.get(key) {
                 return Some((j, Via::Application));
             }
         }
@@ -427,15 +459,10 @@ pub struct CitationGraphBuilder<'a> {
 
 impl<'a> CitationGraphBuilder<'a> {
     pub fn new(records: &'a [PatentRecord]) -> CitationGraphBuilder<'a> {
-        let index = DocIndex::build(records);
-        let stats = CitationStats {
-            ambiguous_keys: index.ambiguous,
-            ..CitationStats::default()
-        };
         CitationGraphBuilder {
             records,
-            index,
-            stats,
+            index: DocIndex::build(records),
+            stats: CitationStats::default(),
             pairs: Vec::new(),
             key: String::new(),
         }
@@ -471,6 +498,7 @@ impl<'a> CitationGraphBuilder<'a> {
         let filing = self.records.iter().map(|r| r.app.filing_date).collect();
         let mut g = CitationGraph::from_edges(self.records.len(), &self.pairs, filing);
         let mut stats = self.stats;
+        stats.ambiguous_keys = self.index.ambiguous();
         stats.duplicates = g.stats.duplicates;
         stats.edges = g.stats.edges;
         g.stats = stats;
@@ -868,6 +896,42 @@ mod tests {
         assert_eq!(g.stats.resolved_by_source_id, 3);
         assert_eq!(g.stats.duplicates, 1);
         assert_eq!(g.stats.unresolved, 1);
+    }
+
+    /// Citations that all resolve by source id, or name outside documents by placeholder,
+    /// never build the number tables; the first citation by office and number does, and only
+    /// then are its ambiguous keys counted.
+    #[test]
+    fn number_tables_are_built_when_a_citation_first_needs_them() {
+        let mut a = rec("US", "1", "7", "A");
+        a.publications[0].source_id = Some("9001".into());
+        // The same publication number as `a`'s: an ambiguous publication key.
+        let b = rec("US", "2", "7", "A");
+        let records = [a, b];
+        let by_id = |id: &str| {
+            let mut x = cite(None, &format!("PATSTAT:{id}"), None);
+            x.source_id = Some(id.into());
+            x
+        };
+        let mut g = CitationGraphBuilder::new(&records);
+        g.add(1, &CitedDoc::of(&by_id("9001")));
+        g.add(1, &CitedDoc::of(&by_id("424242")));
+        assert!(g.index.numbers.get().is_none());
+        let mut lean = CitationGraphBuilder::new(&records);
+        lean.add(1, &CitedDoc::of(&by_id("9001")));
+        let lean_stats = lean.finish().stats;
+        assert_eq!((lean_stats.resolved, lean_stats.ambiguous_keys), (1, 0));
+
+        g.add(1, &CitedDoc::of(&cite(Some("US"), "7", Some("A"))));
+        assert!(g.index.numbers.get().is_some());
+        let stats = g.finish().stats;
+        assert_eq!(stats.resolved_by_source_id, 1);
+        // `a` keeps the publication key; `b` citing it is an edge, counted once.
+        assert_eq!(stats.resolved_by_publication, 1);
+        assert_eq!(stats.unresolved, 1);
+        assert_eq!(stats.ambiguous_keys, 1);
+        assert_eq!(stats.edges, 1);
+        assert_eq!(stats.duplicates, 1);
     }
 
     #[test]
