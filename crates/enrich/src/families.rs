@@ -20,24 +20,24 @@
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
-use patq_model::PatentRecord;
+use patq_model::{PatentRecord, Text};
 use serde::Serialize;
 
 use crate::FastMap;
 use crate::unionfind::UnionFind;
 
 /// Summary of one family.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FamilyInfo {
     /// Member applications present in the data.
     pub size: u32,
     /// Distinct filing offices of the members, sorted.
-    pub offices: Vec<String>,
+    pub offices: Vec<Text>,
     /// OECD triadic family: a member filed at EP, one at JP and a granted US member.
     pub triadic: bool,
     /// The source's own family ids seen on members (DOCDB for simple families, INPADOC for
     /// extended ones), sorted and distinct; empty when the source gave none.
-    pub source_ids: Vec<String>,
+    pub source_ids: Vec<Text>,
 }
 
 /// Families of a record set; indices are positions in the slice given to [`Families::build`].
@@ -267,51 +267,53 @@ impl Links<'_> {
     }
 }
 
+/// The summary of every family, filled straight from the members: offices and ids are
+/// inline [`Text`]s in lists grown one slot at a time at first (most families have one or two
+/// members), so at 10M applications the ~14M summaries cost no string allocation and no
+/// intermediate list per family.
 fn summarise(
     records: &[PatentRecord],
     labels: &[u32],
     count: usize,
     source_id: impl Fn(&PatentRecord) -> Option<&str>,
 ) -> Vec<FamilyInfo> {
-    // Families are small: short vectors sorted once beat an ordered set per family.
-    #[derive(Default)]
-    struct Acc<'a> {
-        size: u32,
-        offices: Vec<&'a str>,
-        ep: bool,
-        jp: bool,
-        us_grant: bool,
-        ids: Vec<&'a str>,
+    fn add(v: &mut Vec<Text>, t: &str) {
+        if !v.iter().any(|x| x == t) {
+            if v.len() == v.capacity() {
+                v.reserve_exact(v.len().max(1));
+            }
+            v.push(t.into());
+        }
     }
-    let mut acc: Vec<Acc<'_>> = (0..count).map(|_| Acc::default()).collect();
+    const EP: u8 = 1;
+    const JP: u8 = 2;
+    const US_GRANT: u8 = 4;
+    let mut info: Vec<FamilyInfo> = (0..count).map(|_| FamilyInfo::default()).collect();
+    let mut triad = vec![0u8; count];
     for (r, &f) in records.iter().zip(labels) {
-        let a = &mut acc[f as usize];
-        a.size += 1;
+        let (fi, t) = (&mut info[f as usize], &mut triad[f as usize]);
+        fi.size += 1;
         let office = r.app.office.as_str();
-        if !office.is_empty() && !a.offices.contains(&office) {
-            a.offices.push(office);
+        if !office.is_empty() {
+            add(&mut fi.offices, office);
         }
-        a.ep |= office == "EP";
-        a.jp |= office == "JP";
-        a.us_grant |= office == "US" && r.is_granted();
-        if let Some(id) = source_id(r).filter(|s| !s.is_empty())
-            && !a.ids.contains(&id)
-        {
-            a.ids.push(id);
+        *t |= match office {
+            "EP" => EP,
+            "JP" => JP,
+            "US" if r.is_granted() => US_GRANT,
+            _ => 0,
+        };
+        if let Some(id) = source_id(r).filter(|s| !s.is_empty()) {
+            add(&mut fi.source_ids, id);
         }
     }
-    let owned = |mut v: Vec<&str>| -> Vec<String> {
-        v.sort_unstable();
-        v.into_iter().map(str::to_string).collect()
-    };
-    acc.into_iter()
-        .map(|a| FamilyInfo {
-            size: a.size,
-            offices: owned(a.offices),
-            triadic: a.ep && a.jp && a.us_grant,
-            source_ids: owned(a.ids),
-        })
-        .collect()
+    // Families are small: short lists sorted once beat an ordered set per family.
+    for (fi, t) in info.iter_mut().zip(triad) {
+        fi.offices.sort_unstable();
+        fi.source_ids.sort_unstable();
+        fi.triadic = t == EP | JP | US_GRANT;
+    }
+    info
 }
 
 #[cfg(test)]
