@@ -5,6 +5,64 @@ use std::path::{Path, PathBuf};
 
 use crate::IngestError;
 
+/// The text of an input: the file itself mapped into memory when its bytes are UTF-8 as they
+/// stand (most exports), otherwise the decoded copy. Mapping hands the reader the page cache's
+/// pages instead of gigabytes of freshly zeroed memory to copy into: at 10M applications
+/// (5 GB of PATSTAT CSV) reading into fresh memory was ~11 s of page faults.
+pub enum Content {
+    Owned(String),
+    /// Checked to be UTF-8 when mapped.
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Content {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Content::Owned(s) => s,
+            // SAFETY: `Input::load` maps a file only after `str::from_utf8` accepted its
+            // bytes. (Like every reader of a mapped file, this trusts that no other process
+            // truncates or rewrites the input while patq reads it.)
+            Content::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m) },
+        }
+    }
+}
+
+impl Content {
+    pub fn as_str(&self) -> &str {
+        self
+    }
+}
+
+impl Default for Content {
+    fn default() -> Content {
+        Content::Owned(String::new())
+    }
+}
+
+impl From<String> for Content {
+    fn from(s: String) -> Content {
+        Content::Owned(s)
+    }
+}
+
+impl Clone for Content {
+    fn clone(&self) -> Content {
+        Content::Owned(self.as_str().to_string())
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Content::Owned(_) => "owned",
+            Content::Mapped(_) => "mapped",
+        };
+        write!(f, "Content({kind}, {} bytes)", self.len())
+    }
+}
+
 /// One input file, decoded to UTF-8 text.
 #[derive(Clone, Debug)]
 pub struct Input {
@@ -13,7 +71,7 @@ pub struct Input {
     pub name: String,
     /// Index of this file in the manifest's source list.
     pub file_index: u32,
-    pub text: String,
+    pub text: Content,
     /// Encoding the bytes were decoded from (`UTF-8`, `GBK`, `windows-1252`, `UTF-16LE` ...).
     pub encoding: &'static str,
     /// True when the decoder had to replace malformed byte sequences with U+FFFD.
@@ -23,12 +81,30 @@ pub struct Input {
 }
 
 impl Input {
-    /// Reads and decodes a file.
+    /// Reads and decodes a file; a file that is UTF-8 as it stands (no BOM, not UTF-16, not
+    /// bare-CR line breaks) is mapped rather than copied.
     pub fn load(path: &Path, file_index: u32) -> Result<Input, IngestError> {
-        let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        let io = |source| IngestError::Io {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.len() > 0 {
+            // SAFETY: see `Content::deref`; the map is read-only and private to this process.
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+            if mappable(&map) {
+                return Ok(Input {
+                    path: path.to_path_buf(),
+                    name: path.display().to_string(),
+                    file_index,
+                    raw_len: map.len() as u64,
+                    text: Content::Mapped(map),
+                    encoding: "UTF-8",
+                    had_errors: false,
+                });
+            }
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         Ok(Input::from_bytes(path, bytes, file_index))
     }
 
@@ -63,7 +139,7 @@ impl Input {
             path: path.to_path_buf(),
             name: path.display().to_string(),
             file_index,
-            text,
+            text: text.into(),
             encoding,
             had_errors,
             raw_len,
@@ -74,6 +150,17 @@ impl Input {
     pub fn from_str(name: &str, text: &str) -> Input {
         Input::from_bytes(Path::new(name), text.as_bytes().to_vec(), 0)
     }
+}
+
+/// True when [`decode`] would return `bytes` unchanged as UTF-8: no BOM, not UTF-16, valid
+/// UTF-8, and not a file whose only line breaks are bare CRs.
+fn mappable(bytes: &[u8]) -> bool {
+    encoding_rs::Encoding::for_bom(bytes).is_none()
+        && utf16_without_bom(bytes).is_none()
+        && std::str::from_utf8(bytes).is_ok_and(|t| {
+            !(memchr::memchr(b'\r', t.as_bytes()).is_some()
+                && memchr::memchr(b'\n', t.as_bytes()).is_none())
+        })
 }
 
 /// Decodes bytes to text. A BOM decides; otherwise UTF-16 is recognised by its NUL pattern, valid
@@ -141,6 +228,36 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 mod tests {
     use super::*;
 
+    /// A file that is UTF-8 as it stands is mapped; every other one is decoded to the same text
+    /// `from_bytes` gives, so the readers cannot tell the two apart.
+    #[test]
+    fn utf8_files_are_mapped_and_the_rest_decoded_as_before() {
+        let dir = std::env::temp_dir().join(format!("patq-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases: [(&str, &[u8], bool); 6] = [
+            ("utf8.csv", "a,b\nMüller,1\r\n".as_bytes(), true),
+            ("latin1.csv", b"a,b\nM\xfcller,1\n", false),
+            ("bom.csv", b"\xef\xbb\xbfa,b\n1,2\n", false),
+            ("utf16.csv", b"\xff\xfea\x00,\x00b\x00\n\x00", false),
+            ("cr.csv", b"a,b\r1,2\r", false),
+            ("empty.csv", b"", false),
+        ];
+        for (name, bytes, mapped) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let loaded = Input::load(&path, 7).unwrap();
+            let decoded = Input::from_bytes(&path, bytes.to_vec(), 7);
+            assert_eq!(matches!(loaded.text, Content::Mapped(_)), mapped, "{name}");
+            assert_eq!(loaded.text.as_str(), decoded.text.as_str(), "{name}");
+            assert_eq!(
+                (loaded.encoding, loaded.had_errors, loaded.raw_len),
+                (decoded.encoding, decoded.had_errors, decoded.raw_len),
+                "{name}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_head_ends_at_a_line_end_and_knows_the_file_size() {
         let dir = std::env::temp_dir().join(format!("patq-head-{}", std::process::id()));
@@ -152,10 +269,10 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let head = Input::load_head(&path, 3, 23).unwrap();
         // 23 bytes stop inside the first data row ("0,E"), which is completed.
-        assert_eq!(head.text, "appln_id,appln_auth\n0,EP\n");
+        assert_eq!(head.text.as_str(), "appln_id,appln_auth\n0,EP\n");
         assert_eq!((head.raw_len, head.file_index), (text.len() as u64, 3));
         let whole = Input::load_head(&path, 0, 1 << 20).unwrap();
-        assert_eq!(whole.text, text);
+        assert_eq!(whole.text.as_str(), text);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

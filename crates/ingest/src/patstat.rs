@@ -919,7 +919,7 @@ impl Src<'_> {
 
     fn release(&mut self) {
         if let Src::Owned(i) = self {
-            i.text = String::new();
+            i.text = crate::input::Content::default();
         }
     }
 }

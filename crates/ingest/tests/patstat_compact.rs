@@ -94,10 +94,10 @@ fn handed_over_inputs_read_the_same() {
     let mut owned = Vec::new();
     for (i, input) in ins.iter().enumerate() {
         let path: PathBuf = dir.join(&input.name);
-        std::fs::write(&path, &input.text).expect("write");
+        std::fs::write(&path, input.text.as_str()).expect("write");
         let mut loaded = Input::load(&path, i as u32).expect("load");
         loaded.name = input.name.clone();
-        loaded.text = String::new();
+        loaded.text = Default::default();
         owned.push(loaded);
     }
     let mut sink = CollectSink::default();

@@ -147,7 +147,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         if format == Format::Patstat {
             // Read again table by table (see `patstat::read_owned`): holding every table's
             // text from here on would be the largest allocation of the run.
-            input.text = String::new();
+            input.text = Default::default();
         }
         inputs.push((input, format));
     }
