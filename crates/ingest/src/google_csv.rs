@@ -247,7 +247,7 @@ fn parse_row(
             kind: kind.into(),
             date: published,
             class,
-            source_id: Some(id.to_string().into()),
+            source_id: Some(id.into()),
         }],
         parties,
         ..PatentRecord::default()

@@ -157,10 +157,13 @@ impl Input {
 fn mappable(bytes: &[u8]) -> bool {
     encoding_rs::Encoding::for_bom(bytes).is_none()
         && utf16_without_bom(bytes).is_none()
-        && std::str::from_utf8(bytes).is_ok_and(|t| {
-            !(memchr::memchr(b'\r', t.as_bytes()).is_some()
-                && memchr::memchr(b'\n', t.as_bytes()).is_none())
-        })
+        && std::str::from_utf8(bytes).is_ok()
+        && !only_cr_breaks(bytes)
+}
+
+/// Line breaks that are all bare CRs (classic Mac exports), which [`decode`] turns into LFs.
+fn only_cr_breaks(text: &[u8]) -> bool {
+    memchr::memchr(b'\r', text).is_some() && memchr::memchr(b'\n', text).is_none()
 }
 
 /// Decodes bytes to text. A BOM decides; otherwise UTF-16 is recognised by its NUL pattern, valid
@@ -189,7 +192,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str, bool) {
             }
         }
     };
-    if text.contains('\r') && !text.contains('\n') {
+    if only_cr_breaks(text.as_bytes()) {
         text = text.replace('\r', "\n");
     }
     (text, enc, errors)

@@ -523,7 +523,7 @@ fn push_applications(
             npl_citation_count: prim(npl, i),
             provenance: Provenance {
                 source_file: prim(sfile, i).unwrap_or(0),
-                location: req(loc, i).into(),
+                location: text(loc, i),
             },
         };
         put(PatentRecord {
@@ -608,12 +608,12 @@ fn children(
             );
             let d = c.dates("date")?;
             Children::Publications(each(at, |i| Publication {
-                office: req(office, i).into(),
-                number: req(number, i).into(),
-                kind: req(kind, i).into(),
+                office: text(office, i),
+                number: text(number, i),
+                kind: text(kind, i),
                 date: date(d, i),
                 class: PubClass::parse(opt_str(class, i).unwrap_or("")).unwrap_or(PubClass::Other),
-                source_id: own(sid, i).map(Into::into),
+                source_id: opt_text(sid, i),
             }))
         }
         "parties" => {
@@ -627,7 +627,7 @@ fn children(
                 },
                 seq: prim(seq, i).unwrap_or(0),
                 name: req(name, i),
-                country: own(country, i).map(Into::into),
+                country: opt_text(country, i),
             }))
         }
         "classes" => {
@@ -639,7 +639,7 @@ fn children(
                     "locarno" => ClassScheme::Locarno,
                     _ => ClassScheme::Ipc,
                 },
-                code: req(code, i).into(),
+                code: text(code, i),
             }))
         }
         "priorities" => {
