@@ -4,7 +4,7 @@
 //! international offices (WO, EP, EA, AP, OA, GC, IB) never name a country. The rule used is
 //! kept with the answer so every country figure can say how it was derived.
 
-use patq_model::PatentRecord;
+use patq_model::{PatentRecord, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::groups::Group;
@@ -43,7 +43,7 @@ impl CountryRule {
 /// A company's country and how it was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyCountry {
-    pub country: Option<String>,
+    pub country: Option<Text>,
     pub rule: CountryRule,
 }
 
@@ -55,7 +55,7 @@ pub fn is_regional_office(office: &str) -> bool {
     )
 }
 
-fn national(office: &str) -> Option<String> {
+fn national(office: &str) -> Option<Text> {
     // Checked on the stack first: this runs for every application, and most offices given
     // are already two upper-case letters.
     let &[a, b] = office.trim().as_bytes() else {
@@ -64,7 +64,7 @@ fn national(office: &str) -> Option<String> {
     let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
     let code = std::str::from_utf8(&code).ok()?;
     (code.bytes().all(|b| b.is_ascii_alphabetic()) && !is_regional_office(code))
-        .then(|| code.to_string())
+        .then(|| Text::from(code))
 }
 
 /// Country of the company `group` (the harmonised applicant) on `record`. Pass `None` when

@@ -14,7 +14,7 @@ use patq_enrich::{
     CitationGraph, CitationStats, Cohort, CountryRule, Families, FastMap, Group, Harmonizer,
     cohort_index, company_country,
 };
-use patq_model::{PartyRole, PatentRecord, PubClass};
+use patq_model::{PartyRole, PatentRecord, PubClass, Text};
 use serde::{Deserialize, Serialize};
 
 /// The row label for applications whose company country no rule could find.
@@ -24,8 +24,8 @@ pub const UNKNOWN_COUNTRY: &str = "UNKNOWN";
 #[derive(Clone, Debug, Serialize)]
 pub struct AppInfo {
     /// Harmonised group of the first applicant, else of the first owner.
-    pub group: Option<String>,
-    pub country: Option<String>,
+    pub group: Option<Text>,
+    pub country: Option<Text>,
     pub country_rule: CountryRule,
     pub year: Option<i32>,
     /// None when the dataset holds no grant evidence at all (no flag, no publications).
@@ -381,7 +381,7 @@ impl<'a> Corpus<'a> {
                         || r.publications.iter().any(|p| p.class == PubClass::Grant)
                 });
                 AppInfo {
-                    group: group.map(|g| g.id.clone()),
+                    group: group.map(|g| Text::from(g.id.as_str())),
                     country: cc.country,
                     country_rule: cc.rule,
                     year: r.app.filing_year,

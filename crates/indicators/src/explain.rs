@@ -211,7 +211,7 @@ impl ExplainRow {
             key: app.key.to_string(),
             office: app.office.to_string(),
             year: a.year,
-            group: a.group.clone(),
+            group: a.group.as_deref().map(str::to_string),
             country: a.country_label().to_string(),
             country_rule: a.country_rule.as_str(),
             granted: a.granted,

@@ -261,7 +261,7 @@ impl Dashboard {
             *countries.entry(a.country_label().to_string()).or_insert(0) += 1;
             *offices.entry(r.app.office.to_string()).or_insert(0) += 1;
             if let Some(g) = &a.group {
-                *companies.entry(g.clone()).or_insert(0) += 1;
+                *companies.entry(g.to_string()).or_insert(0) += 1;
             }
             if let Some(y) = a.year {
                 years = Some(years.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y))));
