@@ -24,11 +24,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use patq_model::Party;
-use patq_model::ToCompactString;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, LegalEvent,
-    PartyRole, PatentRecord, Priority, Provenance, Publication, app_key, classify_publication,
-    clean_number, normalize_class_code, normalize_office, parse_date,
+    PartyRole, PatentRecord, Priority, Provenance, Publication, ToCompactString, app_key,
+    classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
@@ -928,8 +927,8 @@ fn new_record(app: &Ident, source_id: Option<String>) -> PatentRecord {
     let mut rec = PatentRecord::default();
     let a = &mut rec.app;
     a.key = app_key(&app.office, &app.number).into();
-    a.office = app.office.clone().into();
-    a.number = app.number.clone().into();
+    a.office = app.office.as_str().into();
+    a.number = app.number.as_str().into();
     a.kind = app
         .kind
         .as_ref()
@@ -1479,7 +1478,7 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
         for (i, s) in statuses.kids("ep-patent-status").enumerate() {
             let text = opt(&s.deep_text());
             if i == 0 {
-                rec.app.legal_status = text.clone().map(Into::into);
+                rec.app.legal_status = text.as_deref().map(Into::into);
             }
             let date = date_field(s.attr("change-date"), "ep-patent-status/@change-date")?;
             rec.legal_events.push(LegalEvent {

@@ -18,10 +18,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
-use patq_model::ToCompactString;
 use patq_model::{
     Application, DateOrder, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication,
-    app_key, classify_publication, clean_number, normalize_office, parse_date,
+    ToCompactString, app_key, classify_publication, clean_number, normalize_office, parse_date,
 };
 
 use crate::csv_rows::{Offset, RowError, for_each_row};
@@ -210,8 +209,8 @@ fn parse_row(
 
     let app = Application {
         key: app_key(&office, &number).into(),
-        office: office.clone().into(),
-        number: number.clone().into(),
+        office: office.as_str().into(),
+        number: number.as_str().into(),
         filing_date: filing,
         filing_year: filing.map(|d| d.year()),
         ipr_type: ipr_type.map(Into::into),

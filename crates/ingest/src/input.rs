@@ -89,23 +89,24 @@ impl Input {
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
-        if file.metadata().map_err(io)?.len() > 0 {
-            // SAFETY: see `Content::deref`; the map is read-only and private to this process.
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-            if mappable(&map) {
-                return Ok(Input {
-                    path: path.to_path_buf(),
-                    name: path.display().to_string(),
-                    file_index,
-                    raw_len: map.len() as u64,
-                    text: Content::Mapped(map),
-                    encoding: "UTF-8",
-                    had_errors: false,
-                });
-            }
+        if file.metadata().map_err(io)?.len() == 0 {
+            return Ok(Input::from_bytes(path, Vec::new(), file_index));
         }
-        let bytes = std::fs::read(path).map_err(io)?;
-        Ok(Input::from_bytes(path, bytes, file_index))
+        // SAFETY: see `Content::deref`; the map is read-only and private to this process.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        if !mappable(&map) {
+            // Decoded from the mapped bytes: the file is not read a second time.
+            return Ok(Input::from_bytes(path, map.to_vec(), file_index));
+        }
+        Ok(Input {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            file_index,
+            raw_len: map.len() as u64,
+            text: Content::Mapped(map),
+            encoding: "UTF-8",
+            had_errors: false,
+        })
     }
 
     /// The start of a file: at least `limit` bytes (the whole file when shorter) and on to the

@@ -20,14 +20,13 @@
 //! - The 2015/16 schema has no NPL count; its `Non-Patent Citations` list is counted instead,
 //!   and the earliest priority date is the earliest dated priority claim.
 
-use patq_model::ToCompactString;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
     Application, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party,
-    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, app_key,
+    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, ToCompactString, app_key,
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
@@ -309,7 +308,7 @@ fn parse_row(
         let class = classify_publication(&jurisdiction, &kind, pub_date);
         pub_class = Some(class);
         publications.push(Publication {
-            office: jurisdiction.clone().into(),
+            office: jurisdiction.as_str().into(),
             number: p.number.into(),
             kind: kind.into(),
             date: pub_date,

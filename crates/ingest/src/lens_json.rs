@@ -17,11 +17,10 @@
 //! record.
 
 use chrono::{Datelike, NaiveDate};
-use patq_model::ToCompactString;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party, PartyRole,
-    PatentRecord, Priority, Provenance, Publication, app_key, classify_publication, clean_number,
-    normalize_class_code, normalize_office, parse_date,
+    PatentRecord, Priority, Provenance, Publication, ToCompactString, app_key,
+    classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 use serde_json::Value;
 
@@ -257,11 +256,11 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     let mut rec = PatentRecord::default();
     rec.publications.push(Publication {
         class: classify_publication(&juris, &kind, pub_date),
-        office: juris.clone().into(),
-        number: doc_number.clone().into(),
-        kind: kind.clone().into(),
+        office: juris.as_str().into(),
+        number: doc_number.as_str().into(),
+        kind: kind.as_str().into(),
         date: pub_date,
-        source_id: lens_id.clone().map(Into::into),
+        source_id: lens_id.as_deref().map(Into::into),
     });
 
     let a = &mut rec.app;
@@ -272,8 +271,8 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     let ar_kind = s(doc, &[ar[0], ar[1], "kind"]).to_ascii_uppercase();
     if clean_number(&ar_number).is_empty() {
         // Without an application reference the publication stands for its application.
-        a.office = juris.clone().into();
-        a.number = doc_number.clone().into();
+        a.office = juris.as_str().into();
+        a.number = doc_number.as_str().into();
     } else {
         let ar_juris = s(doc, &[ar[0], ar[1], "jurisdiction"]);
         let ar_juris = if ar_juris.is_empty() {

@@ -481,7 +481,7 @@ fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, St
     let mut rec = PatentRecord::default();
     rec.publications.push(Publication {
         office: "US".into(),
-        number: id.clone().into(),
+        number: id.as_str().into(),
         class: classify_publication("US", &kind, date),
         kind: kind.into(),
         date,
@@ -489,7 +489,7 @@ fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, St
     });
     let a = &mut rec.app;
     a.provenance = row.provenance();
-    a.source_id = Some(id.clone().into());
+    a.source_id = Some(id.as_str().into());
     a.title = opt(row.get("patent_title"));
     a.abstract_text = opt(row.get("patent_abstract"));
     a.claims_count = parse_count(row.get("num_claims")).map_err(|e| ("num_claims", e))?;

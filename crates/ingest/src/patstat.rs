@@ -17,7 +17,6 @@
 //! (`internat_appln_id`) pointing at an application absent from the tls201 rows given gets the
 //! key `PATSTAT:<appln_id>`, which never collides with a real office key.
 
-use patq_model::ToCompactString;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -25,8 +24,8 @@ use csv::StringRecord;
 use patq_model::packed::{Packed, pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
-    Priority, Provenance, PubClass, Publication, app_key, classify_publication, clean_number,
-    normalize_class_code, normalize_office, parse_date,
+    Priority, Provenance, PubClass, Publication, ToCompactString, app_key, classify_publication,
+    clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
 use crate::compact::{Arena, IdKey, IdMap, Interner, get_key, id_key};
@@ -1642,7 +1641,7 @@ fn read_sources(
                     role: p.role,
                     seq: p.seq,
                     name: person.name.clone(),
-                    country: person.country.clone().map(Into::into),
+                    country: person.country.as_deref().map(Into::into),
                 },
             );
         }

@@ -331,7 +331,9 @@ fn load_applications(dir: &Path) -> Result<Vec<PatentRecord>, StoreError> {
     let runs = runs_of(&sizes, threads);
     let mut records: Vec<PatentRecord> = Vec::with_capacity(total);
     let mut spare = &mut records.spare_capacity_mut()[..total];
-    let filled: Vec<(usize, usize, Result<(), StoreError>)> = std::thread::scope(|s| {
+    // (first slot, rows the metadata counts, slots filled, rows seen, how it ended) per run.
+    type Filled = (usize, usize, usize, usize, Result<(), StoreError>);
+    let filled: Vec<Filled> = std::thread::scope(|s| {
         let mut start = 0;
         let handles: Vec<_> = runs
             .iter()
@@ -341,39 +343,47 @@ fn load_applications(dir: &Path) -> Result<Vec<PatentRecord>, StoreError> {
                 spare = rest;
                 let at = start;
                 start += rows;
-                let (open, path) = (&open, &path);
-                let run = run.clone();
+                let (open, path, run) = (&open, &path, run.clone());
                 (
                     at,
                     rows,
-                    s.spawn(move || fill_records(open()?, path, run, part)),
+                    s.spawn(move || fill_records(open(), path, run, part)),
                 )
             })
             .collect();
         handles
             .into_iter()
             .map(|(at, rows, h)| {
-                let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (at, rows, r)
+                let (n, seen, r) = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (at, rows, n, seen, r)
             })
             .collect()
     });
-    if let Some(e) = filled.iter().position(|f| f.2.is_err()) {
-        // A part that failed dropped what it had written; the parts that succeeded are
-        // dropped here, so nothing leaks on the error path either.
-        for &(at, rows, ref r) in &filled {
-            if r.is_ok() {
-                for x in &mut records.spare_capacity_mut()[at..at + rows] {
-                    // SAFETY: `fill_records` returned Ok, so it initialised every slot of
-                    // its part, and the list's length (0) keeps them from a second drop.
-                    unsafe { x.assume_init_drop() };
-                }
+    if filled.iter().any(|f| f.3 != f.1 || f.4.is_err()) {
+        // Nothing leaks on the error path: the records every run wrote are dropped here (the
+        // list's length, 0, keeps them from a second drop).
+        for &(at, _, n, _, _) in &filled {
+            for x in &mut records.spare_capacity_mut()[at..at + n] {
+                // SAFETY: `fill_records` initialised the first `n` slots of its part.
+                unsafe { x.assume_init_drop() };
             }
         }
-        let (_, _, r) = filled.into_iter().nth(e).expect("found above");
-        r?;
+        for (_, rows, _, seen, r) in filled {
+            r?;
+            if seen != rows {
+                return Err(StoreError::Column {
+                    path: path.display().to_string(),
+                    column: "key".into(),
+                    message: format!(
+                        "row groups hold {seen} rows where their metadata says {rows}"
+                    ),
+                });
+            }
+        }
+        unreachable!("a run that failed or saw other rows returned above");
     }
-    // SAFETY: every part returned Ok, so each of the `total` slots was initialised once.
+    // SAFETY: every run saw and wrote exactly its rows, so each of the `total` slots was
+    // initialised once.
     unsafe { records.set_len(total) };
     Ok(records)
 }
@@ -394,18 +404,19 @@ fn runs_of(sizes: &[usize], threads: usize) -> Vec<std::ops::Range<usize>> {
     runs
 }
 
-/// Decodes the row groups `run` and writes their applications into `part`, which has exactly
-/// their rows. On an error, or a row count other than the metadata's, the records written so
-/// far are dropped and the error returned.
+/// Decodes the row groups `run` and writes their applications into the first slots of
+/// `part`, which has room for exactly the rows their metadata counts. Returns the slots it
+/// filled, the rows it saw (more than `part` holds if the metadata undercounts) and how it
+/// ended.
 fn fill_records(
-    builder: ParquetRecordBatchReaderBuilder<fs::File>,
+    builder: Result<ParquetRecordBatchReaderBuilder<fs::File>, StoreError>,
     path: &Path,
     run: std::ops::Range<usize>,
     part: &mut [std::mem::MaybeUninit<PatentRecord>],
-) -> Result<(), StoreError> {
-    let mut n = 0;
+) -> (usize, usize, Result<(), StoreError>) {
+    let mut seen = 0;
     let result = (|| {
-        let reader = builder
+        let reader = builder?
             .with_row_groups(run.collect())
             .with_batch_size(64 * 1024)
             .build()
@@ -413,40 +424,17 @@ fn fill_records(
                 path: path.display().to_string(),
                 source,
             })?;
-        let mut overflow = false;
         for batch in reader {
-            push_applications(&batch?, |r| match part.get_mut(n) {
-                Some(slot) => {
+            push_applications(&batch?, |r| {
+                if let Some(slot) = part.get_mut(seen) {
                     slot.write(r);
-                    n += 1;
                 }
-                None => overflow = true,
+                seen += 1;
             })?;
-        }
-        if overflow || n != part.len() {
-            return Err(StoreError::Column {
-                path: path.display().to_string(),
-                column: "key".into(),
-                message: format!(
-                    "row groups hold {} rows where their metadata says {}",
-                    if overflow {
-                        "more".to_string()
-                    } else {
-                        n.to_string()
-                    },
-                    part.len()
-                ),
-            });
         }
         Ok(())
     })();
-    if result.is_err() {
-        for x in &mut part[..n] {
-            // SAFETY: the first `n` slots were written above and nothing else owns them.
-            unsafe { x.assume_init_drop() };
-        }
-    }
-    result
+    (seen.min(part.len()), seen, result)
 }
 
 /// Hands `put` the applications of one batch, in order; every column is looked up once per

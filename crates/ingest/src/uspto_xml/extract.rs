@@ -119,10 +119,10 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
         "publication-reference/document-id/date",
     )?;
     rec.publications.push(Publication {
-        office: pub_office.clone().into(),
+        office: pub_office.as_str().into(),
         number: pub_number.into(),
         class: classify_publication(&pub_office, &pub_kind, pub_date),
-        kind: pub_kind.clone().into(),
+        kind: pub_kind.as_str().into(),
         date: pub_date,
         source_id: None,
     });
@@ -607,7 +607,7 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
         office: "US".into(),
         number: pub_number.into(),
         class: classify_publication("US", &pub_kind, pub_date),
-        kind: pub_kind.clone().into(),
+        kind: pub_kind.as_str().into(),
         date: pub_date,
         source_id: None,
     });
