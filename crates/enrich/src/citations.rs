@@ -686,9 +686,9 @@ mod tests {
 
     fn cite(office: Option<&str>, number: &str, kind: Option<&str>) -> Citation {
         Citation {
-            office: office.map(str::to_string),
+            office: office.map(Into::into),
             number: number.into(),
-            kind: kind.map(str::to_string),
+            kind: kind.map(Into::into),
             date: None,
             category: None,
             cited_by: None,

@@ -329,11 +329,11 @@ mod tests {
         r.priorities = prios
             .iter()
             .map(|(o, n)| Priority {
-                office: o.to_string(),
-                number: n.to_string(),
+                office: (*o).into(),
+                number: (*n).into(),
                 kind: None,
                 date: None,
-                key: app_key(o, n),
+                key: app_key(o, n).into(),
             })
             .collect();
         r

@@ -44,10 +44,10 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
     if let Some(p) = prio {
         r.priorities.push(Priority {
             office: office(p).into(),
-            number: format!("77{}", 7 * p),
+            number: patq_model::format_compact!("77{}", 7 * p),
             kind: None,
             date: None,
-            key: app_key(office(p), &format!("77{}", 7 * p)),
+            key: app_key(office(p), &format!("77{}", 7 * p)).into(),
         });
     }
     r
@@ -70,8 +70,8 @@ fn citation(t: &Target) -> Citation {
     };
     Citation {
         office: Some(o.into()),
-        number,
-        kind: kind.map(str::to_string),
+        number: number.into(),
+        kind: kind.map(Into::into),
         date: None,
         category: None,
         cited_by: None,

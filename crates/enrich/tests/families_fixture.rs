@@ -22,7 +22,7 @@ impl B {
             number: number.into(),
             kind: None,
             date: None,
-            key: app_key(office, number),
+            key: app_key(office, number).into(),
         });
         self
     }

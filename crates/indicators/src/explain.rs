@@ -445,7 +445,7 @@ mod tests {
                         number: prio.into(),
                         kind: None,
                         date: None,
-                        key: app_key("CN", prio),
+                        key: app_key("CN", prio).into(),
                     });
                 }
                 r

@@ -68,9 +68,9 @@ const ROWS: &[Row] = &[
 
 fn cite(office: &str, number: &str, kind: Option<&str>) -> Citation {
     Citation {
-        office: Some(office.into()).filter(|o: &String| !o.is_empty()),
+        office: Some(office).filter(|o| !o.is_empty()).map(Into::into),
         number: number.into(),
-        kind: kind.map(str::to_string),
+        kind: kind.map(Into::into),
         date: None,
         category: None,
         cited_by: None,

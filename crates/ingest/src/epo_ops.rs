@@ -592,7 +592,7 @@ impl<'a> Doc<'a> {
                         for (key, member) in &members {
                             let fm = FamilyMember {
                                 family: kind,
-                                member: member.clone(),
+                                member: member.as_str().into(),
                                 source_id: None,
                             };
                             if *key != rec.app.key && !rec.family_members.contains(&fm) {
@@ -887,10 +887,10 @@ fn priority(pc: &Node, own: &(String, String), own_epodoc: Option<&str>) -> Resu
         ));
     }
     Ok(Priority {
-        key: app_key(&office, &number),
-        office,
-        number,
-        kind,
+        key: app_key(&office, &number).into(),
+        office: office.into(),
+        number: number.into(),
+        kind: kind.map(Into::into),
         date,
     })
 }
@@ -1282,12 +1282,12 @@ fn citations(refs: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
         push_unique(
             &mut rec.citations,
             Citation {
-                office: office.filter(|o| !o.is_empty()),
-                number,
-                kind,
+                office: office.filter(|o| !o.is_empty()).map(Into::into),
+                number: number.into(),
+                kind: kind.map(Into::into),
                 date,
-                category: (!cats.is_empty()).then(|| cats.join(",")),
-                cited_by: cited_by(c),
+                category: (!cats.is_empty()).then(|| cats.join(",")).map(Into::into),
+                cited_by: cited_by(c).map(Into::into),
                 source_id: None,
             },
         );

@@ -429,7 +429,7 @@ fn parse_row(
             let member = member.split_whitespace().collect::<Vec<_>>().join(" ");
             let m = FamilyMember {
                 family,
-                member,
+                member: member.into(),
                 source_id: None,
             };
             if !family_members.contains(&m) {
@@ -549,10 +549,10 @@ fn parse_priority(raw: &str) -> Result<Priority, String> {
         return Err(format!("no number in priority {raw:?}"));
     }
     Ok(Priority {
-        key: app_key(&office, &number),
-        office,
-        number,
-        kind,
+        key: app_key(&office, &number).into(),
+        office: office.into(),
+        number: number.into(),
+        kind: kind.map(Into::into),
         date,
     })
 }

@@ -317,11 +317,11 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
         }
         others += 1;
         let p = Priority {
-            office,
-            number,
-            kind: Some(ckind).filter(|k| !k.is_empty()),
+            office: office.into(),
+            number: number.into(),
+            kind: Some(ckind).filter(|k| !k.is_empty()).map(Into::into),
             date: d,
-            key,
+            key: key.into(),
         };
         if !rec.priorities.contains(&p) {
             rec.priorities.push(p);
@@ -435,13 +435,21 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
                 )
             })?;
             let cit = Citation {
-                office: Some(normalize_office(&s(id, &["jurisdiction"]))).filter(|o| !o.is_empty()),
-                number,
-                kind: Some(s(id, &["kind"]).to_ascii_uppercase()).filter(|k| !k.is_empty()),
+                office: Some(normalize_office(&s(id, &["jurisdiction"])))
+                    .filter(|o| !o.is_empty())
+                    .map(Into::into),
+                number: number.into(),
+                kind: Some(s(id, &["kind"]).to_ascii_uppercase())
+                    .filter(|k| !k.is_empty())
+                    .map(Into::into),
                 date: d,
                 category: None,
-                cited_by: Some(s(c, &["cited_phase"])).filter(|x| !x.is_empty()),
-                source_id: Some(s(pc, &["lens_id"])).filter(|x| !x.is_empty()),
+                cited_by: Some(s(c, &["cited_phase"]))
+                    .filter(|x| !x.is_empty())
+                    .map(Into::into),
+                source_id: Some(s(pc, &["lens_id"]))
+                    .filter(|x| !x.is_empty())
+                    .map(Into::into),
             };
             if !rec.citations.contains(&cit) {
                 rec.citations.push(cit);
@@ -469,8 +477,10 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             }
             let fm = FamilyMember {
                 family,
-                member,
-                source_id: Some(s(m, &["lens_id"])).filter(|x| !x.is_empty()),
+                member: member.into(),
+                source_id: Some(s(m, &["lens_id"]))
+                    .filter(|x| !x.is_empty())
+                    .map(Into::into),
             };
             if !rec.family_members.contains(&fm) {
                 rec.family_members.push(fm);

@@ -346,11 +346,13 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .trim();
         let c = Citation {
             office: Some("US".into()),
-            number,
-            kind: opt(row.get("wipo_kind")).map(|k| k.to_ascii_uppercase()),
+            number: number.into(),
+            kind: opt(row.get("wipo_kind"))
+                .map(|k| k.to_ascii_uppercase())
+                .map(Into::into),
             date,
             category: None,
-            cited_by: opt(cited_by),
+            cited_by: opt(cited_by).map(Into::into),
             source_id: None,
         };
         if !slot.rec.citations.contains(&c) {
@@ -380,9 +382,9 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             None => (office, clean_number(raw)),
         };
         let p = Priority {
-            key: app_key(&office, &number),
-            office,
-            number,
+            key: app_key(&office, &number).into(),
+            office: office.into(),
+            number: number.into(),
             kind: None,
             date,
         };

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
-use patq_model::packed::{Packed, pack_app, unpack_app};
+use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
     Priority, Provenance, PubClass, Publication, ToCompactString, app_key, classify_publication,
@@ -1531,21 +1531,21 @@ fn read_sources(
         Ok(j) => {
             let l = &links[j as usize];
             Priority {
-                office: strs.get(l.office).to_string(),
-                number: arena.get(l.number).to_string(),
-                kind: strs.get_opt(l.kind),
+                office: strs.get(l.office).into(),
+                number: arena.get(l.number).into(),
+                kind: strs.get_opt(l.kind).map(Into::into),
                 date: l.date,
-                key: arena.get(l.key).to_string(),
+                key: arena.get(l.key).into(),
             }
         }
         Err(id) => {
             let pid = id_text(id);
             Priority {
-                office: String::new(),
-                number: pid.clone(),
+                office: patq_model::Text::default(),
+                number: pid.as_str().into(),
                 kind: None,
                 date: None,
-                key: format!("PATSTAT:{pid}"),
+                key: patq_model::format_compact!("PATSTAT:{pid}"),
             }
         }
     };
@@ -1562,60 +1562,62 @@ fn read_sources(
             CITE_PUB => {
                 let p = &pubs[c.id as usize];
                 Citation {
-                    office: Some(strs.get(p.office).to_string()),
-                    number: arena.get(p.number).to_string(),
-                    kind: Some(strs.get(p.kind).to_string()).filter(|k| !k.is_empty()),
+                    office: Some(strs.get(p.office).into()),
+                    number: arena.get(p.number).into(),
+                    kind: Some(strs.get(p.kind))
+                        .filter(|k| !k.is_empty())
+                        .map(Into::into),
                     date: p.date,
-                    category,
-                    cited_by,
-                    source_id: Some(id_text(p.pid)),
+                    category: category.map(Into::into),
+                    cited_by: cited_by.map(Into::into),
+                    source_id: Some(id_text(p.pid).into()),
                 }
             }
             CITE_PUB_MISSING => {
                 let cp = missing();
                 Citation {
                     office: None,
-                    number: format!("PATSTAT:{cp}"),
+                    number: patq_model::format_compact!("PATSTAT:{cp}"),
                     kind: None,
                     date: None,
-                    category,
-                    cited_by,
-                    source_id: Some(cp),
+                    category: category.map(Into::into),
+                    cited_by: cited_by.map(Into::into),
+                    source_id: Some(cp.into()),
                 }
             }
             CITE_APPLN => {
                 let l = &links[c.id as usize];
                 let ca = id_text(l.id);
                 Citation {
-                    office: Some(strs.get(l.office).to_string()),
-                    number: arena.get(l.number).to_string(),
+                    office: Some(strs.get(l.office).into()),
+                    number: arena.get(l.number).into(),
                     kind: None,
                     date: None,
-                    category,
-                    cited_by,
-                    source_id: Some(format!("appln:{ca}")),
+                    category: category.map(Into::into),
+                    cited_by: cited_by.map(Into::into),
+                    source_id: Some(patq_model::format_compact!("appln:{ca}")),
                 }
             }
             _ => {
                 let ca = missing();
                 Citation {
                     office: None,
-                    number: format!("PATSTAT:appln:{ca}"),
+                    number: patq_model::format_compact!("PATSTAT:appln:{ca}"),
                     kind: None,
                     date: None,
-                    category,
-                    cited_by,
-                    source_id: Some(format!("appln:{ca}")),
+                    category: category.map(Into::into),
+                    cited_by: cited_by.map(Into::into),
+                    source_id: Some(patq_model::format_compact!("appln:{ca}")),
                 }
             }
         }
     };
+    let [titles, abstracts] = texts;
+    let text =
+        |v: &[Option<Box<str>>], i: usize| v.get(i).and_then(|t| t.as_deref()).map(String::from);
     // Builds application `i`'s record from its slot, title and abstract; `kept` is scratch.
-    let build = |i: usize,
-                 slot: AppSlot,
-                 title: Option<Box<str>>,
-                 abstract_text: Option<Box<str>>,
-                 kept: &mut Vec<u32>| {
+    let build = |i: usize, kept: &mut Vec<u32>| {
+        let slot = &apps[i];
         let mut rec = PatentRecord {
             app: unpack_app(&slot.app),
             ..PatentRecord::default()
@@ -1658,8 +1660,8 @@ fn read_sources(
                 },
             );
         }
-        rec.app.title = title.map(String::from);
-        rec.app.abstract_text = abstract_text.map(String::from);
+        rec.app.title = text(&titles, i);
+        rec.app.abstract_text = text(&abstracts, i);
         // Two rows give equal citations exactly when their compact forms are equal (a cited
         // publication or application is one row or index per id; categories and origins are
         // interned), so duplicates are dropped before any string is built.
@@ -1676,61 +1678,82 @@ fn read_sources(
         }
         rec
     };
-    let [mut titles, mut abstracts] = texts;
-    // Building and packing the records is most of the reader's time after the passes: from
-    // `records_from` applications on, the later half is built on a second thread and handed
-    // over, packed, after the first half, so the sink still receives every record in tls201
-    // order. Each application's slot and text are freed as its record is handed over, so the
-    // sink's copy grows into memory the reader gives back.
-    let mid = if n_apps < parallel.records_from {
-        n_apps
-    } else {
-        n_apps / 2
-    };
-    let later_apps = apps.split_off(mid);
-    let cut = |v: &mut Vec<Option<Box<str>>>| {
-        if v.len() > mid {
-            v.split_off(mid)
-        } else {
-            Vec::new()
-        }
-    };
-    let (later_titles, later_abstracts) = (cut(&mut titles), cut(&mut abstracts));
-    std::thread::scope(|s| {
-        let later = s.spawn(|| {
-            let mut kept: Vec<u32> = Vec::new();
-            let mut t = later_titles.into_iter();
-            let mut a = later_abstracts.into_iter();
-            later_apps
-                .into_iter()
-                .enumerate()
-                .map(|(k, slot)| {
-                    let rec = build(
-                        mid + k,
-                        slot,
-                        t.next().flatten(),
-                        a.next().flatten(),
-                        &mut kept,
-                    );
-                    Packed::of(&rec)
-                })
-                .collect::<Vec<Packed>>()
-        });
+    // Records go out in key order, the rows of one key in file order, so a sink can write
+    // them as they come (`DatasetBuilder::stream_to`) instead of holding them all. From
+    // `records_from` applications on they are built on [`BUILDERS`] other threads, in chunks
+    // handed over in order through short queues, while this thread hands them to the sink
+    // (which for a streamed dataset fills the table columns).
+    let order = key_order(n_apps, |i| arena.get(links[i].key));
+    if n_apps < parallel.records_from {
         let mut kept: Vec<u32> = Vec::new();
-        let (mut t, mut a) = (titles.into_iter(), abstracts.into_iter());
-        for (i, slot) in apps.into_iter().enumerate() {
-            let (t, a) = (t.next().flatten(), a.next().flatten());
-            sink.record(build(i, slot, t, a, &mut kept));
+        for &i in &order {
+            sink.record(build(i as usize, &mut kept));
         }
-        let later = later
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        for p in later {
-            sink.record_packed(p);
-        }
-    });
+    } else {
+        std::thread::scope(|s| {
+            let (order, build) = (&order, &build);
+            let mut queues = Vec::new();
+            let mut builders = Vec::new();
+            for t in 0..BUILDERS {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PatentRecord>>(2);
+                queues.push(rx);
+                builders.push(s.spawn(move || {
+                    let mut kept: Vec<u32> = Vec::new();
+                    for chunk in order.chunks(RECORD_CHUNK).skip(t).step_by(BUILDERS) {
+                        let recs = chunk
+                            .iter()
+                            .map(|&i| build(i as usize, &mut kept))
+                            .collect();
+                        // The receiver is gone only when the sink panicked.
+                        if tx.send(recs).is_err() {
+                            break;
+                        }
+                    }
+                }));
+            }
+            // Chunk k comes from builder k % BUILDERS; a builder that ended early (it panicked)
+            // ends the hand-over, and its panic is raised below.
+            'chunks: for k in 0..order.len().div_ceil(RECORD_CHUNK) {
+                let Ok(recs) = queues[k % BUILDERS].recv() else {
+                    break 'chunks;
+                };
+                for rec in recs {
+                    sink.record(rec);
+                }
+            }
+            drop(queues);
+            for b in builders {
+                b.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            }
+        });
+    }
     phase.done("(patstat) records built and handed over");
     Ok(())
+}
+
+/// Records per hand-over between a building thread and the sink's.
+const RECORD_CHUNK: usize = 2048;
+/// Threads building records beside the one handing them to the sink: building is most of the
+/// work, and the sink's thread also waits on them in order.
+const BUILDERS: usize = 2;
+
+/// Indices `0..n` sorted by `key(i)` in byte order, equal keys in index order. A 16-byte
+/// prefix of each key decides most comparisons without touching the keys again.
+fn key_order<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<u32> {
+    let prefix = |k: &str| {
+        let mut b = [0u8; 16];
+        let m = k.len().min(16);
+        b[..m].copy_from_slice(&k.as_bytes()[..m]);
+        u128::from_be_bytes(b)
+    };
+    let mut v: Vec<(u128, u32)> = (0..n).map(|i| (prefix(key(i)), i as u32)).collect();
+    v.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| key(a.1 as usize).cmp(key(b.1 as usize)))
+            .then(a.1.cmp(&b.1))
+    });
+    v.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Appends `x` unless the list already holds an equal item.
@@ -1963,15 +1986,23 @@ mod tests {
         assert_eq!(one.records, two.records);
         assert_eq!(one.rejections, two.rejections);
         assert_eq!(one.skips, two.skips);
+        // Records come in key order (what lets a dataset be written as they arrive); the
+        // checks below look them up in file order.
+        assert!(one.records.windows(2).all(|w| w[0].app.key < w[1].app.key));
+        let mut in_file: Vec<&PatentRecord> = one.records.iter().collect();
+        in_file.sort_by_key(|r| {
+            let line = r.app.provenance.location.trim_start_matches("line ");
+            line.parse::<u64>().expect("a line number")
+        });
         // The quoted category with a line end in it is read as one field.
         assert!(
-            one.records[999]
+            in_file[999]
                 .citations
                 .iter()
                 .any(|c| c.category.as_deref() == Some("X\nY"))
         );
         // The extract exercises what the records are built from.
-        let r = &one.records[2];
+        let r = in_file[2];
         assert_eq!(
             (r.publications.len(), r.parties.len(), r.classes.len()),
             (2, 2, 2)

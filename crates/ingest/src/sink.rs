@@ -5,7 +5,6 @@
 use std::fmt;
 
 use patq_model::PatentRecord;
-use patq_model::packed::Packed;
 use serde::Serialize;
 
 /// A place in an input file.
@@ -65,11 +64,6 @@ pub struct Skip {
 /// Receives everything a reader produces.
 pub trait Sink {
     fn record(&mut self, record: PatentRecord);
-    /// The same as [`Sink::record`] for a record a reader packed
-    /// ([`patq_model::packed::Packed::of`]); a sink that keeps records packed stores it as it is.
-    fn record_packed(&mut self, record: Packed) {
-        self.record(patq_model::packed::unpack(&record.bytes));
-    }
     fn reject(&mut self, rejection: Rejection);
     fn skip(&mut self, skip: Skip);
     /// The same as [`Sink::skip`] with borrowed parts, for readers that skip one row per

@@ -119,8 +119,17 @@ fn denter_blockchain_extract() {
     let keys: HashSet<_> = recs.iter().map(|r| r.app.key.as_str()).collect();
     assert_eq!(keys.len(), 25_097);
 
+    // Records come in key order; the checks below find them by appln_id.
+    assert!(recs.windows(2).all(|w| w[0].app.key <= w[1].app.key));
+    let by_id = |id: &str| {
+        &recs
+            .iter()
+            .find(|r| r.app.source_id.as_deref() == Some(id))
+            .expect("a record of this appln_id")
+            .app
+    };
     // Line 2: 441442106,WO,W ,2013,WO2013CA50967,PI,CA,441442106,1
-    let a = &recs[0].app;
+    let a = by_id("441442106");
     assert_eq!(a.key, "WOCA2013050967");
     assert_eq!(a.number, "CA2013050967");
     assert_eq!(a.source_id.as_deref(), Some("441442106"));
@@ -130,7 +139,7 @@ fn denter_blockchain_extract() {
     assert_eq!(a.is_priority_filing, Some(true));
     assert_eq!(a.provenance.location, "line 2");
     // Line 3: 447530608,US,A ,2014,US201414306158,PI,  ,447530608,1
-    let b = &recs[1].app;
+    let b = by_id("447530608");
     assert_eq!(
         (b.key.as_str(), b.office.as_str(), b.kind.as_deref()),
         ("US201414306158", "US", Some("A"))
@@ -138,12 +147,12 @@ fn denter_blockchain_extract() {
     assert_eq!(b.receiving_office, None);
     assert!(!b.is_pct);
     // Line 5: 456436029,EP,A ,2016,EP20160723615,PI,  ,471824297,0
-    let c = &recs[3].app;
+    let c = by_id("456436029");
     assert_eq!(c.key, "EP20160723615");
     assert_eq!(c.earliest_filing_id.as_deref(), Some("471824297"));
     assert_eq!(c.is_priority_filing, Some(false));
     // Last line: 537588633,GB,A ,2018,GB20200011417,PI,  ,516082361,0
-    let z = &recs[25_096].app;
+    let z = by_id("537588633");
     assert_eq!(
         (z.key.as_str(), z.filing_year),
         ("GB20200011417", Some(2018))

@@ -9,27 +9,6 @@ use crate::{
     Party, PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, RelatedDoc,
 };
 
-/// A packed record with what a sink files it under, for readers that pack on threads of their
-/// own and hand records over packed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packed {
-    /// The application key ([`Application::key`]).
-    pub key: crate::Text,
-    /// The source file of the application ([`Provenance::source_file`]).
-    pub source_file: u32,
-    pub bytes: Box<[u8]>,
-}
-
-impl Packed {
-    pub fn of(r: &PatentRecord) -> Packed {
-        Packed {
-            key: r.app.key.clone(),
-            source_file: r.app.provenance.source_file,
-            bytes: pack(r),
-        }
-    }
-}
-
 /// Packs a record; [`unpack`] gives back an equal one.
 pub fn pack(r: &PatentRecord) -> Box<[u8]> {
     let mut w = Vec::with_capacity(256);
@@ -548,7 +527,7 @@ mod tests {
         r.citations.push(Citation {
             office: None,
             number: "PATSTAT:9".into(),
-            kind: Some(String::new()),
+            kind: Some(crate::Text::default()),
             date: old,
             category: Some("X".into()),
             cited_by: None,

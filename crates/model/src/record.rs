@@ -196,29 +196,29 @@ pub fn normalize_class_code(raw: &str) -> String {
 /// A priority claim: the earlier application whose date this one claims.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Priority {
-    pub office: String,
+    pub office: Text,
     /// Cleaned number of the priority application.
-    pub number: String,
-    pub kind: Option<String>,
+    pub number: Text,
+    pub kind: Option<Text>,
     pub date: Option<NaiveDate>,
     /// Application key of the priority application ([`crate::app_key`] of office and number).
-    pub key: String,
+    pub key: Text,
 }
 
 /// A backward citation made by this application to a patent publication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
-    pub office: Option<String>,
+    pub office: Option<Text>,
     /// Cleaned number of the cited publication.
-    pub number: String,
-    pub kind: Option<String>,
+    pub number: Text,
+    pub kind: Option<Text>,
     pub date: Option<NaiveDate>,
     /// Search-report category (X, Y, A, ...) when given.
-    pub category: Option<String>,
+    pub category: Option<Text>,
     /// Who cited it: `examiner`, `applicant`, `third party` ...
-    pub cited_by: Option<String>,
+    pub cited_by: Option<Text>,
     /// Source identifier of the cited document (Lens ID) when given.
-    pub source_id: Option<String>,
+    pub source_id: Option<Text>,
 }
 
 /// Which family a family-member list belongs to.
@@ -244,8 +244,8 @@ impl FamilyKind {
 pub struct FamilyMember {
     pub family: FamilyKind,
     /// Publication number as given (`US 2015/0123456 A1`), cleaned.
-    pub member: String,
-    pub source_id: Option<String>,
+    pub member: Text,
+    pub source_id: Option<Text>,
 }
 
 /// A legal event (INPADOC legal status, EP register).

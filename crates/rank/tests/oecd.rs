@@ -507,18 +507,18 @@ fn generated(seed: u64) -> Vec<PatentRecord> {
         if i > 0 && rng.random_bool(0.2) {
             let p: &PatentRecord = &recs[rng.random_range(0..i as usize)];
             r.priorities.push(Priority {
-                office: p.app.office.to_string(),
-                number: p.app.number.to_string(),
+                office: p.app.office.clone(),
+                number: p.app.number.clone(),
                 kind: None,
                 date: None,
-                key: p.app.key.to_string(),
+                key: p.app.key.clone(),
             });
         }
         for _ in 0..if i > 0 { rng.random_range(0..=4) } else { 0 } {
             let p = &recs[rng.random_range(0..i as usize)];
             r.citations.push(Citation {
-                office: Some(p.app.office.to_string()),
-                number: p.app.number.to_string(),
+                office: Some(p.app.office.clone()),
+                number: p.app.number.clone(),
                 kind: None,
                 date: None,
                 category: None,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -12,7 +12,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{Location, Rejection, Sink, Skip};
 use patq_model::Text;
-use patq_model::packed::{Packed, pack, unpack};
+use patq_model::packed::{pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
@@ -59,10 +59,16 @@ pub const PLAIN_COLUMNS: &[(&str, &str)] = &[
 const CONFLICT_NOTES: usize = 100;
 
 /// Collects records and rejections during ingest, then writes the dataset.
+///
+/// By default every record is held (packed) until [`DatasetBuilder::write`], because records of
+/// one application may come from several inputs in any order. When the caller knows records
+/// arrive in key order, [`DatasetBuilder::stream_to`] writes them as they come instead.
 #[derive(Default)]
 pub struct DatasetBuilder {
     /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
     records: BTreeMap<Text, Box<[u8]>>,
+    /// Set by [`DatasetBuilder::stream_to`]: the dataset being written as records arrive.
+    stream: Option<Stream>,
     rejections: Vec<Rejection>,
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
@@ -78,9 +84,64 @@ pub struct DatasetBuilder {
     on_progress: Option<Box<dyn FnMut(u64)>>,
 }
 
+/// A dataset written while it is read: only the last record is held, so a record of the same
+/// key that follows it can still be merged into it.
+struct Stream {
+    out: PathBuf,
+    staged: PathBuf,
+    writers: TableWriters,
+    pending: Option<PatentRecord>,
+    written: u64,
+    /// The first record that arrived out of key order, reported by `write`.
+    disorder: Option<(String, String)>,
+}
+
+impl Stream {
+    fn flush(&mut self) {
+        if let Some(r) = self.pending.take() {
+            self.writers.push(&r);
+            self.written += 1;
+        }
+    }
+}
+
+impl Drop for Stream {
+    /// An abandoned dataset (never written, or failed) leaves no staging directory behind.
+    fn drop(&mut self) {
+        self.writers.close();
+        if self.staged.exists() {
+            let _ = fs::remove_dir_all(&self.staged);
+        }
+    }
+}
+
 impl DatasetBuilder {
     pub fn new() -> DatasetBuilder {
         DatasetBuilder::default()
+    }
+
+    /// Writes records into the dataset at `out` as they arrive instead of holding them until
+    /// [`DatasetBuilder::write`] (which must then be given the same `out`). The caller promises
+    /// that records arrive in key order, those of one key one after another (they are merged as
+    /// usual); a record out of order fails the write. Memory then stays that of one record,
+    /// and the files are the same byte for byte as those written from held records.
+    pub fn stream_to(&mut self, out: &Path) -> Result<(), StoreError> {
+        assert!(
+            self.records.is_empty() && self.stream.is_none(),
+            "stream_to before any record"
+        );
+        let staged = stage(out)?;
+        // The stream owns the staging directory from here on (its drop removes it).
+        let stream = Stream {
+            out: out.to_path_buf(),
+            writers: TableWriters::new(&staged)?,
+            staged,
+            pending: None,
+            written: 0,
+            disorder: None,
+        };
+        self.stream = Some(stream);
+        Ok(())
     }
 
     /// Registers an input file; returns its index, which readers put in record provenance.
@@ -152,23 +213,35 @@ impl DatasetBuilder {
     /// Writes the dataset to `out` (replacing an existing one only once the new one is
     /// complete) and returns its manifest.
     pub fn write(mut self, out: &Path) -> Result<Manifest, StoreError> {
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
-        recover_dir(out);
-        let staged = tmp_sibling(out);
-        if staged.exists() {
-            fs::remove_dir_all(&staged).map_err(io_err(&staged))?;
-        }
-        fs::create_dir_all(&staged).map_err(io_err(&staged))?;
-        self.totals.applications = self.records.len() as u64;
+        let (staged, tables, _stream) = match self.stream.take() {
+            Some(mut stream) => {
+                assert_eq!(stream.out, out, "write to the path given to stream_to");
+                stream.flush();
+                if let Some((key, previous)) = stream.disorder.take() {
+                    return Err(StoreError::Order {
+                        path: out.display().to_string(),
+                        key,
+                        previous,
+                    });
+                }
+                self.totals.applications = stream.written;
+                let tables = stream.writers.finish()?;
+                // `_stream` keeps the staging directory until the rename below, and removes
+                // it if anything before that fails.
+                (stream.staged.clone(), tables, Some(stream))
+            }
+            None => {
+                let staged = stage(out)?;
+                self.totals.applications = self.records.len() as u64;
+                let tables = write_tables(&self.records, &staged)?;
+                (staged, tables, None)
+            }
+        };
         for (s, h) in self.sources.iter_mut().zip(self.checksums.drain(..)) {
             let (bytes, sha256) = h.join().expect("checksum thread panicked")?;
             s.bytes = bytes;
             s.sha256 = sha256;
         }
-
-        let tables = write_tables(&self.records, &staged)?;
         write_quarantine(&self.rejections, &staged)?;
 
         let manifest = Manifest {
@@ -184,6 +257,27 @@ impl DatasetBuilder {
         fs::write(&mpath, json).map_err(io_err(&mpath))?;
         replace_dir(&staged, out)?;
         Ok(manifest)
+    }
+
+    /// Merges `record` into `existing`, a record of the same key, counting the merge and its
+    /// conflicts.
+    fn merge(&mut self, existing: &mut PatentRecord, record: PatentRecord) {
+        self.totals.merged += 1;
+        let kept = existing.app.provenance.clone();
+        let other = record.app.provenance.clone();
+        let key = record.app.key.clone();
+        let fields = existing.merge(record);
+        for field in fields {
+            *self.totals.conflicts.entry(field.to_string()).or_default() += 1;
+            if self.conflict_notes.len() < CONFLICT_NOTES {
+                let note = format!(
+                    "{key}: field {field}: {} kept, {} differs",
+                    self.provenance_text(&kept),
+                    self.provenance_text(&other)
+                );
+                self.conflict_notes.push(note);
+            }
+        }
     }
 
     /// Counts a record handed over, in and out (a merge is counted where it happens).
@@ -203,41 +297,38 @@ impl DatasetBuilder {
 impl Sink for DatasetBuilder {
     fn record(&mut self, record: PatentRecord) {
         self.count_record(record.app.provenance.source_file);
+        if let Some(stream) = self.stream.as_mut() {
+            match stream.pending.take() {
+                Some(mut last) if last.app.key == record.app.key => {
+                    self.merge(&mut last, record);
+                    self.stream.as_mut().expect("streaming").pending = Some(last);
+                }
+                Some(last) if last.app.key > record.app.key => {
+                    if stream.disorder.is_none() {
+                        stream.disorder =
+                            Some((record.app.key.to_string(), last.app.key.to_string()));
+                    }
+                    stream.pending = Some(last);
+                }
+                last => {
+                    stream.pending = last;
+                    stream.flush();
+                    stream.pending = Some(record);
+                }
+            }
+            return;
+        }
         match self.records.get_mut(&record.app.key) {
             Some(packed) => {
-                self.totals.merged += 1;
                 let mut existing = unpack(packed);
-                let kept = existing.app.provenance.clone();
-                let other = record.app.provenance.clone();
-                let key = record.app.key.clone();
-                let fields = existing.merge(record);
-                *packed = pack(&existing);
-                for field in fields {
-                    *self.totals.conflicts.entry(field.to_string()).or_default() += 1;
-                    if self.conflict_notes.len() < CONFLICT_NOTES {
-                        let note = format!(
-                            "{key}: field {field}: {} kept, {} differs",
-                            self.provenance_text(&kept),
-                            self.provenance_text(&other)
-                        );
-                        self.conflict_notes.push(note);
-                    }
-                }
+                self.merge(&mut existing, record);
+                *self.records.get_mut(&existing.app.key).expect("held") = pack(&existing);
             }
             None => {
                 let packed = pack(&record);
                 self.records.insert(record.app.key, packed);
             }
         }
-    }
-
-    fn record_packed(&mut self, record: Packed) {
-        if self.records.contains_key(&record.key) {
-            // A second record of one application is merged field by field.
-            return self.record(unpack(&record.bytes));
-        }
-        self.count_record(record.source_file);
-        self.records.insert(record.key, record.bytes);
     }
 
     fn decoded(&mut self, file: &str, encoding: &'static str, had_errors: bool) {
@@ -294,6 +385,20 @@ impl Sink for DatasetBuilder {
     }
 }
 
+/// Prepares the empty staging directory beside `out` (recovering what an interrupted run left).
+fn stage(out: &Path) -> Result<PathBuf, StoreError> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    recover_dir(out);
+    let staged = tmp_sibling(out);
+    if staged.exists() {
+        fs::remove_dir_all(&staged).map_err(io_err(&staged))?;
+    }
+    fs::create_dir_all(&staged).map_err(io_err(&staged))?;
+    Ok(staged)
+}
+
 /// Streams a file through SHA-256; returns its size and hex digest.
 pub fn sha256_file(path: &Path) -> Result<(u64, String), StoreError> {
     let mut f = fs::File::open(path).map_err(io_err(path))?;
@@ -323,75 +428,146 @@ fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreErr
     w.flush().map_err(io_err(&path))
 }
 
-/// Writes every table in one pass over the records, unpacking each once; each table's
-/// batches go to a thread of its own that encodes them, so the encoding of the large tables
-/// runs beside the unpacking. Batches are cut exactly where a table-at-a-time writer cut them
-/// (after the record that fills [`BATCH_ROWS`]), so the files are the same byte for byte.
+/// Writes every table in one pass over the records, unpacking each once (see
+/// [`TableWriters`]).
 fn write_tables(
     records: &BTreeMap<Text, Box<[u8]>>,
     dir: &Path,
 ) -> Result<BTreeMap<String, u64>, StoreError> {
-    std::thread::scope(|s| {
+    let mut writers = TableWriters::new(dir)?;
+    for packed in records.values() {
+        if !writers.push(&unpack(packed)) {
+            break;
+        }
+    }
+    writers.finish()
+}
+
+/// The table files of a dataset being written, fed one record at a time in key order: each
+/// table's batches go to a thread of its own that encodes them, so the encoding of the large
+/// tables runs beside whatever produces the records. Batches are cut exactly where a
+/// table-at-a-time writer cut them (after the record that fills [`BATCH_ROWS`]), so the files
+/// are the same byte for byte however the records arrive.
+pub(crate) struct TableWriters {
+    builders: Vec<RowBuilder>,
+    senders: Vec<std::sync::mpsc::SyncSender<RecordBatch>>,
+    handles: Vec<std::thread::JoinHandle<Result<u64, StoreError>>>,
+    /// The first error met while building a batch; the writers' own errors come at `finish`.
+    failed: Option<StoreError>,
+}
+
+impl TableWriters {
+    /// Creates the table files in `dir` and starts their encoding threads.
+    pub(crate) fn new(dir: &Path) -> Result<TableWriters, StoreError> {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for def in ALL_TABLES {
             let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
+            let path = dir.join(def.file_name());
+            let file = fs::File::create(&path).map_err(io_err(&path))?;
             senders.push(tx);
-            handles.push(s.spawn(move || write_table(def, rx, dir)));
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("write {}", def.name))
+                    .spawn(move || write_table(def, rx, file, &path))
+                    .map_err(io_err(dir))?,
+            );
         }
-        let mut builders: Vec<RowBuilder> = ALL_TABLES.iter().map(|d| RowBuilder::new(d)).collect();
-        let mut fed = Ok(());
-        'records: for packed in records.values() {
-            let r = unpack(packed);
-            for ((def, b), tx) in ALL_TABLES.iter().zip(&mut builders).zip(&senders) {
-                add_rows(def, &r, b);
-                if b.rows() >= BATCH_ROWS {
-                    let batch = match b.finish() {
-                        Ok(batch) => batch,
-                        Err(e) => {
-                            fed = Err(StoreError::from(e));
-                            break 'records;
+        Ok(TableWriters {
+            builders: ALL_TABLES.iter().map(|d| RowBuilder::new(d)).collect(),
+            senders,
+            handles,
+            failed: None,
+        })
+    }
+
+    /// Adds the rows of one record; false once writing has failed (the error comes at
+    /// [`TableWriters::finish`]), so a caller can stop producing records.
+    pub(crate) fn push(&mut self, r: &PatentRecord) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        for ((def, b), tx) in ALL_TABLES.iter().zip(&mut self.builders).zip(&self.senders) {
+            add_rows(def, r, b);
+            if b.rows() >= BATCH_ROWS {
+                match b.finish() {
+                    // A closed channel means that writer failed; its error is reported by
+                    // `finish`.
+                    Ok(batch) => {
+                        if tx.send(batch).is_err() {
+                            return false;
                         }
-                    };
-                    // A closed channel means that writer failed; its error is reported below.
-                    if tx.send(batch).is_err() {
-                        break 'records;
+                    }
+                    Err(e) => {
+                        self.failed = Some(StoreError::from(e));
+                        return false;
                     }
                 }
             }
         }
-        if fed.is_ok() {
-            for (b, tx) in builders.iter_mut().zip(&senders) {
+        true
+    }
+
+    /// Sends the last batches, closes the files and returns the rows written per table.
+    pub(crate) fn finish(&mut self) -> Result<BTreeMap<String, u64>, StoreError> {
+        if self.failed.is_none() {
+            for (b, tx) in self.builders.iter_mut().zip(&self.senders) {
                 match b.finish() {
                     Ok(batch) => {
                         let _ = tx.send(batch);
                     }
-                    Err(e) => fed = Err(StoreError::from(e)),
+                    Err(e) => self.failed = Some(StoreError::from(e)),
                 }
             }
         }
-        drop(senders);
+        self.senders.clear();
         let mut tables = BTreeMap::new();
-        for (def, h) in ALL_TABLES.iter().zip(handles) {
-            let rows = h.join().expect("table writer thread panicked")?;
-            tables.insert(def.name.to_string(), rows);
+        let mut first_err = None;
+        for (def, h) in ALL_TABLES.iter().zip(self.handles.drain(..)) {
+            match h.join().expect("table writer thread panicked") {
+                Ok(rows) => {
+                    tables.insert(def.name.to_string(), rows);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
         }
-        fed.map(|()| tables)
-    })
+        match self.failed.take().or(first_err) {
+            Some(e) => Err(e),
+            None => Ok(tables),
+        }
+    }
+}
+
+impl TableWriters {
+    /// Abandons the files unfinished (an error elsewhere, `--strict`): the threads end when
+    /// their channels close, and are waited for so that no file is still open.
+    fn close(&mut self) {
+        self.senders.clear();
+        for h in self.handles.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for TableWriters {
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 /// Writes the batches received on `rx` to one table file until the channel closes.
 fn write_table(
     def: &'static TableDef,
     rx: std::sync::mpsc::Receiver<RecordBatch>,
-    dir: &Path,
+    file: fs::File,
+    path: &Path,
 ) -> Result<u64, StoreError> {
-    let path = dir.join(def.file_name());
     let perr = |source| StoreError::Parquet {
         path: path.display().to_string(),
         source,
     };
-    let file = fs::File::create(&path).map_err(io_err(&path))?;
     let mut writer =
         ArrowWriter::try_new(file, def.schema(), Some(writer_props(def))).map_err(perr)?;
     let mut total = 0u64;

@@ -46,6 +46,14 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    /// A streamed dataset received a record whose key sorts before the previous one: the
+    /// reader broke its promise of key order (a bug, not bad input).
+    #[error("{path}: records arrived out of key order ({key} after {previous})")]
+    Order {
+        path: String,
+        key: String,
+        previous: String,
+    },
     #[error("{path}: column {column}: {message}")]
     Column {
         path: String,

@@ -639,11 +639,11 @@ fn children(
             );
             let d = c.dates("date")?;
             Children::Priorities(each(at, |i| Priority {
-                office: req(office, i),
-                number: req(number, i),
-                kind: own(kind, i),
+                office: text(office, i),
+                number: text(number, i),
+                kind: opt_text(kind, i),
                 date: date(d, i),
-                key: req(key, i),
+                key: text(key, i),
             }))
         }
         "citations" => {
@@ -657,13 +657,13 @@ fn children(
             );
             let d = c.dates("date")?;
             Children::Citations(each(at, |i| Citation {
-                office: own(office, i),
-                number: req(number, i),
-                kind: own(kind, i),
+                office: opt_text(office, i),
+                number: text(number, i),
+                kind: opt_text(kind, i),
                 date: date(d, i),
-                category: own(cat, i),
-                cited_by: own(by, i),
-                source_id: own(sid, i),
+                category: opt_text(cat, i),
+                cited_by: opt_text(by, i),
+                source_id: opt_text(sid, i),
             }))
         }
         "family_members" => {
@@ -675,8 +675,8 @@ fn children(
                 } else {
                     FamilyKind::Extended
                 },
-                member: req(member, i),
-                source_id: own(sid, i),
+                member: text(member, i),
+                source_id: opt_text(sid, i),
             }))
         }
         "legal_events" => {

@@ -109,24 +109,23 @@ fn full_record() -> PatentRecord {
 }
 
 fn build(dir: &std::path::Path) -> Manifest {
-    build_with(dir, |b, r| b.record(r))
+    build_with(dir, false)
 }
 
-/// [`build`] handing records over with `give` (as they are, or packed).
-fn build_with(dir: &std::path::Path, give: fn(&mut DatasetBuilder, PatentRecord)) -> Manifest {
+/// [`build`], the records written as they arrive when `stream` (they come in key order).
+fn build_with(dir: &std::path::Path, stream: bool) -> Manifest {
     let src = dir.join("src.txt");
     std::fs::write(&src, "x").unwrap();
     let mut b = DatasetBuilder::new();
     b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
         .unwrap();
-    give(&mut b, full_record());
-    let mut other = PatentRecord::default();
-    other.app.key = "US13167395".into();
-    other.app.office = "US".into();
-    other.app.number = "13167395".into();
-    give(&mut b, other.clone());
-    other.app.title = Some("second row of the same application".into());
-    give(&mut b, other);
+    if stream {
+        b.stream_to(&dir.join("ds")).unwrap();
+    }
+    let (first, second) = two_records();
+    b.record(full_record());
+    b.record(first);
+    b.record(second);
     b.reject(Rejection {
         file: "src.txt".into(),
         location: Location::Line(4),
@@ -193,15 +192,34 @@ fn roundtrip_merge_counts_and_determinism() {
     }
 }
 
+/// Two records of one application (US13167395), the second with a title.
+fn two_records() -> (PatentRecord, PatentRecord) {
+    let mut other = PatentRecord::default();
+    other.app.key = "US13167395".into();
+    other.app.office = "US".into();
+    other.app.number = "13167395".into();
+    let first = other.clone();
+    other.app.title = Some("second row of the same application".into());
+    (first, other)
+}
+
+/// Entries of `dir` whose names start with a dot (staging and old datasets).
+fn hidden(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect()
+}
+
 #[test]
-fn packed_records_make_the_same_dataset_merges_included() {
+fn streamed_records_make_the_same_dataset_merges_included() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let plain = build(a.path());
-    let packed = build_with(b.path(), |b, r| {
-        b.record_packed(patq_model::packed::Packed::of(&r))
-    });
-    assert_eq!(packed.totals, plain.totals);
-    assert_eq!(packed.totals.merged, 1);
+    let streamed = build_with(b.path(), true);
+    assert_eq!(streamed.totals, plain.totals);
+    assert_eq!(streamed.totals.merged, 1);
+    assert!(hidden(b.path()).is_empty());
     for f in std::fs::read_dir(a.path().join("ds")).unwrap() {
         let name = f.unwrap().file_name();
         assert_eq!(
@@ -210,6 +228,45 @@ fn packed_records_make_the_same_dataset_merges_included() {
             "{name:?}"
         );
     }
+}
+
+#[test]
+fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ds");
+    let mut b = DatasetBuilder::new();
+    b.stream_to(&out).unwrap();
+    let (us, _) = two_records();
+    b.record(us);
+    b.record(full_record());
+    match b.write(&out) {
+        Err(patq_store::StoreError::Order { key, previous, .. }) => {
+            assert_eq!(
+                (key.as_str(), previous.as_str()),
+                ("EP10167109", "US13167395")
+            );
+        }
+        other => panic!("expected an order error, got {other:?}"),
+    }
+    assert!(!out.exists());
+    assert!(hidden(tmp.path()).is_empty());
+}
+
+#[test]
+fn an_abandoned_stream_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ds");
+    let mut b = DatasetBuilder::new();
+    b.stream_to(&out).unwrap();
+    b.record(full_record());
+    assert_eq!(
+        hidden(tmp.path()).len(),
+        1,
+        "the staging directory while writing"
+    );
+    drop(b);
+    assert!(!out.exists());
+    assert!(hidden(tmp.path()).is_empty());
 }
 
 #[test]

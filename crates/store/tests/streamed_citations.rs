@@ -25,13 +25,13 @@ fn applicant(seq: u32, name: String) -> Party {
 
 fn cite(office: Option<&str>, number: &str, kind: Option<&str>, source: Option<&str>) -> Citation {
     Citation {
-        office: office.map(str::to_string),
+        office: office.map(Into::into),
         number: number.into(),
-        kind: kind.map(str::to_string),
+        kind: kind.map(Into::into),
         date: None,
         category: Some("X".into()),
         cited_by: None,
-        source_id: source.map(str::to_string),
+        source_id: source.map(Into::into),
     }
 }
 

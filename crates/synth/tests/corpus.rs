@@ -144,7 +144,7 @@ fn read_lens(path: &Path) -> (usize, Vec<AppFacts>, Vec<usize>, usize) {
             .expect("every synthetic application claims a priority");
         first_filings.insert(first.key.clone());
         facts.push(AppFacts {
-            country: first.office.clone(),
+            country: first.office.to_string(),
             office: (r.publications[0].office.clone()).to_string(),
             granted: r.app.granted == Some(true),
             utility: r

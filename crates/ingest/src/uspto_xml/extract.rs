@@ -377,10 +377,10 @@ fn push_priority(
         return;
     }
     let p = Priority {
-        key: app_key(office, &number),
-        office: office.to_string(),
-        number,
-        kind: kind.map(str::to_string),
+        key: app_key(office, &number).into(),
+        office: office.into(),
+        number: number.into(),
+        kind: kind.map(Into::into),
         date,
     };
     if !priorities.iter().any(|q| q.key == p.key) {
@@ -413,12 +413,15 @@ fn v4_citations(b: &Node, rec: &mut PatentRecord) {
             continue;
         }
         rec.citations.push(Citation {
-            office,
-            number,
-            kind: d.text_at(&["kind"]),
+            office: office.map(Into::into),
+            number: number.into(),
+            kind: d.text_at(&["kind"]).map(Into::into),
             date: d.text_at(&["date"]).and_then(|s| partial_date(&s)),
             category: None,
-            cited_by: c.text_at(&["category"]).and_then(|s| cited_by(&s)),
+            cited_by: c
+                .text_at(&["category"])
+                .and_then(|s| cited_by(&s))
+                .map(Into::into),
             source_id: None,
         });
     }
