@@ -33,6 +33,28 @@ impl Content {
     pub fn as_str(&self) -> &str {
         self
     }
+
+    /// Tells the system that bytes `range` will not be read again soon: the pages of a mapped
+    /// file leave this process's resident memory (they stay in the page cache). Reading them
+    /// again still works; it maps them back in. Owned text is left alone.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let Content::Mapped(m) = self
+            && range.start < range.end
+            && range.end <= m.len()
+        {
+            // SAFETY: the mapping is a read-only view of a file, so dropping its pages loses
+            // nothing: a later read maps the same bytes back from the file, and every `&str`
+            // into the range stays valid. A failure only means the pages stay resident.
+            let _ = unsafe {
+                m.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    range.start,
+                    range.end - range.start,
+                )
+            };
+        }
+    }
 }
 
 impl Default for Content {
@@ -259,6 +281,36 @@ mod tests {
                 "{name}"
             );
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn released_pages_of_a_mapped_file_read_back_the_same() {
+        let dir = std::env::temp_dir().join(format!("patq-release-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.csv");
+        // Several pages, with a multi-byte character across the cut points.
+        let text: String = (0..20_000).map(|i| format!("{i},Müller\n")).collect();
+        std::fs::write(&path, &text).unwrap();
+        let loaded = Input::load(&path, 0).unwrap();
+        assert!(matches!(loaded.text, Content::Mapped(_)));
+        let borrowed: &str = &loaded.text[5_000..9_000];
+        let before = borrowed.to_string();
+        for range in [
+            0..4_097,
+            4_097..100_000,
+            100_000..text.len(),
+            7..7,
+            0..text.len() + 1,
+        ] {
+            loaded.text.release(range);
+        }
+        assert_eq!(borrowed, before);
+        assert_eq!(loaded.text.as_str(), text);
+        // Owned text is left as it is.
+        let owned = Input::from_str("x.csv", "a,b\n");
+        owned.text.release(0..2);
+        assert_eq!(owned.text.as_str(), "a,b\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

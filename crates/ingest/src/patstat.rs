@@ -182,6 +182,9 @@ impl<'a> TableFile<'a> {
                     }
                     sink.progress(chunk.end as u64);
                 }
+                // Every row of the chunk has been taken: its mapped pages (tls212 alone is
+                // gigabytes) need not count in resident memory any more.
+                self.input.text.release(chunk.start..chunk.end);
                 if broken {
                     break;
                 }
