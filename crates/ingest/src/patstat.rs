@@ -926,7 +926,9 @@ impl Src<'_> {
     }
 }
 
-/// Reads every PATSTAT input of the run together.
+/// Reads every PATSTAT input of the run together. Records reach the sink in key order, those
+/// of one key (two tls201 rows of one application) one after another in file order, which
+/// is what lets `DatasetBuilder::stream_to` write them as they come.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     read_sources(
         inputs.iter().map(|i| Src::Borrowed(i)).collect(),
