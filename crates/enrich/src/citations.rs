@@ -672,7 +672,7 @@ mod tests {
         let mut r = PatentRecord::default();
         r.app.office = office.into();
         r.app.number = number.into();
-        r.app.key = app_key(office, number).into();
+        r.app.key = app_key(office, number);
         r.publications.push(Publication {
             office: office.into(),
             number: pub_number.into(),

@@ -325,7 +325,7 @@ mod tests {
         let mut r = PatentRecord::default();
         r.app.office = office.into();
         r.app.number = number.into();
-        r.app.key = app_key(office, number).into();
+        r.app.key = app_key(office, number);
         r.priorities = prios
             .iter()
             .map(|(o, n)| Priority {
@@ -333,7 +333,7 @@ mod tests {
                 number: (*n).into(),
                 kind: None,
                 date: None,
-                key: app_key(o, n).into(),
+                key: app_key(o, n),
             })
             .collect();
         r

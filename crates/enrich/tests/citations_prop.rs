@@ -27,7 +27,7 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
     let mut r = PatentRecord::default();
     r.app.office = o.into();
     r.app.number = format!("77{}", 7 * j).into();
-    r.app.key = app_key(o, &r.app.number).into();
+    r.app.key = app_key(o, &r.app.number);
     let number = match style % 3 {
         0 => b.to_string(),
         1 => format!("0{b}"),
@@ -47,7 +47,7 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
             number: patq_model::format_compact!("77{}", 7 * p),
             kind: None,
             date: None,
-            key: app_key(office(p), &format!("77{}", 7 * p)).into(),
+            key: app_key(office(p), &format!("77{}", 7 * p)),
         });
     }
     r

@@ -11,7 +11,7 @@ fn app(office: &str, number: &str) -> B {
     let mut r = PatentRecord::default();
     r.app.office = office.into();
     r.app.number = number.into();
-    r.app.key = app_key(office, number).into();
+    r.app.key = app_key(office, number);
     B(r)
 }
 
@@ -22,7 +22,7 @@ impl B {
             number: number.into(),
             kind: None,
             date: None,
-            key: app_key(office, number).into(),
+            key: app_key(office, number),
         });
         self
     }

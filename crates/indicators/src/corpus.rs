@@ -495,7 +495,7 @@ mod tests {
     /// `filed` as YYYY-MM-DD.
     fn app(number: &str, filed: Option<&str>, applicant: Option<&str>) -> PatentRecord {
         let mut r = PatentRecord::default();
-        r.app.key = app_key("US", number).into();
+        r.app.key = app_key("US", number);
         r.app.office = "US".into();
         r.app.filing_date = filed.map(|f| parse_date(f, DateOrder::DayFirst).unwrap());
         r.app.filing_year = filed.map(|f| f[..4].parse().unwrap());

@@ -429,7 +429,7 @@ mod tests {
                 let mut r = PatentRecord::default();
                 r.app.office = office.into();
                 r.app.number = num.into();
-                r.app.key = app_key(office, num).into();
+                r.app.key = app_key(office, num);
                 r.app.granted = Some(granted);
                 r.app.cited_by_count = Some(cited);
                 r.app.filing_year = Some(year);
@@ -445,7 +445,7 @@ mod tests {
                         number: prio.into(),
                         kind: None,
                         date: None,
-                        key: app_key("CN", prio).into(),
+                        key: app_key("CN", prio),
                     });
                 }
                 r

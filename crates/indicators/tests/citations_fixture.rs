@@ -117,7 +117,7 @@ fn dataset() -> Vec<PatentRecord> {
                 let mut r = PatentRecord::default();
                 r.app.office = office.into();
                 r.app.number = num.into();
-                r.app.key = app_key(office, num).into();
+                r.app.key = app_key(office, num);
                 r.app.filing_date = parse_date(filed, DateOrder::DayFirst);
                 r.app.filing_year = Some(filed[..4].parse().unwrap());
                 r.publications.push(Publication {

@@ -102,7 +102,7 @@ fn dataset(with_grants: bool) -> Vec<PatentRecord> {
                 let mut r = PatentRecord::default();
                 r.app.office = office.into();
                 r.app.number = num.into();
-                r.app.key = app_key(office, num).into();
+                r.app.key = app_key(office, num);
                 r.app.granted = with_grants.then_some(granted);
                 r.app.cited_by_count = Some(cited);
                 r.app.filing_year = Some(year);
@@ -506,7 +506,7 @@ fn the_suite_keeps_report_order_when_its_halves_run_on_two_threads() {
             small.iter().map(move |r| {
                 let mut r = r.clone();
                 r.app.number = format!("{}{k:03}", r.app.number).into();
-                r.app.key = app_key(&r.app.office, &r.app.number).into();
+                r.app.key = app_key(&r.app.office, &r.app.number);
                 r
             })
         })

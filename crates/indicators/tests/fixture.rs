@@ -61,7 +61,7 @@ fn dataset() -> Vec<PatentRecord> {
             let mut r = PatentRecord::default();
             r.app.office = office.into();
             r.app.number = num.into();
-            r.app.key = app_key(office, num).into();
+            r.app.key = app_key(office, num);
             r.app.granted = Some(granted);
             r.app.cited_by_count = Some(cited);
             r.app.filing_year = Some(year);

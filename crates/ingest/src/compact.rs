@@ -74,10 +74,10 @@ pub(crate) enum IdKey {
 }
 
 impl IdKey {
-    pub fn text(self, arena: &Arena) -> String {
+    pub fn text(self, arena: &Arena) -> patq_model::Text {
         match self {
-            IdKey::Num(n) => n.to_string(),
-            IdKey::Text(i) => arena.get(i).to_string(),
+            IdKey::Num(n) => patq_model::ToCompactString::to_compact_string(&n),
+            IdKey::Text(i) => arena.get(i).into(),
         }
     }
 }

@@ -887,7 +887,7 @@ fn priority(pc: &Node, own: &(String, String), own_epodoc: Option<&str>) -> Resu
         ));
     }
     Ok(Priority {
-        key: app_key(&office, &number).into(),
+        key: app_key(&office, &number),
         office: office.into(),
         number: number.into(),
         kind: kind.map(Into::into),
@@ -926,7 +926,7 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
 fn new_record(app: &Ident, source_id: Option<String>) -> PatentRecord {
     let mut rec = PatentRecord::default();
     let a = &mut rec.app;
-    a.key = app_key(&app.office, &app.number).into();
+    a.key = app_key(&app.office, &app.number);
     a.office = app.office.as_str().into();
     a.number = app.number.as_str().into();
     a.kind = app

@@ -208,7 +208,7 @@ fn parse_row(
     .map(str::to_string);
 
     let app = Application {
-        key: app_key(&office, &number).into(),
+        key: app_key(&office, &number),
         office: office.as_str().into(),
         number: number.as_str().into(),
         filing_date: filing,

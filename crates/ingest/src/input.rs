@@ -258,8 +258,8 @@ mod tests {
     /// `from_bytes` gives, so the readers cannot tell the two apart.
     #[test]
     fn utf8_files_are_mapped_and_the_rest_decoded_as_before() {
-        let dir = std::env::temp_dir().join(format!("patq-map-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let cases: [(&str, &[u8], bool); 6] = [
             ("utf8.csv", "a,b\nMüller,1\r\n".as_bytes(), true),
             ("latin1.csv", b"a,b\nM\xfcller,1\n", false),
@@ -281,13 +281,12 @@ mod tests {
                 "{name}"
             );
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn released_pages_of_a_mapped_file_read_back_the_same() {
-        let dir = std::env::temp_dir().join(format!("patq-release-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("big.csv");
         // Several pages, with a multi-byte character across the cut points.
         let text: String = (0..20_000).map(|i| format!("{i},Müller\n")).collect();
@@ -311,13 +310,12 @@ mod tests {
         let owned = Input::from_str("x.csv", "a,b\n");
         owned.text.release(0..2);
         assert_eq!(owned.text.as_str(), "a,b\n");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_head_ends_at_a_line_end_and_knows_the_file_size() {
-        let dir = std::env::temp_dir().join(format!("patq-head-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("t.csv");
         let text: String = std::iter::once("appln_id,appln_auth\n".to_string())
             .chain((0..1000).map(|i| format!("{i},EP\n")))
@@ -329,7 +327,6 @@ mod tests {
         assert_eq!((head.raw_len, head.file_index), (text.len() as u64, 3));
         let whole = Input::load_head(&path, 0, 1 << 20).unwrap();
         assert_eq!(whole.text.as_str(), text);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -355,7 +355,7 @@ fn parse_row(
         None => (appno.office.clone(), appno.number.clone()),
     };
     let app = Application {
-        key: app_key(&key_office, &key_number).into(),
+        key: app_key(&key_office, &key_number),
         office: key_office.into(),
         number: key_number.into(),
         kind: app_kind.map(Into::into),
@@ -549,7 +549,7 @@ fn parse_priority(raw: &str) -> Result<Priority, String> {
         return Err(format!("no number in priority {raw:?}"));
     }
     Ok(Priority {
-        key: app_key(&office, &number).into(),
+        key: app_key(&office, &number),
         office: office.into(),
         number: number.into(),
         kind: kind.map(Into::into),

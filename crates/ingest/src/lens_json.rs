@@ -290,7 +290,7 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
         a.number = number.into();
         a.kind = Some(ar_kind).filter(|k| !k.is_empty()).map(Into::into);
     }
-    a.key = app_key(&a.office, &a.number).into();
+    a.key = app_key(&a.office, &a.number);
     a.is_pct = a.office == "WO" || juris == "WO" || a.kind.as_deref() == Some("W");
     a.filing_date = date(doc, &[ar[0], ar[1], "date"])?;
     a.filing_year = a.filing_date.map(|d| d.year());
@@ -321,7 +321,7 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             number: number.into(),
             kind: Some(ckind).filter(|k| !k.is_empty()).map(Into::into),
             date: d,
-            key: key.into(),
+            key,
         };
         if !rec.priorities.contains(&p) {
             rec.priorities.push(p);

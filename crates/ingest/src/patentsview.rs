@@ -382,7 +382,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             None => (office, clean_number(raw)),
         };
         let p = Priority {
-            key: app_key(&office, &number).into(),
+            key: app_key(&office, &number),
             office: office.into(),
             number: number.into(),
             kind: None,
@@ -404,7 +404,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             "filed" => {
                 let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
                 let date = pv_date(row, "application_filing_date")?;
-                slot.rec.app.pct_key = Some(app_key("WO", &number).into());
+                slot.rec.app.pct_key = Some(app_key("WO", &number));
                 RelatedDoc {
                     relation: "pct-application".into(),
                     office: Some("WO".into()),
@@ -458,7 +458,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .app_number
             .unwrap_or_else(|| (rec.publications[0].number.clone()).to_string()))
         .into();
-        a.key = app_key("US", &a.number).into();
+        a.key = app_key("US", &a.number);
         a.earliest_priority_date = rec
             .priorities
             .iter()

@@ -755,7 +755,7 @@ fn link_id(raw: &str) -> Option<&str> {
 }
 
 /// The application key and number of a tls201 row.
-fn key_of(office: &str, appln_nr: &str, epodoc: &str) -> Option<(String, String)> {
+fn key_of(office: &str, appln_nr: &str, epodoc: &str) -> Option<(patq_model::Text, String)> {
     let raw = if clean_number(appln_nr).is_empty() {
         epodoc
     } else {
@@ -1530,7 +1530,7 @@ fn read_sources(
         kind: strs.get(p.kind).into(),
         date: p.date,
         class: p.class,
-        source_id: Some(id_text(p.pid).into()),
+        source_id: Some(id_text(p.pid)),
     };
     let priority = |target: Result<u32, IdKey>| match target {
         Ok(j) => {
@@ -1547,7 +1547,7 @@ fn read_sources(
             let pid = id_text(id);
             Priority {
                 office: patq_model::Text::default(),
-                number: pid.as_str().into(),
+                number: pid.clone(),
                 kind: None,
                 date: None,
                 key: patq_model::format_compact!("PATSTAT:{pid}"),
@@ -1557,9 +1557,9 @@ fn read_sources(
     let citation = |c: &CiteRow| {
         let missing = || {
             if c.tag >= CITE_TEXT {
-                arena.get(c.id as u32).to_string()
+                arena.get(c.id as u32).into()
             } else {
-                c.id.to_string()
+                c.id.to_compact_string()
             }
         };
         let (category, cited_by) = (strs.get_opt(c.category), strs.get_opt(c.origin));
@@ -1575,7 +1575,7 @@ fn read_sources(
                     date: p.date,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(id_text(p.pid).into()),
+                    source_id: Some(id_text(p.pid)),
                 }
             }
             CITE_PUB_MISSING => {
@@ -1587,7 +1587,7 @@ fn read_sources(
                     date: None,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(cp.into()),
+                    source_id: Some(cp),
                 }
             }
             CITE_APPLN => {
@@ -1798,7 +1798,7 @@ fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
         ))?;
     let mut app = Application::default();
     let a = &mut app;
-    a.key = key.into();
+    a.key = key;
     a.number = number.into();
     a.source_id = Some(id.into());
     a.provenance = row.provenance();

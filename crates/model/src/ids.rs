@@ -17,13 +17,13 @@ pub fn clean_number(raw: &str) -> String {
 
 /// The application key: office followed by the cleaned number, e.g. `US14306158`.
 /// A number that already starts with its office code is not prefixed twice.
-pub fn app_key(office: &str, number: &str) -> String {
+pub fn app_key(office: &str, number: &str) -> crate::Text {
     let office = normalize_office(office);
     let number = clean_number(number);
     if !office.is_empty() && number.starts_with(&office) {
-        number
+        number.into()
     } else {
-        format!("{office}{number}")
+        compact_str::format_compact!("{office}{number}")
     }
 }
 

@@ -60,7 +60,7 @@ fn dataset(with_grant_status: bool) -> Vec<PatentRecord> {
             let mut r = PatentRecord::default();
             r.app.office = office.into();
             r.app.number = num.into();
-            r.app.key = app_key(office, num).into();
+            r.app.key = app_key(office, num);
             r.app.granted = with_grant_status.then_some(granted);
             r.app.cited_by_count = Some(cited);
             r.app.filing_year = Some(2019);

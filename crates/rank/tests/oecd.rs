@@ -120,7 +120,7 @@ fn dataset(citations: bool, claims: bool, source_counts: bool) -> Vec<PatentReco
             let mut r = PatentRecord::default();
             r.app.office = a.office.into();
             r.app.number = a.number.into();
-            r.app.key = app_key(a.office, a.number).into();
+            r.app.key = app_key(a.office, a.number);
             let d = chrono::NaiveDate::parse_from_str(a.filed, "%Y-%m-%d").unwrap();
             r.app.filing_date = Some(d);
             r.app.filing_year = Some(chrono::Datelike::year(&d));
@@ -480,7 +480,7 @@ fn generated(seed: u64) -> Vec<PatentRecord> {
         let office = offices[rng.random_range(0..offices.len())];
         r.app.office = office.into();
         r.app.number = format!("{}", 100_000 + i).into();
-        r.app.key = app_key(office, &r.app.number).into();
+        r.app.key = app_key(office, &r.app.number);
         let year = 2012 + (i / 600) as i32;
         let d = chrono::NaiveDate::from_yo_opt(year, rng.random_range(1..=365)).unwrap();
         r.app.filing_date = Some(d);

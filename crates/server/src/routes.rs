@@ -515,7 +515,7 @@ mod tests {
                     let mut r = PatentRecord::default();
                     r.app.office = "US".into();
                     r.app.number = format!("1610000{n}").into();
-                    r.app.key = patq_model::app_key("US", &r.app.number).into();
+                    r.app.key = patq_model::app_key("US", &r.app.number);
                     r.app.filing_year = Some(2018 + n);
                     r.app.title = Some("SYNTHETIC distributed ledger".into());
                     patq_testkit::add_applicant(&mut r, "SYNTHETIC CORP", "US");

@@ -230,12 +230,18 @@ fn streamed_records_make_the_same_dataset_merges_included() {
     }
 }
 
-#[test]
-fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
+/// A builder streaming to `ds` in a new temporary directory.
+fn streaming() -> (tempfile::TempDir, std::path::PathBuf, DatasetBuilder) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ds");
     let mut b = DatasetBuilder::new();
     b.stream_to(&out).unwrap();
+    (tmp, out, b)
+}
+
+#[test]
+fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
+    let (tmp, out, mut b) = streaming();
     let (us, _) = two_records();
     b.record(us);
     b.record(full_record());
@@ -254,10 +260,7 @@ fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
 
 #[test]
 fn an_abandoned_stream_leaves_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("ds");
-    let mut b = DatasetBuilder::new();
-    b.stream_to(&out).unwrap();
+    let (tmp, out, mut b) = streaming();
     b.record(full_record());
     assert_eq!(
         hidden(tmp.path()).len(),

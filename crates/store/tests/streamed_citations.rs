@@ -8,7 +8,7 @@ use patq_store::read::{for_each_citation, load_records, load_records_except};
 
 fn app(office: &str, number: &str) -> PatentRecord {
     let mut r = PatentRecord::default();
-    r.app.key = app_key(office, number).into();
+    r.app.key = app_key(office, number);
     r.app.office = office.into();
     r.app.number = number.into();
     r

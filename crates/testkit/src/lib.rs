@@ -68,7 +68,7 @@ pub fn claim_priority(r: &mut patq_model::PatentRecord, priority: &str) {
         number: number.into(),
         kind: None,
         date: None,
-        key: patq_model::app_key(office, number).into(),
+        key: patq_model::app_key(office, number),
     });
 }
 

@@ -170,7 +170,7 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
     };
 
     rec.app = Application {
-        key: app_key(&app_office, &app_number).into(),
+        key: app_key(&app_office, &app_number),
         office: app_office.into(),
         number: app_number.into(),
         kind: app_kind.map(Into::into),
@@ -377,7 +377,7 @@ fn push_priority(
         return;
     }
     let p = Priority {
-        key: app_key(office, &number).into(),
+        key: app_key(office, &number),
         office: office.into(),
         number: number.into(),
         kind: kind.map(Into::into),
@@ -539,7 +539,7 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
         let r = pct_related("pct-371", d);
         if let Some(r) = &r {
             let office = r.office.clone().unwrap_or_else(|| "WO".into());
-            rec.app.pct_key = Some(app_key(&office, &r.number).into());
+            rec.app.pct_key = Some(app_key(&office, &r.number));
         }
         push_related(rec, r);
     }
@@ -634,7 +634,7 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
     )?;
     let plant = pub_kind.starts_with('P');
     rec.app = Application {
-        key: app_key("US", &app_number).into(),
+        key: app_key("US", &app_number),
         office: "US".into(),
         number: app_number.into(),
         kind: Some("A".into()),
