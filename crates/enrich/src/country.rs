@@ -129,7 +129,7 @@ mod tests {
             number: "1".into(),
             kind: None,
             date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
-            key: patq_model::format_compact!("{office}1"),
+            key: patq_model::format_text!("{office}1"),
         }
     }
 

@@ -44,7 +44,7 @@ fn record(j: usize, style: u8, prio: Option<usize>) -> PatentRecord {
     if let Some(p) = prio {
         r.priorities.push(Priority {
             office: office(p).into(),
-            number: patq_model::format_compact!("77{}", 7 * p),
+            number: patq_model::format_text!("77{}", 7 * p),
             kind: None,
             date: None,
             key: app_key(office(p), &format!("77{}", 7 * p)),

@@ -76,7 +76,7 @@ pub(crate) enum IdKey {
 impl IdKey {
     pub fn text(self, arena: &Arena) -> patq_model::Text {
         match self {
-            IdKey::Num(n) => patq_model::ToCompactString::to_compact_string(&n),
+            IdKey::Num(n) => patq_model::ToText::to_lean_string(&n),
             IdKey::Text(i) => arena.get(i).into(),
         }
     }

@@ -26,7 +26,7 @@ use chrono::{Datelike, NaiveDate};
 use patq_model::Party;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, LegalEvent,
-    PartyRole, PatentRecord, Priority, Provenance, Publication, ToCompactString, app_key,
+    PartyRole, PatentRecord, Priority, Provenance, Publication, ToText, app_key,
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 use quick_xml::Reader;
@@ -605,7 +605,7 @@ impl<'a> Doc<'a> {
                     }
                     rec.app.provenance = Provenance {
                         source_file: self.input.file_index,
-                        location: location.to_compact_string(),
+                        location: location.to_lean_string(),
                     };
                     sink.record(*rec);
                 }

@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
     Application, DateOrder, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication,
-    ToCompactString, app_key, classify_publication, clean_number, normalize_office, parse_date,
+    ToText, app_key, classify_publication, clean_number, normalize_office, parse_date,
 };
 
 use crate::csv_rows::{Offset, RowError, for_each_row};
@@ -220,7 +220,7 @@ fn parse_row(
         granted,
         provenance: Provenance {
             source_file: input.file_index,
-            location: Location::Line(line).to_compact_string(),
+            location: Location::Line(line).to_lean_string(),
         },
         ..Application::default()
     };

@@ -26,7 +26,7 @@ use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
     Application, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party,
-    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, ToCompactString, app_key,
+    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, ToText, app_key,
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
@@ -378,7 +378,7 @@ fn parse_row(
         npl_citation_count: npl_count,
         provenance: Provenance {
             source_file: input.file_index,
-            location: Location::Line(line).to_compact_string(),
+            location: Location::Line(line).to_lean_string(),
         },
         ..Application::default()
     };

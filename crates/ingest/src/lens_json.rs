@@ -19,8 +19,8 @@
 use chrono::{Datelike, NaiveDate};
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party, PartyRole,
-    PatentRecord, Priority, Provenance, Publication, ToCompactString, app_key,
-    classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
+    PatentRecord, Priority, Provenance, Publication, ToText, app_key, classify_publication,
+    clean_number, normalize_class_code, normalize_office, parse_date,
 };
 use serde_json::Value;
 
@@ -168,7 +168,7 @@ fn rejection(
 fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Sink) {
     let prov = Provenance {
         source_file: input.file_index,
-        location: loc.to_compact_string(),
+        location: loc.to_lean_string(),
     };
     match record(doc, prov) {
         Ok(r) => sink.record(r),

@@ -24,7 +24,7 @@ use csv::StringRecord;
 use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
-    Priority, Provenance, PubClass, Publication, ToCompactString, app_key, classify_publication,
+    Priority, Provenance, PubClass, Publication, ToText, app_key, classify_publication,
     clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
@@ -499,7 +499,7 @@ impl At<'_> {
     pub fn provenance(&self) -> Provenance {
         Provenance {
             source_file: self.file.input.file_index,
-            location: self.location().to_compact_string(),
+            location: self.location().to_lean_string(),
         }
     }
 
@@ -1567,7 +1567,7 @@ fn read_sources(
                 number: pid.clone(),
                 kind: None,
                 date: None,
-                key: patq_model::format_compact!("PATSTAT:{pid}"),
+                key: patq_model::format_text!("PATSTAT:{pid}"),
             }
         }
     };
@@ -1576,7 +1576,7 @@ fn read_sources(
             if c.tag >= CITE_TEXT {
                 arena.get(c.id as u32).into()
             } else {
-                c.id.to_compact_string()
+                c.id.to_lean_string()
             }
         };
         let (category, cited_by) = (strs.get_opt(c.category), strs.get_opt(c.origin));
@@ -1599,7 +1599,7 @@ fn read_sources(
                 let cp = missing();
                 Citation {
                     office: None,
-                    number: patq_model::format_compact!("PATSTAT:{cp}"),
+                    number: patq_model::format_text!("PATSTAT:{cp}"),
                     kind: None,
                     date: None,
                     category: category.map(Into::into),
@@ -1617,19 +1617,19 @@ fn read_sources(
                     date: None,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(patq_model::format_compact!("appln:{ca}")),
+                    source_id: Some(patq_model::format_text!("appln:{ca}")),
                 }
             }
             _ => {
                 let ca = missing();
                 Citation {
                     office: None,
-                    number: patq_model::format_compact!("PATSTAT:appln:{ca}"),
+                    number: patq_model::format_text!("PATSTAT:appln:{ca}"),
                     kind: None,
                     date: None,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(patq_model::format_compact!("appln:{ca}")),
+                    source_id: Some(patq_model::format_text!("appln:{ca}")),
                 }
             }
         }
@@ -1647,7 +1647,7 @@ fn read_sources(
         if let Some(link) = slot.internat {
             rec.app.pct_key = Some(match link {
                 Ok(j) => arena.get(links[j as usize].key).into(),
-                Err(id) => patq_model::format_compact!("PATSTAT:{}", id_text(id)),
+                Err(id) => patq_model::format_text!("PATSTAT:{}", id_text(id)),
             });
         }
         if slot.first_grant && !slot.granted_stated {

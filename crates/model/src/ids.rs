@@ -23,7 +23,7 @@ pub fn app_key(office: &str, number: &str) -> crate::Text {
     if !office.is_empty() && number.starts_with(&office) {
         number.into()
     } else {
-        compact_str::format_compact!("{office}{number}")
+        crate::format_text!("{office}{number}")
     }
 }
 

@@ -10,10 +10,22 @@ pub mod kind;
 pub mod packed;
 pub mod record;
 
-/// `format!` and `to_string` for [`Text`]: the string is built inline when it fits.
-pub use compact_str::{ToCompactString, format_compact};
+/// `format!` for [`Text`]: the string is built inline when it fits (16 bytes), without the
+/// `String` that `format!` would allocate first.
+#[macro_export]
+macro_rules! format_text {
+    ($($arg:tt)*) => {{
+        let mut s = $crate::Text::new();
+        ::std::fmt::Write::write_fmt(&mut s, ::std::format_args!($($arg)*))
+            .expect("formatting into a string cannot fail");
+        s
+    }};
+}
+
 pub use date::{DateOrder, parse_date};
 pub use groups::Groups;
 pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};
 pub use kind::{PubClass, classify_publication};
+/// `to_string` for [`Text`]: the string is built inline when it fits.
+pub use lean_string::ToLeanString as ToText;
 pub use record::*;

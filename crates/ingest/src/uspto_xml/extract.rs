@@ -71,7 +71,7 @@ pub(crate) fn build(
     app.source_id = rec
         .publications
         .first()
-        .map(|p| patq_model::format_compact!("{}{}{}", p.office, p.number, p.kind));
+        .map(|p| patq_model::format_text!("{}{}{}", p.office, p.number, p.kind));
     app.provenance = Provenance {
         source_file,
         location: location.into(),
