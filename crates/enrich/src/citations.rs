@@ -790,12 +790,12 @@ mod tests {
         // edges 2 (a cites b, b cites a), so each is cited once.
         let mut a = rec("US", "1", "111", "A1");
         let mut b = rec("EP", "2", "222", "A1");
-        a.citations = vec![
+        a.citations = patq_model::thin_vec![
             cite(Some("EP"), "222", Some("A1")),
             cite(Some("EP"), "EP222", None),
             cite(Some("JP"), "999", Some("A")),
         ];
-        b.citations = vec![
+        b.citations = patq_model::thin_vec![
             cite(Some("US"), "111", Some("A1")),
             cite(Some("EP"), "222", Some("B1")),
         ];
@@ -843,7 +843,7 @@ mod tests {
         // kind (application key), itself (self-loop), b again (duplicate), an outside
         // document, and US 10123456 B2 — a grant number equal to c's serial number, which
         // must not fall back to application keys.
-        a.citations = vec![
+        a.citations = patq_model::thin_vec![
             cite(Some("EP"), "2400812", Some("B1")),
             cite(Some("US"), "10/123,456", None),
             cite(Some("US"), "08123456", Some("B2")),
@@ -851,7 +851,7 @@ mod tests {
             cite(Some("JP"), "2005123456", Some("A")),
             cite(Some("US"), "10123456", Some("B2")),
         ];
-        c.citations = vec![cite(None, "PATSTAT:77", None)];
+        c.citations = patq_model::thin_vec![cite(None, "PATSTAT:77", None)];
         let g = CitationGraph::build(&[a, b, c]);
         assert_eq!(g.forward_counts(), vec![0, 1, 1]);
         assert_eq!(
@@ -884,7 +884,7 @@ mod tests {
             x.source_id = Some(id.into());
             x
         };
-        c.citations = vec![
+        c.citations = patq_model::thin_vec![
             by_id("9001"),
             by_id("appln:555"),
             by_id("012-345-678-901-23X"),

@@ -136,7 +136,7 @@ mod tests {
     fn rec(office: &str, prios: Vec<Priority>) -> PatentRecord {
         let mut r = PatentRecord::default();
         r.app.office = office.into();
-        r.priorities = prios;
+        r.priorities = prios.into();
         r
     }
 

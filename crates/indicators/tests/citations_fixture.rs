@@ -138,7 +138,7 @@ fn dataset() -> Vec<PatentRecord> {
                 if let Some(p) = prio {
                     patq_testkit::claim_priority(&mut r, p);
                 }
-                r.citations = citations(i);
+                r.citations = citations(i).into();
                 // A source count that the citation lists must override.
                 r.app.cited_by_count = Some(50);
                 r

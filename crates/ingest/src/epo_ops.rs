@@ -26,7 +26,7 @@ use chrono::{Datelike, NaiveDate};
 use patq_model::Party;
 use patq_model::{
     Citation, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, LegalEvent,
-    PartyRole, PatentRecord, Priority, Provenance, Publication, ToText, app_key,
+    PartyRole, PatentRecord, Priority, Provenance, Publication, ThinVec, ToText, app_key,
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 use quick_xml::Reader;
@@ -896,8 +896,8 @@ fn priority(pc: &Node, own: &(String, String), own_epodoc: Option<&str>) -> Resu
 }
 
 /// Keeps one priority per key, filling kind and date from the duplicates.
-fn dedupe_priorities(ps: &mut Vec<Priority>) {
-    let mut out: Vec<Priority> = Vec::new();
+fn dedupe_priorities(ps: &mut ThinVec<Priority>) {
+    let mut out: ThinVec<Priority> = ThinVec::new();
     for p in ps.drain(..) {
         match out.iter_mut().find(|q| q.key == p.key) {
             Some(q) => {
@@ -914,7 +914,7 @@ fn dedupe_priorities(ps: &mut Vec<Priority>) {
     *ps = out;
 }
 
-fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+fn push_unique<T: PartialEq>(v: &mut ThinVec<T>, x: T) {
     if !v.contains(&x) {
         v.push(x);
     }
@@ -1053,7 +1053,7 @@ fn split_name(raw: &str) -> (String, Option<String>) {
 /// Applicants or inventors of an exchange-document. OPS lists each party in several data
 /// formats; the EPODOC form (which carries the country) is used when present, so nobody is
 /// counted twice.
-fn exchange_parties(parties: &Node, role: PartyRole, item: &str) -> Vec<Party> {
+fn exchange_parties(parties: &Node, role: PartyRole, item: &str) -> ThinVec<Party> {
     let list = format!("{item}s");
     let name_el = format!("{item}-name");
     let items: Vec<&Node> = parties
@@ -1077,7 +1077,7 @@ fn exchange_parties(parties: &Node, role: PartyRole, item: &str) -> Vec<Party> {
     if chosen.is_empty() {
         chosen = items;
     }
-    let mut out = Vec::new();
+    let mut out = ThinVec::new();
     for n in chosen {
         let raw = n
             .at(&[&name_el, "name"])

@@ -20,7 +20,8 @@ use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
     Application, DateOrder, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication,
-    ToText, app_key, classify_publication, clean_number, normalize_office, parse_date,
+    ThinVec, ToText, app_key, classify_publication, clean_number, normalize_office, parse_date,
+    thin_vec,
 };
 
 use crate::csv_rows::{Offset, RowError, for_each_row};
@@ -224,7 +225,7 @@ fn parse_row(
         },
         ..Application::default()
     };
-    let mut parties = Vec::new();
+    let mut parties = ThinVec::new();
     for (col, role) in [
         (Col::Assignee, PartyRole::Applicant),
         (Col::Inventor, PartyRole::Inventor),
@@ -240,7 +241,7 @@ fn parse_row(
     }
     Ok(PatentRecord {
         app,
-        publications: vec![Publication {
+        publications: thin_vec![Publication {
             office: office.into(),
             number: number.into(),
             kind: kind.into(),

@@ -26,7 +26,7 @@ use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
     Application, ClassScheme, Classification, DateOrder, FamilyKind, FamilyMember, Party,
-    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, ToText, app_key,
+    PartyRole, PatentRecord, Priority, Provenance, PubClass, Publication, ThinVec, ToText, app_key,
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
@@ -281,7 +281,7 @@ fn parse_row(
     count(Col::SequenceCount)?;
     count(Col::NplResolvedCount)?;
 
-    let mut priorities: Vec<Priority> = Vec::new();
+    let mut priorities: ThinVec<Priority> = ThinVec::new();
     for item in split_list(get(Col::Priorities)) {
         let p = parse_priority(&item).map_err(|r| RowError::new(&field(Col::Priorities), r))?;
         if !priorities.contains(&p) {
@@ -290,7 +290,7 @@ fn parse_row(
     }
 
     let kind_col = get(Col::Kind).to_ascii_uppercase();
-    let mut publications = Vec::new();
+    let mut publications = ThinVec::new();
     let pub_raw = get(Col::PubNumber);
     let mut pub_class = None;
     if !pub_raw.is_empty() {
@@ -383,7 +383,7 @@ fn parse_row(
         ..Application::default()
     };
 
-    let mut parties = Vec::new();
+    let mut parties = ThinVec::new();
     for (col, role) in [
         (Col::Applicants, PartyRole::Applicant),
         (Col::Inventors, PartyRole::Inventor),
@@ -399,7 +399,7 @@ fn parse_row(
         }
     }
 
-    let mut classes: Vec<Classification> = Vec::new();
+    let mut classes: ThinVec<Classification> = ThinVec::new();
     for (col, scheme) in [
         (Col::Cpc, ClassScheme::Cpc),
         (Col::Ipcr, ClassScheme::Ipc),
@@ -420,7 +420,7 @@ fn parse_row(
         }
     }
 
-    let mut family_members = Vec::new();
+    let mut family_members = ThinVec::new();
     for (col, family) in [
         (Col::SimpleMembers, FamilyKind::Simple),
         (Col::ExtendedMembers, FamilyKind::Extended),

@@ -24,7 +24,7 @@ use csv::StringRecord;
 use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
-    Priority, Provenance, PubClass, Publication, ToText, app_key, classify_publication,
+    Priority, Provenance, PubClass, Publication, ThinVec, ToText, app_key, classify_publication,
     clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
@@ -1796,7 +1796,7 @@ fn key_order<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<u32> {
 }
 
 /// Appends `x` unless the list already holds an equal item.
-fn push_new<T: PartialEq>(list: &mut Vec<T>, x: T) {
+fn push_new<T: PartialEq>(list: &mut ThinVec<T>, x: T) {
     if !list.contains(&x) {
         list.push(x);
     }

@@ -3,6 +3,7 @@
 //! per string), which decides whether a 10M-application corpus fits in memory at all.
 
 use chrono::NaiveDate;
+use thin_vec::ThinVec;
 
 use crate::{
     Application, Citation, ClassScheme, Classification, FamilyKind, FamilyMember, LegalEvent,
@@ -410,9 +411,9 @@ impl Reader<'_> {
             .map(|d| NaiveDate::from_num_days_from_ce_opt(d as i32).expect("packed date"))
     }
 
-    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
+    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> ThinVec<T> {
         let n = self.uint() as usize;
-        let mut v = Vec::with_capacity(n);
+        let mut v = ThinVec::with_capacity(n);
         for _ in 0..n {
             v.push(f(self));
         }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+pub use thin_vec::{ThinVec, thin_vec};
 
 use crate::kind::PubClass;
 
@@ -15,14 +16,14 @@ pub type Text = lean_string::LeanString;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PatentRecord {
     pub app: Application,
-    pub publications: Vec<Publication>,
-    pub parties: Vec<Party>,
-    pub classes: Vec<Classification>,
-    pub priorities: Vec<Priority>,
-    pub citations: Vec<Citation>,
-    pub family_members: Vec<FamilyMember>,
-    pub legal_events: Vec<LegalEvent>,
-    pub related: Vec<RelatedDoc>,
+    pub publications: ThinVec<Publication>,
+    pub parties: ThinVec<Party>,
+    pub classes: ThinVec<Classification>,
+    pub priorities: ThinVec<Priority>,
+    pub citations: ThinVec<Citation>,
+    pub family_members: ThinVec<FamilyMember>,
+    pub legal_events: ThinVec<LegalEvent>,
+    pub related: ThinVec<RelatedDoc>,
 }
 
 /// Where a record came from, for quarantine messages and `explain`.
@@ -331,7 +332,7 @@ impl PatentRecord {
     }
 }
 
-fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+fn union<T: PartialEq>(into: &mut ThinVec<T>, from: ThinVec<T>) {
     for x in from {
         if !into.contains(&x) {
             into.push(x);

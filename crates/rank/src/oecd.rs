@@ -352,7 +352,7 @@ mod tests {
             scheme,
             code: code.into(),
         };
-        r.classes = vec![
+        r.classes = patq_model::thin_vec![
             class(ClassScheme::Ipc, "G06Q20/40"),
             class(ClassScheme::Cpc, "H04L9/32"),
             class(ClassScheme::Cpc, "H04L9/06"),

@@ -541,7 +541,7 @@ impl Children {
         fn put<T>(
             items: Vec<(usize, T)>,
             records: &mut [PatentRecord],
-            list: fn(&mut PatentRecord) -> &mut Vec<T>,
+            list: fn(&mut PatentRecord) -> &mut patq_model::ThinVec<T>,
         ) {
             // A list grown by push starts at four items and most records have one or two
             // (at 1M applications that slack was ~0.6 GB): each record's run of rows, which

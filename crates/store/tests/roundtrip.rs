@@ -45,7 +45,7 @@ fn full_record() -> PatentRecord {
                 location: "line 2".into(),
             },
         },
-        publications: vec![
+        publications: patq_model::thin_vec![
             Publication {
                 office: "EP".into(),
                 number: "2400812".into(),
@@ -63,24 +63,24 @@ fn full_record() -> PatentRecord {
                 source_id: Some("L1".into()),
             },
         ],
-        parties: vec![Party {
+        parties: patq_model::thin_vec![Party {
             role: PartyRole::Applicant,
             seq: 0,
             name: "9SOLUTIONS OY".into(),
             country: Some("FI".into()),
         }],
-        classes: vec![Classification {
+        classes: patq_model::thin_vec![Classification {
             scheme: ClassScheme::Ipc,
             code: "H04W84/20".into(),
         }],
-        priorities: vec![Priority {
+        priorities: patq_model::thin_vec![Priority {
             office: "FI".into(),
             number: "20095712".into(),
             kind: None,
             date: d(2009, 6, 24),
             key: "FI20095712".into(),
         }],
-        citations: vec![Citation {
+        citations: patq_model::thin_vec![Citation {
             office: Some("US".into()),
             number: "2005001234".into(),
             kind: Some("A1".into()),
@@ -89,17 +89,17 @@ fn full_record() -> PatentRecord {
             cited_by: Some("examiner".into()),
             source_id: None,
         }],
-        family_members: vec![FamilyMember {
+        family_members: patq_model::thin_vec![FamilyMember {
             family: FamilyKind::Simple,
             member: "US2011319033A1".into(),
             source_id: None,
         }],
-        legal_events: vec![LegalEvent {
+        legal_events: patq_model::thin_vec![LegalEvent {
             date: d(2020, 5, 1),
             code: "PG25".into(),
             description: Some("lapse".into()),
         }],
-        related: vec![RelatedDoc {
+        related: patq_model::thin_vec![RelatedDoc {
             relation: "division".into(),
             office: Some("EP".into()),
             number: "19123456".into(),

@@ -41,13 +41,13 @@ fn citations_stream_in_key_order_with_record_indices() {
     let mut b = DatasetBuilder::new();
     // Given out of key order: the dataset sorts applications by key (EP1 < US2 < US3).
     let mut us3 = app("US", "3");
-    us3.citations = vec![
+    us3.citations = patq_model::thin_vec![
         cite(Some("US"), "2", None, None),
         cite(None, "PATSTAT:9", None, Some("9")),
     ];
     let us2 = app("US", "2");
     let mut ep1 = app("EP", "1");
-    ep1.citations = vec![cite(Some("US"), "3", Some("B2"), Some("p3"))];
+    ep1.citations = patq_model::thin_vec![cite(Some("US"), "3", Some("B2"), Some("p3"))];
     for r in [us3, us2, ep1] {
         b.record(r);
     }
@@ -99,11 +99,11 @@ fn a_child_row_without_its_application_is_an_error() {
         let mut b = DatasetBuilder::new();
         for n in numbers {
             let mut r = app("US", n);
-            r.classes = vec![Classification {
+            r.classes = patq_model::thin_vec![Classification {
                 scheme: ClassScheme::Cpc,
                 code: "H04L9/00".into(),
             }];
-            r.parties = vec![applicant(1, format!("Company {n}"))];
+            r.parties = patq_model::thin_vec![applicant(1, format!("Company {n}"))];
             b.record(r);
         }
         let ds = tmp.path().join(name);
@@ -138,7 +138,7 @@ fn applications_of_several_row_groups_load_in_key_order() {
     for i in 0..n {
         let mut r = app("US", &format!("{:07}", i + 1));
         r.app.filing_year = Some(2000 + (i % 20) as i32);
-        r.parties = vec![applicant(0, format!("Company {i}"))];
+        r.parties = patq_model::thin_vec![applicant(0, format!("Company {i}"))];
         b.record(r);
     }
     let ds = tmp.path().join("ds");

@@ -4,8 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
-    Priority, Provenance, Publication, RelatedDoc, app_key, classify_publication, clean_number,
-    normalize_class_code, normalize_office, parse_date,
+    Priority, Provenance, Publication, RelatedDoc, ThinVec, app_key, classify_publication,
+    clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
 use super::codes::{
@@ -205,7 +205,7 @@ fn granted(kind: DocKind, pub_kind: &str) -> Option<bool> {
     }
 }
 
-fn push_class(classes: &mut Vec<Classification>, scheme: ClassScheme, code: Option<String>) {
+fn push_class(classes: &mut ThinVec<Classification>, scheme: ClassScheme, code: Option<String>) {
     if let Some(code) = code.filter(|c| !c.is_empty()) {
         let c = Classification {
             scheme,
@@ -217,7 +217,7 @@ fn push_class(classes: &mut Vec<Classification>, scheme: ClassScheme, code: Opti
     }
 }
 
-fn v4_classes(b: &Node, classes: &mut Vec<Classification>) {
+fn v4_classes(b: &Node, classes: &mut ThinVec<Classification>) {
     // Only the document's own classes: citations and the field of search also carry
     // classification-national elements, one level deeper.
     for ipcr in b.all(&["classifications-ipcr", "classification-ipcr"]) {
@@ -303,7 +303,12 @@ fn party_from(n: &Node) -> Option<(String, Option<String>)> {
     Some((name, country))
 }
 
-fn push_party(parties: &mut Vec<Party>, role: PartyRole, name: String, country: Option<String>) {
+fn push_party(
+    parties: &mut ThinVec<Party>,
+    role: PartyRole,
+    name: String,
+    country: Option<String>,
+) {
     let seq = parties.iter().filter(|p| p.role == role).count() as u32;
     parties.push(Party {
         role,
@@ -313,7 +318,7 @@ fn push_party(parties: &mut Vec<Party>, role: PartyRole, name: String, country: 
     });
 }
 
-fn v4_parties(b: &Node, parties: &mut Vec<Party>) {
+fn v4_parties(b: &Node, parties: &mut ThinVec<Party>) {
     let mut applicant_inventors = Vec::new();
     for group in ["us-parties", "parties"] {
         for a in b
@@ -352,7 +357,7 @@ fn v4_parties(b: &Node, parties: &mut Vec<Party>) {
     }
 }
 
-fn v4_priorities(b: &Node, priorities: &mut Vec<Priority>) -> Result<(), Unusable> {
+fn v4_priorities(b: &Node, priorities: &mut ThinVec<Priority>) -> Result<(), Unusable> {
     for p in b.all(&["priority-claims", "priority-claim"]) {
         let office = p.text_at(&["country"]).map(|c| normalize_office(&c));
         let Some(number) = p.text_at(&["doc-number"]) else {
@@ -366,7 +371,7 @@ fn v4_priorities(b: &Node, priorities: &mut Vec<Priority>) -> Result<(), Unusabl
 }
 
 fn push_priority(
-    priorities: &mut Vec<Priority>,
+    priorities: &mut ThinVec<Priority>,
     office: &str,
     raw_number: &str,
     kind: Option<&str>,
