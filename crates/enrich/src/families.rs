@@ -20,7 +20,7 @@
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
-use patq_model::{PatentRecord, Text};
+use patq_model::{PatentRecord, Text, ThinVec};
 use serde::Serialize;
 
 use crate::FastMap;
@@ -32,12 +32,12 @@ pub struct FamilyInfo {
     /// Member applications present in the data.
     pub size: u32,
     /// Distinct filing offices of the members, sorted.
-    pub offices: Vec<Text>,
+    pub offices: ThinVec<Text>,
     /// OECD triadic family: a member filed at EP, one at JP and a granted US member.
     pub triadic: bool,
     /// The source's own family ids seen on members (DOCDB for simple families, INPADOC for
     /// extended ones), sorted and distinct; empty when the source gave none.
-    pub source_ids: Vec<Text>,
+    pub source_ids: ThinVec<Text>,
 }
 
 /// Families of a record set; indices are positions in the slice given to [`Families::build`].
@@ -57,9 +57,15 @@ impl Families {
         let n = records.len();
         let mut uf = UnionFind::new(n);
         // Every link target, application key or outside key, as a union-find node; the keys
-        // are borrowed from the records, so a million applications cost no key copies.
+        // are borrowed from the records, so a million applications cost no key copies. Sized
+        // for the keys there can be, not a multiple of the applications: at 10M applications
+        // each doubling of the table is ~0.5 GB held while the families are built.
+        let targets: usize = records
+            .iter()
+            .map(|r| r.priorities.len() + usize::from(r.app.pct_key.is_some()))
+            .sum();
         let mut node: FastMap<&str, u32> =
-            FastMap::with_capacity_and_hasher(n * 2, Default::default());
+            FastMap::with_capacity_and_hasher(n + targets, Default::default());
         // The node of each application's own key: the first application with that key.
         let mut app_node: Vec<u32> = Vec::with_capacity(n);
         for (i, r) in records.iter().enumerate() {
@@ -68,9 +74,10 @@ impl Families {
             uf.union(i as u32, first);
             app_node.push(first);
         }
-        let mut by_source_id: FastMap<&str, u32> =
-            FastMap::with_capacity_and_hasher(n, Default::default());
-        for (i, r) in records.iter().enumerate() {
+        // Only an earliest-filing link looks source ids up: no table without one.
+        let any_earliest = records.iter().any(|r| r.app.earliest_filing_id.is_some());
+        let mut by_source_id: FastMap<&str, u32> = FastMap::default();
+        for (i, r) in records.iter().enumerate().filter(|_| any_earliest) {
             if let Some(s) = r.app.source_id.as_deref() {
                 // A later record with the same id wins, as collecting into a map does.
                 by_source_id.insert(s, i as u32);
@@ -138,17 +145,27 @@ impl Families {
             links.priority_set(i, &mut set_data);
             set_at.push(set_data.len());
         }
-        let mut set_id: FastMap<&[u32], u32> =
-            FastMap::with_capacity_and_hasher(n, Default::default());
+        // Most sets are one node (an application claiming one priority, or none): those are
+        // numbered through a list indexed by the node, only longer sets through a table.
+        let mut single: Vec<u32> = vec![NONE; labels.len()];
+        let mut set_id: FastMap<&[u32], u32> = FastMap::default();
+        let mut sets = 0u32;
         let simple: Vec<u32> = (0..n)
             .map(|i| {
-                let next = set_id.len() as u32;
-                *set_id
-                    .entry(&set_data[set_at[i]..set_at[i + 1]])
-                    .or_insert(next)
+                let set = &set_data[set_at[i]..set_at[i + 1]];
+                let id = match set {
+                    [one] => &mut single[*one as usize],
+                    _ => set_id.entry(set).or_insert(NONE),
+                };
+                if *id == NONE {
+                    *id = sets;
+                    sets += 1;
+                }
+                *id
             })
             .collect();
-        let simple_info = summarise(records, &simple, set_id.len(), |r| {
+        drop((single, set_id));
+        let simple_info = summarise(records, &simple, sets as usize, |r| {
             r.app.docdb_family_id.as_deref()
         });
         Families {
@@ -277,7 +294,7 @@ fn summarise(
     count: usize,
     source_id: impl Fn(&PatentRecord) -> Option<&str>,
 ) -> Vec<FamilyInfo> {
-    fn add(v: &mut Vec<Text>, t: &str) {
+    fn add(v: &mut ThinVec<Text>, t: &str) {
         if !v.iter().any(|x| x == t) {
             if v.len() == v.capacity() {
                 v.reserve_exact(v.len().max(1));
