@@ -3,6 +3,7 @@
 //! keywords), so analysts can edit the rules without touching code.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use patq_model::{Classification, FastMap, PatentRecord};
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,9 @@ pub enum Split {
 pub struct Facts {
     pub split: Split,
     /// Matching industries in file order, each with the indices of its matching scenarios.
-    pub industries: Vec<(usize, Vec<usize>)>,
+    /// Shared: records with the same class list and no words share one list (a clone is a
+    /// count increment, not a copy per application).
+    pub industries: Arc<[(usize, Vec<usize>)]>,
 }
 
 /// The facts of class lists already seen, for [`Taxonomy::facts_memo`] (one per thread).
@@ -204,7 +207,7 @@ impl Taxonomy {
     fn facts_of(&self, doc: &Doc<'_>) -> Facts {
         Facts {
             split: self.split_of(doc),
-            industries: self.industries_of(doc),
+            industries: self.industries_of(doc).into(),
         }
     }
 
@@ -250,9 +253,9 @@ mod tests {
     fn classify<'t>(t: &'t Taxonomy, r: &PatentRecord) -> Vec<(&'t str, Vec<&'t str>)> {
         t.facts(r)
             .industries
-            .into_iter()
+            .iter()
             .map(|(x, scen)| {
-                let ind = &t.industries[x];
+                let ind = &t.industries[*x];
                 let scen = scen.iter().map(|&s| ind.scenarios[s].id.as_str()).collect();
                 (ind.id.as_str(), scen)
             })
@@ -380,7 +383,7 @@ mod tests {
             .iter()
             .position(|s| s.id == "prescription")
             .unwrap();
-        assert_eq!(f.industries, vec![(medical, vec![presc])]);
+        assert_eq!(*f.industries, [(medical, vec![presc])]);
         let r = rec("Sharding of a ledger", "", &[]);
         assert_eq!(t.facts(&r).split, Split::Core);
     }

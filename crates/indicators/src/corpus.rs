@@ -358,7 +358,9 @@ impl<'a> Corpus<'a> {
             .iter()
             .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
         let mut has_applicants = false;
-        let mut cache: FastMap<(&str, Option<&str>), Group> = FastMap::default();
+        // With the group's id as a Text made once: a long company name is one shared heap
+        // string, not one allocation per application.
+        let mut cache: FastMap<(&str, Option<&str>), (Group, Text)> = FastMap::default();
         let info: Vec<AppInfo> = records
             .iter()
             .map(|r| {
@@ -366,11 +368,16 @@ impl<'a> Corpus<'a> {
                     .or_else(|| first_party(r, PartyRole::Owner));
                 // Companies file many applications under one spelling: harmonise each
                 // distinct (name, country) once.
-                let group: Option<&Group> = party.map(|p| {
+                let cached: Option<&(Group, Text)> = party.map(|p| {
                     &*cache
                         .entry((p.name.as_str(), p.country.as_deref()))
-                        .or_insert_with(|| harmonizer.harmonize(&p.name, p.country.as_deref()))
+                        .or_insert_with(|| {
+                            let g = harmonizer.harmonize(&p.name, p.country.as_deref());
+                            let id = Text::from(g.id.as_str());
+                            (g, id)
+                        })
                 });
+                let group = cached.map(|(g, _)| g);
                 has_applicants |= group.is_some();
                 let cc = company_country(group, r);
                 let office = r.app.office.as_str();
@@ -381,7 +388,7 @@ impl<'a> Corpus<'a> {
                         || r.publications.iter().any(|p| p.class == PubClass::Grant)
                 });
                 AppInfo {
-                    group: group.map(|g| Text::from(g.id.as_str())),
+                    group: cached.map(|(_, id)| id.clone()),
                     country: cc.country,
                     country_rule: cc.rule,
                     year: r.app.filing_year,

@@ -46,7 +46,7 @@ impl<'t> Matches<'t> {
     fn new(taxonomy: &'t Taxonomy, sel: Vec<usize>, facts: Cow<'t, [Facts]>) -> Matches<'t> {
         let mut members = vec![Vec::new(); taxonomy.industries.len()];
         for &i in &sel {
-            for (x, _) in &facts[i].industries {
+            for (x, _) in facts[i].industries.iter() {
                 members[*x].push(i);
             }
         }

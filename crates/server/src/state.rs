@@ -236,7 +236,7 @@ impl Dashboard {
         let facts = industries::facts_of_all(&corpus, &setup.taxonomy);
         let mut member = vec![vec![false; n]; setup.taxonomy.industries.len()];
         for (i, f) in facts.iter().enumerate() {
-            for &(x, _) in &f.industries {
+            for &(x, _) in f.industries.iter() {
                 member[x][i] = true;
             }
         }
