@@ -72,20 +72,7 @@ fn patstat_says_not_available_instead_of_zeros() {
 
 #[test]
 fn synthetic_corpus_has_grant_rates_and_is_labelled() {
-    let t = TestCommand::new();
-    t.run(&[
-        "generate",
-        "--applications",
-        "3000",
-        "--seed",
-        "5",
-        "--out",
-        "corpus",
-        "--quiet",
-    ])
-    .expect_code(0);
-    t.run(&["ingest", "corpus", "--out", "ds", "--quiet"])
-        .expect_code(0);
+    let t = util::generated(3000, 5, None);
     let run = t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
     assert!(
         run.stdout()
@@ -233,4 +220,47 @@ fn topic_on_lens_drones() {
         world(&t, "drone/F2_grants_by_country.csv"),
         "WORLD,655,179,0.2733"
     );
+}
+
+/// `patq indicators` loads the records without their publications (folded into the grant
+/// flag; the citation index reads the publications table itself, again when citations name
+/// documents by number). Every table it wrote to `t/ind` must equal the one the complete
+/// records of `t/ds` give; returns the citation statistics.
+fn assert_same_as_complete_records(t: &TestCommand) -> patq_enrich::CitationStats {
+    let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
+    let corpus = patq_indicators::Corpus::build(&records, &patq_enrich::Harmonizer::default());
+    assert!(records.iter().any(|r| r.is_granted()));
+    let sel = corpus.select(&Default::default());
+    let outputs = patq_indicators::suite::compute(
+        &corpus,
+        &sel,
+        &patq_enrich::Taxonomy::default(),
+        &Default::default(),
+    );
+    assert!(outputs.len() >= 15, "{}", outputs.len());
+    for o in &outputs {
+        let written = std::fs::read_to_string(t.path(&format!("ind/{}.csv", o.file))).unwrap();
+        assert_eq!(written, o.csv, "{} differs", o.file);
+    }
+    corpus.citation_stats.clone().unwrap()
+}
+
+/// On all the real data (Lens, EPO and USPTO citations resolve by publication number).
+#[test]
+fn indicators_without_held_publications_equal_those_of_complete_records() {
+    let Some(t) = util::ingested("indicators_lean_records", "") else {
+        return;
+    };
+    t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
+    let stats = assert_same_as_complete_records(&t);
+    assert!(stats.resolved_by_publication > 0, "{stats:?}");
+}
+
+/// On a generated PATSTAT-layout corpus (citations resolve by publication id).
+#[test]
+fn indicators_of_a_patstat_corpus_equal_those_of_complete_records() {
+    let t = util::generated(2000, 7, Some("patstat"));
+    t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
+    let stats = assert_same_as_complete_records(&t);
+    assert!(stats.resolved_by_source_id > 100, "{stats:?}");
 }

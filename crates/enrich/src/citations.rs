@@ -29,7 +29,7 @@
 use std::hash::BuildHasher;
 
 use chrono::{Months, NaiveDate};
-use patq_model::PatentRecord;
+use patq_model::{PatentRecord, Text};
 use serde::Serialize;
 
 use crate::families::Families;
@@ -225,8 +225,19 @@ enum Via {
 /// first record claiming an id keeps it, another one is counted as ambiguous.
 type IdMap<'a> = patq_model::IdMap<&'a str, u32>;
 
+/// [`IdMap`] owning its text ids: the publications' ids may come from a streamed table.
+type OwnedIdMap = patq_model::IdMap<Text, u32>;
+
 fn claim<'a>(m: &mut IdMap<'a>, id: &'a str, i: u32, amb: &mut u64) {
     if *m.get_or_insert(id, i) != i {
+        *amb += 1;
+    }
+}
+
+/// [`claim`] in an [`OwnedIdMap`]: a numeric id is held as its integer (its `Text` is inline
+/// and dropped), so only text ids (Lens IDs) are kept as strings.
+fn claim_owned(m: &mut OwnedIdMap, id: &str, i: u32, amb: &mut u64) {
+    if *m.get_or_insert(Text::from(id), i) != i {
         *amb += 1;
     }
 }
@@ -284,17 +295,75 @@ impl KeyTable {
     }
 }
 
+/// The number of one publication as the citation index reads it, borrowed from a record or
+/// from a row of a streamed publications table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PubDoc<'a> {
+    pub office: &'a str,
+    pub number: &'a str,
+    pub kind: &'a str,
+}
+
+/// The publications of the records a citation graph is built over: the records' own lists
+/// ([`RecordPublications`]), or a table read on demand when the records were loaded without
+/// them (a dataset's publications are about 1.2 per application; held in the records they
+/// were ~10% of the indicators' memory at 10M applications).
+pub trait Publications: Sync {
+    type Error: Send;
+
+    /// Calls `f(record index, source id)` for every publication with a source id, in record
+    /// order and each record's publications in their order.
+    fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), Self::Error>;
+
+    /// Calls `f(record index, publication)` for every publication, in the same order. Only a
+    /// citation named by number needs it, so a table behind it is read only then.
+    fn numbers(&self, f: &mut dyn FnMut(usize, PubDoc<'_>)) -> Result<(), Self::Error>;
+}
+
+/// The publications the records hold.
+#[derive(Clone, Copy)]
+pub struct RecordPublications<'a>(pub &'a [PatentRecord]);
+
+impl Publications for RecordPublications<'_> {
+    type Error = std::convert::Infallible;
+
+    fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), Self::Error> {
+        for (i, r) in self.0.iter().enumerate() {
+            for id in r.publications.iter().filter_map(|p| p.source_id.as_deref()) {
+                f(i, id);
+            }
+        }
+        Ok(())
+    }
+
+    fn numbers(&self, f: &mut dyn FnMut(usize, PubDoc<'_>)) -> Result<(), Self::Error> {
+        for (i, r) in self.0.iter().enumerate() {
+            for p in &r.publications {
+                let doc = PubDoc {
+                    office: &p.office,
+                    number: &p.number,
+                    kind: &p.kind,
+                };
+                f(i, doc);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Lookup tables from document identifiers to record indices. The source-id tables are built
 /// up front; the two number tables (steps 2 and 3 of the module docs) only when a citation
 /// first needs them, since a dataset whose citations all resolve by source id, or name
 /// documents outside it by placeholder, never does (PATSTAT: at 10M applications they were
 /// 22M keys built and probed by nobody).
-struct DocIndex<'a> {
+struct DocIndex<'a, P: Publications> {
     records: &'a [PatentRecord],
-    source: IdMap<'a>,
+    pubs: P,
+    source: OwnedIdMap,
     /// `appln:<id>` keys, kept apart so no string has to be built per record.
     appln: IdMap<'a>,
-    numbers: std::cell::OnceCell<NumberTables>,
+    /// The number tables once a citation needed them, or why they could not be read.
+    numbers: std::cell::OnceCell<Result<NumberTables, P::Error>>,
     ambiguous: u64,
 }
 
@@ -308,18 +377,21 @@ struct NumberTables {
 impl NumberTables {
     /// The two tables are independent, so they are filled on two threads; a key claimed
     /// twice counts as ambiguous in its own table, so the total is the same in any order.
-    fn build(records: &[PatentRecord]) -> NumberTables {
+    fn build<P: Publications>(
+        records: &[PatentRecord],
+        pubs: &P,
+    ) -> Result<NumberTables, P::Error> {
         let n = records.len();
-        let ((publication, a1), (application, a2)) = std::thread::scope(|s| {
+        let (publication, (application, a2)) = std::thread::scope(|s| {
             let publication = s.spawn(|| {
                 let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n * 2), 0, String::new());
-                for (i, r) in records.iter().enumerate() {
-                    for p in r.publications.iter().filter(|p| !p.number.is_empty()) {
-                        doc_key_into(&p.office, &p.number, Some(&p.kind), &mut key);
+                pubs.numbers(&mut |i, p| {
+                    if !p.number.is_empty() {
+                        doc_key_into(p.office, p.number, Some(p.kind), &mut key);
                         t.claim(&key, i as u32, &mut amb);
                     }
-                }
-                (t, amb)
+                })
+                .map(|()| (t, amb))
             });
             let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n), 0, String::new());
             for (i, r) in records.iter().enumerate() {
@@ -330,28 +402,27 @@ impl NumberTables {
             }
             (joined(publication), (t, amb))
         });
-        NumberTables {
+        let (publication, a1) = publication?;
+        Ok(NumberTables {
             publication,
             application,
             ambiguous: a1 + a2,
-        }
+        })
     }
 }
 
-impl<'a> DocIndex<'a> {
+impl<'a, P: Publications> DocIndex<'a, P> {
     /// The two source-id tables are independent, so they are filled on two threads.
-    fn build(records: &'a [PatentRecord]) -> DocIndex<'a> {
+    fn build(records: &'a [PatentRecord], pubs: P) -> Result<DocIndex<'a, P>, P::Error> {
         let n = records.len();
-        let ((source, a1), (appln, a2)) = std::thread::scope(|s| {
+        let (source, (appln, a2)) = std::thread::scope(|s| {
             let source = s.spawn(|| {
-                let (mut m, mut amb) = (IdMap::with_capacity(n), 0);
-                for (i, r) in records.iter().enumerate() {
-                    for p in &r.publications {
-                        if let Some(id) = p.source_id.as_deref().filter(|s| !s.is_empty()) {
-                            claim(&mut m, id, i as u32, &mut amb);
-                        }
+                let (mut m, mut amb) = (OwnedIdMap::with_capacity(n), 0);
+                pubs.source_ids(&mut |i, id| {
+                    if !id.is_empty() {
+                        claim_owned(&mut m, id, i as u32, &mut amb);
                     }
-                }
+                })?;
                 // Non-numeric application ids (Lens IDs) after publication ids, so a
                 // publication id is never shadowed by another record's application id.
                 for (i, r) in records.iter().enumerate() {
@@ -362,11 +433,11 @@ impl<'a> DocIndex<'a> {
                         .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
                         && m.get(id).is_none()
                     {
-                        claim(&mut m, id, i as u32, &mut 0);
+                        claim_owned(&mut m, id, i as u32, &mut 0);
                     }
                 }
                 m.compact();
-                (m, amb)
+                Ok((m, amb))
             });
             let (mut appln, mut amb) = (IdMap::with_capacity(n), 0);
             for (i, r) in records.iter().enumerate() {
@@ -377,18 +448,21 @@ impl<'a> DocIndex<'a> {
             appln.compact();
             (joined(source), (appln, amb))
         });
-        DocIndex {
+        let (source, a1) = source?;
+        Ok(DocIndex {
             records,
+            pubs,
             source,
             appln,
             numbers: std::cell::OnceCell::new(),
             ambiguous: a1 + a2,
-        }
+        })
     }
 
     /// Keys claimed twice in the tables built so far.
     fn ambiguous(&self) -> u64 {
-        self.ambiguous + self.numbers.get().map_or(0, |t| t.ambiguous)
+        let numbers = self.numbers.get().and_then(|t| t.as_ref().ok());
+        self.ambiguous + numbers.map_or(0, |t| t.ambiguous)
     }
 
     /// `key` is scratch space for the document keys.
@@ -407,9 +481,12 @@ impl<'a> DocIndex<'a> {
         if c.number.is_empty() || c.number.contains(':') {
             return None;
         }
+        // A table that could not be read resolves nothing; the builder reports why.
         let numbers = self
             .numbers
-            .get_or_init(|| NumberTables::build(self.records));
+            .get_or_init(|| NumberTables::build(self.records, &self.pubs))
+            .as_ref()
+            .ok()?;
         doc_key_into(office, c.number, c.kind, key);
         if let Some(j) = numbers.publication.get(key) {
             return Some((j, Via::Publication));
@@ -449,23 +526,40 @@ impl<'a> CitedDoc<'a> {
 /// (e.g. from the dataset's citations table) instead of holding every list in the records.
 /// Feeding every record's `citations` in any order gives the same graph and statistics as
 /// [`CitationGraph::build`].
-pub struct CitationGraphBuilder<'a> {
+pub struct CitationGraphBuilder<'a, P: Publications = RecordPublications<'a>> {
     records: &'a [PatentRecord],
-    index: DocIndex<'a>,
+    index: DocIndex<'a, P>,
     stats: CitationStats,
     pairs: Vec<(u32, u32)>,
     key: String,
 }
 
 impl<'a> CitationGraphBuilder<'a> {
+    /// Over the records' own publications.
     pub fn new(records: &'a [PatentRecord]) -> CitationGraphBuilder<'a> {
-        CitationGraphBuilder {
+        let Ok(b) = CitationGraphBuilder::with_publications(records, RecordPublications(records));
+        b
+    }
+
+    pub fn finish(self) -> CitationGraph {
+        let Ok(g) = self.try_finish();
+        g
+    }
+}
+
+impl<'a, P: Publications> CitationGraphBuilder<'a, P> {
+    /// Over publications the records may not hold (see [`Publications`]).
+    pub fn with_publications(
+        records: &'a [PatentRecord],
+        pubs: P,
+    ) -> Result<CitationGraphBuilder<'a, P>, P::Error> {
+        Ok(CitationGraphBuilder {
             records,
-            index: DocIndex::build(records),
+            index: DocIndex::build(records, pubs)?,
             stats: CitationStats::default(),
             pairs: Vec::new(),
             key: String::new(),
-        }
+        })
     }
 
     /// One citation made by record `citing`.
@@ -494,15 +588,20 @@ impl<'a> CitationGraphBuilder<'a> {
         self.stats.seen
     }
 
-    pub fn finish(self) -> CitationGraph {
+    /// The graph, or the error of reading the publications when a citation needed their
+    /// numbers and they could not be read.
+    pub fn try_finish(self) -> Result<CitationGraph, P::Error> {
         let filing = self.records.iter().map(|r| r.app.filing_date).collect();
         let mut g = CitationGraph::from_edges(self.records.len(), &self.pairs, filing);
         let mut stats = self.stats;
         stats.ambiguous_keys = self.index.ambiguous();
+        if let Some(Err(e)) = self.index.numbers.into_inner() {
+            return Err(e);
+        }
         stats.duplicates = g.stats.duplicates;
         stats.edges = g.stats.edges;
         g.stats = stats;
-        g
+        Ok(g)
     }
 }
 
@@ -932,6 +1031,119 @@ mod tests {
         assert_eq!(stats.ambiguous_keys, 1);
         assert_eq!(stats.edges, 1);
         assert_eq!(stats.duplicates, 1);
+    }
+
+    /// Publications the records do not hold, as a table streamed on demand: read once for
+    /// the source ids, and again only when a citation needs the number tables.
+    struct Table {
+        rows: Vec<(usize, Publication)>,
+        reads: std::sync::atomic::AtomicUsize,
+        /// Reads after this many fail.
+        fail_after: usize,
+    }
+
+    impl Table {
+        fn read(&self) -> Result<(), String> {
+            let n = self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if n >= self.fail_after {
+                return Err(format!("read {n} failed"));
+            }
+            Ok(())
+        }
+    }
+
+    impl Publications for Table {
+        type Error = String;
+
+        fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), String> {
+            self.read()?;
+            for (i, p) in &self.rows {
+                if let Some(id) = &p.source_id {
+                    f(*i, id);
+                }
+            }
+            Ok(())
+        }
+
+        fn numbers(&self, f: &mut dyn FnMut(usize, PubDoc<'_>)) -> Result<(), String> {
+            self.read()?;
+            for (i, p) in &self.rows {
+                let doc = PubDoc {
+                    office: &p.office,
+                    number: &p.number,
+                    kind: &p.kind,
+                };
+                f(*i, doc);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn publications_read_apart_give_the_graph_of_publications_held() {
+        let mut a = rec("US", "1", "7", "A");
+        a.publications[0].source_id = Some("9001".into());
+        let b = rec("EP", "2", "8", "B1");
+        let mut c = rec("US", "3", "9", "A");
+        c.publications[0].source_id = Some("LENS-ID-THAT-IS-LONG".into());
+        let held = vec![a, b, c];
+        let citations: Vec<(usize, Citation)> = vec![
+            (1, {
+                let mut x = cite(None, "PATSTAT:9001", None);
+                x.source_id = Some("9001".into());
+                x
+            }),
+            (0, cite(Some("EP"), "8", Some("B1"))),
+            (0, {
+                let mut x = cite(None, "X", None);
+                x.source_id = Some("LENS-ID-THAT-IS-LONG".into());
+                x
+            }),
+            (2, cite(Some("US"), "404", Some("A"))),
+        ];
+        let table = |fail_after| Table {
+            rows: held
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.publications.iter().map(move |p| (i, p.clone())))
+                .collect(),
+            reads: Default::default(),
+            fail_after,
+        };
+        let bare: Vec<PatentRecord> = held
+            .iter()
+            .map(|r| PatentRecord {
+                publications: Default::default(),
+                ..r.clone()
+            })
+            .collect();
+        let mut want = CitationGraphBuilder::new(&held);
+        let mut got = CitationGraphBuilder::with_publications(&bare, table(2)).unwrap();
+        for (i, c) in &citations {
+            want.add(*i, &CitedDoc::of(c));
+            got.add(*i, &CitedDoc::of(c));
+        }
+        let (want, got) = (want.finish(), got.try_finish().unwrap());
+        assert_eq!(got.stats, want.stats);
+        assert_eq!(got.forward_counts(), want.forward_counts());
+        assert_eq!(want.forward_counts(), vec![1, 1, 1]);
+        assert_eq!(want.stats.resolved_by_publication, 1);
+
+        // The first read fails: no builder. The number tables' read fails: the builder
+        // resolves nothing by number and reports the error at the end.
+        assert_eq!(
+            CitationGraphBuilder::with_publications(&bare, table(0)).err(),
+            Some("read 0 failed".to_string())
+        );
+        let mut failing = CitationGraphBuilder::with_publications(&bare, table(1)).unwrap();
+        for (i, c) in &citations {
+            failing.add(*i, &CitedDoc::of(c));
+        }
+        assert_eq!(failing.stats.resolved_by_publication, 0);
+        assert_eq!(
+            failing.try_finish().err(),
+            Some("read 1 failed".to_string())
+        );
     }
 
     #[test]

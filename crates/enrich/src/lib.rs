@@ -9,7 +9,8 @@ pub mod families;
 pub mod unionfind;
 
 pub use citations::{
-    CitationGraph, CitationGraphBuilder, CitationStats, CitedDoc, FamilyCitations,
+    CitationGraph, CitationGraphBuilder, CitationStats, CitedDoc, FamilyCitations, PubDoc,
+    Publications, RecordPublications,
 };
 pub use cohort::{Cohort, cohort_index};
 pub use country::{CompanyCountry, CountryRule, company_country};

@@ -201,13 +201,94 @@ pub fn for_each_citation(
     records: &[PatentRecord],
     mut f: impl FnMut(usize, CitationRow<'_>),
 ) -> Result<u64, StoreError> {
-    let def = &crate::tables::CITATIONS;
+    let cols = ["app_key", "office", "number", "kind", "source_id"];
+    for_each_row(dir, &crate::tables::CITATIONS, records, &cols, |at, c| {
+        let (office, number, kind, source) = (
+            c.strs("office")?,
+            c.strs("number")?,
+            c.strs("kind")?,
+            c.strs("source_id")?,
+        );
+        for (i, &ri) in at.iter().enumerate() {
+            f(
+                ri,
+                CitationRow {
+                    office: opt_str(office, i),
+                    number: opt_str(number, i).unwrap_or(""),
+                    kind: opt_str(kind, i),
+                    source_id: opt_str(source, i),
+                },
+            );
+        }
+        Ok(())
+    })
+}
+
+/// One publication's number, borrowed from a row of the publications table.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicationRow<'a> {
+    pub office: &'a str,
+    pub number: &'a str,
+    pub kind: &'a str,
+}
+
+/// Streams the office, number and kind of every row of the publications table of `dir` as
+/// [`for_each_citation`] streams the citations: `f(record index, row)`, in file order (each
+/// record's publications in the order [`load_records`] gives them). Returns the rows seen.
+pub fn for_each_publication(
+    dir: &Path,
+    records: &[PatentRecord],
+    mut f: impl FnMut(usize, PublicationRow<'_>),
+) -> Result<u64, StoreError> {
+    let cols = ["app_key", "office", "number", "kind"];
+    for_each_row(dir, PUBS, records, &cols, |at, c| {
+        let (office, number, kind) = (c.strs("office")?, c.strs("number")?, c.strs("kind")?);
+        for (i, &ri) in at.iter().enumerate() {
+            let row = PublicationRow {
+                office: opt_str(office, i).unwrap_or(""),
+                number: opt_str(number, i).unwrap_or(""),
+                kind: opt_str(kind, i).unwrap_or(""),
+            };
+            f(ri, row);
+        }
+        Ok(())
+    })
+}
+
+const PUBS: &TableDef = &crate::tables::PUBLICATIONS;
+
+/// Streams the class and source id of every row of the publications table, as
+/// [`for_each_publication`] streams the numbers (two short columns instead of three).
+pub fn for_each_publication_id(
+    dir: &Path,
+    records: &[PatentRecord],
+    mut f: impl FnMut(usize, PubClass, Option<&str>),
+) -> Result<u64, StoreError> {
+    let cols = ["app_key", "class", "source_id"];
+    for_each_row(dir, PUBS, records, &cols, |at, c| {
+        let (class, source) = (c.strs("class")?, c.strs("source_id")?);
+        for (i, &ri) in at.iter().enumerate() {
+            let class = PubClass::parse(opt_str(class, i).unwrap_or("")).unwrap_or(PubClass::Other);
+            f(ri, class, opt_str(source, i));
+        }
+        Ok(())
+    })
+}
+
+/// Streams `columns` of the child table `def` batch by batch, handing each batch with the
+/// record index of every row to `each`; returns the rows seen.
+fn for_each_row(
+    dir: &Path,
+    def: &'static TableDef,
+    records: &[PatentRecord],
+    columns: &[&str],
+    mut each: impl FnMut(&[usize], &Cols<'_>) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
     let keys: Vec<&str> = records.iter().map(|r| r.app.key.as_str()).collect();
     let index = KeyIndex::new(&keys);
-    let cols = ["app_key", "office", "number", "kind", "source_id"];
-    let reader = read_columns(dir, def, &cols)?;
+    let reader = read_columns(dir, def, columns)?;
     // Decoding a batch and finding its records runs one batch ahead on its own thread while
-    // `f` consumes the previous one; the short queue bounds the batches held at once.
+    // `each` consumes the previous one; the short queue bounds the batches held at once.
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         let (keys, index) = (&keys, &index);
@@ -225,24 +306,7 @@ pub fn for_each_citation(
         let mut n = 0u64;
         for decoded in rx {
             let (at, batch) = decoded?;
-            let c = Cols::new(&batch, def.name);
-            let (office, number, kind, source) = (
-                c.strs("office")?,
-                c.strs("number")?,
-                c.strs("kind")?,
-                c.strs("source_id")?,
-            );
-            for (i, &ri) in at.iter().enumerate() {
-                f(
-                    ri,
-                    CitationRow {
-                        office: opt_str(office, i),
-                        number: opt_str(number, i).unwrap_or(""),
-                        kind: opt_str(kind, i),
-                        source_id: opt_str(source, i),
-                    },
-                );
-            }
+            each(&at, &Cols::new(&batch, def.name))?;
             n += at.len() as u64;
         }
         Ok(n)

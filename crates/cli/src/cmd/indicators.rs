@@ -5,8 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use patq_enrich::{CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer};
+use patq_enrich::{
+    CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer, PubDoc, Publications,
+    RecordPublications,
+};
 use patq_indicators::{Corpus, industries, suite};
+use patq_model::{PatentRecord, PubClass};
 use patq_store::atomic::write_file;
 
 use crate::Outcome;
@@ -64,7 +68,7 @@ impl FigureArgs {
 
 pub fn run(args: Args) -> Result<Outcome> {
     let mut t = super::Phases::start();
-    let (manifest, records) = records_without_citations(&args.dataset)?;
+    let (manifest, records) = records_for_indicators(&args.dataset)?;
     t.done("load records");
     let taxonomy = args.select.taxonomy()?;
     let filters = args.select.filters();
@@ -80,7 +84,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         });
         let corpus = Corpus::build_streaming(&records, &Harmonizer::default(), || {
             let mut t = super::Phases::start();
-            let graph = citation_graph(&args.dataset, &records);
+            let pubs = StoredPublications {
+                dir: &args.dataset,
+                records: &records,
+            };
+            let graph = citation_graph_with(&args.dataset, &records, pubs);
             t.done("(concurrent) citation graph");
             graph
         });
@@ -128,6 +136,61 @@ pub fn records_without_citations(
     Ok(patq_store::read::load_records_except(dir, &["citations"])?)
 }
 
+/// The records of a dataset as `patq indicators` needs them: without citation lists (the
+/// graph is streamed) and without publications. Each record's publications are folded into its
+/// grant flag (`granted`: stated, or a grant publication; set for every record that has a
+/// publication, as the corpus tells "not granted" from "unknown"), which is all the figures
+/// read of them; the citation index reads the publications table itself
+/// ([`StoredPublications`]). At 10M applications the lists were ~1.1 GB of the peak.
+fn records_for_indicators(dir: &Path) -> Result<(patq_store::Manifest, Vec<PatentRecord>)> {
+    let (manifest, mut records) =
+        patq_store::read::load_records_except(dir, &["citations", "publications"])?;
+    const ANY: u8 = 1;
+    const GRANT: u8 = 2;
+    let mut seen = vec![0u8; records.len()];
+    patq_store::read::for_each_publication_id(dir, &records, |i, class, _| {
+        seen[i] |= ANY | if class == PubClass::Grant { GRANT } else { 0 };
+    })?;
+    for (r, s) in records.iter_mut().zip(seen) {
+        if s != 0 {
+            r.app.granted = Some(r.app.granted == Some(true) || s & GRANT != 0);
+        }
+    }
+    Ok((manifest, records))
+}
+
+/// The publications table of a dataset, read whenever the citation index needs it, for records
+/// loaded without their lists ([`records_for_indicators`]).
+struct StoredPublications<'a> {
+    dir: &'a Path,
+    records: &'a [PatentRecord],
+}
+
+impl Publications for StoredPublications<'_> {
+    type Error = patq_store::StoreError;
+
+    fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), Self::Error> {
+        patq_store::read::for_each_publication_id(self.dir, self.records, |i, _, id| {
+            if let Some(id) = id {
+                f(i, id);
+            }
+        })?;
+        Ok(())
+    }
+
+    fn numbers(&self, f: &mut dyn FnMut(usize, PubDoc<'_>)) -> Result<(), Self::Error> {
+        patq_store::read::for_each_publication(self.dir, self.records, |i, p| {
+            let doc = PubDoc {
+                office: p.office,
+                number: p.number,
+                kind: p.kind,
+            };
+            f(i, doc);
+        })?;
+        Ok(())
+    }
+}
+
 /// The corpus of records loaded by [`records_without_citations`], with their citation graph
 /// streamed.
 pub fn corpus<'a>(dir: &Path, records: &'a [patq_model::PatentRecord]) -> Result<Corpus<'a>> {
@@ -144,7 +207,19 @@ pub fn citation_graph(
     dir: &Path,
     records: &[patq_model::PatentRecord],
 ) -> Result<Option<CitationGraph>> {
-    let mut b = CitationGraphBuilder::new(records);
+    citation_graph_with(dir, records, RecordPublications(records))
+}
+
+/// [`citation_graph`] with the publications read from `pubs`.
+fn citation_graph_with<P: Publications>(
+    dir: &Path,
+    records: &[PatentRecord],
+    pubs: P,
+) -> Result<Option<CitationGraph>>
+where
+    P::Error: std::error::Error + Sync + 'static,
+{
+    let mut b = CitationGraphBuilder::with_publications(records, pubs)?;
     patq_store::read::for_each_citation(dir, records, |i, c| {
         b.add(
             i,
@@ -156,7 +231,7 @@ pub fn citation_graph(
             },
         );
     })?;
-    Ok((b.seen() > 0).then(|| b.finish()))
+    Ok((b.seen() > 0).then(|| b.try_finish()).transpose()?)
 }
 
 /// Writes `<file>.csv` and, when the output has one, `<file>.json` for every output.

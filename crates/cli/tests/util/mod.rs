@@ -124,3 +124,20 @@ pub fn ingested(test: &str, rel: &str) -> Option<TestCommand> {
         .expect_code(0);
     Some(t)
 }
+
+/// A fresh temp dir with a generated SYNTHETIC corpus of `applications` (seed `seed`, in
+/// `layout`, else the default layouts) in `corpus` and ingested into `ds`.
+#[allow(dead_code)]
+pub fn generated(applications: u32, seed: u32, layout: Option<&str>) -> TestCommand {
+    let t = TestCommand::new();
+    let (n, seed) = (applications.to_string(), seed.to_string());
+    let mut args = vec!["generate", "--applications", &n, "--seed", &seed];
+    if let Some(l) = layout {
+        args.extend(["--layout", l]);
+    }
+    args.extend(["--out", "corpus", "--quiet"]);
+    t.run(&args).expect_code(0);
+    t.run(&["ingest", "corpus", "--out", "ds", "--quiet"])
+        .expect_code(0);
+    t
+}
