@@ -90,7 +90,9 @@ impl Families {
         // priority keys (bounded by `prio_at`), of its PCT application and of its earliest
         // filing.
         let mut prio_nodes: Vec<u32> = Vec::new();
-        let mut prio_at: Vec<usize> = Vec::with_capacity(n + 1);
+        // Offsets as u32 (4 bytes per application, not 8): a list is bounded by the links
+        // there are, and a u32 node index already bounds those.
+        let mut prio_at: Vec<u32> = Vec::with_capacity(n + 1);
         prio_at.push(0);
         let (mut pct_node, mut first_filing) = (vec![NONE; n], vec![NONE; n]);
         for (i, r) in records.iter().enumerate() {
@@ -104,7 +106,7 @@ impl Families {
                     prio_nodes.push(link(&mut uf, &p.key));
                 }
             }
-            prio_at.push(prio_nodes.len());
+            prio_at.push(u32::try_from(prio_nodes.len()).expect("priority claims beyond u32"));
             if let Some(pct) = r.app.pct_key.as_deref().filter(|k| !k.is_empty()) {
                 pct_node[i] = link(&mut uf, pct);
             }
@@ -139,11 +141,11 @@ impl Families {
         };
         // All priority sets in one buffer (`set_at` bounds each), then numbered by content.
         let mut set_data: Vec<u32> = Vec::with_capacity(n);
-        let mut set_at: Vec<usize> = Vec::with_capacity(n + 1);
+        let mut set_at: Vec<u32> = Vec::with_capacity(n + 1);
         set_at.push(0);
         for i in 0..n {
             links.priority_set(i, &mut set_data);
-            set_at.push(set_data.len());
+            set_at.push(u32::try_from(set_data.len()).expect("priority sets beyond u32"));
         }
         // Most sets are one node (an application claiming one priority, or none): those are
         // numbered through a list indexed by the node, only longer sets through a table.
@@ -152,7 +154,7 @@ impl Families {
         let mut sets = 0u32;
         let simple: Vec<u32> = (0..n)
             .map(|i| {
-                let set = &set_data[set_at[i]..set_at[i + 1]];
+                let set = &set_data[set_at[i] as usize..set_at[i + 1] as usize];
                 let id = match set {
                     [one] => &mut single[*one as usize],
                     _ => set_id.entry(set).or_insert(NONE),
@@ -229,7 +231,7 @@ const NONE: u32 = u32::MAX;
 /// The union-find nodes each application linked to while the extended families were built.
 struct Links<'a> {
     prio_nodes: &'a [u32],
-    prio_at: &'a [usize],
+    prio_at: &'a [u32],
     pct_node: &'a [u32],
     /// The node of the earliest filing: its application's own key node, or a phantom.
     first_filing: &'a [u32],
@@ -265,7 +267,7 @@ impl Links<'_> {
 
     /// Appends the sorted distinct nodes of `i`'s priority claims; false when it has none.
     fn own_priorities(&self, i: usize, out: &mut Vec<u32>) -> bool {
-        let own = &self.prio_nodes[self.prio_at[i]..self.prio_at[i + 1]];
+        let own = &self.prio_nodes[self.prio_at[i] as usize..self.prio_at[i + 1] as usize];
         if own.is_empty() {
             return false;
         }
