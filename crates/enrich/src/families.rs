@@ -20,6 +20,8 @@
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
+use std::hash::BuildHasher;
+
 use patq_model::{PatentRecord, Text, ThinVec};
 use serde::Serialize;
 
@@ -56,24 +58,30 @@ impl Families {
     pub fn build<'r>(records: &'r [PatentRecord]) -> Families {
         let n = records.len();
         let mut uf = UnionFind::new(n);
-        // Every link target, application key or outside key, as a union-find node; the keys
-        // are borrowed from the records, so a million applications cost no key copies. Sized
-        // for the keys there can be, not a multiple of the applications: at 10M applications
-        // each doubling of the table is ~0.5 GB held while the families are built.
-        let targets: usize = records
-            .iter()
-            .map(|r| r.priorities.len() + usize::from(r.app.pct_key.is_some()))
-            .sum();
-        let mut node: FastMap<&str, u32> =
-            FastMap::with_capacity_and_hasher(n + targets, Default::default());
-        // The node of each application's own key: the first application with that key.
+        // Every link target is a union-find node: an application key is the node of the
+        // first application with that key, found in a table of 4-byte record indices (a probe
+        // reads the key from the record; at 10M applications a map of borrowed keys to
+        // indices held ~0.8 GB while the families were built); any other key (an outside
+        // filing) gets a phantom node of its own.
+        let hasher = foldhash::fast::RandomState::default();
+        let key_of = |j: u32| records[j as usize].app.key.as_str();
+        let mut apps: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(n);
         let mut app_node: Vec<u32> = Vec::with_capacity(n);
         for (i, r) in records.iter().enumerate() {
-            let first = *node.entry(r.app.key.as_str()).or_insert(i as u32);
+            let k = r.app.key.as_str();
+            let h = hasher.hash_one(k);
+            let first = match apps.find(h, |&j| key_of(j) == k) {
+                Some(&j) => j,
+                None => {
+                    apps.insert_unique(h, i as u32, |&j| hasher.hash_one(key_of(j)));
+                    i as u32
+                }
+            };
             // The same application twice (unmerged input) is one application.
             uf.union(i as u32, first);
             app_node.push(first);
         }
+        let mut outside: FastMap<&str, u32> = FastMap::default();
         // Only an earliest-filing link looks source ids up: no table without one.
         let any_earliest = records.iter().any(|r| r.app.earliest_filing_id.is_some());
         let mut by_source_id: FastMap<&str, u32> = FastMap::default();
@@ -97,7 +105,10 @@ impl Families {
         let (mut pct_node, mut first_filing) = (vec![NONE; n], vec![NONE; n]);
         for (i, r) in records.iter().enumerate() {
             let mut link = |uf: &mut UnionFind, target: &'r str| -> u32 {
-                let t = *node.entry(target).or_insert_with(|| uf.push());
+                let t = match apps.find(hasher.hash_one(target), |&j| key_of(j) == target) {
+                    Some(&j) => j,
+                    None => *outside.entry(target).or_insert_with(|| uf.push()),
+                };
                 uf.union(i as u32, t);
                 t
             };
@@ -368,6 +379,22 @@ mod tests {
             source_id: None,
         });
         r
+    }
+
+    #[test]
+    fn the_same_key_twice_is_one_application() {
+        // Unmerged input: US1 twice, the first claiming an outside GB9; EP2 claims US1.
+        let recs = vec![
+            rec("US", "1", &[("GB", "9")]),
+            rec("US", "1", &[]),
+            rec("EP", "2", &[("US", "1")]),
+            rec("JP", "3", &[]),
+        ];
+        let f = Families::build(&recs);
+        assert_eq!(f.extended, vec![0, 0, 0, 1]);
+        assert_eq!(f.extended_info[0].size, 3);
+        // The second US1 claims nothing: its set is its key's, the one EP2 claims.
+        assert_eq!(f.simple, vec![0, 1, 1, 2]);
     }
 
     #[test]
