@@ -414,14 +414,17 @@ impl<'a> Corpus<'a> {
 
     /// Indices of the applications that pass `f`, ascending.
     pub fn select(&self, f: &Filters) -> Vec<usize> {
-        (0..self.records.len())
-            .filter(|&i| {
-                f.may_admit(&self.records[i])
-                    && f.country
-                        .as_deref()
-                        .is_none_or(|c| self.info[i].country_label() == c)
-            })
-            .collect()
+        // Reserved for all, then trimmed: a list grown by doubling to ten million holds 1.7x
+        // what it keeps.
+        let mut sel = Vec::with_capacity(self.records.len());
+        sel.extend((0..self.records.len()).filter(|&i| {
+            f.may_admit(&self.records[i])
+                && f.country
+                    .as_deref()
+                    .is_none_or(|c| self.info[i].country_label() == c)
+        }));
+        sel.shrink_to_fit();
+        sel
     }
 
     /// How many applications of the selection got their country by each rule.
@@ -437,13 +440,13 @@ impl<'a> Corpus<'a> {
     /// earliest-filed selected member (ties by key), whose company gives the family's country.
     /// Ascending by family id.
     pub fn selected_families(&self, sel: &[usize]) -> Vec<(u32, usize)> {
-        let mut v: Vec<(u32, u32, usize)> = sel
+        let mut v: Vec<(u32, u32, u32)> = sel
             .iter()
-            .map(|&i| (self.families.extended[i], self.rep_order[i], i))
+            .map(|&i| (self.families.extended[i], self.rep_order[i], i as u32))
             .collect();
         v.sort_unstable();
         v.dedup_by_key(|x| x.0);
-        v.into_iter().map(|(fam, _, i)| (fam, i)).collect()
+        v.into_iter().map(|(fam, _, i)| (fam, i as usize)).collect()
     }
 
     /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
