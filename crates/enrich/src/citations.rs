@@ -541,6 +541,7 @@ impl<'a> CitationGraphBuilder<'a> {
         b
     }
 
+    /// The graph (the records' own publications cannot fail to be read).
     pub fn finish(self) -> CitationGraph {
         let Ok(g) = self.try_finish();
         g
