@@ -49,8 +49,9 @@ pub struct Facts {
     pub split: Split,
     /// Matching industries in file order, each with the indices of its matching scenarios.
     /// Shared: records with the same class list and no words share one list (a clone is a
-    /// count increment, not a copy per application).
-    pub industries: Arc<[(usize, Vec<usize>)]>,
+    /// count increment, not a copy per application); behind a thin pointer, so the facts of
+    /// an application are 16 bytes.
+    pub industries: Arc<Vec<(usize, Vec<usize>)>>,
 }
 
 /// The facts of class lists already seen, for [`Taxonomy::facts_memo`] (one per thread).
@@ -274,6 +275,12 @@ mod tests {
             })
             .collect();
         r
+    }
+
+    /// The indicators hold the facts of every application: 16 bytes each.
+    #[test]
+    fn facts_are_two_words() {
+        assert_eq!(std::mem::size_of::<Facts>(), 16);
     }
 
     #[test]
