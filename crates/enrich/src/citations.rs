@@ -228,16 +228,14 @@ type IdMap<'a> = patq_model::IdMap<&'a str, u32>;
 /// [`IdMap`] owning its text ids: the publications' ids may come from a streamed table.
 type OwnedIdMap = patq_model::IdMap<Text, u32>;
 
-fn claim<'a>(m: &mut IdMap<'a>, id: &'a str, i: u32, amb: &mut u64) {
+/// Claims `id` for record `i` in a source-id map: the first record keeps it, another one
+/// counts as ambiguous. `S` is the map's id text: borrowed from the records, or a [`Text`] (a numeric id is held as
+/// its integer, its inline `Text` dropped, so only text ids such as Lens IDs are copied).
+fn claim<S>(m: &mut patq_model::IdMap<S, u32>, id: S, i: u32, amb: &mut u64)
+where
+    S: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+{
     if *m.get_or_insert(id, i) != i {
-        *amb += 1;
-    }
-}
-
-/// [`claim`] in an [`OwnedIdMap`]: a numeric id is held as its integer (its `Text` is inline
-/// and dropped), so only text ids (Lens IDs) are kept as strings.
-fn claim_owned(m: &mut OwnedIdMap, id: &str, i: u32, amb: &mut u64) {
-    if *m.get_or_insert(Text::from(id), i) != i {
         *amb += 1;
     }
 }
@@ -420,7 +418,7 @@ impl<'a, P: Publications> DocIndex<'a, P> {
                 let (mut m, mut amb) = (OwnedIdMap::with_capacity(n), 0);
                 pubs.source_ids(&mut |i, id| {
                     if !id.is_empty() {
-                        claim_owned(&mut m, id, i as u32, &mut amb);
+                        claim(&mut m, Text::from(id), i as u32, &mut amb);
                     }
                 })?;
                 // Non-numeric application ids (Lens IDs) after publication ids, so a
@@ -433,7 +431,7 @@ impl<'a, P: Publications> DocIndex<'a, P> {
                         .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
                         && m.get(id).is_none()
                     {
-                        claim_owned(&mut m, id, i as u32, &mut 0);
+                        claim(&mut m, Text::from(id), i as u32, &mut 0);
                     }
                 }
                 m.compact();

@@ -538,9 +538,7 @@ impl TableWriters {
             None => Ok(tables),
         }
     }
-}
 
-impl TableWriters {
     /// Abandons the files unfinished (an error elsewhere, `--strict`): the threads end when
     /// their channels close, and are waited for so that no file is still open.
     fn close(&mut self) {

@@ -113,6 +113,33 @@ pub fn load_records(dir: &Path) -> Result<(Manifest, Vec<PatentRecord>), StoreEr
     load_records_except(dir, &[])
 }
 
+/// [`load_records_except`] `skip` and the publications, each record's publications folded into
+/// its grant flag: `granted` becomes `Some(stated grant or a grant publication)` for every
+/// record with a publication (so "not granted" stays apart from "unknown", as a reader of
+/// complete records tells them), and [`PatentRecord::is_granted`] answers as it would with the
+/// list. For readers that need nothing else of the publications (the indicators: their
+/// citation index reads the table itself); at 10M applications the lists were ~1.1 GB.
+pub fn load_records_grants_folded(
+    dir: &Path,
+    skip: &[&str],
+) -> Result<(Manifest, Vec<PatentRecord>), StoreError> {
+    let mut skipped = skip.to_vec();
+    skipped.push(PUBS.name);
+    let (manifest, mut records) = load_records_except(dir, &skipped)?;
+    const ANY: u8 = 1;
+    const GRANT: u8 = 2;
+    let mut seen = vec![0u8; records.len()];
+    for_each_publication_id(dir, &records, |i, class, _| {
+        seen[i] |= ANY | if class == PubClass::Grant { GRANT } else { 0 };
+    })?;
+    for (r, s) in records.iter_mut().zip(seen) {
+        if s != 0 {
+            r.app.granted = Some(r.app.granted == Some(true) || s & GRANT != 0);
+        }
+    }
+    Ok((manifest, records))
+}
+
 /// [`load_records`] without the tables named in `skip` (their lists stay empty). Indicators
 /// skip `citations`: its rows outnumber applications about ninefold and are better streamed
 /// once with [`for_each_citation`] than held as owned strings.
@@ -268,8 +295,7 @@ pub fn for_each_publication_id(
     for_each_row(dir, PUBS, records, &cols, |at, c| {
         let (class, source) = (c.strs("class")?, c.strs("source_id")?);
         for (i, &ri) in at.iter().enumerate() {
-            let class = PubClass::parse(opt_str(class, i).unwrap_or("")).unwrap_or(PubClass::Other);
-            f(ri, class, opt_str(source, i));
+            f(ri, pub_class(class, i), opt_str(source, i));
         }
         Ok(())
     })
@@ -331,6 +357,11 @@ fn read_columns(
         .with_batch_size(64 * 1024)
         .build()
         .map_err(perr)
+}
+
+/// The publication class of row `i` (an unknown word reads as `Other`).
+fn pub_class(a: &StringArray, i: usize) -> PubClass {
+    PubClass::parse(opt_str(a, i).unwrap_or("")).unwrap_or(PubClass::Other)
 }
 
 fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
@@ -664,7 +695,7 @@ fn children(
                 number: text(number, i),
                 kind: text(kind, i),
                 date: date(d, i),
-                class: PubClass::parse(opt_str(class, i).unwrap_or("")).unwrap_or(PubClass::Other),
+                class: pub_class(class, i),
                 source_id: opt_text(sid, i),
             }))
         }

@@ -293,3 +293,48 @@ fn missing_dataset_is_a_clear_error() {
     let err = Manifest::load(tmp.path()).unwrap_err().to_string();
     assert!(err.contains("not a patq dataset"), "{err}");
 }
+
+/// Records loaded with their publications folded into the grant flag answer every grant
+/// question as the complete records do: stated grants, grant publications, "not granted"
+/// (publications, none a grant) and "unknown" (no flag, no publication).
+#[test]
+fn folded_publications_answer_grants_as_the_lists_do() {
+    let publication = |kind: &str, class: PubClass| Publication {
+        office: "US".into(),
+        number: format!("9{kind}").into(),
+        kind: kind.into(),
+        date: None,
+        class,
+        source_id: None,
+    };
+    // (stated grant flag, publication classes) -> the folded flag.
+    let cases: [(Option<bool>, &[PubClass], Option<bool>); 6] = [
+        (None, &[], None),
+        (Some(true), &[], Some(true)),
+        (Some(false), &[], Some(false)),
+        (None, &[PubClass::Application], Some(false)),
+        (None, &[PubClass::Application, PubClass::Grant], Some(true)),
+        (Some(false), &[PubClass::Grant], Some(true)),
+    ];
+    let (_tmp, out, mut b) = streaming();
+    for (n, (stated, classes, _)) in cases.iter().enumerate() {
+        let mut r = PatentRecord::default();
+        r.app.office = "US".into();
+        r.app.number = format!("{n}").into();
+        r.app.key = app_key("US", &r.app.number);
+        r.app.granted = *stated;
+        for (k, &c) in classes.iter().enumerate() {
+            r.publications.push(publication(&format!("{n}{k}"), c));
+        }
+        b.record(r);
+    }
+    b.write(&out).unwrap();
+    let (_, complete) = load_records(&out).unwrap();
+    let (_, folded) = patq_store::read::load_records_grants_folded(&out, &[]).unwrap();
+    assert_eq!(folded.len(), cases.len());
+    for ((full, fold), (_, _, want)) in complete.iter().zip(&folded).zip(&cases) {
+        assert!(fold.publications.is_empty());
+        assert_eq!(fold.app.granted, *want, "{}", full.app.key);
+        assert_eq!(fold.is_granted(), full.is_granted(), "{}", full.app.key);
+    }
+}

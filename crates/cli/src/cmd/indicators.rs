@@ -10,7 +10,7 @@ use patq_enrich::{
     RecordPublications,
 };
 use patq_indicators::{Corpus, industries, suite};
-use patq_model::{PatentRecord, PubClass};
+use patq_model::PatentRecord;
 use patq_store::atomic::write_file;
 
 use crate::Outcome;
@@ -137,26 +137,14 @@ pub fn records_without_citations(
 }
 
 /// The records of a dataset as `patq indicators` needs them: without citation lists (the
-/// graph is streamed) and without publications. Each record's publications are folded into its
-/// grant flag (`granted`: stated, or a grant publication; set for every record that has a
-/// publication, as the corpus tells "not granted" from "unknown"), which is all the figures
-/// read of them; the citation index reads the publications table itself
-/// ([`StoredPublications`]). At 10M applications the lists were ~1.1 GB of the peak.
+/// graph is streamed) and with their publications folded into their grant flags, which is all
+/// the figures read of them; the citation index reads the publications table itself
+/// ([`StoredPublications`]).
 fn records_for_indicators(dir: &Path) -> Result<(patq_store::Manifest, Vec<PatentRecord>)> {
-    let (manifest, mut records) =
-        patq_store::read::load_records_except(dir, &["citations", "publications"])?;
-    const ANY: u8 = 1;
-    const GRANT: u8 = 2;
-    let mut seen = vec![0u8; records.len()];
-    patq_store::read::for_each_publication_id(dir, &records, |i, class, _| {
-        seen[i] |= ANY | if class == PubClass::Grant { GRANT } else { 0 };
-    })?;
-    for (r, s) in records.iter_mut().zip(seen) {
-        if s != 0 {
-            r.app.granted = Some(r.app.granted == Some(true) || s & GRANT != 0);
-        }
-    }
-    Ok((manifest, records))
+    Ok(patq_store::read::load_records_grants_folded(
+        dir,
+        &["citations"],
+    )?)
 }
 
 /// The publications table of a dataset, read whenever the citation index needs it, for records
