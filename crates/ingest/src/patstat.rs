@@ -23,12 +23,13 @@ use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
 use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
-    Application, Citation, ClassScheme, Classification, DateOrder, Party, PartyRole, PatentRecord,
-    Priority, Provenance, PubClass, Publication, ThinVec, ToText, app_key, classify_publication,
-    clean_number, normalize_class_code, normalize_office, parse_date,
+    Application, Citation, ClassScheme, Classification, DateOrder, FastMap, Party, PartyRole,
+    PatentRecord, Priority, Provenance, PubClass, Publication, ThinVec, ToText, app_key,
+    canonical_id, classify_publication, clean_number, normalize_class_code, normalize_office,
+    parse_date,
 };
 
-use crate::compact::{Arena, IdKey, IdMap, Interner, get_key, id_key};
+use crate::compact::{Arena, FirstSeen, IdKey, IdMap, Interner, get_key, id_key};
 use crate::sink::excerpt;
 use crate::timing::Phases;
 use crate::util::{opt, parse_count};
@@ -1008,7 +1009,8 @@ enum PubIn {
 
 /// A tls211 publication read, before its strings are interned.
 struct ReadPub {
-    pid: Box<str>,
+    /// The `pat_publn_id`'s value when canonical, else its text.
+    pid: Result<u64, Box<str>>,
     app: u32,
     office: String,
     number: String,
@@ -1093,19 +1095,27 @@ fn read_sources(
             .sum()
     };
     let mut strs = Interner::default();
-    let mut arena = Arena::default();
+    // Each application's key and number, each publication's number: reserved once.
+    let mut arena = Arena::with_capacity(
+        2 * rows_of(Table::T201) + rows_of(Table::T211),
+        24 * rows_of(Table::T201) + 12 * rows_of(Table::T211),
+    );
 
     // tls201: the applications, in file order.
     let mut apps: Vec<AppSlot> = Vec::with_capacity(rows_of(Table::T201));
     let mut links: Vec<AppLink> = Vec::with_capacity(rows_of(Table::T201));
-    let mut by_id: IdMap<u32> = IdMap::default();
+    // Repeated ids found while reading; the lookup map is built once every id is known.
+    let mut first_num = FirstSeen::default();
+    let mut first_text: FastMap<Box<str>, u32> = FastMap::default();
     // Rows are read (and their applications packed) on two threads, kept in file order.
     let mapper = || {
         |row: &Row<'_>| {
             app_row(row).map(|(id, app, granted_stated, internat)| {
                 let packed = pack_app(&app);
                 let internat = internat.map(Box::<str>::from);
-                (Box::<str>::from(id), app, packed, granted_stated, internat)
+                // The id's value when canonical: no string to allocate, hash or parse again.
+                let id = canonical_id(id).ok_or_else(|| Box::<str>::from(id));
+                (id, app, packed, granted_stated, internat)
             })
         }
     };
@@ -1118,17 +1128,33 @@ fn read_sources(
         mapper,
         |read, row, sink| match read {
             Ok((id, app, packed, granted_stated, internat)) => {
-                if let Some(&first) = by_id.get(&id) {
+                let next = apps.len() as u32;
+                let first = match &id {
+                    Ok(n) => first_num.first(*n, next, || {
+                        links.iter().enumerate().filter_map(|(j, l)| match l.id {
+                            IdKey::Num(k) => Some((k, j as u32)),
+                            IdKey::Text(_) => None,
+                        })
+                    }),
+                    Err(text) => *first_text.entry(text.clone()).or_insert(next),
+                };
+                if first != next {
                     let at = unpack_app(&apps[first as usize].app).provenance.location;
+                    let id = match id {
+                        Ok(n) => n.to_string(),
+                        Err(text) => text.into(),
+                    };
                     row.reject(
                         sink,
                         Some("appln_id"),
                         format!("duplicate appln_id {id} (first at {at})"),
                     );
                 } else {
-                    by_id.insert(id.clone(), apps.len() as u32);
                     links.push(AppLink {
-                        id: id_key(&id, &mut arena),
+                        id: match &id {
+                            Ok(n) => IdKey::Num(*n),
+                            Err(text) => IdKey::Text(arena.push(text)),
+                        },
                         key: arena.push(&app.key),
                         number: arena.push(&app.number),
                         office: strs.id(&app.office),
@@ -1148,7 +1174,15 @@ fn read_sources(
         },
     )?;
     // Every later table looks its rows up here (tls212: ~9 rows per application).
-    by_id.compact();
+    drop(first_num);
+    let mut by_id: IdMap<u32> =
+        IdMap::from_num_pairs(links.iter().enumerate().filter_map(|(j, l)| match l.id {
+            IdKey::Num(k) => Some((k, j as u32)),
+            IdKey::Text(_) => None,
+        }));
+    for (text, j) in first_text {
+        by_id.insert(text, j);
+    }
     let n_apps = apps.len();
     for slot in &mut apps {
         if let Some(Err(id)) = slot.internat
@@ -1194,7 +1228,6 @@ fn read_sources(
 
     // tls211 publications, kept by pat_publn_id for tls212.
     let mut pubs: Vec<PubRow> = Vec::with_capacity(rows_of(Table::T211));
-    let mut pub_ids: IdMap<u32> = IdMap::default();
     let mapper = || {
         move |row: &Row<'_>| -> Result<PubIn, (&'static str, String)> {
             let raw = row.get("pat_publn_id");
@@ -1223,7 +1256,7 @@ fn read_sources(
                 None => number,
             };
             Ok(PubIn::Pub(ReadPub {
-                pid: pid.into(),
+                pid: canonical_id(pid).ok_or_else(|| pid.into()),
                 app,
                 office,
                 number,
@@ -1247,7 +1280,6 @@ fn read_sources(
                 if p.first_grant == Some(true) {
                     apps[p.app as usize].first_grant = true;
                 }
-                pub_ids.insert(p.pid.clone(), pubs.len() as u32);
                 pubs.push(PubRow {
                     app: p.app,
                     class: classify_publication(&p.office, &p.kind, p.date),
@@ -1255,13 +1287,26 @@ fn read_sources(
                     number: arena.push(&p.number),
                     kind: strs.id(&p.kind),
                     date: p.date,
-                    pid: id_key(&p.pid, &mut arena),
+                    pid: match p.pid {
+                        Ok(n) => IdKey::Num(n),
+                        Err(text) => IdKey::Text(arena.push(&text)),
+                    },
                 });
                 attached(row, sink);
             }
         },
     )?;
-    pub_ids.compact();
+    // A later row of an id replaces an earlier one, as inserting row by row did.
+    let mut pub_ids: IdMap<u32> =
+        IdMap::from_num_pairs(pubs.iter().enumerate().filter_map(|(j, p)| match p.pid {
+            IdKey::Num(k) => Some((k, j as u32)),
+            IdKey::Text(_) => None,
+        }));
+    for (j, p) in pubs.iter().enumerate() {
+        if let IdKey::Text(t) = p.pid {
+            pub_ids.insert(arena.get(t).into(), j as u32);
+        }
+    }
 
     // tls206 persons; their rows are counted once the links are known.
     let mut persons: Vec<Person> = Vec::new();

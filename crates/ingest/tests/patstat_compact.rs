@@ -117,3 +117,95 @@ fn handed_over_inputs_read_the_same() {
     assert_eq!(strip(&sink), strip(&borrowed));
     assert_eq!(sink.skips, borrowed.skips);
 }
+
+/// tls201 rows whose ids ascend, then repeat (5), go back (4), repeat after that (9, 4) and
+/// repeat as text (007); tls211 repeats a publication id (the later row is the one a
+/// citation names); tls204 and tls212 look applications up by id after all of that.
+#[test]
+fn repeated_ids_in_and_out_of_order() {
+    let t201 = "appln_id,appln_auth,appln_nr,appln_kind,appln_filing_date\n\
+3,EP,103,A,2015-01-01\n\
+5,EP,105,A,2015-01-01\n\
+9,EP,109,A,2015-01-01\n\
+5,EP,905,A,2015-01-01\n\
+4,EP,104,A,2015-01-01\n\
+007,EP,107,A,2015-01-01\n\
+9,EP,909,A,2015-01-01\n\
+4,EP,904,A,2015-01-01\n\
+007,EP,907,A,2015-01-01\n\
+12,EP,112,A,2015-01-01\n";
+    let t211 = "pat_publn_id,publn_auth,publn_nr,publn_kind,appln_id,publn_date\n\
+40,EP,1040,A1,4,2016-01-01\n\
+40,EP,1012,A1,12,2016-01-01\n\
+30,EP,1003,A1,3,2016-01-01\n";
+    let t204 = "appln_id,prior_appln_id\n12,4\n12,007\n";
+    let t212 = "pat_publn_id,citn_origin,citn_categ,cited_pat_publn_id,cited_appln_id\n\
+30,SEA,X,40,0\n\
+30,SEA,X,0,9\n";
+    let ins: Vec<Input> = [
+        ("t201.csv", t201),
+        ("t211.csv", t211),
+        ("t204.csv", t204),
+        ("t212.csv", t212),
+    ]
+    .into_iter()
+    .map(|(n, t)| Input::from_str(n, t))
+    .collect();
+    let refs: Vec<&Input> = ins.iter().collect();
+    let mut sink = CollectSink::default();
+    patstat::read(&refs, &mut sink).expect("read");
+    let rejected: Vec<(String, &str)> = sink
+        .rejections
+        .iter()
+        .map(|r| (r.location.to_string(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![
+            (
+                "line 5".to_string(),
+                "duplicate appln_id 5 (first at line 3)"
+            ),
+            (
+                "line 8".to_string(),
+                "duplicate appln_id 9 (first at line 4)"
+            ),
+            (
+                "line 9".to_string(),
+                "duplicate appln_id 4 (first at line 6)"
+            ),
+            (
+                "line 10".to_string(),
+                "duplicate appln_id 007 (first at line 7)"
+            ),
+        ]
+    );
+    // The first row of each id is its application (records come in key order).
+    let keys: Vec<(&str, &str)> = sink
+        .records
+        .iter()
+        .map(|r| (r.app.key.as_str(), r.app.source_id.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("EP103", "3"),
+            ("EP104", "4"),
+            ("EP105", "5"),
+            ("EP107", "007"),
+            ("EP109", "9"),
+            ("EP112", "12"),
+        ]
+    );
+    let ep112 = &sink.records[5];
+    let claimed: Vec<&str> = ep112.priorities.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(claimed, vec!["EP104", "EP107"]);
+    let ep103 = &sink.records[0];
+    let cited: Vec<(Option<&str>, &str)> = ep103
+        .citations
+        .iter()
+        .map(|c| (c.source_id.as_deref(), c.number.as_str()))
+        .collect();
+    // Publication id 40 names its later row (EP112's publication); appln_id 9 the first row.
+    assert_eq!(cited, vec![(Some("40"), "1012"), (Some("appln:9"), "109")]);
+}

@@ -150,12 +150,44 @@ impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq, V> IdMap<S, V> {
     /// The value already held for `id`, else `v` inserted: the first insert wins.
     pub fn get_or_insert(&mut self, id: S, v: V) -> &V {
         match canonical_id(id.borrow()) {
-            Some(n) => match self.dense.index(n) {
-                Some(i) => self.dense.slots[i].get_or_insert(v),
-                None => self.nums.entry(n).or_insert(v),
-            },
+            Some(n) => self.get_or_insert_num(n, v),
             None => self.texts.entry(id).or_insert(v),
         }
+    }
+
+    /// [`IdMap::get_or_insert`] of an id already known to be canonical, given as its value
+    /// (no text to hold or parse again).
+    pub fn get_or_insert_num(&mut self, n: u64, v: V) -> &V {
+        match self.dense.index(n) {
+            Some(i) => self.dense.slots[i].get_or_insert(v),
+            None => self.nums.entry(n).or_insert(v),
+        }
+    }
+
+    /// A map of the canonical ids in `pairs` (values, not text), a later pair of an id
+    /// replacing an earlier one as [`IdMap::insert`] does, dense by the rule of
+    /// [`IdMap::compact`] (pairs counted, repeated ids included): dense ids go straight into
+    /// their slots without being hashed, which at 10M+ ids is most of the cost of building
+    /// the map. `pairs` is walked twice.
+    pub fn from_num_pairs<I: Iterator<Item = (u64, V)> + Clone>(pairs: I) -> Self {
+        let (mut n, mut lo, mut hi) = (0u64, u64::MAX, 0u64);
+        for (k, _) in pairs.clone() {
+            n += 1;
+            lo = lo.min(k);
+            hi = hi.max(k);
+        }
+        let mut m = IdMap::default();
+        if n >= 1024 && hi - lo < 2 * n {
+            m.dense.base = lo;
+            m.dense.slots.resize_with((hi - lo + 1) as usize, || None);
+            for (k, v) in pairs {
+                m.dense.slots[(k - lo) as usize] = Some(v);
+            }
+        } else {
+            m.nums.reserve(n as usize);
+            m.nums.extend(pairs);
+        }
+        m
     }
 }
 
@@ -216,6 +248,31 @@ mod tests {
                 proptest::prop_assert_eq!(plain.get(&text(k)), packed.get(&text(k)));
             }
             proptest::prop_assert_eq!(plain.get("007"), packed.get("007"));
+        }
+    }
+
+    proptest::proptest! {
+        /// A map built from pairs answers every id as one filled by inserts and compacted.
+        #[test]
+        fn built_from_pairs_equals_inserted_and_compacted(
+            ids in proptest::collection::vec(0u64..4000, 0..3000),
+            base in proptest::prop_oneof![proptest::strategy::Just(0u64), 1u64..1_000_000_000],
+            spread in 1u64..4,
+        ) {
+            let pairs = ids.iter().enumerate().map(|(v, &k)| (base + spread * k, v));
+            let built: IdMap<String, usize> = IdMap::from_num_pairs(pairs.clone());
+            let mut inserted: IdMap<String, usize> = IdMap::default();
+            for (k, v) in pairs {
+                inserted.insert(k.to_string(), v);
+            }
+            inserted.compact();
+            // Dense exactly when the distinct ids are (no pair repeated an id).
+            if ids.iter().collect::<std::collections::HashSet<_>>().len() == ids.len() {
+                proptest::prop_assert_eq!(built.dense.slots.len(), inserted.dense.slots.len());
+            }
+            for k in 0..4 * 4000 {
+                proptest::prop_assert_eq!(built.get_num(base + k), inserted.get_num(base + k));
+            }
         }
     }
 
