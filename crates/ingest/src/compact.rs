@@ -134,6 +134,26 @@ impl FirstSeen {
     }
 }
 
+/// The (value, index) of each canonical id among `ids`, for [`patq_model::IdMap::from_num_pairs`]
+/// and [`FirstSeen::first`].
+pub(crate) fn numbered_ids(
+    ids: impl Iterator<Item = IdKey> + Clone,
+) -> impl Iterator<Item = (u64, u32)> + Clone {
+    ids.enumerate().filter_map(|(j, id)| match id {
+        IdKey::Num(n) => Some((n, j as u32)),
+        IdKey::Text(_) => None,
+    })
+}
+
+/// The [`IdKey`] of an id a reading thread has already parsed (its value when canonical,
+/// else its text), storing text in `arena`.
+pub(crate) fn read_id_key(id: &Result<u64, Box<str>>, arena: &mut Arena) -> IdKey {
+    match id {
+        Ok(n) => IdKey::Num(*n),
+        Err(text) => IdKey::Text(arena.push(text)),
+    }
+}
+
 /// The [`IdKey`] of an id text, storing non-canonical text in `arena`.
 pub(crate) fn id_key(id: &str, arena: &mut Arena) -> IdKey {
     match canonical_id(id) {

@@ -29,7 +29,9 @@ use patq_model::{
     parse_date,
 };
 
-use crate::compact::{Arena, FirstSeen, IdKey, IdMap, Interner, get_key, id_key};
+use crate::compact::{
+    Arena, FirstSeen, IdKey, IdMap, Interner, get_key, id_key, numbered_ids, read_id_key,
+};
 use crate::sink::excerpt;
 use crate::timing::Phases;
 use crate::util::{opt, parse_count};
@@ -1130,12 +1132,7 @@ fn read_sources(
             Ok((id, app, packed, granted_stated, internat)) => {
                 let next = apps.len() as u32;
                 let first = match &id {
-                    Ok(n) => first_num.first(*n, next, || {
-                        links.iter().enumerate().filter_map(|(j, l)| match l.id {
-                            IdKey::Num(k) => Some((k, j as u32)),
-                            IdKey::Text(_) => None,
-                        })
-                    }),
+                    Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
                     Err(text) => *first_text.entry(text.clone()).or_insert(next),
                 };
                 if first != next {
@@ -1151,10 +1148,7 @@ fn read_sources(
                     );
                 } else {
                     links.push(AppLink {
-                        id: match &id {
-                            Ok(n) => IdKey::Num(*n),
-                            Err(text) => IdKey::Text(arena.push(text)),
-                        },
+                        id: read_id_key(&id, &mut arena),
                         key: arena.push(&app.key),
                         number: arena.push(&app.number),
                         office: strs.id(&app.office),
@@ -1175,11 +1169,7 @@ fn read_sources(
     )?;
     // Every later table looks its rows up here (tls212: ~9 rows per application).
     drop(first_num);
-    let mut by_id: IdMap<u32> =
-        IdMap::from_num_pairs(links.iter().enumerate().filter_map(|(j, l)| match l.id {
-            IdKey::Num(k) => Some((k, j as u32)),
-            IdKey::Text(_) => None,
-        }));
+    let mut by_id: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(links.iter().map(|l| l.id)));
     for (text, j) in first_text {
         by_id.insert(text, j);
     }
@@ -1287,21 +1277,14 @@ fn read_sources(
                     number: arena.push(&p.number),
                     kind: strs.id(&p.kind),
                     date: p.date,
-                    pid: match p.pid {
-                        Ok(n) => IdKey::Num(n),
-                        Err(text) => IdKey::Text(arena.push(&text)),
-                    },
+                    pid: read_id_key(&p.pid, &mut arena),
                 });
                 attached(row, sink);
             }
         },
     )?;
     // A later row of an id replaces an earlier one, as inserting row by row did.
-    let mut pub_ids: IdMap<u32> =
-        IdMap::from_num_pairs(pubs.iter().enumerate().filter_map(|(j, p)| match p.pid {
-            IdKey::Num(k) => Some((k, j as u32)),
-            IdKey::Text(_) => None,
-        }));
+    let mut pub_ids: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(pubs.iter().map(|p| p.pid)));
     for (j, p) in pubs.iter().enumerate() {
         if let IdKey::Text(t) = p.pid {
             pub_ids.insert(arena.get(t).into(), j as u32);
