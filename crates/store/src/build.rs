@@ -26,7 +26,7 @@ pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 
 /// Snappy, row groups of [`BATCH_ROWS`], documented in SCHEMA.md; identifier columns of `def`
 /// are written without a dictionary.
-pub(crate) fn writer_props(def: &TableDef) -> WriterProperties {
+pub fn writer_props(def: &TableDef) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(BATCH_ROWS));
