@@ -206,14 +206,13 @@ impl<'a> TableFile<'a> {
     /// (the first chunk holds the header); one chunk for a file of less than two.
     fn chunks(&self, every: usize) -> Vec<Chunk> {
         let text = self.input.text.as_bytes();
-        let mut starts = vec![0];
-        if text.len() >= 2 * every {
-            starts.extend(record_starts(text, self.delim, every));
-        }
-        let mut lines_before = 0;
-        let mut chunks = Vec::with_capacity(starts.len());
-        for (k, &start) in starts.iter().enumerate() {
-            let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let (mut start, mut lines_before) = (0usize, 0u64);
+        // Each chunk is cut as soon as its end is found: its lines are counted and, the
+        // finding and counting having read every page of it, a mapped file's pages are let
+        // go until the chunk is read (the whole of tls212 resident at once, 3.4 GB at 10M
+        // applications, was the ingest's peak).
+        let mut cut = |end: usize| {
             chunks.push(Chunk {
                 start,
                 end,
@@ -221,7 +220,13 @@ impl<'a> TableFile<'a> {
             });
             // A plain counting loop vectorises; memchr_iter stops at every line end.
             lines_before += text[start..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.input.text.release(start..end);
+            start = end;
+        };
+        if text.len() >= 2 * every {
+            each_record_start(text, self.delim, every, &mut cut);
         }
+        cut(text.len());
         chunks
     }
 
@@ -326,12 +331,20 @@ enum Deferred<T> {
     Broken(Rejection),
 }
 
-/// Byte offsets, about `every` bytes apart, where records start: each just past a line end
-/// that is not inside a quoted field, by the quoting rules the csv reader applies (a quote
-/// opens a field only at its start; `""` inside a quoted field is a quote). The first offset
-/// is at least `every`; none is at the end of `text`.
+/// The offsets [`each_record_start`] finds, as a list.
+#[cfg(test)]
 fn record_starts(text: &[u8], delim: u8, every: usize) -> Vec<usize> {
     let mut starts = Vec::new();
+    each_record_start(text, delim, every, |s| starts.push(s));
+    starts
+}
+
+/// Hands `found` byte offsets, about `every` bytes apart and in increasing order, where
+/// records start, each as soon as it is found: each just past a line end that is not inside
+/// a quoted field, by the quoting rules the csv reader applies (a quote opens a field only at
+/// its start; `""` inside a quoted field is a quote). The first offset is at least `every`;
+/// none is at the end of `text`.
+fn each_record_start(text: &[u8], delim: u8, every: usize, mut found: impl FnMut(usize)) {
     let (mut pos, mut quoted) = (0usize, false);
     let mut target = every;
     while target < text.len() {
@@ -360,14 +373,13 @@ fn record_starts(text: &[u8], delim: u8, every: usize) -> Vec<usize> {
                 pos = q + 1;
             }
             (_, Some(nl)) if nl + 1 < text.len() => {
-                starts.push(nl + 1);
+                found(nl + 1);
                 pos = nl + 1;
                 target = pos + every;
             }
             _ => break,
         }
     }
-    starts
 }
 
 /// Turns increasing byte offsets into 1-based line numbers in linear total time.
@@ -822,14 +834,54 @@ struct PubRow {
     pid: IdKey,
 }
 
-/// A tls212 row; `tag` says what `id` is (see the `CITE_*` constants).
+/// A tls212 row: the citing application and what it cites, `form` indexing its
+/// [`CiteForm`]. 16 bytes (24 with the form's three fields in the row: 0.7 GB more at the
+/// 90M rows of a 10M-application extract); equal rows are equal citations.
 #[derive(PartialEq)]
 struct CiteRow {
     id: u64,
     app: u32,
+    form: u32,
+}
+
+/// What a citation row says besides its ids: category and origin (interned, or
+/// [`crate::compact::NONE`]) and `tag`, what the row's `id` is (see the `CITE_*` constants).
+/// An extract has a few dozen distinct ones.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct CiteForm {
     category: u32,
     origin: u32,
     tag: u8,
+}
+
+/// The distinct [`CiteForm`]s of the rows read, numbered as first seen.
+#[derive(Default)]
+struct CiteForms {
+    forms: Vec<CiteForm>,
+    ids: FastMap<CiteForm, u32>,
+    /// The last form numbered: consecutive rows mostly share one.
+    last: Option<(CiteForm, u32)>,
+}
+
+impl CiteForms {
+    fn id(&mut self, f: CiteForm) -> u32 {
+        if let Some((last, id)) = self.last
+            && last == f
+        {
+            return id;
+        }
+        let next = self.forms.len() as u32;
+        let id = *self.ids.entry(f).or_insert(next);
+        if id == next {
+            self.forms.push(f);
+        }
+        self.last = Some((f, id));
+        id
+    }
+
+    fn get(&self, id: u32) -> CiteForm {
+        self.forms[id as usize]
+    }
 }
 
 /// Where the reader uses a second thread.
@@ -1463,6 +1515,7 @@ fn read_sources(
     }
 
     let mut cites: Vec<CiteRow> = Vec::with_capacity(rows_of(Table::T212));
+    let mut forms = CiteForms::default();
     // tls212 is most of an extract: its rows are read on two threads and pushed in file order.
     let mapper = || {
         // A publication's citations are consecutive rows: the last citing id found is tried
@@ -1541,13 +1594,12 @@ fn read_sources(
                     Ok(n) => n,
                     Err(text) => u64::from(arena.push(&text)),
                 };
-                cites.push(CiteRow {
-                    id,
-                    app,
+                let form = forms.id(CiteForm {
                     category: strs.opt(category.get()),
                     origin: strs.opt(origin.get()),
                     tag,
                 });
+                cites.push(CiteRow { id, app, form });
                 attached(at, sink);
             }
         },
@@ -1600,15 +1652,16 @@ fn read_sources(
         }
     };
     let citation = |c: &CiteRow| {
+        let form = forms.get(c.form);
         let missing = || {
-            if c.tag >= CITE_TEXT {
+            if form.tag >= CITE_TEXT {
                 arena.get(c.id as u32).into()
             } else {
                 c.id.to_lean_string()
             }
         };
-        let (category, cited_by) = (strs.get_opt(c.category), strs.get_opt(c.origin));
-        match c.tag % CITE_TEXT {
+        let (category, cited_by) = (strs.get_opt(form.category), strs.get_opt(form.origin));
+        match form.tag % CITE_TEXT {
             CITE_PUB => {
                 let p = &pubs[c.id as usize];
                 Citation {
@@ -2086,6 +2139,12 @@ mod tests {
         );
         assert!(one.records.iter().any(|r| !r.priorities.is_empty()));
         assert!(one.records.iter().all(|r| r.citations.len() >= 3));
+    }
+
+    #[test]
+    fn citation_rows_stay_small() {
+        // 90M rows at 10M applications: each byte here is 90 MB of the ingest's peak.
+        assert_eq!(std::mem::size_of::<CiteRow>(), 16);
     }
 
     #[test]
