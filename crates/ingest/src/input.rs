@@ -38,23 +38,29 @@ impl Content {
     /// file leave this process's resident memory (they stay in the page cache). Reading them
     /// again still works; it maps them back in. Owned text is left alone.
     pub fn release(&self, range: std::ops::Range<usize>) {
-        #[cfg(unix)]
-        if let Content::Mapped(m) = self
-            && range.start < range.end
-            && range.end <= m.len()
-        {
-            // SAFETY: the mapping is a read-only view of a file, so dropping its pages loses
-            // nothing: a later read maps the same bytes back from the file, and every `&str`
-            // into the range stays valid. A failure only means the pages stay resident.
-            let _ = unsafe {
-                m.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    range.start,
-                    range.end - range.start,
-                )
-            };
+        if let Content::Mapped(m) = self {
+            release_pages(m, range);
         }
     }
+}
+
+/// [`Content::release`] for a mapping, before it is known to hold UTF-8.
+fn release_pages(m: &memmap2::Mmap, range: std::ops::Range<usize>) {
+    #[cfg(unix)]
+    if range.start < range.end && range.end <= m.len() {
+        // SAFETY: the mapping is a read-only view of a file, so dropping its pages loses
+        // nothing: a later read maps the same bytes back from the file, and every `&str`
+        // into the range stays valid. A failure only means the pages stay resident.
+        let _ = unsafe {
+            m.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                range.start,
+                range.end - range.start,
+            )
+        };
+    }
+    #[cfg(not(unix))]
+    let _ = (m, range);
 }
 
 impl Default for Content {
@@ -119,11 +125,7 @@ impl Input {
         // Checked in pieces whose pages are let go once checked: a reader takes the text in
         // parts later, and a 3.4 GB tls212 file resident all at once was the peak of a
         // 10M-application ingest.
-        let text = Content::Mapped(map);
-        if !mappable_by_pieces(text.as_bytes(), CHECK_PIECE, |r| text.release(r)) {
-            let Content::Mapped(map) = text else {
-                unreachable!("mapped above")
-            };
+        if !mappable_by_pieces(&map, CHECK_PIECE, |r| release_pages(&map, r)) {
             // Decoded from the mapped bytes: the file is not read a second time.
             return Ok(Input::from_bytes(path, map.to_vec(), file_index));
         }
@@ -131,8 +133,8 @@ impl Input {
             path: path.to_path_buf(),
             name: path.display().to_string(),
             file_index,
-            raw_len: text.len() as u64,
-            text,
+            raw_len: map.len() as u64,
+            text: Content::Mapped(map),
             encoding: "UTF-8",
             had_errors: false,
         })
@@ -182,9 +184,7 @@ impl Input {
     }
 }
 
-/// True when [`decode`] would return `bytes` unchanged as UTF-8: no BOM, not UTF-16, valid
-/// UTF-8, and not a file whose only line breaks are bare CRs. (What
-/// [`mappable_by_pieces`] answers in pieces.)
+/// What [`mappable_by_pieces`] answers, checked at once (the tests' reference).
 #[cfg(test)]
 fn mappable(bytes: &[u8]) -> bool {
     encoding_rs::Encoding::for_bom(bytes).is_none()
@@ -196,8 +196,10 @@ fn mappable(bytes: &[u8]) -> bool {
 /// Bytes of a mapped file checked at a time by [`mappable_by_pieces`].
 const CHECK_PIECE: usize = 64 << 20;
 
-/// [`mappable`], the bytes checked in pieces of about `piece` bytes cut where characters
-/// start, `done` told of each piece once checked (to let its pages go).
+/// True when [`decode`] would return `bytes` unchanged as UTF-8 (no BOM, not UTF-16, valid
+/// UTF-8, and not a file whose only line breaks are bare CRs), the bytes checked in pieces of
+/// about `piece` bytes cut where characters start, `done` told of each piece once checked
+/// (to let its pages go).
 fn mappable_by_pieces(
     bytes: &[u8],
     piece: usize,
