@@ -229,8 +229,9 @@ type IdMap<'a> = patq_model::IdMap<&'a str, u32>;
 type OwnedIdMap = patq_model::IdMap<Text, u32>;
 
 /// Claims `id` for record `i` in a source-id map: the first record keeps it, another one
-/// counts as ambiguous. `S` is the map's id text: borrowed from the records, or a [`Text`] (a numeric id is held as
-/// its integer, its inline `Text` dropped, so only text ids such as Lens IDs are copied).
+/// counts as ambiguous. `S` is the map's id text: borrowed from the records, or a [`Text`]
+/// (a numeric id is held as its integer, its inline `Text` dropped, so only text ids such as
+/// Lens IDs are copied).
 fn claim<S>(m: &mut patq_model::IdMap<S, u32>, id: S, i: u32, amb: &mut u64)
 where
     S: std::borrow::Borrow<str> + std::hash::Hash + Eq,

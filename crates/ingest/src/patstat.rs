@@ -1683,7 +1683,7 @@ fn read_sources(
                 let cp = missing();
                 Citation {
                     office: None,
-                    number: patq_model::concat_text(&["PATSTAT:", &cp]),
+                    number: patq_model::format_text!("PATSTAT:{cp}"),
                     kind: None,
                     date: None,
                     category: category.map(Into::into),
@@ -1701,19 +1701,19 @@ fn read_sources(
                     date: None,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(patq_model::concat_text(&["appln:", &ca])),
+                    source_id: Some(patq_model::format_text!("appln:{ca}")),
                 }
             }
             _ => {
                 let ca = missing();
                 Citation {
                     office: None,
-                    number: patq_model::concat_text(&["PATSTAT:appln:", &ca]),
+                    number: patq_model::format_text!("PATSTAT:appln:{ca}"),
                     kind: None,
                     date: None,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(patq_model::concat_text(&["appln:", &ca])),
+                    source_id: Some(patq_model::format_text!("appln:{ca}")),
                 }
             }
         }

@@ -150,17 +150,11 @@ impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq, V> IdMap<S, V> {
     /// The value already held for `id`, else `v` inserted: the first insert wins.
     pub fn get_or_insert(&mut self, id: S, v: V) -> &V {
         match canonical_id(id.borrow()) {
-            Some(n) => self.get_or_insert_num(n, v),
+            Some(n) => match self.dense.index(n) {
+                Some(i) => self.dense.slots[i].get_or_insert(v),
+                None => self.nums.entry(n).or_insert(v),
+            },
             None => self.texts.entry(id).or_insert(v),
-        }
-    }
-
-    /// [`IdMap::get_or_insert`] of an id already known to be canonical, given as its value
-    /// (no text to hold or parse again).
-    pub fn get_or_insert_num(&mut self, n: u64, v: V) -> &V {
-        match self.dense.index(n) {
-            Some(i) => self.dense.slots[i].get_or_insert(v),
-            None => self.nums.entry(n).or_insert(v),
         }
     }
 

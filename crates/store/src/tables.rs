@@ -561,47 +561,25 @@ impl RowBuilder {
         self.rows
     }
 
-    /// Takes the rows built so far as a batch and starts afresh, each column with room for
-    /// as many rows and bytes as this batch held: a builder finished empty would grow again
-    /// by doubling, copying its buffers into fresh pages several times per batch.
+    /// Takes the rows built so far as a batch and starts afresh.
     pub fn finish(&mut self) -> Result<RecordBatch, arrow::error::ArrowError> {
-        let rows = self.rows;
         let arrays: Vec<ArrayRef> = self
             .cols
             .iter_mut()
             .map(|c| -> ArrayRef {
                 match c {
-                    Col::Str(b) => {
-                        let bytes = b.values_slice().len();
-                        let array = b.finish();
-                        *b = StringBuilder::with_capacity(rows, bytes);
-                        Arc::new(array)
-                    }
-                    Col::I32(b) => Arc::new(finish_sized(b, rows)),
-                    Col::U32(b) => Arc::new(finish_sized(b, rows)),
-                    Col::Date(b) => Arc::new(finish_sized(b, rows)),
-                    Col::Bool(b) => {
-                        let array = b.finish();
-                        *b = BooleanBuilder::with_capacity(rows);
-                        Arc::new(array)
-                    }
-                    Col::F64(b) => Arc::new(finish_sized(b, rows)),
+                    Col::Str(b) => Arc::new(b.finish()),
+                    Col::I32(b) => Arc::new(b.finish()),
+                    Col::U32(b) => Arc::new(b.finish()),
+                    Col::Date(b) => Arc::new(b.finish()),
+                    Col::Bool(b) => Arc::new(b.finish()),
+                    Col::F64(b) => Arc::new(b.finish()),
                 }
             })
             .collect();
         self.rows = 0;
         RecordBatch::try_new(self.def.schema(), arrays)
     }
-}
-
-/// The builder's array, the builder left with room for `rows` values.
-fn finish_sized<T: arrow::datatypes::ArrowPrimitiveType>(
-    b: &mut arrow::array::PrimitiveBuilder<T>,
-    rows: usize,
-) -> arrow::array::PrimitiveArray<T> {
-    let array = b.finish();
-    *b = arrow::array::PrimitiveBuilder::with_capacity(rows);
-    array
 }
 
 /// Converts Arrow's Date32 day number back to a date.
