@@ -29,7 +29,7 @@
 use std::hash::BuildHasher;
 
 use chrono::{Months, NaiveDate};
-use patq_model::{PatentRecord, Text};
+use patq_model::{AppFields, PatentRecord, Text};
 use serde::Serialize;
 
 use crate::families::Families;
@@ -355,8 +355,8 @@ impl Publications for RecordPublications<'_> {
 /// first needs them, since a dataset whose citations all resolve by source id, or name
 /// documents outside it by placeholder, never does (PATSTAT: at 10M applications they were
 /// 22M keys built and probed by nobody).
-struct DocIndex<'a, P: Publications> {
-    records: &'a [PatentRecord],
+struct DocIndex<'a, P: Publications, R: AppFields> {
+    records: &'a [R],
     pubs: P,
     source: OwnedIdMap,
     /// `appln:<id>` keys, kept apart so no string has to be built per record.
@@ -376,8 +376,8 @@ struct NumberTables {
 impl NumberTables {
     /// The two tables are independent, so they are filled on two threads; a key claimed
     /// twice counts as ambiguous in its own table, so the total is the same in any order.
-    fn build<P: Publications>(
-        records: &[PatentRecord],
+    fn build<P: Publications, R: AppFields>(
+        records: &[R],
         pubs: &P,
     ) -> Result<NumberTables, P::Error> {
         let n = records.len();
@@ -394,8 +394,8 @@ impl NumberTables {
             });
             let (mut t, mut amb, mut key) = (KeyTable::with_capacity(n), 0, String::new());
             for (i, r) in records.iter().enumerate() {
-                if !r.app.number.is_empty() {
-                    app_doc_key_into(&r.app.office, &r.app.number, &mut key);
+                if !r.number().is_empty() {
+                    app_doc_key_into(r.office(), r.number(), &mut key);
                     t.claim(&key, i as u32, &mut amb);
                 }
             }
@@ -410,9 +410,9 @@ impl NumberTables {
     }
 }
 
-impl<'a, P: Publications> DocIndex<'a, P> {
+impl<'a, P: Publications, R: AppFields> DocIndex<'a, P, R> {
     /// The two source-id tables are independent, so they are filled on two threads.
-    fn build(records: &'a [PatentRecord], pubs: P) -> Result<DocIndex<'a, P>, P::Error> {
+    fn build(records: &'a [R], pubs: P) -> Result<DocIndex<'a, P, R>, P::Error> {
         let n = records.len();
         let (source, (appln, a2)) = std::thread::scope(|s| {
             let source = s.spawn(|| {
@@ -426,9 +426,7 @@ impl<'a, P: Publications> DocIndex<'a, P> {
                 // publication id is never shadowed by another record's application id.
                 for (i, r) in records.iter().enumerate() {
                     if let Some(id) = r
-                        .app
-                        .source_id
-                        .as_deref()
+                        .source_id()
                         .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
                         && m.get(id).is_none()
                     {
@@ -440,7 +438,7 @@ impl<'a, P: Publications> DocIndex<'a, P> {
             });
             let (mut appln, mut amb) = (IdMap::with_capacity(n), 0);
             for (i, r) in records.iter().enumerate() {
-                if let Some(id) = r.app.source_id.as_deref().filter(|s| !s.is_empty()) {
+                if let Some(id) = r.source_id().filter(|s| !s.is_empty()) {
                     claim(&mut appln, id, i as u32, &mut amb);
                 }
             }
@@ -525,9 +523,13 @@ impl<'a> CitedDoc<'a> {
 /// (e.g. from the dataset's citations table) instead of holding every list in the records.
 /// Feeding every record's `citations` in any order gives the same graph and statistics as
 /// [`CitationGraph::build`].
-pub struct CitationGraphBuilder<'a, P: Publications = RecordPublications<'a>> {
-    records: &'a [PatentRecord],
-    index: DocIndex<'a, P>,
+pub struct CitationGraphBuilder<
+    'a,
+    P: Publications = RecordPublications<'a>,
+    R: AppFields = PatentRecord,
+> {
+    records: &'a [R],
+    index: DocIndex<'a, P, R>,
     stats: CitationStats,
     pairs: Vec<(u32, u32)>,
     key: String,
@@ -539,7 +541,9 @@ impl<'a> CitationGraphBuilder<'a> {
         let Ok(b) = CitationGraphBuilder::with_publications(records, RecordPublications(records));
         b
     }
+}
 
+impl<R: AppFields> CitationGraphBuilder<'_, RecordPublications<'_>, R> {
     /// The graph (the records' own publications cannot fail to be read).
     pub fn finish(self) -> CitationGraph {
         let Ok(g) = self.try_finish();
@@ -547,12 +551,13 @@ impl<'a> CitationGraphBuilder<'a> {
     }
 }
 
-impl<'a, P: Publications> CitationGraphBuilder<'a, P> {
-    /// Over publications the records may not hold (see [`Publications`]).
+impl<'a, P: Publications, R: AppFields> CitationGraphBuilder<'a, P, R> {
+    /// Over publications the records may not hold (see [`Publications`]); `records` are
+    /// complete records or only their [`AppFields`].
     pub fn with_publications(
-        records: &'a [PatentRecord],
+        records: &'a [R],
         pubs: P,
-    ) -> Result<CitationGraphBuilder<'a, P>, P::Error> {
+    ) -> Result<CitationGraphBuilder<'a, P, R>, P::Error> {
         Ok(CitationGraphBuilder {
             records,
             index: DocIndex::build(records, pubs)?,
@@ -591,7 +596,7 @@ impl<'a, P: Publications> CitationGraphBuilder<'a, P> {
     /// The graph, or the error of reading the publications when a citation needed their
     /// numbers and they could not be read.
     pub fn try_finish(self) -> Result<CitationGraph, P::Error> {
-        let filing = self.records.iter().map(|r| r.app.filing_date).collect();
+        let filing = self.records.iter().map(R::filing_date).collect();
         let mut g = CitationGraph::from_edges(self.records.len(), &self.pairs, filing);
         let mut stats = self.stats;
         stats.ambiguous_keys = self.index.ambiguous();

@@ -22,7 +22,7 @@
 
 use std::hash::BuildHasher;
 
-use patq_model::{PatentRecord, Text, ThinVec};
+use patq_model::{AppFields, Text, ThinVec};
 use serde::Serialize;
 
 use crate::FastMap;
@@ -55,7 +55,7 @@ pub struct Families {
 
 impl Families {
     /// Builds both family kinds in time linear in records plus links.
-    pub fn build<'r>(records: &'r [PatentRecord]) -> Families {
+    pub fn build<'r, R: AppFields>(records: &'r [R]) -> Families {
         let n = records.len();
         let mut uf = UnionFind::new(n);
         // Every link target is a union-find node: an application key is the node of the
@@ -64,11 +64,11 @@ impl Families {
         // indices held ~0.8 GB while the families were built); any other key (an outside
         // filing) gets a phantom node of its own.
         let hasher = foldhash::fast::RandomState::default();
-        let key_of = |j: u32| records[j as usize].app.key.as_str();
+        let key_of = |j: u32| records[j as usize].key();
         let mut apps: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(n);
         let mut app_node: Vec<u32> = Vec::with_capacity(n);
         for (i, r) in records.iter().enumerate() {
-            let k = r.app.key.as_str();
+            let k = r.key();
             let h = hasher.hash_one(k);
             let first = match apps.find(h, |&j| key_of(j) == k) {
                 Some(&j) => j,
@@ -83,10 +83,10 @@ impl Families {
         }
         let mut outside: FastMap<&str, u32> = FastMap::default();
         // Only an earliest-filing link looks source ids up: no table without one.
-        let any_earliest = records.iter().any(|r| r.app.earliest_filing_id.is_some());
+        let any_earliest = records.iter().any(|r| r.earliest_filing_id().is_some());
         let mut by_source_id: FastMap<&str, u32> = FastMap::default();
         for (i, r) in records.iter().enumerate().filter(|_| any_earliest) {
-            if let Some(s) = r.app.source_id.as_deref() {
+            if let Some(s) = r.source_id() {
                 // A later record with the same id wins, as collecting into a map does.
                 by_source_id.insert(s, i as u32);
             }
@@ -112,16 +112,16 @@ impl Families {
                 uf.union(i as u32, t);
                 t
             };
-            for p in &r.priorities {
-                if !p.key.is_empty() {
-                    prio_nodes.push(link(&mut uf, &p.key));
+            for key in r.priority_keys() {
+                if !key.is_empty() {
+                    prio_nodes.push(link(&mut uf, key));
                 }
             }
             prio_at.push(u32::try_from(prio_nodes.len()).expect("priority claims beyond u32"));
-            if let Some(pct) = r.app.pct_key.as_deref().filter(|k| !k.is_empty()) {
+            if let Some(pct) = r.pct_key().filter(|k| !k.is_empty()) {
                 pct_node[i] = link(&mut uf, pct);
             }
-            if let Some(e) = r.app.earliest_filing_id.as_deref() {
+            if let Some(e) = r.earliest_filing_id() {
                 first_filing[i] = match by_source_id.get(e) {
                     Some(&j) => {
                         uf.union(i as u32, j);
@@ -139,9 +139,7 @@ impl Families {
         // Phantom nodes come after the applications, so application families are numbered
         // first; renumber densely over applications only.
         let (extended, ext_count) = dense(&labels[..n], labels.len());
-        let extended_info = summarise(records, &extended, ext_count, |r| {
-            r.app.inpadoc_family_id.as_deref()
-        });
+        let extended_info = summarise(records, &extended, ext_count, R::inpadoc_family_id);
 
         let links = Links {
             prio_nodes: &prio_nodes,
@@ -178,9 +176,7 @@ impl Families {
             })
             .collect();
         drop((single, set_id));
-        let simple_info = summarise(records, &simple, sets as usize, |r| {
-            r.app.docdb_family_id.as_deref()
-        });
+        let simple_info = summarise(records, &simple, sets as usize, R::docdb_family_id);
         Families {
             extended,
             extended_info,
@@ -301,11 +297,11 @@ impl Links<'_> {
 /// inline [`Text`]s in lists grown one slot at a time at first (most families have one or two
 /// members), so at 10M applications the ~14M summaries cost no string allocation and no
 /// intermediate list per family.
-fn summarise(
-    records: &[PatentRecord],
+fn summarise<R: AppFields>(
+    records: &[R],
     labels: &[u32],
     count: usize,
-    source_id: impl Fn(&PatentRecord) -> Option<&str>,
+    source_id: impl Fn(&R) -> Option<&str>,
 ) -> Vec<FamilyInfo> {
     fn add(v: &mut ThinVec<Text>, t: &str) {
         if !v.iter().any(|x| x == t) {
@@ -323,7 +319,7 @@ fn summarise(
     for (r, &f) in records.iter().zip(labels) {
         let (fi, t) = (&mut info[f as usize], &mut triad[f as usize]);
         fi.size += 1;
-        let office = r.app.office.as_str();
+        let office = r.office();
         if !office.is_empty() {
             add(&mut fi.offices, office);
         }
@@ -349,7 +345,7 @@ fn summarise(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use patq_model::{Priority, PubClass, Publication, app_key};
+    use patq_model::{AppCore, PatentRecord, Priority, PubClass, Publication, app_key};
 
     pub(crate) fn rec(office: &str, number: &str, prios: &[(&str, &str)]) -> PatentRecord {
         let mut r = PatentRecord::default();
@@ -440,5 +436,35 @@ mod tests {
         let mut recs = recs;
         recs[2] = grant(recs[2].clone());
         assert!(Families::build(&recs).extended_info[0].triadic);
+    }
+
+    #[test]
+    fn families_of_cores_equal_those_of_their_records() {
+        let mut recs = vec![
+            rec("JP", "1", &[]),
+            grant(rec("US", "3", &[("JP", "1")])),
+            rec("EP", "2", &[("JP", "1"), ("GB", "9")]),
+            rec("US", "1", &[("GB", "9")]),
+            rec("US", "1", &[]),
+            rec("KR", "5", &[]),
+            rec("CN", "6", &[]),
+            rec("DE", "7", &[]),
+        ];
+        recs[2].app.inpadoc_family_id = Some("i1".into());
+        recs[2].app.docdb_family_id = Some("d1".into());
+        recs[5].app.pct_key = Some("WO2020000001".into());
+        recs[6].app.source_id = Some("100".into());
+        recs[6].app.earliest_filing_id = Some("100".into());
+        recs[7].app.earliest_filing_id = Some("100".into());
+        let cores: Vec<AppCore> = recs.iter().map(AppCore::from).collect();
+        let (of_records, of_cores) = (Families::build(&recs), Families::build(&cores));
+        assert_eq!(format!("{of_cores:?}"), format!("{of_records:?}"));
+        // The case covers what it claims: a triadic family, ids, the earliest-filing link.
+        assert!(of_records.extended_info.iter().any(|f| f.triadic));
+        assert_eq!(of_records.extended[6], of_records.extended[7]);
+        assert_eq!(
+            of_records.extended_info[of_records.extended[2] as usize].source_ids,
+            vec!["i1"]
+        );
     }
 }

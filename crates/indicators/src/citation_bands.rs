@@ -1,6 +1,7 @@
 //! F9: how often the cited applications of each country were cited, in bands 1-2, 3-10, >10,
 //! also counted per extended family and without self-citations when citation lists allow.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -83,11 +84,15 @@ impl Banded {
     }
 }
 
-fn entry<'m, 'c>(m: &'m mut BTreeMap<&'c str, Acc>, c: &'c Corpus, i: usize) -> &'m mut Acc {
+fn entry<'m, 'c>(
+    m: &'m mut BTreeMap<&'c str, Acc>,
+    c: &'c Corpus<'_, impl AppFields>,
+    i: usize,
+) -> &'m mut Acc {
     m.entry(c.info[i].country_label()).or_default()
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> CitationBands {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CitationBands {
     let (family, excl_self) = split_availability(c);
     let mut m: BTreeMap<&str, Acc> = BTreeMap::new();
     for &i in sel {

@@ -1,6 +1,7 @@
 //! F4: cited applications (at least one forward citation) and citation rate by country, with
 //! family-level and self-citation-free variants and the mean cohort-normalised citation index.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -55,7 +56,7 @@ struct Acc {
 }
 
 /// Availability of the family-level and self-excluded figures.
-pub(crate) fn split_availability(c: &Corpus) -> (Availability, Availability) {
+pub(crate) fn split_availability(c: &Corpus<'_, impl AppFields>) -> (Availability, Availability) {
     let lists = c.citation_method == CitationMethod::CitationLists;
     let family = Availability::from_flag(lists, "citation lists");
     let excl = if lists && !c.has_applicants {
@@ -66,7 +67,7 @@ pub(crate) fn split_availability(c: &Corpus) -> (Availability, Availability) {
     (family, excl)
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> CitationsByCountry {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CitationsByCountry {
     let avail = c.has_citation_counts;
     let (family, excl_self) = split_availability(c);
     let mut m: BTreeMap<&str, Acc> = BTreeMap::new();

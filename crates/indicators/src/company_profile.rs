@@ -2,6 +2,7 @@
 //! their bands, core-technology, international and triadic counts, offices, yearly filings),
 //! and the ranking of groups by applications that picks whose profiles to show.
 
+use patq_model::AppFields;
 use std::collections::{BTreeMap, BTreeSet};
 
 use patq_enrich::{Split, Taxonomy};
@@ -32,7 +33,10 @@ pub struct GroupCount {
 
 /// Groups of the applications `apps`, by descending applications then group id; applications
 /// without an applicant are left out.
-pub fn rank_groups(c: &Corpus, apps: impl IntoIterator<Item = usize>) -> Vec<GroupCount> {
+pub fn rank_groups(
+    c: &Corpus<'_, impl AppFields>,
+    apps: impl IntoIterator<Item = usize>,
+) -> Vec<GroupCount> {
     let mut m = c.groups.count(apps);
     // Ids are in name order, so (count desc, id) is (count desc, name).
     m.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -45,7 +49,7 @@ pub fn rank_groups(c: &Corpus, apps: impl IntoIterator<Item = usize>) -> Vec<Gro
 }
 
 /// The `n` groups with the most applications in the selection (ties by group id).
-pub fn top_groups(c: &Corpus, sel: &[usize], n: usize) -> Vec<GroupCount> {
+pub fn top_groups(c: &Corpus<'_, impl AppFields>, sel: &[usize], n: usize) -> Vec<GroupCount> {
     let mut v = rank_groups(c, sel.iter().copied());
     v.truncate(n);
     v
@@ -86,7 +90,7 @@ pub struct CompanyProfile {
     pub without_year: u64,
 }
 
-fn of_group(c: &Corpus, sel: &[usize], group: &str) -> Vec<usize> {
+fn of_group(c: &Corpus<'_, impl AppFields>, sel: &[usize], group: &str) -> Vec<usize> {
     let Some(id) = c.groups.id(group) else {
         return Vec::new();
     };
@@ -107,7 +111,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, group: &str) -> Compan
 }
 
 /// [`compute`] with the split taken from taxonomy matches of the selection.
-pub fn compute_matched(c: &Corpus, m: &Matches, group: &str) -> CompanyProfile {
+pub fn compute_matched(c: &Corpus<'_, impl AppFields>, m: &Matches, group: &str) -> CompanyProfile {
     let mine = of_group(c, &m.sel, group);
     let core = mine
         .iter()
@@ -117,7 +121,13 @@ pub fn compute_matched(c: &Corpus, m: &Matches, group: &str) -> CompanyProfile {
 }
 
 /// `mine`: the group's applications in `sel`; `core`: how many of them are core patents.
-fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) -> CompanyProfile {
+fn profile(
+    c: &Corpus<'_, impl AppFields>,
+    sel: &[usize],
+    group: &str,
+    mine: &[usize],
+    core: u64,
+) -> CompanyProfile {
     let has_grants = c.has_grant_status;
     let has_cites = c.has_citation_counts;
     let count = |apps: &[usize], f: &dyn Fn(usize) -> bool| -> u64 {
@@ -140,7 +150,7 @@ fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) ->
             bands[b] += 1;
         }
         families.insert(c.families.extended[i]);
-        offices.insert(c.records[i].app.office.as_str());
+        offices.insert(c.records[i].office());
         match a.year {
             Some(y) => *years.entry(y).or_insert(0) += 1,
             None => without_year += 1,
@@ -182,7 +192,7 @@ fn profile(c: &Corpus, sel: &[usize], group: &str, mine: &[usize], core: u64) ->
 }
 
 /// Profiles of the `n` groups with the most applications (the report's "top 5" profiles).
-pub fn compute_top(c: &Corpus, m: &Matches, n: usize) -> Vec<CompanyProfile> {
+pub fn compute_top(c: &Corpus<'_, impl AppFields>, m: &Matches, n: usize) -> Vec<CompanyProfile> {
     top_groups(c, &m.sel, n)
         .iter()
         .map(|g| compute_matched(c, m, &g.group))

@@ -1,5 +1,6 @@
 //! T1: companies (harmonised groups) by their number of applications, in bands, by country.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -38,7 +39,7 @@ pub struct CompanySizeBands {
     pub world: Row,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> CompanySizeBands {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CompanySizeBands {
     // (group, application) of every application with a group, grouped by group id (integers
     // sort fast; a company's few countries are then counted by a short scan). Eight bytes a
     // pair, reserved once: at 10M applications a list of (group, country name) grown by

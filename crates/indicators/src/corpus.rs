@@ -14,7 +14,7 @@ use patq_enrich::{
     CitationGraph, CitationStats, Cohort, CountryRule, Families, FastMap, Group, Harmonizer,
     cohort_index, company_country,
 };
-use patq_model::{PartyRole, PatentRecord, PubClass, Text};
+use patq_model::{AppFields, PartyRole, PatentRecord, Text};
 use serde::{Deserialize, Serialize};
 
 /// The row label for applications whose company country no rule could find.
@@ -101,21 +101,23 @@ pub struct Filters {
 impl Filters {
     /// Whether `r` passes the bounds a record alone can answer (filing years, office): the
     /// company country needs the corpus, so a record passing may still be left out.
-    pub fn may_admit(&self, r: &PatentRecord) -> bool {
-        let year = r.app.filing_year;
+    pub fn may_admit(&self, r: &impl AppFields) -> bool {
+        let year = r.filing_year();
         let year_ok = |bound: Option<i32>, ok: fn(i32, i32) -> bool| match bound {
             None => true,
             Some(b) => year.is_some_and(|y| ok(y, b)),
         };
         year_ok(self.from_year, |y, b| y >= b)
             && year_ok(self.to_year, |y, b| y <= b)
-            && self.office.as_deref().is_none_or(|o| r.app.office == o)
+            && self.office.as_deref().is_none_or(|o| r.office() == o)
     }
 }
 
-/// The records with their derived facts and families.
-pub struct Corpus<'a> {
-    pub records: &'a [PatentRecord],
+/// The records with their derived facts and families. The records are complete
+/// [`PatentRecord`]s, or only their [`AppFields`] (an [`patq_model::AppCore`] each) when the
+/// per-record facts were derived from records read in chunks ([`RecordFacts`]).
+pub struct Corpus<'a, R: AppFields = PatentRecord> {
+    pub records: &'a [R],
     pub info: Vec<AppInfo>,
     /// Built over all records, so a filter never truncates a family.
     pub families: Families,
@@ -207,10 +209,94 @@ impl GroupIndex {
     }
 }
 
+/// The per-record half of a corpus: what only a complete record can tell (the company and its
+/// country, the cohort's class section, grant evidence), derived record by record so that
+/// records read in chunks can be let go once their facts are taken.
+pub struct RecordFacts<'h> {
+    harmonizer: &'h Harmonizer,
+    /// Companies file many applications under one spelling: each distinct (name, country) is
+    /// harmonised once, its group id a [`Text`] made once (a long company name is one shared
+    /// heap string, not one allocation per application). Keyed by name, NUL, country.
+    cache: FastMap<String, (Group, Text)>,
+    key: String,
+    info: Vec<AppInfo>,
+    cohorts: Vec<Cohort>,
+    /// Whether any record so far had grant evidence (a flag or a publication).
+    any_grant_evidence: bool,
+    has_applicants: bool,
+}
+
+impl<'h> RecordFacts<'h> {
+    pub fn new(harmonizer: &'h Harmonizer) -> RecordFacts<'h> {
+        RecordFacts {
+            harmonizer,
+            cache: FastMap::default(),
+            key: String::new(),
+            info: Vec::new(),
+            cohorts: Vec::new(),
+            any_grant_evidence: false,
+            has_applicants: false,
+        }
+    }
+
+    /// Records seen so far.
+    pub fn len(&self) -> usize {
+        self.info.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.info.is_empty()
+    }
+
+    /// Takes the facts of the next records (corpus indices continue from [`RecordFacts::len`]).
+    pub fn add(&mut self, records: &[PatentRecord]) {
+        self.info.reserve(records.len());
+        self.cohorts.reserve(records.len());
+        for r in records {
+            let party =
+                first_party(r, PartyRole::Applicant).or_else(|| first_party(r, PartyRole::Owner));
+            let cached: Option<&(Group, Text)> = party.map(|p| {
+                self.key.clear();
+                self.key.push_str(&p.name);
+                self.key.push('\0');
+                self.key.push_str(p.country.as_deref().unwrap_or(""));
+                if !self.cache.contains_key(self.key.as_str()) {
+                    let g = self.harmonizer.harmonize(&p.name, p.country.as_deref());
+                    let id = Text::from(g.id.as_str());
+                    self.cache.insert(self.key.clone(), (g, id));
+                }
+                &self.cache[self.key.as_str()]
+            });
+            let group = cached.map(|(g, _)| g);
+            self.has_applicants |= group.is_some();
+            self.any_grant_evidence |= r.has_grant_evidence();
+            let cc = company_country(group, r);
+            let office = r.app.office.as_str();
+            let international =
+                office == "WO" || cc.country.as_deref().is_some_and(|c| c != office);
+            self.info.push(AppInfo {
+                group: cached.map(|(_, id)| id.clone()),
+                country: cc.country,
+                country_rule: cc.rule,
+                year: r.app.filing_year,
+                // Made None for all at the end when no record has any grant evidence.
+                granted: Some(r.is_granted()),
+                international,
+                cited_by: None,
+                cited_by_family: None,
+                cited_by_excl_self: None,
+                cohort_index: None,
+            });
+            self.cohorts.push(Cohort::of(r));
+        }
+    }
+}
+
 /// A corpus before its citation counts: what [`Corpus::build_streaming`] computes while the
 /// citation graph is being built.
 struct Parts {
     info: Vec<AppInfo>,
+    cohorts: Vec<Cohort>,
     families: Families,
     groups: GroupIndex,
     rep_order: Vec<u32>,
@@ -219,9 +305,40 @@ struct Parts {
 }
 
 impl Parts {
-    fn finish(self, records: &[PatentRecord], graph: Option<CitationGraph>) -> Corpus<'_> {
+    /// The corpus-wide half over `records`, whose per-record facts are `facts`.
+    fn of<R: AppFields>(records: &[R], facts: RecordFacts<'_>) -> Parts {
+        assert_eq!(records.len(), facts.len(), "one set of facts per record");
+        let RecordFacts {
+            cache,
+            mut info,
+            cohorts,
+            any_grant_evidence,
+            has_applicants,
+            ..
+        } = facts;
+        drop(cache);
+        // A dataset with publications can tell "not granted" (only A publications) from
+        // "unknown"; one with neither flags nor publications (PATSTAT extract) cannot.
+        if !any_grant_evidence {
+            for a in &mut info {
+                a.granted = None;
+            }
+        }
+        Parts {
+            families: Families::build(records),
+            groups: GroupIndex::build(&info),
+            rep_order: rep_order(records),
+            info,
+            cohorts,
+            has_grant_status: any_grant_evidence,
+            has_applicants,
+        }
+    }
+
+    fn finish<R: AppFields>(self, records: &[R], graph: Option<CitationGraph>) -> Corpus<'_, R> {
         let Parts {
             mut info,
+            cohorts,
             families,
             groups,
             rep_order,
@@ -237,7 +354,6 @@ impl Parts {
             has_applicants,
         );
         let counts: Vec<Option<u32>> = info.iter().map(|a| a.cited_by).collect();
-        let cohorts: Vec<Cohort> = records.iter().map(Cohort::of).collect();
         for (a, ix) in info.iter_mut().zip(cohort_index(&counts, &cohorts)) {
             a.cohort_index = ix;
         }
@@ -258,9 +374,9 @@ impl Parts {
 }
 
 /// Each application's position when all are ordered by (no filing date, filing date, key).
-fn rep_order(records: &[PatentRecord]) -> Vec<u32> {
+fn rep_order<R: AppFields>(records: &[R]) -> Vec<u32> {
     let mut by_key: Vec<usize> = (0..records.len()).collect();
-    if records.windows(2).all(|w| w[0].app.key < w[1].app.key) {
+    if records.windows(2).all(|w| w[0].key() < w[1].key()) {
         // Index order is key order (as patq writes datasets): ties on the date, frequent
         // with a million applications over a few thousand days, compare integers.
         // One integer per application, date rank above index, sorts like the tuple.
@@ -268,7 +384,7 @@ fn rep_order(records: &[PatentRecord]) -> Vec<u32> {
             .iter()
             .enumerate()
             .map(|(j, r)| {
-                let rank = r.app.filing_date.map_or(u32::MAX, |d| {
+                let rank = r.filing_date().map_or(u32::MAX, |d| {
                     (d.num_days_from_ce() as i64 - i32::MIN as i64) as u32
                 });
                 (u64::from(rank) << 32) | j as u64
@@ -281,8 +397,8 @@ fn rep_order(records: &[PatentRecord]) -> Vec<u32> {
             .collect();
     } else {
         let key = |j: usize| {
-            let a = &records[j].app;
-            (a.filing_date.is_none(), a.filing_date, a.key.as_str())
+            let a = &records[j];
+            (a.filing_date().is_none(), a.filing_date(), a.key())
         };
         by_key.sort_by(|&x, &y| key(x).cmp(&key(y)));
     }
@@ -342,7 +458,9 @@ impl<'a> Corpus<'a> {
     ) -> Result<Corpus<'a>, E> {
         std::thread::scope(|s| {
             let graph = s.spawn(graph);
-            let parts = Corpus::parts(records, harmonizer);
+            let mut facts = RecordFacts::new(harmonizer);
+            facts.add(records);
+            let parts = Parts::of(records, facts);
             let graph = graph
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -350,66 +468,31 @@ impl<'a> Corpus<'a> {
         })
     }
 
-    /// Everything but the citation counts.
-    fn parts(records: &'a [PatentRecord], harmonizer: &Harmonizer) -> Parts {
-        // A dataset with publications can tell "not granted" (only A publications) from
-        // "unknown"; one with neither flags nor publications (PATSTAT extract) cannot.
-        let has_grant_status = records
-            .iter()
-            .any(|r| r.app.granted.is_some() || !r.publications.is_empty());
-        let mut has_applicants = false;
-        // With the group's id as a Text made once: a long company name is one shared heap
-        // string, not one allocation per application.
-        let mut cache: FastMap<(&str, Option<&str>), (Group, Text)> = FastMap::default();
-        let info: Vec<AppInfo> = records
-            .iter()
-            .map(|r| {
-                let party = first_party(r, PartyRole::Applicant)
-                    .or_else(|| first_party(r, PartyRole::Owner));
-                // Companies file many applications under one spelling: harmonise each
-                // distinct (name, country) once.
-                let cached: Option<&(Group, Text)> = party.map(|p| {
-                    &*cache
-                        .entry((p.name.as_str(), p.country.as_deref()))
-                        .or_insert_with(|| {
-                            let g = harmonizer.harmonize(&p.name, p.country.as_deref());
-                            let id = Text::from(g.id.as_str());
-                            (g, id)
-                        })
-                });
-                let group = cached.map(|(g, _)| g);
-                has_applicants |= group.is_some();
-                let cc = company_country(group, r);
-                let office = r.app.office.as_str();
-                let international =
-                    office == "WO" || cc.country.as_deref().is_some_and(|c| c != office);
-                let granted = has_grant_status.then(|| {
-                    r.app.granted == Some(true)
-                        || r.publications.iter().any(|p| p.class == PubClass::Grant)
-                });
-                AppInfo {
-                    group: cached.map(|(_, id)| id.clone()),
-                    country: cc.country,
-                    country_rule: cc.rule,
-                    year: r.app.filing_year,
-                    granted,
-                    international,
-                    cited_by: None,
-                    cited_by_family: None,
-                    cited_by_excl_self: None,
-                    cohort_index: None,
-                }
-            })
-            .collect();
-        drop(cache);
-        Parts {
-            families: Families::build(records),
-            groups: GroupIndex::build(&info),
-            rep_order: rep_order(records),
-            info,
-            has_grant_status,
-            has_applicants,
-        }
+    /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
+    /// abstract, claims, CPC/IPC classes). Sequential: the workspace has no thread pool, and
+    /// matching is cheap next to loading the dataset.
+    pub fn retain_topic(&self, sel: &mut Vec<usize>, q: &patq_enrich::Query) {
+        sel.retain(|&i| q.matches(&self.records[i]));
+    }
+}
+
+impl<'a, R: AppFields> Corpus<'a, R> {
+    /// The corpus of `records` (complete, or only their [`AppFields`]) whose per-record facts
+    /// `facts` took from the complete records in the same order, with the citation graph made
+    /// by `graph` on its own thread meanwhile (as in [`Corpus::build_streaming`]).
+    pub fn from_facts<E: Send>(
+        records: &'a [R],
+        facts: RecordFacts<'_>,
+        graph: impl FnOnce() -> Result<Option<CitationGraph>, E> + Send,
+    ) -> Result<Corpus<'a, R>, E> {
+        std::thread::scope(|s| {
+            let graph = s.spawn(graph);
+            let parts = Parts::of(records, facts);
+            let graph = graph
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Ok(parts.finish(records, graph))
+        })
     }
 
     /// Indices of the applications that pass `f`, ascending.
@@ -448,18 +531,11 @@ impl<'a> Corpus<'a> {
         v.dedup_by_key(|x| x.0);
         v.into_iter().map(|(fam, _, i)| (fam, i as usize)).collect()
     }
-
-    /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
-    /// abstract, claims, CPC/IPC classes). Sequential: the workspace has no thread pool, and
-    /// matching is cheap next to loading the dataset.
-    pub fn retain_topic(&self, sel: &mut Vec<usize>, q: &patq_enrich::Query) {
-        sel.retain(|&i| q.matches(&self.records[i]));
-    }
 }
 
 /// Chooses the citation method and fills the citation fields of `info`.
-fn forward_citations(
-    records: &[PatentRecord],
+fn forward_citations<R: AppFields>(
+    records: &[R],
     graph: Option<CitationGraph>,
     families: &Families,
     groups: &GroupIndex,
@@ -480,9 +556,9 @@ fn forward_citations(
             }
             (CitationMethod::CitationLists, stats, Some(g))
         }
-        _ if records.iter().any(|r| r.app.cited_by_count.is_some()) => {
+        _ if records.iter().any(|r| r.cited_by_count().is_some()) => {
             for (a, r) in info.iter_mut().zip(records) {
-                a.cited_by = r.app.cited_by_count;
+                a.cited_by = r.cited_by_count();
             }
             (CitationMethod::SourceCount, stats, None)
         }

@@ -1,6 +1,7 @@
 //! F3: extended (INPADOC-style) families by country of the family's first member company,
 //! the family-size distribution and the share of families with two or more members.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -41,7 +42,7 @@ fn row(country: String, fams: u64, multi: u64) -> Row {
     }
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> FamiliesByCountry {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCountry {
     let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     let mut dist = BTreeMap::new();
     for (fam, rep) in c.selected_families(sel) {

@@ -1,6 +1,7 @@
 //! F10: families by size band (1-2, 3-5, 6-10, >10) and the companies holding the families
 //! larger than 10.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -31,7 +32,7 @@ pub struct FamilySizeBands {
     pub top_holders: Vec<Holder>,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize], top: usize) -> FamilySizeBands {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], top: usize) -> FamilySizeBands {
     let mut families = vec![0; BANDS.len()];
     let mut holders: BTreeMap<&str, u64> = BTreeMap::new();
     let large = BANDS.len() - 1;

@@ -1,5 +1,6 @@
 //! F2: applications, grants and grant rate by company country, with world totals.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -41,7 +42,7 @@ fn row(country: String, apps: u64, grants: u64, avail: bool) -> Row {
     }
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> GrantsByCountry {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> GrantsByCountry {
     let avail = c.has_grant_status;
     let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     for &i in sel {

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use patq_enrich::{Facts, FactsMemo, Taxonomy};
-use patq_model::PatentRecord;
+use patq_model::{AppFields, PatentRecord};
 use serde::Serialize;
 
 use crate::corpus::Corpus;
@@ -140,7 +140,7 @@ pub struct Industries {
 }
 
 /// Companies and grant availability: companies need both grants and applicants.
-pub(crate) fn availability(c: &Corpus) -> (Availability, Availability) {
+pub(crate) fn availability(c: &Corpus<'_, impl AppFields>) -> (Availability, Availability) {
     let grants = Availability::from_flag(c.has_grant_status, "grant status");
     let companies = if !c.has_grant_status {
         grants.clone()
@@ -150,7 +150,12 @@ pub(crate) fn availability(c: &Corpus) -> (Availability, Availability) {
     (grants, companies)
 }
 
-fn row(c: &Corpus, id: &str, name: &str, apps: impl Iterator<Item = usize>) -> Row {
+fn row(
+    c: &Corpus<'_, impl AppFields>,
+    id: &str,
+    name: &str,
+    apps: impl Iterator<Item = usize>,
+) -> Row {
     let (mut n, mut grants) = (0, 0);
     let mut granted = Vec::new();
     for i in apps {
@@ -177,7 +182,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy) -> Industries {
 }
 
 /// T3 from matches already computed (see [`classify`]).
-pub fn from_matches(c: &Corpus, m: &Matches) -> Industries {
+pub fn from_matches(c: &Corpus<'_, impl AppFields>, m: &Matches) -> Industries {
     let mut rows: Vec<Row> = m
         .taxonomy
         .industries

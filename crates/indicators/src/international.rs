@@ -1,6 +1,7 @@
 //! F5: international applications (filed outside the company's home country, WO included)
 //! and their share by country.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -37,7 +38,7 @@ fn row(country: String, apps: u64, intl: u64) -> Row {
     }
 }
 
-pub fn compute(c: &Corpus, sel: &[usize]) -> InternationalByCountry {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> InternationalByCountry {
     let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];

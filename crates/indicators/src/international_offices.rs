@@ -1,6 +1,7 @@
 //! F8: one country's international filings by filing office (WO, US, EP, ...): how many of its
 //! companies file there and how many applications.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -33,7 +34,11 @@ pub struct InternationalOffices {
     pub offices: u64,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices {
+pub fn compute(
+    c: &Corpus<'_, impl AppFields>,
+    sel: &[usize],
+    country: &str,
+) -> InternationalOffices {
     let avail = c.has_applicants;
     let mut m: BTreeMap<&str, (u64, Vec<usize>)> = BTreeMap::new();
     let mut all = Vec::new();
@@ -42,7 +47,7 @@ pub fn compute(c: &Corpus, sel: &[usize], country: &str) -> InternationalOffices
         if !a.international || a.country_label() != country {
             continue;
         }
-        let e = m.entry(c.records[i].app.office.as_str()).or_default();
+        let e = m.entry(c.records[i].office()).or_default();
         e.0 += 1;
         e.1.push(i);
         all.push(i);

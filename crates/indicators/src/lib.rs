@@ -27,5 +27,5 @@ pub mod table;
 pub mod top_company_trend;
 pub mod trend;
 
-pub use corpus::{AppInfo, CitationMethod, Corpus, Filters, UNKNOWN_COUNTRY};
+pub use corpus::{AppInfo, CitationMethod, Corpus, Filters, RecordFacts, UNKNOWN_COUNTRY};
 pub use table::{Availability, rate};

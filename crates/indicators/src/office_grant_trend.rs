@@ -1,5 +1,6 @@
 //! F7: grants and grant rate per filing year at one office.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -27,12 +28,12 @@ pub struct OfficeGrantTrend {
     pub rows: Vec<Row>,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize], office: &str) -> OfficeGrantTrend {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], office: &str) -> OfficeGrantTrend {
     let avail = c.has_grant_status;
     let mut m: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
     for &i in sel {
         let a = &c.info[i];
-        if c.records[i].app.office != office {
+        if c.records[i].office() != office {
             continue;
         }
         if let Some(y) = a.year {

@@ -3,6 +3,7 @@
 //! leading companies.
 
 use patq_enrich::Taxonomy;
+use patq_model::AppFields;
 use serde::Serialize;
 
 use crate::company_profile::rank_groups;
@@ -73,13 +74,17 @@ pub fn compute_all(c: &Corpus, sel: &[usize], tax: &Taxonomy) -> Vec<Scenarios> 
     all_from_matches(c, &classify(c, sel, tax))
 }
 
-pub fn all_from_matches(c: &Corpus, m: &Matches) -> Vec<Scenarios> {
+pub fn all_from_matches(c: &Corpus<'_, impl AppFields>, m: &Matches) -> Vec<Scenarios> {
     (0..m.taxonomy.industries.len())
         .map(|x| of_industry(c, m, x))
         .collect()
 }
 
-pub fn from_matches(c: &Corpus, m: &Matches, industry: &str) -> Result<Scenarios, UnknownIndustry> {
+pub fn from_matches(
+    c: &Corpus<'_, impl AppFields>,
+    m: &Matches,
+    industry: &str,
+) -> Result<Scenarios, UnknownIndustry> {
     let inds = &m.taxonomy.industries;
     match inds.iter().position(|d| d.id == industry) {
         Some(x) => Ok(of_industry(c, m, x)),
@@ -94,7 +99,7 @@ pub fn from_matches(c: &Corpus, m: &Matches, industry: &str) -> Result<Scenarios
     }
 }
 
-fn of_industry(c: &Corpus, m: &Matches, x: usize) -> Scenarios {
+fn of_industry(c: &Corpus<'_, impl AppFields>, m: &Matches, x: usize) -> Scenarios {
     let ind = &m.taxonomy.industries[x];
     let mut apps: Vec<Vec<usize>> = vec![Vec::new(); ind.scenarios.len()];
     let (mut n, mut without) = (0, 0);

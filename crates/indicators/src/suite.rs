@@ -3,6 +3,7 @@
 //! with its CSV and JSON, so `patq indicators`, `patq report` and the dashboard show the same
 //! list. The quality index (T2, F11) lives in patq-rank and is added by its callers.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use patq_enrich::Taxonomy;
@@ -87,7 +88,11 @@ fn busiest<'a>(values: impl Iterator<Item = &'a str>, skip: &str) -> Option<Stri
 }
 
 /// The focus country and office the options resolve to on this selection.
-pub fn resolve(c: &Corpus, sel: &[usize], o: &Options) -> (Option<String>, Option<String>) {
+pub fn resolve(
+    c: &Corpus<'_, impl AppFields>,
+    sel: &[usize],
+    o: &Options,
+) -> (Option<String>, Option<String>) {
     let country = o.focus_country.clone().or_else(|| {
         busiest(
             sel.iter().map(|&i| c.info[i].country_label()),
@@ -95,7 +100,7 @@ pub fn resolve(c: &Corpus, sel: &[usize], o: &Options) -> (Option<String>, Optio
         )
     });
     let office = o.grant_office.clone().or_else(|| {
-        let offices = || sel.iter().map(|&i| c.records[i].app.office.as_str());
+        let offices = || sel.iter().map(|&i| c.records[i].office());
         if offices().any(|o| o == "CN") {
             Some("CN".into())
         } else {
@@ -120,7 +125,7 @@ pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, o: &Options) -> Vec<Ou
 /// selections of one corpus (the dashboard) classifies every application once instead of
 /// re-running the text matching, which dominates the suite's time, per selection.
 pub fn compute_matched(
-    c: &Corpus,
+    c: &Corpus<'_, impl AppFields>,
     sel: &[usize],
     m: &industries::Matches,
     o: &Options,
@@ -147,7 +152,12 @@ pub fn compute_matched(
 const PARALLEL_FROM: usize = 4096;
 
 /// F2, F3, F4, F9, F6 and F7, in report order.
-fn first_figures(c: &Corpus, sel: &[usize], o: &Options, office: Option<&str>) -> Vec<Output> {
+fn first_figures(
+    c: &Corpus<'_, impl AppFields>,
+    sel: &[usize],
+    o: &Options,
+    office: Option<&str>,
+) -> Vec<Output> {
     let mut v = Vec::new();
     let f2 = grants_by_country::compute(c, sel);
     v.push(out(
@@ -238,7 +248,7 @@ fn first_figures(c: &Corpus, sel: &[usize], o: &Options, office: Option<&str>) -
 
 /// T1, F12, F5, F8, F10, T3, F13-17 and P, in report order.
 fn later_figures(
-    c: &Corpus,
+    c: &Corpus<'_, impl AppFields>,
     sel: &[usize],
     m: &industries::Matches,
     o: &Options,

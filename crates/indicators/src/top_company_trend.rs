@@ -1,5 +1,6 @@
 //! F12: applications per filing year of the top N companies (harmonised groups) of a country.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -37,7 +38,12 @@ pub struct TopCompanyTrend {
     pub companies: Vec<Company>,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>, top: usize) -> TopCompanyTrend {
+pub fn compute(
+    c: &Corpus<'_, impl AppFields>,
+    sel: &[usize],
+    country: Option<&str>,
+    top: usize,
+) -> TopCompanyTrend {
     let in_country: Vec<usize> = sel
         .iter()
         .copied()

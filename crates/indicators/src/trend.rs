@@ -1,6 +1,7 @@
 //! F6: applications per filing year and distinct applicant groups per year, for one company
 //! country or for all.
 
+use patq_model::AppFields;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub struct Trend {
     pub without_year: u64,
 }
 
-pub fn compute(c: &Corpus, sel: &[usize], country: Option<&str>) -> Trend {
+pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], country: Option<&str>) -> Trend {
     let avail = c.has_applicants;
     let mut m: BTreeMap<i32, (u64, Vec<usize>)> = BTreeMap::new();
     let mut without_year = 0;

@@ -34,8 +34,8 @@
 use patq_enrich::{CitationStats, Harmonizer};
 use patq_indicators::*;
 use patq_model::{
-    Citation, ClassScheme, Classification, DateOrder, PatentRecord, PubClass, Publication, app_key,
-    parse_date,
+    AppCore, Citation, ClassScheme, Classification, DateOrder, PatentRecord, PubClass, Publication,
+    app_key, parse_date,
 };
 
 /// (office, number, publication number, kind, applicant, country, filed, class, prio)
@@ -384,4 +384,81 @@ source cited-by count"
         b.to_csv_detail()
             .contains("not available: needs citation lists")
     );
+}
+
+/// Every figure of a corpus over compact cores, its per-record facts taken from the records in
+/// chunks (as `patq indicators` reads a dataset), with the graph built over the cores.
+fn suite_of_cores(recs: &[PatentRecord], chunk: usize) -> (Corpus<'static, AppCore>, String) {
+    let h = harmonizer();
+    let tax = patq_enrich::Taxonomy::default();
+    let mut facts = RecordFacts::new(&h);
+    let (mut cores, mut tax_facts) = (Vec::new(), Vec::new());
+    for part in recs.chunks(chunk) {
+        facts.add(part);
+        tax_facts.extend(industries::facts_where(part, &tax, |_| true));
+        cores.extend(part.iter().map(AppCore::from));
+    }
+    let cores: &'static [AppCore] = Vec::leak(cores);
+    let c = Corpus::from_facts(cores, facts, || {
+        let mut b = patq_enrich::CitationGraphBuilder::with_publications(
+            cores,
+            patq_enrich::RecordPublications(recs),
+        )?;
+        for (i, r) in recs.iter().enumerate() {
+            for cite in &r.citations {
+                b.add(i, &patq_enrich::CitedDoc::of(cite));
+            }
+        }
+        Ok::<_, std::convert::Infallible>((b.seen() > 0).then(|| b.finish()))
+    })
+    .unwrap();
+    let sel = c.select(&Filters::default());
+    let m = industries::Matches::over(&tax, &sel, &tax_facts);
+    let out = suite::compute_matched(&c, &sel, &m, &suite::Options::default());
+    (c, format!("{out:?}"))
+}
+
+fn suite_of_records(recs: &[PatentRecord]) -> String {
+    let c = Corpus::build(recs, &harmonizer());
+    let sel = c.select(&Filters::default());
+    let tax = patq_enrich::Taxonomy::default();
+    format!(
+        "{:?}",
+        suite::compute(&c, &sel, &tax, &suite::Options::default())
+    )
+}
+
+#[test]
+fn a_corpus_of_cores_read_in_chunks_equals_the_corpus_of_records() {
+    let with_lists = dataset();
+    // Without grant evidence (no publications): grants "not available" either way.
+    let mut bare = dataset();
+    for r in &mut bare {
+        r.publications.clear();
+    }
+    // Without citation lists: the source counts are the method.
+    let mut counted = dataset();
+    for r in &mut counted {
+        r.citations.clear();
+    }
+    for recs in [&with_lists, &bare, &counted] {
+        let c = Corpus::build(recs, &harmonizer());
+        let expected = suite_of_records(recs);
+        for chunk in [1, 5, recs.len()] {
+            let (cc, got) = suite_of_cores(recs, chunk);
+            assert_eq!(got, expected, "chunks of {chunk}");
+            assert_eq!(format!("{:?}", cc.info), format!("{:?}", c.info));
+            assert_eq!(format!("{:?}", cc.families), format!("{:?}", c.families));
+            assert_eq!(cc.citation_method, c.citation_method);
+            assert_eq!(cc.citation_stats, c.citation_stats);
+            assert_eq!(cc.has_grant_status, c.has_grant_status);
+        }
+    }
+    // The three cases differ where they should.
+    let (bare_c, counted_c) = (
+        Corpus::build(&bare, &harmonizer()),
+        Corpus::build(&counted, &harmonizer()),
+    );
+    assert!(!bare_c.has_grant_status);
+    assert_eq!(counted_c.citation_method, CitationMethod::SourceCount);
 }

@@ -4,6 +4,7 @@
 //! everything a source said about it; no I/O happens here.
 
 pub mod date;
+pub mod fields;
 pub mod groups;
 pub mod ids;
 pub mod kind;
@@ -23,6 +24,7 @@ macro_rules! format_text {
 }
 
 pub use date::{DateOrder, parse_date};
+pub use fields::{AppCore, AppFields};
 pub use groups::Groups;
 pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_office};
 pub use kind::{PubClass, classify_publication};

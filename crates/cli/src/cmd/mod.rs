@@ -72,24 +72,32 @@ impl TopicArg {
         };
         let before = sel.len();
         corpus.retain_topic(sel, &q);
+        let searchable = sel.is_empty() && corpus.records.iter().any(searchable);
+        Ok(Some(self.message(before, sel.len(), searchable)))
+    }
+
+    /// What [`TopicArg::apply`] says of a topic that kept `after` of `before` applications;
+    /// `searchable`: whether any record has text or classes to match.
+    pub fn message(&self, before: usize, after: usize, searchable: bool) -> String {
         let mut msg = format!(
-            "topic {}: {} of {before} applications match",
+            "topic {}: {after} of {before} applications match",
             self.topic.as_deref().unwrap_or_default(),
-            sel.len()
         );
         // An empty result on a dataset without text or classes (e.g. a PATSTAT extract) says
         // nothing about the topic; make that visible rather than printing empty figures.
-        let searchable = |r: &patq_model::PatentRecord| {
-            r.app.title.is_some()
-                || r.app.abstract_text.is_some()
-                || r.app.claims_text.is_some()
-                || !r.classes.is_empty()
-        };
-        if sel.is_empty() && !corpus.records.iter().any(searchable) {
+        if after == 0 && !searchable {
             msg.push_str(" (the dataset has no titles, abstracts, claims or classes to match)");
         }
-        Ok(Some(msg))
+        msg
     }
+}
+
+/// Whether a topic query has anything of `r` to match: text or classes.
+pub fn searchable(r: &patq_model::PatentRecord) -> bool {
+    r.app.title.is_some()
+        || r.app.abstract_text.is_some()
+        || r.app.claims_text.is_some()
+        || !r.classes.is_empty()
 }
 
 /// The filing-year, company-country and office bounds of a selection.
