@@ -456,7 +456,7 @@ mod tests {
         recs[6].app.source_id = Some("100".into());
         recs[6].app.earliest_filing_id = Some("100".into());
         recs[7].app.earliest_filing_id = Some("100".into());
-        let cores: Vec<AppCore> = recs.iter().map(AppCore::from).collect();
+        let cores: Vec<AppCore> = recs.iter().cloned().map(AppCore::from).collect();
         let (of_records, of_cores) = (Families::build(&recs), Families::build(&cores));
         assert_eq!(format!("{of_cores:?}"), format!("{of_records:?}"));
         // The case covers what it claims: a triadic family, ids, the earliest-filing link.

@@ -216,8 +216,10 @@ pub struct RecordFacts<'h> {
     harmonizer: &'h Harmonizer,
     /// Companies file many applications under one spelling: each distinct (name, country) is
     /// harmonised once, its group id a [`Text`] made once (a long company name is one shared
-    /// heap string, not one allocation per application). Keyed by name, NUL, country.
-    cache: FastMap<String, (Group, Text)>,
+    /// heap string, not one allocation per application). Keyed by name, NUL, country; the
+    /// value indexes `groups` (a copied index ends the map's borrow, so a hit is one lookup).
+    cache: FastMap<String, u32>,
+    groups: Vec<(Group, Text)>,
     key: String,
     info: Vec<AppInfo>,
     cohorts: Vec<Cohort>,
@@ -231,12 +233,20 @@ impl<'h> RecordFacts<'h> {
         RecordFacts {
             harmonizer,
             cache: FastMap::default(),
+            groups: Vec::new(),
             key: String::new(),
             info: Vec::new(),
             cohorts: Vec::new(),
             any_grant_evidence: false,
             has_applicants: false,
         }
+    }
+
+    /// Room for `n` more records: a corpus read in chunks knows its size up front, and lists
+    /// grown by doubling to ten million would copy and fault in twice what they keep.
+    pub fn reserve(&mut self, n: usize) {
+        self.info.reserve_exact(n);
+        self.cohorts.reserve_exact(n);
     }
 
     /// Records seen so far.
@@ -260,12 +270,18 @@ impl<'h> RecordFacts<'h> {
                 self.key.push_str(&p.name);
                 self.key.push('\0');
                 self.key.push_str(p.country.as_deref().unwrap_or(""));
-                if !self.cache.contains_key(self.key.as_str()) {
-                    let g = self.harmonizer.harmonize(&p.name, p.country.as_deref());
-                    let id = Text::from(g.id.as_str());
-                    self.cache.insert(self.key.clone(), (g, id));
-                }
-                &self.cache[self.key.as_str()]
+                let ix = match self.cache.get(self.key.as_str()) {
+                    Some(&ix) => ix,
+                    None => {
+                        let g = self.harmonizer.harmonize(&p.name, p.country.as_deref());
+                        let id = Text::from(g.id.as_str());
+                        let ix = u32::try_from(self.groups.len()).expect("companies beyond u32");
+                        self.groups.push((g, id));
+                        self.cache.insert(self.key.clone(), ix);
+                        ix
+                    }
+                };
+                &self.groups[ix as usize]
             });
             let group = cached.map(|(g, _)| g);
             self.has_applicants |= group.is_some();
@@ -310,13 +326,14 @@ impl Parts {
         assert_eq!(records.len(), facts.len(), "one set of facts per record");
         let RecordFacts {
             cache,
+            groups,
             mut info,
             cohorts,
             any_grant_evidence,
             has_applicants,
             ..
         } = facts;
-        drop(cache);
+        drop((cache, groups));
         // A dataset with publications can tell "not granted" (only A publications) from
         // "unknown"; one with neither flags nor publications (PATSTAT extract) cannot.
         if !any_grant_evidence {

@@ -396,7 +396,7 @@ fn suite_of_cores(recs: &[PatentRecord], chunk: usize) -> (Corpus<'static, AppCo
     for part in recs.chunks(chunk) {
         facts.add(part);
         tax_facts.extend(industries::facts_where(part, &tax, |_| true));
-        cores.extend(part.iter().map(AppCore::from));
+        cores.extend(part.iter().cloned().map(AppCore::from));
     }
     let cores: &'static [AppCore] = Vec::leak(cores);
     let c = Corpus::from_facts(cores, facts, || {

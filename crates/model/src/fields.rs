@@ -100,23 +100,25 @@ pub struct AppCore {
     pub granted: Option<bool>,
 }
 
-impl From<&PatentRecord> for AppCore {
-    fn from(r: &PatentRecord) -> AppCore {
-        let a = &r.app;
+impl From<PatentRecord> for AppCore {
+    /// Moves the fields out: a record read only to be digested gives up its strings.
+    fn from(r: PatentRecord) -> AppCore {
+        let granted = r.has_grant_evidence().then(|| r.is_granted());
+        let a = r.app;
         AppCore {
-            key: a.key.clone(),
-            office: a.office.clone(),
-            number: a.number.clone(),
-            source_id: a.source_id.clone(),
-            earliest_filing_id: a.earliest_filing_id.clone(),
-            pct_key: a.pct_key.clone(),
-            docdb_family_id: a.docdb_family_id.clone(),
-            inpadoc_family_id: a.inpadoc_family_id.clone(),
-            priority_keys: r.priorities.iter().map(|p| p.key.clone()).collect(),
+            key: a.key,
+            office: a.office,
+            number: a.number,
+            source_id: a.source_id,
+            earliest_filing_id: a.earliest_filing_id,
+            pct_key: a.pct_key,
+            docdb_family_id: a.docdb_family_id,
+            inpadoc_family_id: a.inpadoc_family_id,
+            priority_keys: r.priorities.into_iter().map(|p| p.key).collect(),
             filing_date: a.filing_date,
             filing_year: a.filing_year,
             cited_by_count: a.cited_by_count,
-            granted: r.has_grant_evidence().then(|| r.is_granted()),
+            granted,
         }
     }
 }
@@ -194,7 +196,7 @@ mod tests {
     #[test]
     fn a_core_answers_as_its_record_does() {
         let mut r = PatentRecord::default();
-        assert_eq!(fields(&AppCore::from(&r)), fields(&r));
+        assert_eq!(fields(&AppCore::from(r.clone())), fields(&r));
         assert!(!r.has_grant_evidence());
         r.app.key = "EP20100001".into();
         r.app.office = "EP".into();
@@ -225,15 +227,15 @@ mod tests {
             class: PubClass::Application,
             source_id: None,
         });
-        assert_eq!(fields(&AppCore::from(&r)), fields(&r));
+        assert_eq!(fields(&AppCore::from(r.clone())), fields(&r));
         assert!(r.has_grant_evidence() && !AppFields::is_granted(&r));
         r.publications[0].class = PubClass::Grant;
-        assert_eq!(fields(&AppCore::from(&r)), fields(&r));
-        assert!(AppFields::is_granted(&AppCore::from(&r)));
+        assert_eq!(fields(&AppCore::from(r.clone())), fields(&r));
+        assert!(AppFields::is_granted(&AppCore::from(r.clone())));
         r.publications.clear();
         r.app.granted = Some(false);
-        assert_eq!(fields(&AppCore::from(&r)), fields(&r));
-        assert!(AppCore::from(&r).has_grant_evidence());
+        assert_eq!(fields(&AppCore::from(r.clone())), fields(&r));
+        assert!(AppCore::from(r.clone()).has_grant_evidence());
     }
 
     #[test]

@@ -267,6 +267,18 @@ pub struct RelatedDoc {
 }
 
 impl PatentRecord {
+    /// The rows its child lists hold: what the dataset's child tables count for it.
+    pub fn child_rows(&self) -> usize {
+        self.publications.len()
+            + self.parties.len()
+            + self.classes.len()
+            + self.priorities.len()
+            + self.citations.len()
+            + self.family_members.len()
+            + self.legal_events.len()
+            + self.related.len()
+    }
+
     /// True when any evidence says the application was granted: the source's own flag, or a
     /// publication whose kind code is an invention grant.
     pub fn is_granted(&self) -> bool {

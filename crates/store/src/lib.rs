@@ -54,6 +54,17 @@ pub enum StoreError {
         key: String,
         previous: String,
     },
+    /// A table read in application key order ([`read::for_each_chunk`]) has a row whose
+    /// `app_key` sorts before the row above it (not a dataset written by patq), found once
+    /// chunks had been handed out, too late to read the dataset whole instead.
+    #[error(
+        "{path}: rows out of application key order ({key:?} after {previous:?}); read the dataset whole"
+    )]
+    Unsorted {
+        path: String,
+        key: String,
+        previous: String,
+    },
     #[error("{path}: column {column}: {message}")]
     Column {
         path: String,

@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use patq_enrich::Facts;
 use patq_enrich::{
     CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer, PubDoc, Publications,
     RecordPublications,
 };
-use patq_indicators::{Corpus, industries, suite};
-use patq_model::PatentRecord;
+use patq_indicators::{Corpus, RecordFacts, industries, suite};
+use patq_model::{AppCore, AppFields, PatentRecord};
 use patq_store::atomic::write_file;
 
 use crate::Outcome;
@@ -66,43 +67,72 @@ impl FigureArgs {
     }
 }
 
+/// Applications read at a time: large enough that per-chunk work (the taxonomy facts run in
+/// parallel over a chunk) amortises, small enough that a chunk of complete records is a few
+/// tens of MB next to the compact cores kept.
+const CHUNK: usize = 1 << 16;
+
 pub fn run(args: Args) -> Result<Outcome> {
     let mut t = super::Phases::start();
-    let (manifest, records) = records_for_indicators(&args.dataset)?;
-    t.done("load records");
     let taxonomy = args.select.taxonomy()?;
     let filters = args.select.filters();
-    // Three independent jobs over the records: the taxonomy facts of every application the
-    // selection may keep, the citation graph streamed from its table, and the rest of the
-    // corpus. They overlap instead of taking turns on a multi-core machine.
-    let (corpus, facts) = std::thread::scope(|s| {
-        let facts = s.spawn(|| {
-            let mut t = super::Phases::start();
-            let facts = industries::facts_where(&records, &taxonomy, |r| filters.may_admit(r));
-            t.done("(concurrent) taxonomy facts");
-            facts
-        });
-        let corpus = Corpus::build_streaming(&records, &Harmonizer::default(), || {
-            let mut t = super::Phases::start();
-            let pubs = StoredPublications {
-                dir: &args.dataset,
-                records: &records,
-            };
-            let graph = citation_graph_with(&args.dataset, &records, pubs);
-            t.done("(concurrent) citation graph");
-            graph
-        });
-        let facts = facts
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        corpus.map(|c| (c, facts))
+    let topic = args.select.topic.load()?;
+    let harmonizer = Harmonizer::default();
+    // The records are read in chunks: each chunk's per-record facts (company, country,
+    // cohort, taxonomy, topic) are taken and only its compact cores kept, so the complete
+    // records (~640 bytes per application at 10M) are never all held. The applications'
+    // count sizes every per-application list up front.
+    let n = patq_store::Manifest::load(&args.dataset)?
+        .tables
+        .get("applications")
+        .map_or(0, |&n| usize::try_from(n).unwrap_or(0));
+    let mut facts = RecordFacts::new(&harmonizer);
+    facts.reserve(n);
+    let mut cores: Vec<AppCore> = Vec::with_capacity(n);
+    let mut tax_facts: Vec<Facts> = Vec::with_capacity(n);
+    let mut on_topic: Vec<bool> = Vec::with_capacity(if topic.is_some() { n } else { 0 });
+    let mut searchable = false;
+    let manifest = patq_store::read::for_each_chunk(
+        &args.dataset,
+        &["citations"],
+        CHUNK,
+        |chunk: Vec<PatentRecord>| -> Result<()> {
+            facts.add(&chunk);
+            // Only for applications the selection may keep (the country bound needs the
+            // corpus, so this is a superset).
+            tax_facts.extend(industries::facts_where(&chunk, &taxonomy, |r| {
+                filters.may_admit(r)
+            }));
+            if let Some(q) = &topic {
+                on_topic.extend(chunk.iter().map(|r| q.matches(r)));
+                searchable |= chunk.iter().any(super::searchable);
+            }
+            cores.extend(chunk.into_iter().map(AppCore::from));
+            Ok(())
+        },
+    )?;
+    t.done("load records, per-record facts");
+    let corpus = Corpus::from_facts(&cores, facts, || {
+        let mut t = super::Phases::start();
+        let pubs = StoredPublications {
+            dir: &args.dataset,
+            records: &cores,
+        };
+        let graph = citation_graph_with(&args.dataset, &cores, pubs);
+        t.done("(concurrent) citation graph");
+        graph
     })?;
-    t.done("corpus, citations and taxonomy");
-    let (sel, topic) = args.select.select(&corpus)?;
-    if let Some(msg) = topic {
-        println!("{msg}");
+    t.done("corpus and citations");
+    let mut sel = corpus.select(&filters);
+    if topic.is_some() {
+        let before = sel.len();
+        sel.retain(|&i| on_topic[i]);
+        println!(
+            "{}",
+            args.select.topic.message(before, sel.len(), searchable)
+        );
     }
-    let matches = industries::Matches::over(&taxonomy, &sel, &facts);
+    let matches = industries::Matches::over(&taxonomy, &sel, &tax_facts);
     let outputs = suite::compute_matched(&corpus, &sel, &matches, &args.figures.options());
     t.done("suite");
     write_outputs(&args.out, &outputs)?;
@@ -115,7 +145,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             ""
         },
         sel.len(),
-        records.len(),
+        cores.len(),
         args.out.display(),
         outputs.len()
     );
@@ -123,7 +153,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     // take seconds on a large dataset, and the OS reclaims the memory at once.
     std::mem::forget(matches);
     std::mem::forget(corpus);
-    std::mem::forget(records);
+    std::mem::forget(tax_facts);
+    std::mem::forget(cores);
     Ok(Outcome::Ok)
 }
 
@@ -136,25 +167,14 @@ pub fn records_without_citations(
     Ok(patq_store::read::load_records_except(dir, &["citations"])?)
 }
 
-/// The records of a dataset as `patq indicators` needs them: without citation lists (the
-/// graph is streamed) and with their publications folded into their grant flags, which is all
-/// the figures read of them; the citation index reads the publications table itself
-/// ([`StoredPublications`]).
-fn records_for_indicators(dir: &Path) -> Result<(patq_store::Manifest, Vec<PatentRecord>)> {
-    Ok(patq_store::read::load_records_grants_folded(
-        dir,
-        &["citations"],
-    )?)
-}
-
-/// The publications table of a dataset, read whenever the citation index needs it, for records
-/// loaded without their lists ([`records_for_indicators`]).
-struct StoredPublications<'a> {
+/// The publications table of a dataset, read whenever the citation index needs it, for
+/// records that do not hold their lists (the cores `patq indicators` keeps).
+struct StoredPublications<'a, R> {
     dir: &'a Path,
-    records: &'a [PatentRecord],
+    records: &'a [R],
 }
 
-impl Publications for StoredPublications<'_> {
+impl<R: AppFields> Publications for StoredPublications<'_, R> {
     type Error = patq_store::StoreError;
 
     fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), Self::Error> {
@@ -199,9 +219,9 @@ pub fn citation_graph(
 }
 
 /// [`citation_graph`] with the publications read from `pubs`.
-fn citation_graph_with<P: Publications>(
+fn citation_graph_with<P: Publications, R: AppFields>(
     dir: &Path,
-    records: &[PatentRecord],
+    records: &[R],
     pubs: P,
 ) -> Result<Option<CitationGraph>>
 where
