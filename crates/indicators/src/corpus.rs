@@ -7,6 +7,7 @@
 //! applications of the dataset), else the source's cited-by count, else none.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use chrono::Datelike;
 
@@ -216,7 +217,7 @@ pub struct RecordFacts<'h> {
     harmonizer: &'h Harmonizer,
     /// Companies file many applications under one spelling: each distinct (name, country) is
     /// harmonised once, its group id a [`Text`] made once (a long company name is one shared
-    /// heap string, not one allocation per application). Keyed by name, NUL, country; the
+    /// heap string, not one allocation per application). Keyed by country and name; the
     /// value indexes `groups` (a copied index ends the map's borrow, so a hit is one lookup).
     cache: FastMap<String, u32>,
     groups: Vec<(Group, Text)>,
@@ -266,10 +267,12 @@ impl<'h> RecordFacts<'h> {
             let party =
                 first_party(r, PartyRole::Applicant).or_else(|| first_party(r, PartyRole::Owner));
             let cached: Option<&(Group, Text)> = party.map(|p| {
+                // The country's length first, so no name or country can run into the
+                // other; no country and an empty one harmonise alike.
+                let country = p.country.as_deref().unwrap_or("");
                 self.key.clear();
+                write!(self.key, "{}:{country}", country.len()).expect("writing to a String");
                 self.key.push_str(&p.name);
-                self.key.push('\0');
-                self.key.push_str(p.country.as_deref().unwrap_or(""));
                 let ix = match self.cache.get(self.key.as_str()) {
                     Some(&ix) => ix,
                     None => {

@@ -82,7 +82,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     // cohort, taxonomy, topic) are taken and only its compact cores kept, so the complete
     // records (~640 bytes per application at 10M) are never all held. The applications'
     // count sizes every per-application list up front.
-    let n = patq_store::Manifest::load(&args.dataset)?
+    let manifest = patq_store::Manifest::load(&args.dataset)?;
+    let n = manifest
         .tables
         .get("applications")
         .map_or(0, |&n| usize::try_from(n).unwrap_or(0));
@@ -92,7 +93,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     let mut tax_facts: Vec<Facts> = Vec::with_capacity(n);
     let mut on_topic: Vec<bool> = Vec::with_capacity(if topic.is_some() { n } else { 0 });
     let mut searchable = false;
-    let manifest = patq_store::read::for_each_chunk(
+    patq_store::read::for_each_chunk(
         &args.dataset,
         &["citations"],
         CHUNK,

@@ -72,8 +72,9 @@ impl TopicArg {
         };
         let before = sel.len();
         corpus.retain_topic(sel, &q);
-        let searchable = sel.is_empty() && corpus.records.iter().any(searchable);
-        Ok(Some(self.message(before, sel.len(), searchable)))
+        // Only an empty result needs to know (and a scan of every record is not free).
+        let any_searchable = sel.is_empty() && corpus.records.iter().any(searchable);
+        Ok(Some(self.message(before, sel.len(), any_searchable)))
     }
 
     /// What [`TopicArg::apply`] says of a topic that kept `after` of `before` applications;
