@@ -222,15 +222,25 @@ fn topic_on_lens_drones() {
     );
 }
 
-/// `patq indicators` loads the records without their publications (folded into the grant
-/// flag; the citation index reads the publications table itself, again when citations name
-/// documents by number). Every table it wrote to `t/ind` must equal the one the complete
-/// records of `t/ds` give; returns the citation statistics.
-fn assert_same_as_complete_records(t: &TestCommand) -> patq_enrich::CitationStats {
+/// `patq indicators` reads the records in chunks and keeps only their compact cores (the
+/// publications folded into the grant flag; the citation index reads the publications table
+/// itself, again when citations name documents by number). Every table it wrote to `t/OUT`
+/// for the selection `filters` and `topic` must equal the one the complete records of `t/ds`
+/// give; returns the citation statistics.
+fn assert_same_as_complete_records(
+    t: &TestCommand,
+    out: &str,
+    filters: &patq_indicators::Filters,
+    topic: Option<&patq_enrich::Query>,
+) -> patq_enrich::CitationStats {
     let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
     let corpus = patq_indicators::Corpus::build(&records, &patq_enrich::Harmonizer::default());
     assert!(records.iter().any(|r| r.is_granted()));
-    let sel = corpus.select(&Default::default());
+    let mut sel = corpus.select(filters);
+    if let Some(q) = topic {
+        corpus.retain_topic(&mut sel, q);
+    }
+    assert!(!sel.is_empty());
     let outputs = patq_indicators::suite::compute(
         &corpus,
         &sel,
@@ -239,21 +249,49 @@ fn assert_same_as_complete_records(t: &TestCommand) -> patq_enrich::CitationStat
     );
     assert!(outputs.len() >= 15, "{}", outputs.len());
     for o in &outputs {
-        let written = std::fs::read_to_string(t.path(&format!("ind/{}.csv", o.file))).unwrap();
+        let written = std::fs::read_to_string(t.path(&format!("{out}/{}.csv", o.file))).unwrap();
         assert_eq!(written, o.csv, "{} differs", o.file);
     }
     corpus.citation_stats.clone().unwrap()
 }
 
-/// On all the real data (Lens, EPO and USPTO citations resolve by publication number).
+/// On all the real data (Lens, EPO and USPTO citations resolve by publication number): all
+/// applications, a selection by filing years and office (bounds a record answers), and one by
+/// company country (which needs the corpus) and a topic.
 #[test]
-fn indicators_without_held_publications_equal_those_of_complete_records() {
+fn indicators_of_cores_read_in_chunks_equal_those_of_complete_records() {
     let Some(t) = util::ingested("indicators_lean_records", "") else {
         return;
     };
     t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
-    let stats = assert_same_as_complete_records(&t);
+    let stats = assert_same_as_complete_records(&t, "ind", &Default::default(), None);
     assert!(stats.resolved_by_publication > 0, "{stats:?}");
+    let args = ["--from", "2016", "--to", "2021", "--office", "EP"];
+    t.run(&[&["indicators", "ds", "--out", "years"][..], &args].concat())
+        .expect_code(0);
+    let years = patq_indicators::Filters {
+        from_year: Some(2016),
+        to_year: Some(2021),
+        office: Some("EP".into()),
+        country: None,
+    };
+    assert_same_as_complete_records(&t, "years", &years, None);
+    t.write("drone.topic", "drone*\n");
+    let args = ["--country", "US", "--topic", "drone.topic"];
+    let run = t
+        .run(&[&["indicators", "ds", "--out", "topic"][..], &args].concat())
+        .expect_code(0);
+    assert!(
+        run.stdout().starts_with("topic drone.topic: "),
+        "{}",
+        run.stdout()
+    );
+    let country = patq_indicators::Filters {
+        country: Some("US".into()),
+        ..Default::default()
+    };
+    let q = patq_enrich::Query::parse("drone*\n").unwrap();
+    assert_same_as_complete_records(&t, "topic", &country, Some(&q));
 }
 
 /// On a generated PATSTAT-layout corpus (citations resolve by publication id).
@@ -261,6 +299,6 @@ fn indicators_without_held_publications_equal_those_of_complete_records() {
 fn indicators_of_a_patstat_corpus_equal_those_of_complete_records() {
     let t = util::generated(2000, 7, Some("patstat"));
     t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
-    let stats = assert_same_as_complete_records(&t);
+    let stats = assert_same_as_complete_records(&t, "ind", &Default::default(), None);
     assert!(stats.resolved_by_source_id > 100, "{stats:?}");
 }
