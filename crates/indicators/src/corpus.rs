@@ -476,16 +476,12 @@ impl<'a> Corpus<'a> {
         harmonizer: &Harmonizer,
         graph: impl FnOnce() -> Result<Option<CitationGraph>, E> + Send,
     ) -> Result<Corpus<'a>, E> {
-        std::thread::scope(|s| {
-            let graph = s.spawn(graph);
+        let facts = || {
             let mut facts = RecordFacts::new(harmonizer);
             facts.add(records);
-            let parts = Parts::of(records, facts);
-            let graph = graph
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Ok(parts.finish(records, graph))
-        })
+            facts
+        };
+        Corpus::assemble(records, facts, graph)
     }
 
     /// Keeps in `sel` only the applications whose record matches the topic query `q` (title,
@@ -505,9 +501,19 @@ impl<'a, R: AppFields> Corpus<'a, R> {
         facts: RecordFacts<'_>,
         graph: impl FnOnce() -> Result<Option<CitationGraph>, E> + Send,
     ) -> Result<Corpus<'a, R>, E> {
+        Corpus::assemble(records, || facts, graph)
+    }
+
+    /// The per-record facts taken by `facts`, then the corpus-wide half, on this thread while
+    /// `graph` runs on its own: the two share nothing until the citation counts are joined.
+    fn assemble<'h, E: Send>(
+        records: &'a [R],
+        facts: impl FnOnce() -> RecordFacts<'h>,
+        graph: impl FnOnce() -> Result<Option<CitationGraph>, E> + Send,
+    ) -> Result<Corpus<'a, R>, E> {
         std::thread::scope(|s| {
             let graph = s.spawn(graph);
-            let parts = Parts::of(records, facts);
+            let parts = Parts::of(records, facts());
             let graph = graph
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
