@@ -17,6 +17,7 @@ pub mod lens_json;
 pub mod patentsview;
 pub mod patstat;
 pub mod sink;
+mod spill;
 pub mod timing;
 pub mod uspto_xml;
 mod util;
