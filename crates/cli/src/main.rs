@@ -13,6 +13,19 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+unsafe extern "C" {
+    /// mimalloc's own `mi_collect` (in the library the allocator above links).
+    fn mi_collect(force: bool);
+}
+
+/// Hands memory freed by threads that have ended, and this thread's free pages, back to the
+/// system: what a finished phase let go then no longer counts in the resident memory the
+/// next phase starts from.
+pub fn collect_freed() {
+    // SAFETY: `mi_collect` takes no pointers; it only walks the allocator's own pages.
+    unsafe { mi_collect(true) }
+}
+
 /// patq turns patent exports (Lens, PATSTAT, PatentsView, USPTO XML, EPO OPS, Google Patents)
 /// into a normalised Parquet dataset and patent-landscape indicators.
 #[derive(Parser)]

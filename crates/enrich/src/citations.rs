@@ -241,6 +241,25 @@ where
     }
 }
 
+/// A source-id map of the ids gathered in record order, numeric (`nums`, PATSTAT's: nearly
+/// all) and text ones, each claimed as [`claim`] does, with the claims found ambiguous. The
+/// numeric ids are placed at once ([`patq_model::IdMap::from_num_pairs_first`]) instead of
+/// hashed one by one into a table grown by doubling.
+fn claimed<S>(nums: Vec<(u64, u32)>, texts: Vec<(S, u32)>) -> (patq_model::IdMap<S, u32>, u64)
+where
+    S: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+{
+    let mut amb = 0;
+    let mut m = patq_model::IdMap::from_num_pairs_first(&nums, |&kept, &other| {
+        amb += u64::from(kept != other);
+    });
+    drop(nums);
+    for (id, i) in texts {
+        claim(&mut m, id, i, &mut amb);
+    }
+    (m, amb)
+}
+
 /// The result of a scoped thread, its panic passed on.
 fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
@@ -416,12 +435,13 @@ impl<'a, P: Publications, R: AppFields> DocIndex<'a, P, R> {
         let n = records.len();
         let (source, (appln, a2)) = std::thread::scope(|s| {
             let source = s.spawn(|| {
-                let (mut m, mut amb) = (OwnedIdMap::with_capacity(n), 0);
-                pubs.source_ids(&mut |i, id| {
-                    if !id.is_empty() {
-                        claim(&mut m, Text::from(id), i as u32, &mut amb);
-                    }
+                let (mut nums, mut texts) = (Vec::new(), Vec::new());
+                pubs.source_ids(&mut |i, id| match patq_model::canonical_id(id) {
+                    Some(k) => nums.push((k, i as u32)),
+                    None if !id.is_empty() => texts.push((Text::from(id), i as u32)),
+                    None => {}
                 })?;
+                let (mut m, amb) = claimed(nums, texts);
                 // Non-numeric application ids (Lens IDs) after publication ids, so a
                 // publication id is never shadowed by another record's application id.
                 for (i, r) in records.iter().enumerate() {
@@ -436,12 +456,16 @@ impl<'a, P: Publications, R: AppFields> DocIndex<'a, P, R> {
                 m.compact();
                 Ok((m, amb))
             });
-            let (mut appln, mut amb) = (IdMap::with_capacity(n), 0);
+            let (mut nums, mut texts) = (Vec::with_capacity(n), Vec::new());
             for (i, r) in records.iter().enumerate() {
                 if let Some(id) = r.source_id().filter(|s| !s.is_empty()) {
-                    claim(&mut appln, id, i as u32, &mut amb);
+                    match patq_model::canonical_id(id) {
+                        Some(k) => nums.push((k, i as u32)),
+                        None => texts.push((id, i as u32)),
+                    }
                 }
             }
+            let (mut appln, amb) = claimed(nums, texts);
             appln.compact();
             (joined(source), (appln, amb))
         });
@@ -597,7 +621,7 @@ impl<'a, P: Publications, R: AppFields> CitationGraphBuilder<'a, P, R> {
     /// numbers and they could not be read.
     pub fn try_finish(self) -> Result<CitationGraph, P::Error> {
         let filing = self.records.iter().map(R::filing_date).collect();
-        let mut g = CitationGraph::from_edges(self.records.len(), &self.pairs, filing);
+        let mut g = CitationGraph::from_pairs(self.records.len(), self.pairs, filing);
         let mut stats = self.stats;
         stats.ambiguous_keys = self.index.ambiguous();
         if let Some(Err(e)) = self.index.numbers.into_inner() {
@@ -649,19 +673,31 @@ impl CitationGraph {
     pub fn from_edges(
         n: usize,
         pairs: &[(u32, u32)],
+        filing: Vec<Option<NaiveDate>>,
+    ) -> CitationGraph {
+        CitationGraph::from_pairs(n, pairs.to_vec(), filing)
+    }
+
+    /// [`CitationGraph::from_edges`] on pairs handed over: self-loops are dropped in place, not
+    /// into a copy of every pair.
+    fn from_pairs(
+        n: usize,
+        mut kept: Vec<(u32, u32)>,
         mut filing: Vec<Option<NaiveDate>>,
     ) -> CitationGraph {
-        let kept: Vec<(u32, u32)> = pairs.iter().copied().filter(|(s, t)| s != t).collect();
-        let self_loops = (pairs.len() - kept.len()) as u64;
+        let seen = kept.len();
+        kept.retain(|(s, t)| s != t);
+        let self_loops = (seen - kept.len()) as u64;
         let (fwd, duplicates) = Csr::build(n, &kept);
+        drop(kept);
         filing.resize(n, None);
         let edges = fwd.src.len() as u64;
         CitationGraph {
             fwd,
             filing,
             stats: CitationStats {
-                seen: pairs.len() as u64,
-                resolved: pairs.len() as u64,
+                seen: seen as u64,
+                resolved: seen as u64,
                 self_loops,
                 duplicates,
                 edges,

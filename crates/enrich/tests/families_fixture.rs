@@ -99,9 +99,9 @@ fn extended_families_by_hand() {
     assert_eq!(f.extended_count(), 8);
     let sizes: Vec<u32> = f.extended_info.iter().map(|i| i.size).collect();
     assert_eq!(sizes, vec![4, 5, 2, 3, 2, 1, 1, 2]);
-    assert_eq!(f.extended_info[0].offices, vec!["EP", "JP", "US"]);
-    assert_eq!(f.extended_info[1].offices, vec!["EP", "GB", "US", "WO"]);
-    assert_eq!(f.extended_info[3].offices, vec!["DE", "EP", "US"]);
+    assert_eq!(*f.extended_info[0].offices, vec!["EP", "JP", "US"]);
+    assert_eq!(*f.extended_info[1].offices, vec!["EP", "GB", "US", "WO"]);
+    assert_eq!(*f.extended_info[3].offices, vec!["DE", "EP", "US"]);
     // Only A has EP, JP and a US grant.
     let triadic: Vec<bool> = f.extended_info.iter().map(|i| i.triadic).collect();
     assert_eq!(
@@ -123,6 +123,6 @@ fn simple_families_by_hand() {
     assert_eq!(f.simple_count(), 11);
     assert_eq!(f.simple_info[0].source_ids, vec!["D1"]);
     assert!(f.simple_info[1].source_ids.is_empty());
-    assert_eq!(f.simple_info[1].offices, vec!["GB", "US"]);
+    assert_eq!(*f.simple_info[1].offices, vec!["GB", "US"]);
     assert!(f.simple_info[0].triadic);
 }

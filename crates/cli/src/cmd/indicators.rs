@@ -113,6 +113,8 @@ pub fn run(args: Args) -> Result<Outcome> {
         },
     )?;
     t.done("load records, per-record facts");
+    crate::collect_freed();
+    t.done("freed memory collected");
     let corpus = Corpus::from_facts(&cores, facts, || {
         let mut t = super::Phases::start();
         let pubs = StoredPublications {
@@ -228,7 +230,9 @@ fn citation_graph_with<P: Publications, R: AppFields>(
 where
     P::Error: std::error::Error + Sync + 'static,
 {
+    let mut t = super::Phases::start();
     let mut b = CitationGraphBuilder::with_publications(records, pubs)?;
+    t.done("(concurrent) citation index");
     patq_store::read::for_each_citation(dir, records, |i, c| {
         b.add(
             i,
@@ -240,6 +244,7 @@ where
             },
         );
     })?;
+    t.done("(concurrent) citations read and resolved");
     Ok((b.seen() > 0).then(|| b.try_finish()).transpose()?)
 }
 
