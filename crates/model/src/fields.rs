@@ -79,47 +79,88 @@ impl AppFields for PatentRecord {
     }
 }
 
-/// The [`AppFields`] of one application and nothing else: 104 bytes and one allocation for
-/// its links (none without any), where a record with its lists takes over 600 at 10M
-/// applications, so a corpus can let each record go once its per-record facts are derived.
+/// The [`AppFields`] of one application and nothing else: 64 bytes and at most one
+/// allocation (none for most applications), where a record with its lists takes over 600 at
+/// 10M applications, so a corpus can let each record go once its per-record facts are
+/// derived.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppCore {
-    pub key: Text,
-    pub office: Text,
-    pub number: Text,
-    pub source_id: Option<Text>,
-    /// What only families read: PCT key, earliest filing id, DOCDB and INPADOC family ids and
-    /// priority keys, packed by [`Links`] into one allocation. Held as five strings and a
-    /// list they were 72 bytes of every core plus a list allocation, 1.1 GB at 10M
-    /// applications.
-    links: ThinVec<u8>,
-    pub filing_date: Option<NaiveDate>,
-    pub filing_year: Option<i32>,
-    pub cited_by_count: Option<u32>,
+    key: Text,
+    source_id: Option<Text>,
+    /// The office and number when the key is not the two joined (see `office_len`), then
+    /// what only families read: PCT key, earliest filing id, DOCDB and INPADOC family ids
+    /// and priority keys, packed by [`Links`]. Held as seven strings and a list they were
+    /// 104 bytes of every core plus a list allocation, 1.4 GB at 10M applications.
+    packed: ThinVec<u8>,
+    filing_date: Option<NaiveDate>,
+    filing_year: Option<i32>,
+    cited_by_count: Option<u32>,
     /// Folded grant evidence: None without any, else whether any evidence says granted.
-    pub granted: Option<bool>,
+    granted: Option<bool>,
+    /// The office's length when the key is the office followed by the number (as
+    /// [`crate::app_key`] makes most keys): both are read from the key. [`OWN_PARTS`]
+    /// otherwise.
+    office_len: u8,
+}
+
+/// [`AppCore::office_len`] of a core whose office and number are packed.
+const OWN_PARTS: u8 = u8::MAX;
+
+impl AppCore {
+    /// The packed links, after the office and number when they are packed too.
+    fn links(&self) -> &[u8] {
+        let mut rest = &self.packed[..];
+        if self.office_len == OWN_PARTS {
+            take_str(&mut rest);
+            take_str(&mut rest);
+        }
+        rest
+    }
+
+    /// The office and the number.
+    fn parts(&self) -> (&str, &str) {
+        if self.office_len == OWN_PARTS {
+            let mut rest = &self.packed[..];
+            (take_str(&mut rest), take_str(&mut rest))
+        } else {
+            self.key.split_at(usize::from(self.office_len))
+        }
+    }
 }
 
 impl From<PatentRecord> for AppCore {
     /// Moves the fields out: a record read only to be digested gives up its strings.
     fn from(r: PatentRecord) -> AppCore {
         let granted = r.has_grant_evidence().then(|| r.is_granted());
-        let links = Links::pack(
+        let a = &r.app;
+        let joined = a.key.len() == a.office.len() + a.number.len()
+            && a.key.starts_with(a.office.as_str())
+            && a.key.ends_with(a.number.as_str())
+            && a.office.len() < usize::from(OWN_PARTS);
+        let mut packed = ThinVec::new();
+        let office_len = if joined {
+            a.office.len() as u8
+        } else {
+            put_str(&mut packed, &a.office);
+            put_str(&mut packed, &a.number);
+            OWN_PARTS
+        };
+        Links::pack(
+            &mut packed,
             [
-                r.app.pct_key.as_deref(),
-                r.app.earliest_filing_id.as_deref(),
-                r.app.docdb_family_id.as_deref(),
-                r.app.inpadoc_family_id.as_deref(),
+                a.pct_key.as_deref(),
+                a.earliest_filing_id.as_deref(),
+                a.docdb_family_id.as_deref(),
+                a.inpadoc_family_id.as_deref(),
             ],
             r.priorities.iter().map(|p| p.key.as_str()),
         );
         let a = r.app;
         AppCore {
             key: a.key,
-            office: a.office,
-            number: a.number,
             source_id: a.source_id,
-            links,
+            packed,
+            office_len,
             filing_date: a.filing_date,
             filing_year: a.filing_year,
             cited_by_count: a.cited_by_count,
@@ -130,7 +171,7 @@ impl From<PatentRecord> for AppCore {
 
 /// The packed form of a core's links: a byte of which of the four optional ids are present,
 /// each present one and then every priority key as a length (LEB128) and its bytes, the keys
-/// preceded by their count. Empty when there is no link at all.
+/// preceded by their count. Nothing when there is no link at all.
 struct Links;
 
 impl Links {
@@ -139,13 +180,14 @@ impl Links {
     const DOCDB: usize = 2;
     const INPADOC: usize = 3;
 
+    /// Appends the packed links to `out`.
     fn pack<'s>(
+        out: &mut ThinVec<u8>,
         ids: [Option<&str>; 4],
         keys: impl ExactSizeIterator<Item = &'s str>,
-    ) -> ThinVec<u8> {
-        let mut out = ThinVec::new();
+    ) {
         if ids.iter().all(Option::is_none) && keys.len() == 0 {
-            return out;
+            return;
         }
         let mask = ids
             .iter()
@@ -153,13 +195,12 @@ impl Links {
             .fold(0u8, |m, (k, id)| m | (u8::from(id.is_some()) << k));
         out.push(mask);
         for id in ids.into_iter().flatten() {
-            put_str(&mut out, id);
+            put_str(out, id);
         }
-        put_len(&mut out, keys.len());
+        put_len(out, keys.len());
         for k in keys {
-            put_str(&mut out, k);
+            put_str(out, k);
         }
-        out
     }
 
     /// Id `k` (one of the constants) of packed `bytes`.
@@ -229,10 +270,10 @@ impl AppFields for AppCore {
         &self.key
     }
     fn office(&self) -> &str {
-        &self.office
+        self.parts().0
     }
     fn number(&self) -> &str {
-        &self.number
+        self.parts().1
     }
     fn filing_date(&self) -> Option<NaiveDate> {
         self.filing_date
@@ -244,19 +285,19 @@ impl AppFields for AppCore {
         self.source_id.as_deref()
     }
     fn earliest_filing_id(&self) -> Option<&str> {
-        Links::id(&self.links, Links::EARLIEST)
+        Links::id(self.links(), Links::EARLIEST)
     }
     fn pct_key(&self) -> Option<&str> {
-        Links::id(&self.links, Links::PCT)
+        Links::id(self.links(), Links::PCT)
     }
     fn priority_keys(&self) -> impl Iterator<Item = &str> {
-        Links::keys(&self.links)
+        Links::keys(self.links())
     }
     fn docdb_family_id(&self) -> Option<&str> {
-        Links::id(&self.links, Links::DOCDB)
+        Links::id(self.links(), Links::DOCDB)
     }
     fn inpadoc_family_id(&self) -> Option<&str> {
-        Links::id(&self.links, Links::INPADOC)
+        Links::id(self.links(), Links::INPADOC)
     }
     fn is_granted(&self) -> bool {
         self.granted == Some(true)
@@ -341,7 +382,7 @@ mod tests {
 
     #[test]
     fn a_core_is_small() {
-        assert!(std::mem::size_of::<AppCore>() <= 104);
+        assert!(std::mem::size_of::<AppCore>() <= 64);
     }
 
     proptest::proptest! {
@@ -351,8 +392,15 @@ mod tests {
         fn links_come_back_as_given(
             ids in proptest::collection::vec(proptest::option::of("[a-zA-Z0-9:]{0,3}|.{120,200}"), 4),
             keys in proptest::collection::vec("[A-Z0-9]{0,14}|.{126,140}", 0..5),
+            office in "[A-Z]{0,3}|.{250,260}",
+            number in "[0-9A-Z]{0,12}",
+            key in proptest::option::of("[0-9A-Z]{0,14}"),
         ) {
             let mut r = PatentRecord::default();
+            // The key joins office and number (as most do), or is some other text.
+            r.app.key = key.unwrap_or_else(|| format!("{office}{number}")).as_str().into();
+            r.app.office = office.as_str().into();
+            r.app.number = number.as_str().into();
             r.app.pct_key = ids[0].as_deref().map(Into::into);
             r.app.earliest_filing_id = ids[1].as_deref().map(Into::into);
             r.app.docdb_family_id = ids[2].as_deref().map(Into::into);
