@@ -1364,6 +1364,13 @@ fn read_sources(
     // child rows exist than beside them.
     let order = key_order(n_apps, |i| arena.get(links[i].key));
     let layout = Layout::new(&order, RECORD_CHUNK);
+    let spill_error = |source: std::io::Error| IngestError::Io {
+        path: format!(
+            "{} (temporary file of PATSTAT rows; TMPDIR names another place)",
+            std::env::temp_dir().display()
+        ),
+        source,
+    };
     let mut app_rows: Spill<AppOut> = Spill::new(layout.buckets(), parallel.spill_bytes);
     for (i, slot) in apps.into_iter().enumerate() {
         let internat = slot.internat.map(|link| match link {
@@ -1378,14 +1385,8 @@ fn read_sources(
         };
         app_rows.push(layout.bucket_of(app.app), &app);
     }
+    app_rows.finish().map_err(spill_error)?;
     let mut marks = vec![AppMarks::default(); n_apps];
-    let spill_error = |source: std::io::Error| IngestError::Io {
-        path: format!(
-            "{} (temporary file of PATSTAT rows; TMPDIR names another place)",
-            std::env::temp_dir().display()
-        ),
-        source,
-    };
 
     // The application a child row joins, or why it joins none.
     let app_index = |row: &Row<'_>| -> Result<u32, (&'static str, String)> {
@@ -1535,7 +1536,6 @@ fn read_sources(
     })?;
     person_ids.compact();
 
-    app_rows.finish().map_err(spill_error)?;
     let mut parties: Spill<PartyRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
     pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
         let Some(i) = app_of(row, sink) else { return };
