@@ -80,10 +80,28 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(0);
             }
-            eprintln!("patq: error: {err:#}");
+            eprintln!("patq: error: {}", message(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause whose text the message already
+/// holds (the library errors name their cause in their own text as well as through
+/// `source()`, which `{:#}` printed twice: "cannot read: No such file ...: No such file ...").
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -91,4 +109,42 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error that names its cause in its text and through `source()`, as the library
+    /// errors do.
+    #[derive(Debug)]
+    struct Named {
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for Named {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "data.csv: cannot read: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for Named {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    /// A cause is printed once whether or not the error's own text names it; context added
+    /// at the edge still comes first.
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = anyhow::Error::new(Named { source: io() }).context("reading inputs");
+        assert_eq!(
+            message(&err),
+            "reading inputs: data.csv: cannot read: no such file"
+        );
+        let err = anyhow::Error::new(io()).context("opening out");
+        assert_eq!(message(&err), "opening out: no such file");
+    }
 }

@@ -39,6 +39,16 @@ pub enum IngestError {
     UnknownFormat { path: String, head: String },
     #[error("{path}: {message}")]
     Malformed { path: String, message: String },
+    /// The temporary file a large PATSTAT extract's rows are kept in could not be written or
+    /// read back.
+    #[error(
+        "{dir}: the temporary file for PATSTAT rows could not be written or read (TMPDIR names a writable place with room): {source}"
+    )]
+    Spill {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Reads every input with its format's reader. Inputs of one format are read together, in the

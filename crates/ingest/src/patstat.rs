@@ -1364,11 +1364,8 @@ fn read_sources(
     // child rows exist than beside them.
     let order = key_order(n_apps, |i| arena.get(links[i].key));
     let layout = Layout::new(&order, RECORD_CHUNK);
-    let spill_error = |source: std::io::Error| IngestError::Io {
-        path: format!(
-            "{} (temporary file of PATSTAT rows; TMPDIR names another place)",
-            std::env::temp_dir().display()
-        ),
+    let spill_error = |source: std::io::Error| IngestError::Spill {
+        dir: std::env::temp_dir().display().to_string(),
         source,
     };
     let mut app_rows: Spill<AppOut> = Spill::new(layout.buckets(), parallel.spill_bytes);
