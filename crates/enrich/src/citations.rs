@@ -453,7 +453,6 @@ impl<'a, P: Publications, R: AppFields> DocIndex<'a, P, R> {
                         claim(&mut m, Text::from(id), i as u32, &mut 0);
                     }
                 }
-                m.compact();
                 Ok((m, amb))
             });
             let (mut nums, mut texts) = (Vec::with_capacity(n), Vec::new());
@@ -465,8 +464,7 @@ impl<'a, P: Publications, R: AppFields> DocIndex<'a, P, R> {
                     }
                 }
             }
-            let (mut appln, amb) = claimed(nums, texts);
-            appln.compact();
+            let (appln, amb) = claimed(nums, texts);
             (joined(source), (appln, amb))
         });
         let (source, a1) = source?;

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use crate::packed::{Reader, put_str, put_uint};
 use crate::record::{PatentRecord, Text, ThinVec};
 
 /// What families, the citation index and the figures read of an application once the
@@ -109,19 +110,19 @@ const OWN_PARTS: u8 = u8::MAX;
 impl AppCore {
     /// The packed links, after the office and number when they are packed too.
     fn links(&self) -> &[u8] {
-        let mut rest = &self.packed[..];
+        let mut r = Reader::new(&self.packed);
         if self.office_len == OWN_PARTS {
-            take_str(&mut rest);
-            take_str(&mut rest);
+            r.str();
+            r.str();
         }
-        rest
+        r.rest()
     }
 
     /// The office and the number.
     fn parts(&self) -> (&str, &str) {
         if self.office_len == OWN_PARTS {
-            let mut rest = &self.packed[..];
-            (take_str(&mut rest), take_str(&mut rest))
+            let mut r = Reader::new(&self.packed);
+            (r.str(), r.str())
         } else {
             self.key.split_at(usize::from(self.office_len))
         }
@@ -197,7 +198,7 @@ impl Links {
         for id in ids.into_iter().flatten() {
             put_str(out, id);
         }
-        put_len(out, keys.len());
+        put_uint(out, keys.len() as u64);
         for k in keys {
             put_str(out, k);
         }
@@ -205,64 +206,29 @@ impl Links {
 
     /// Id `k` (one of the constants) of packed `bytes`.
     fn id(bytes: &[u8], k: usize) -> Option<&str> {
-        let (&mask, mut rest) = bytes.split_first()?;
+        let mut r = Reader::new(bytes);
+        let mask = if bytes.is_empty() { 0 } else { r.byte() };
         if mask & (1 << k) == 0 {
             return None;
         }
-        for before in 0..k {
-            if mask & (1 << before) != 0 {
-                take_str(&mut rest);
-            }
+        for _ in 0..(mask & ((1 << k) - 1)).count_ones() {
+            r.str();
         }
-        Some(take_str(&mut rest))
+        Some(r.str())
     }
 
     fn keys(bytes: &[u8]) -> impl Iterator<Item = &str> {
-        let (mut rest, n) = match bytes.split_first() {
-            Some((&mask, mut rest)) => {
-                for _ in 0..mask.count_ones() {
-                    take_str(&mut rest);
-                }
-                let n = take_len(&mut rest);
-                (rest, n)
+        let mut r = Reader::new(bytes);
+        let n = if bytes.is_empty() {
+            0
+        } else {
+            for _ in 0..r.byte().count_ones() {
+                r.str();
             }
-            None => (bytes, 0),
+            r.uint() as usize
         };
-        (0..n).map(move |_| take_str(&mut rest))
+        (0..n).map(move |_| r.str())
     }
-}
-
-fn put_len(out: &mut ThinVec<u8>, mut n: usize) {
-    while n >= 0x80 {
-        out.push((n as u8 & 0x7f) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-fn put_str(out: &mut ThinVec<u8>, s: &str) {
-    put_len(out, s.len());
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn take_len(bytes: &mut &[u8]) -> usize {
-    let (mut n, mut shift) = (0usize, 0);
-    loop {
-        let (&b, rest) = bytes.split_first().expect("a packed length");
-        *bytes = rest;
-        n |= usize::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return n;
-        }
-        shift += 7;
-    }
-}
-
-fn take_str<'b>(bytes: &mut &'b [u8]) -> &'b str {
-    let n = take_len(bytes);
-    let (s, rest) = bytes.split_at(n);
-    *bytes = rest;
-    std::str::from_utf8(s).expect("packed from a str")
 }
 
 impl AppFields for AppCore {

@@ -84,14 +84,6 @@ impl<S, V> Default for IdMap<S, V> {
 }
 
 impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq, V> IdMap<S, V> {
-    /// Room for `n` numeric ids.
-    pub fn with_capacity(n: usize) -> Self {
-        IdMap {
-            nums: FastMap::with_capacity_and_hasher(n, Default::default()),
-            ..IdMap::default()
-        }
-    }
-
     /// Moves the numeric ids into a directly indexed table when they are dense (their range
     /// at most twice their number, as ids handed out in sequence are): a lookup then reads
     /// one array slot instead of probing a hash table, which at 10M+ ids misses the caches on

@@ -134,7 +134,7 @@ pub fn pack_app(a: &Application) -> Box<[u8]> {
 
 /// Unpacks what [`pack_app`] wrote.
 pub fn unpack_app(bytes: &[u8]) -> Application {
-    Reader { b: bytes, at: 0 }.app()
+    Reader::new(bytes).app()
 }
 
 fn put_app(w: &mut Vec<u8>, a: &Application) {
@@ -202,7 +202,7 @@ fn put_app(w: &mut Vec<u8>, a: &Application) {
 
 /// Unpacks what [`pack`] wrote.
 pub fn unpack(bytes: &[u8]) -> PatentRecord {
-    let mut r = Reader { b: bytes, at: 0 };
+    let mut r = Reader::new(bytes);
     let app = r.app();
     let publications = r.list(|r| Publication {
         office: r.string(),
@@ -286,17 +286,43 @@ pub fn unpack(bytes: &[u8]) -> PatentRecord {
     }
 }
 
-fn put_uint(w: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        w.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    w.push(v as u8);
+/// Where packed bytes are written: a `Vec`, or the thin list an [`crate::AppCore`] keeps.
+pub(crate) trait Bytes {
+    fn put(&mut self, b: u8);
+    fn put_all(&mut self, b: &[u8]);
 }
 
-fn put_str(w: &mut Vec<u8>, s: &str) {
+impl Bytes for Vec<u8> {
+    fn put(&mut self, b: u8) {
+        self.push(b);
+    }
+    fn put_all(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+impl Bytes for ThinVec<u8> {
+    fn put(&mut self, b: u8) {
+        self.push(b);
+    }
+    fn put_all(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+/// `v` in LEB128: seven bits a byte, low bits first.
+pub(crate) fn put_uint(w: &mut impl Bytes, mut v: u64) {
+    while v >= 0x80 {
+        w.put((v as u8) | 0x80);
+        v >>= 7;
+    }
+    w.put(v as u8);
+}
+
+/// `s` as its length ([`put_uint`]) and its bytes.
+pub(crate) fn put_str(w: &mut impl Bytes, s: &str) {
     put_uint(w, s.len() as u64);
-    w.extend_from_slice(s.as_bytes());
+    w.put_all(s.as_bytes());
 }
 
 /// `None` is length 0, `Some(s)` is the length of `s` plus one.
@@ -340,19 +366,29 @@ fn put_list<T>(w: &mut Vec<u8>, items: &[T], mut f: impl FnMut(&mut Vec<u8>, &T)
     }
 }
 
-struct Reader<'a> {
+/// Reads packed bytes from the front.
+pub(crate) struct Reader<'a> {
     b: &'a [u8],
     at: usize,
 }
 
-impl Reader<'_> {
-    fn byte(&mut self) -> u8 {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(b: &'a [u8]) -> Reader<'a> {
+        Reader { b, at: 0 }
+    }
+
+    /// The bytes not read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.b[self.at..]
+    }
+
+    pub(crate) fn byte(&mut self) -> u8 {
         let v = self.b[self.at];
         self.at += 1;
         v
     }
 
-    fn uint(&mut self) -> u64 {
+    pub(crate) fn uint(&mut self) -> u64 {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -366,10 +402,20 @@ impl Reader<'_> {
     }
 
     fn text<S: for<'s> From<&'s str>>(&mut self, len: usize) -> S {
+        S::from(self.str_of(len))
+    }
+
+    fn str_of(&mut self, len: usize) -> &'a str {
         let s = &self.b[self.at..self.at + len];
         self.at += len;
-        // Only `pack` writes these bytes, always from a `str`.
-        S::from(std::str::from_utf8(s).expect("packed text is UTF-8"))
+        // Only `put_str` writes these bytes, always from a `str`.
+        std::str::from_utf8(s).expect("packed text is UTF-8")
+    }
+
+    /// A string written by [`put_str`], borrowed from the bytes.
+    pub(crate) fn str(&mut self) -> &'a str {
+        let n = self.uint() as usize;
+        self.str_of(n)
     }
 
     fn string<S: for<'s> From<&'s str>>(&mut self) -> S {
