@@ -116,8 +116,8 @@ impl Input {
             path: path.display().to_string(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
-        if file.metadata().map_err(io)?.len() == 0 {
+        let (file, len) = open_regular(path)?;
+        if len == 0 {
             return Ok(Input::from_bytes(path, Vec::new(), file_index));
         }
         // SAFETY: see `Content::deref`; the map is read-only and private to this process.
@@ -149,9 +149,9 @@ impl Input {
             path: path.display().to_string(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let raw_len = file.metadata().map_err(io)?.len();
-        let mut r = std::io::BufReader::new(file);
+        let (file, raw_len) = open_regular(path)?;
+        // Never past the size the file had when opened, even if it grows meanwhile.
+        let mut r = std::io::BufReader::new(file.take(raw_len));
         let mut bytes = Vec::with_capacity(limit.min(raw_len as usize) + 256);
         r.by_ref()
             .take(limit as u64)
@@ -182,6 +182,33 @@ impl Input {
     pub fn from_str(name: &str, text: &str) -> Input {
         Input::from_bytes(Path::new(name), text.as_bytes().to_vec(), 0)
     }
+}
+
+/// Opens `path` for reading if it is a regular file, with its size. Anything else (a named
+/// pipe, a device such as `/dev/zero`, a socket) has no size known up front and is refused:
+/// a pipe read twice loses its data and a device never ends. The file is opened without
+/// blocking, so a named pipe with no writer is refused instead of waiting for one.
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64), IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(IngestError::NotAFile {
+            path: path.display().to_string(),
+            kind: crate::walk::kind_name(&meta.file_type()),
+        });
+    }
+    Ok((file, meta.len()))
 }
 
 /// What [`mappable_by_pieces`] answers, checked at once (the tests' reference).

@@ -21,6 +21,7 @@ mod spill;
 pub mod timing;
 pub mod uspto_xml;
 mod util;
+pub mod walk;
 
 pub use detect::{Format, detect};
 pub use input::Input;
@@ -35,6 +36,12 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
+    /// A source named explicitly that is a pipe, device or socket: its size is not known up
+    /// front, so it is refused rather than read (see [`walk`]).
+    #[error(
+        "{path}: not a regular file but a {kind}: patq reads only files whose size is known up front (save the stream to a file first)"
+    )]
+    NotAFile { path: String, kind: &'static str },
     #[error("{path}: format not recognised (use --format to name it); first bytes: {head:?}")]
     UnknownFormat { path: String, head: String },
     #[error("{path}: {message}")]

@@ -51,39 +51,21 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(summary)
 }
 
-/// Expands directories into their files, in sorted order, skipping hidden files.
+/// Expands directories into their regular files, in sorted order, skipping hidden files
+/// (`patq_ingest::walk`); folder entries that are no regular file (pipes, devices, sockets,
+/// broken or looping symlinks) are listed with their reason and left out.
 fn expand(sources: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    let mut out = Vec::new();
-    for s in sources {
-        let meta = std::fs::metadata(s).with_context(|| format!("{}: cannot read", s.display()))?;
-        if meta.is_dir() {
-            let mut stack = vec![s.clone()];
-            let mut found = Vec::new();
-            while let Some(dir) = stack.pop() {
-                for entry in std::fs::read_dir(&dir)
-                    .with_context(|| format!("{}: cannot list", dir.display()))?
-                {
-                    let p = entry?.path();
-                    // Hidden files and patq's own synthetic-corpus marker are not inputs.
-                    if p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.') || n == "SYNTHETIC")
-                    {
-                        continue;
-                    }
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else {
-                        found.push(p);
-                    }
-                }
-            }
-            found.sort();
-            out.extend(found.into_iter().map(|p| (p, false)));
-        } else {
-            out.push((s.clone(), true));
-        }
+    let listing = patq_ingest::walk::expand(sources)?;
+    for s in &listing.skipped {
+        eprintln!("patq: note: {}: {}, left out", s.path.display(), s.reason);
     }
-    Ok(out)
+    if !listing.skipped.is_empty() {
+        eprintln!(
+            "patq: note: {} folder entries left out (not regular files)",
+            listing.skipped.len()
+        );
+    }
+    Ok(listing.files)
 }
 
 fn is_synthetic(path: &Path, forced: bool) -> bool {
