@@ -1,11 +1,25 @@
 //! Atomic output: files and whole directories are written under a temporary name and renamed
 //! into place, so a crash never leaves a half-written file under the final name.
+//!
+//! Staging entries are named `.name.tmp-<pid>` (and `.name.old-<pid>` for a directory moved
+//! aside). Those of a process still running are never touched; those of a dead process are
+//! deleted only when their content proves them patq's ([`provably_patq`]), because a user's
+//! own hidden file may happen to carry such a name.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::tables::{ALL_TABLES, DERIVED_TABLES};
 use crate::{StoreError, io_err};
+
+/// Written first into every report directory (and so into its staging directory): what makes
+/// a directory provably a patq report, which patq may replace as a whole.
+pub const REPORT_MARKER: &str = ".patq-report";
+
+/// The bytes of [`REPORT_MARKER`].
+pub const REPORT_MARKER_TEXT: &[u8] =
+    b"Written by patq report. patq replaces this directory as a whole on the next run.\n";
 
 /// Writes `bytes` to `path` through `path.tmp-<pid>` and a rename.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
@@ -35,7 +49,17 @@ fn file_name(path: &Path) -> String {
 /// point, sees either the old or the new dataset in full. Elsewhere the old directory is moved
 /// aside first and deleted once the new one is in place; a kill between the two renames is
 /// repaired by [`recover_dir`] at the next read or write.
+///
+/// A `dest` that exists and is not a directory is refused before anything moves: the exchange
+/// would otherwise swap a user's file into the staging name.
 pub fn replace_dir(staged: &Path, dest: &Path) -> Result<(), StoreError> {
+    if dest.exists() && !dest.is_dir() {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "exists and is not a directory; left as it is",
+        );
+        return Err(io_err(dest)(e));
+    }
     if dest.exists() && exchange(staged, dest) {
         // `staged` now holds the old dataset.
         return fs::remove_dir_all(staged).map_err(io_err(staged));
@@ -108,9 +132,9 @@ pub fn recover_dir(dest: &Path) {
     remove_stale(dest);
 }
 
-/// Deletes `.name.tmp-<pid>` / `.name.old-<pid>` siblings of `path` whose process is gone.
-/// Only on systems with `/proc`, where "gone" can be told; elsewhere they stay (hidden names,
-/// never read as output).
+/// Deletes `.name.tmp-<pid>` / `.name.old-<pid>` siblings of `path` whose process is gone and
+/// whose content is provably patq's ([`provably_patq`]). Only on systems with `/proc`, where
+/// "gone" can be told; elsewhere they stay (hidden names, never read as output).
 fn remove_stale(path: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
@@ -123,13 +147,150 @@ fn remove_stale(path: &Path) {
                 .and_then(|n| n.rsplit_once('-'))
                 .map(|(_, pid)| pid.to_string())
                 .unwrap_or_default();
-            if Path::new("/proc").join(&pid).exists() {
+            if Path::new("/proc").join(&pid).exists() || !provably_patq(&p) {
                 continue;
             }
             let _ = if p.is_dir() {
                 fs::remove_dir_all(&p)
             } else {
                 fs::remove_file(&p)
+            };
+        }
+    }
+}
+
+/// Whether a staging entry's content proves it patq's, so deleting it loses nothing of the
+/// user's. A directory: it holds the [`REPORT_MARKER`] (reports and their staging), or only
+/// files a dataset holds ([`is_dataset_entry`], the dataset staging, which is created before
+/// anything else is known), or nothing. A file: empty, or beginning as patq begins a file of
+/// its final name's extension (Parquet magic, a ZIP header for xlsx, `<!DOCTYPE html>`, JSON,
+/// NUL-free UTF-8 for CSV/JSONL, the marker's text). Symlinks and other files stay.
+pub fn provably_patq(p: &Path) -> bool {
+    let Ok(meta) = p.symlink_metadata() else {
+        return false;
+    };
+    if meta.is_dir() {
+        if p.join(REPORT_MARKER).is_file() {
+            return true;
+        }
+        let Ok(entries) = fs::read_dir(p) else {
+            return false;
+        };
+        return entries.filter_map(|e| e.ok()).all(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && is_dataset_entry(&e.file_name().to_string_lossy())
+        });
+    }
+    if !meta.is_file() {
+        return false;
+    }
+    let Some(final_name) = final_name(p) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    let read = fs::File::open(p).and_then(|f| f.take(4096).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    if head.is_empty() {
+        return true;
+    }
+    if final_name == REPORT_MARKER {
+        return head == REPORT_MARKER_TEXT;
+    }
+    // A character cut by the 4096-byte limit still counts as text (`error_len` None).
+    let text = || {
+        !head.contains(&0)
+            && std::str::from_utf8(&head)
+                .err()
+                .is_none_or(|e| e.error_len().is_none())
+    };
+    match final_name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("parquet") => head.starts_with(b"PAR1"),
+        Some("xlsx") => head.starts_with(b"PK\x03\x04"),
+        Some("html") => head.starts_with(b"<!DOCTYPE html>"),
+        Some("json") => text() && matches!(head.first(), Some(b'{' | b'[')),
+        Some("csv" | "jsonl" | "tsv") => text(),
+        _ => false,
+    }
+}
+
+/// `name` of a staging entry `.name.tmp-<pid>` / `.name.old-<pid>`.
+fn final_name(p: &Path) -> Option<String> {
+    let n = p.file_name()?.to_str()?;
+    let (stem, pid) = n.rsplit_once('-')?;
+    let name = stem
+        .strip_suffix(".tmp")
+        .or_else(|| stem.strip_suffix(".old"))?;
+    (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| name.strip_prefix('.'))
+        .flatten()
+        .map(str::to_string)
+}
+
+/// Whether `name` is a staging entry's name: `.name.tmp-<digits>` or `.name.old-<digits>`.
+pub fn is_staging_name(name: &str) -> bool {
+    final_name(Path::new(name)).is_some_and(|n| !n.is_empty())
+}
+
+/// Whether a file named `name` belongs in a dataset directory: manifest.json, quarantine.jsonl,
+/// a table's or derived table's Parquet file, or the staging file of one of those.
+pub fn is_dataset_entry(name: &str) -> bool {
+    let own = |n: &str| {
+        n == "manifest.json"
+            || n == "quarantine.jsonl"
+            || ALL_TABLES
+                .iter()
+                .chain(DERIVED_TABLES.iter())
+                .any(|t| t.file_name() == n)
+    };
+    own(name) || (is_staging_name(name) && final_name(Path::new(name)).is_some_and(|n| own(&n)))
+}
+
+/// Guard of a staging directory: dropped before [`Staging::commit`] (an error, a full disk, a
+/// panic unwinding), it deletes the directory, so a failed run leaves no hidden copy behind.
+/// (A killed process runs no destructor; the next run's [`recover_dir`] removes its staging.)
+pub struct Staging {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Staging {
+    /// Guards `path`, usually [`tmp_sibling`] of the output, created here or by the writer.
+    pub fn guard(path: PathBuf) -> Staging {
+        Staging { path, armed: true }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Swaps the staged directory into `dest` ([`replace_dir`]). On failure the guard still
+    /// deletes what is left under the staging name when it drops (the new output, or after
+    /// an exchange the old one it replaced).
+    pub fn commit(mut self, dest: &Path) -> Result<(), StoreError> {
+        let result = replace_dir(&self.path, dest);
+        self.armed = result.is_err();
+        result
+    }
+
+    /// The staging directory was consumed by its writer (e.g. swapped in by
+    /// `DatasetBuilder::write`): nothing to delete.
+    pub fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let Ok(meta) = self.path.symlink_metadata() else {
+            return;
+        };
+        if self.armed {
+            let _ = if meta.is_dir() {
+                fs::remove_dir_all(&self.path)
+            } else {
+                fs::remove_file(&self.path)
             };
         }
     }
@@ -206,10 +367,127 @@ mod tests {
         let dest = t.path().join("report.html");
         // PID 1 runs in every PID namespace; 99999999 is above pid_max.
         let live = t.path().join(".report.html.tmp-1");
-        fs::write(&live, "in progress").unwrap();
-        fs::write(t.path().join(".report.html.tmp-99999999"), "dead").unwrap();
+        fs::write(&live, "<!DOCTYPE html>in progress").unwrap();
+        fs::write(
+            t.path().join(".report.html.tmp-99999999"),
+            "<!DOCTYPE html>dead",
+        )
+        .unwrap();
         write_file(&dest, b"x").unwrap();
         assert_eq!(fs::read_to_string(&dest).unwrap(), "x");
         assert_eq!(leftovers(&dest, "tmp"), vec![live]);
+    }
+
+    /// A dead process's staging name is not proof enough: what patq did not write stays.
+    #[test]
+    fn leftovers_not_provably_patq_stay() {
+        let t = tempfile::tempdir().unwrap();
+        let keep = [
+            // A user's file that once got a staging name, and content patq never writes
+            // under the name it stands for.
+            (".thesis.docx.tmp-99999999", &b"PK\x03\x04docx"[..]),
+            (".f.txt.tmp-99999999", b"x"),
+            (".report.html.tmp-99999998", b"my own page"),
+            (".ind.csv.tmp-99999999", b"a\0b"),
+        ];
+        for (name, bytes) in keep {
+            fs::write(t.path().join(name), bytes).unwrap();
+        }
+        // A directory with a file no dataset holds, and one with neither marker nor dataset.
+        let mixed = t.path().join(".ds.tmp-99999999");
+        dir_with(&mixed, "half");
+        fs::write(mixed.join("thesis.docx"), "mine").unwrap();
+        let foreign = t.path().join(".rep.old-99999999");
+        fs::create_dir_all(foreign.join("tables")).unwrap();
+        for name in [
+            "thesis.docx",
+            "f.txt",
+            "report.html",
+            "ind.csv",
+            "ds",
+            "rep",
+        ] {
+            remove_stale(&t.path().join(name));
+        }
+        for (name, bytes) in keep {
+            assert_eq!(fs::read(t.path().join(name)).unwrap(), bytes, "{name}");
+        }
+        assert!(mixed.join("thesis.docx").is_file());
+        assert!(foreign.join("tables").is_dir());
+        // What patq writes goes: a marked report staging, an empty file, a Parquet file.
+        let report = t.path().join(".rep.tmp-99999999");
+        fs::create_dir_all(report.join("tables")).unwrap();
+        fs::write(report.join(REPORT_MARKER), REPORT_MARKER_TEXT).unwrap();
+        fs::write(report.join("tables/F2.csv"), "a,b\n").unwrap();
+        fs::write(t.path().join(".x.csv.tmp-99999999"), "").unwrap();
+        fs::write(t.path().join(".t.parquet.tmp-99999999"), "PAR1...").unwrap();
+        for name in ["rep", "x.csv", "t.parquet"] {
+            remove_stale(&t.path().join(name));
+        }
+        assert!(leftovers(&t.path().join("rep"), "tmp").is_empty());
+        assert!(leftovers(&t.path().join("x.csv"), "tmp").is_empty());
+        assert!(leftovers(&t.path().join("t.parquet"), "tmp").is_empty());
+    }
+
+    /// A regular file at the destination is never swapped aside.
+    #[test]
+    fn replace_dir_refuses_a_file_and_moves_nothing() {
+        let t = tempfile::tempdir().unwrap();
+        let dest = t.path().join("f.txt");
+        fs::write(&dest, "mine").unwrap();
+        let staged = tmp_sibling(&dest);
+        dir_with(&staged, "new");
+        let err = replace_dir(&staged, &dest).unwrap_err().to_string();
+        assert!(
+            err.contains("f.txt") && err.contains("not a directory"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "mine");
+        assert!(staged.join("manifest.json").is_file());
+    }
+
+    /// The guard deletes its directory unless committed; a commit swaps it in.
+    #[test]
+    fn staging_guard_removes_uncommitted_staging() {
+        let t = tempfile::tempdir().unwrap();
+        let dest = t.path().join("ds");
+        dir_with(&dest, "old");
+        let g = Staging::guard(tmp_sibling(&dest));
+        dir_with(g.path(), "half");
+        drop(g);
+        assert!(!tmp_sibling(&dest).exists());
+        assert_eq!(
+            fs::read_to_string(dest.join("manifest.json")).unwrap(),
+            "old"
+        );
+        let g = Staging::guard(tmp_sibling(&dest));
+        dir_with(g.path(), "new");
+        g.commit(&dest).unwrap();
+        assert!(!tmp_sibling(&dest).exists());
+        assert_eq!(
+            fs::read_to_string(dest.join("manifest.json")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn dataset_entries_and_staging_names() {
+        for n in ["manifest.json", "applications.parquet", "app_facts.parquet"] {
+            assert!(is_dataset_entry(n), "{n}");
+        }
+        assert!(is_dataset_entry(".app_facts.parquet.tmp-42"));
+        for n in [
+            "thesis.docx",
+            ".thesis.docx.tmp-42",
+            "applications.csv",
+            ".tmp-42",
+        ] {
+            assert!(!is_dataset_entry(n), "{n}");
+        }
+        assert!(
+            is_staging_name(".ds.old-7")
+                && !is_staging_name(".ds.tmp-")
+                && !is_staging_name("ds.tmp-7")
+        );
     }
 }
