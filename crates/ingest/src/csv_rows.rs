@@ -117,6 +117,37 @@ pub(crate) fn for_each_row(
     sink.progress((offset.bytes + text.len()) as u64);
 }
 
+/// The message for a header that names a column the reader reads (`used`) twice (names
+/// compared case-insensitively; blank names are never read): which of the two holds the data
+/// is ambiguous, and reading one would drop the other unsaid, so the file is refused naming
+/// the column and both 1-based positions. `None` when every used column is named once.
+pub(crate) fn duplicate_column(names: &[String], used: impl Fn(&str) -> bool) -> Option<String> {
+    names.iter().enumerate().find_map(|(i, n)| {
+        if n.trim().is_empty() || !used(n) {
+            return None;
+        }
+        let j = names[i + 1..]
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(n))?;
+        Some(format!(
+            "the header names column {n:?} twice (columns {} and {}): rename or remove one, \
+             since which one holds the data is ambiguous",
+            i + 1,
+            i + j + 2
+        ))
+    })
+}
+
+/// [`duplicate_column`] for the columns a reader knows by their header names (`columns`:
+/// each column with its aliases).
+pub(crate) fn duplicate_known<C>(names: &[String], columns: &[(C, &[&str])]) -> Option<String> {
+    duplicate_column(names, |n| {
+        columns
+            .iter()
+            .any(|(_, aliases)| aliases.iter().any(|a| n.eq_ignore_ascii_case(a)))
+    })
+}
+
 /// True when the raw record text leaves a quoted field open, which the csv crate silently
 /// closes at end of input.
 pub(crate) fn ends_inside_quotes(raw: &str) -> bool {
@@ -143,6 +174,25 @@ pub(crate) fn ends_inside_quotes(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_columns() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let h = names(&["id", "Title", "x", "", "", "title", "x"]);
+        assert_eq!(
+            duplicate_column(&h, |n| n != "x").as_deref(),
+            Some(
+                "the header names column \"Title\" twice (columns 2 and 6): rename or remove \
+                 one, since which one holds the data is ambiguous"
+            )
+        );
+        assert_eq!(
+            duplicate_column(&h, |n| n == "x" || n == "id")
+                .map(|m| m.contains("\"x\" twice (columns 3 and 7)")),
+            Some(true)
+        );
+        assert_eq!(duplicate_column(&h, |n| n == "id"), None);
+    }
 
     #[test]
     fn open_quotes() {

@@ -33,6 +33,7 @@ use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
+use crate::limits::{MAX_FIELD_BYTES, MAX_XML_DEPTH, too_deep, too_long};
 use crate::sink::excerpt;
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
@@ -180,6 +181,65 @@ struct Building {
     kind: RecKind,
     start: usize,
     stack: Vec<Node>,
+    /// Elements open past [`MAX_XML_DEPTH`], not kept: the record is rejected once closed.
+    excess: usize,
+    /// The limit the record went past, once it has.
+    over: Option<Bad>,
+}
+
+impl Building {
+    fn new(kind: RecKind, start: usize, node: Node) -> Building {
+        Building {
+            kind,
+            start,
+            stack: vec![node],
+            excess: 0,
+            over: None,
+        }
+    }
+
+    /// The element path at the top of the record, for a rejection's field.
+    fn path(&self) -> String {
+        let names: Vec<&str> = self.stack.iter().take(4).map(|n| n.name.as_str()).collect();
+        match self.stack.len() {
+            0..=4 => names.join("/"),
+            n => format!("{}/.../{}", names.join("/"), self.stack[n - 1].name),
+        }
+    }
+
+    /// Opens an element inside the record, or counts it when past the depth limit.
+    fn open(&mut self, node: Node) {
+        if self.excess > 0 || self.stack.len() >= MAX_XML_DEPTH {
+            self.excess += 1;
+            if self.over.is_none() {
+                self.over = Some(Bad::new(&self.path(), too_deep()));
+            }
+            return;
+        }
+        if node.attrs.iter().any(|(_, v)| v.len() > MAX_FIELD_BYTES) && self.over.is_none() {
+            self.over = Some(Bad::new(
+                &format!("{}/{}", self.path(), node.name),
+                too_long(),
+            ));
+        }
+        self.stack.push(node);
+    }
+
+    /// The innermost kept element, to append text to; `None` past the depth limit or once
+    /// its text has reached the field limit (the record is then rejected).
+    fn text_target(&mut self, adding: usize) -> Option<&mut Node> {
+        if self.excess > 0 {
+            return None;
+        }
+        let len = self.stack.last()?.text.len();
+        if len + adding > MAX_FIELD_BYTES {
+            if self.over.is_none() {
+                self.over = Some(Bad::new(&self.path(), too_long()));
+            }
+            return None;
+        }
+        self.stack.last_mut()
+    }
 }
 
 /// A problem that rejects one record.
@@ -320,12 +380,14 @@ impl<'a> Doc<'a> {
                     let is_empty = matches!(event, Event::Empty(_));
                     let node = node_from(e, &reader);
                     if let Some(b) = building.as_mut() {
-                        if is_empty {
+                        if b.excess > 0 {
+                            b.excess += usize::from(!is_empty);
+                        } else if is_empty {
                             if let Some(parent) = b.stack.last_mut() {
                                 parent.children.push(node);
                             }
                         } else {
-                            b.stack.push(node);
+                            b.open(node);
                         }
                         continue;
                     }
@@ -337,11 +399,7 @@ impl<'a> Doc<'a> {
                         self.family_total = None;
                         saw_root = true;
                         if name == "fault" || name == "error" {
-                            building = Some(Building {
-                                kind: RecKind::Fault,
-                                start: before,
-                                stack: vec![node],
-                            });
+                            building = Some(Building::new(RecKind::Fault, before, node));
                             if is_empty {
                                 self.finish(sink, building.take(), before);
                             }
@@ -396,16 +454,18 @@ impl<'a> Doc<'a> {
                     };
                     match kind {
                         Some(kind) => {
-                            let b = Building {
-                                kind,
-                                start: before,
-                                stack: vec![node],
-                            };
+                            let b = Building::new(kind, before, node);
                             if is_empty {
                                 self.finish(sink, Some(b), reader.buffer_position() as usize);
                             } else {
                                 building = Some(b);
                             }
+                        }
+                        None if !is_empty && open.len() >= MAX_XML_DEPTH => {
+                            // Outside any record nothing is kept, but the open names are.
+                            let msg = format!("{} outside any record", too_deep());
+                            self.reject_doc(sink, before, msg);
+                            return;
                         }
                         None if !is_empty => open.push(qname),
                         None => {}
@@ -413,6 +473,10 @@ impl<'a> Doc<'a> {
                 }
                 Event::End(_) => {
                     if let Some(b) = building.as_mut() {
+                        if b.excess > 0 {
+                            b.excess -= 1;
+                            continue;
+                        }
                         let node = b.stack.pop().unwrap_or_default();
                         match b.stack.last_mut() {
                             Some(parent) => parent.children.push(node),
@@ -442,8 +506,12 @@ impl<'a> Doc<'a> {
                 }
                 Event::Text(t) => {
                     let s = t.decode().map(|c| c.into_owned()).unwrap_or_default();
-                    match building.as_mut().and_then(|b| b.stack.last_mut()) {
-                        Some(n) => n.text.push_str(&s),
+                    match building.as_mut() {
+                        Some(b) => {
+                            if let Some(n) = b.text_target(s.len()) {
+                                n.text.push_str(&s);
+                            }
+                        }
                         None if open.is_empty() && !s.trim().is_empty() => {
                             let msg = if saw_root {
                                 "text after the end of the XML document".to_string()
@@ -457,12 +525,12 @@ impl<'a> Doc<'a> {
                     }
                 }
                 Event::CData(t) => {
-                    if let Some(n) = building.as_mut().and_then(|b| b.stack.last_mut()) {
+                    if let Some(n) = building.as_mut().and_then(|b| b.text_target(t.len())) {
                         n.text.push_str(&String::from_utf8_lossy(&t));
                     }
                 }
                 Event::GeneralRef(r) => {
-                    if let Some(n) = building.as_mut().and_then(|b| b.stack.last_mut()) {
+                    if let Some(n) = building.as_mut().and_then(|b| b.text_target(8)) {
                         let name = r.decode().map(|c| c.into_owned()).unwrap_or_default();
                         match r.resolve_char_ref() {
                             Ok(Some(c)) => n.text.push(c),
@@ -510,7 +578,9 @@ impl<'a> Doc<'a> {
         let Some(mut b) = b else { return };
         let Some(node) = b.stack.pop() else { return };
         let span = &self.text[b.start.min(self.text.len())..end.min(self.text.len())];
-        let outcome = if let Some(nul) = span.find('\0') {
+        let outcome = if let Some(bad) = b.over.take() {
+            Outcome::Reject(bad)
+        } else if let Some(nul) = span.find('\0') {
             Outcome::Reject(Bad {
                 field: None,
                 reason: format!("NUL byte at byte {} inside <{}>", b.start + nul, node.name),

@@ -24,7 +24,7 @@ use patq_model::{
     thin_vec,
 };
 
-use crate::csv_rows::{Offset, RowError, for_each_row};
+use crate::csv_rows::{Offset, RowError, duplicate_known, for_each_row};
 use crate::lens_csv::{is_kind, is_office};
 use crate::util::opt;
 use crate::{IngestError, Input, Location, Sink};
@@ -135,6 +135,9 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         Err(e) => return Err(malformed(format!("cannot read the header: {e}"))),
     }
     let cols = Columns::from_header(&header);
+    if let Some(message) = duplicate_known(&cols.names, COLUMNS) {
+        return Err(malformed(message));
+    }
     if cols.idx(Col::Id).is_none() {
         return Err(malformed(
             "not a Google Patents CSV export: missing column id".into(),

@@ -30,7 +30,7 @@ use patq_model::{
     classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
-use crate::csv_rows::{Offset, RowError, for_each_row};
+use crate::csv_rows::{Offset, RowError, duplicate_known, for_each_row};
 use crate::util::{opt, parse_count, split_list};
 use crate::{IngestError, Input, Location, Sink};
 
@@ -183,6 +183,9 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         Err(e) => return Err(malformed(format!("cannot read the header: {e}"))),
     }
     let cols = Columns::from_header(&header);
+    if let Some(message) = duplicate_known(&cols.names, COLUMNS) {
+        return Err(malformed(message));
+    }
     let missing: Vec<&str> = [
         (Col::Jurisdiction, "Jurisdiction"),
         (Col::AppNumber, "Application Number"),

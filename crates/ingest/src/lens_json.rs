@@ -24,6 +24,8 @@ use patq_model::{
 };
 use serde_json::Value;
 
+use crate::json_items::top_items;
+use crate::limits::{MAX_FIELD_BYTES, MAX_JSON_DEPTH, too_long};
 use crate::patstat::pct_number;
 use crate::sink::excerpt;
 use crate::util::parse_count;
@@ -69,6 +71,12 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
                 return Ok(());
             }
             Ok(_) => {}
+            // One document nested too deep fails the whole parse: each document is then
+            // parsed on its own, so only that one is rejected.
+            Err(e) if too_deep(&e) && top_items(text).is_some() => {
+                emit_items(input, text, sink);
+                return Ok(());
+            }
             Err(e) if trimmed.starts_with('[') => {
                 return Err(IngestError::Malformed {
                     path: input.name.clone(),
@@ -126,13 +134,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
                 }
             }
             Ok(v) => emit(input, loc, &v, line, sink),
-            Err(e) => sink.reject(rejection(
-                input,
-                loc,
-                None,
-                format!("invalid JSON: {e}"),
-                line,
-            )),
+            Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), line)),
         }
     }
     sink.progress(text.len() as u64);
@@ -147,6 +149,55 @@ fn emit_all(input: &Input, docs: Vec<Value>, sink: &mut dyn Sink) {
             sink.progress((input.text.len() * i / docs.len()) as u64);
         }
     }
+}
+
+/// Reads the items of the text's array (see [`top_items`]) one by one, as records 1, 2, ...
+fn emit_items(input: &Input, text: &str, sink: &mut dyn Sink) {
+    let items = top_items(text).unwrap_or_default();
+    for (i, r) in items.iter().enumerate() {
+        let loc = Location::Record(i as u64 + 1);
+        let item = &text[r.clone()];
+        match serde_json::from_str::<Value>(item) {
+            Ok(d) => emit(input, loc, &d, item, sink),
+            Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), item)),
+        }
+        if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
+            sink.progress(r.start as u64);
+        }
+    }
+}
+
+/// True when serde_json stopped at its recursion limit ([`MAX_JSON_DEPTH`]).
+fn too_deep(e: &serde_json::Error) -> bool {
+    e.is_syntax() && e.to_string().starts_with("recursion limit exceeded")
+}
+
+/// The reason a document that serde_json refused is rejected.
+fn json_fault(e: &serde_json::Error) -> String {
+    if too_deep(e) {
+        format!(
+            "arrays and objects nested more than {MAX_JSON_DEPTH} deep (the limit for one document): {e}"
+        )
+    } else {
+        format!("invalid JSON: {e}")
+    }
+}
+
+/// The top-level field of `doc` holding a string longer than [`MAX_FIELD_BYTES`], if any.
+fn long_field(doc: &Value) -> Option<String> {
+    let Value::Object(o) = doc else { return None };
+    o.iter().find_map(|(key, v)| {
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::String(s) if s.len() > MAX_FIELD_BYTES => return Some(key.clone()),
+                Value::Array(a) => stack.extend(a),
+                Value::Object(o) => stack.extend(o.values()),
+                _ => {}
+            }
+        }
+        None
+    })
 }
 
 fn rejection(
@@ -166,6 +217,10 @@ fn rejection(
 }
 
 fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Sink) {
+    if let Some(field) = long_field(doc) {
+        sink.reject(rejection(input, loc, Some(&field), too_long(), text));
+        return;
+    }
     let prov = Provenance {
         source_file: input.file_index,
         location: loc.to_lean_string(),

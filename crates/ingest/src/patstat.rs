@@ -434,10 +434,15 @@ pub(crate) fn open_tables<'a, T: Copy>(
                 message: format!("empty file: no {what} header row"),
             });
         };
-        let table = classify(&t, &names).map_err(|message| IngestError::Malformed {
+        let malformed = |message| IngestError::Malformed {
             path: input.name.clone(),
             message,
-        })?;
+        };
+        // Every column counts as read: which columns a table reads depends on the table.
+        if let Some(message) = crate::csv_rows::duplicate_column(&names, |_| true) {
+            return Err(malformed(message));
+        }
+        let table = classify(&t, &names).map_err(malformed)?;
         t.table = name(table);
         files.push((table, t));
     }

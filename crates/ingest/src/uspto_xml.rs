@@ -8,6 +8,9 @@
 //! (offsets into the decoded text, which equal file offsets for UTF-8 files). Each piece ends in exactly one record, rejection or skip:
 //! - sequence listings and other non-patent documents are counted skips;
 //! - text between documents that belongs to none is one rejection per stretch;
+//! - a document nested deeper than [`crate::limits::MAX_XML_DEPTH`] or with a field longer
+//!   than [`crate::limits::MAX_FIELD_BYTES`] is rejected at the element past the limit,
+//!   naming its path;
 //! - documents without publication or application number, or with an unparseable
 //!   publication, filing or priority date, are rejected naming the field.
 //!
@@ -98,6 +101,9 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
                 kind,
             }),
             Outcome::Broken { at, reason } => reject(sink, start + at, None, reason),
+            Outcome::TooLarge { at, field, reason } => {
+                reject(sink, start + at, Some(field), reason)
+            }
             Outcome::Doc(doc) => {
                 let location = Location::Byte(start as u64).to_string();
                 match extract::build(&doc, input.file_index, location) {

@@ -789,3 +789,70 @@ fn mutated_real_files_never_panic() {
         }
     }
 }
+
+// ------------------------------------------------------- inputs past the reader's limits
+
+#[test]
+fn deep_and_long_records_are_rejected_and_neighbours_read() {
+    use patq_ingest::limits::MAX_FIELD_BYTES;
+    let n = 200_000;
+    let deep = good().replace(
+        "</bibliographic-data>",
+        &format!(
+            "<abstract>{}x{}</abstract></bibliographic-data>",
+            "<p>".repeat(n),
+            "</p>".repeat(n)
+        ),
+    );
+    let long = good().replace(
+        "</bibliographic-data>",
+        &format!(
+            "<abstract><p>{}</p></abstract></bibliographic-data>",
+            "a".repeat(MAX_FIELD_BYTES + 1)
+        ),
+    );
+    let docs = [good(), deep, long, good()];
+    let text = biblio(&docs);
+    let s = read_str(&text);
+    assert_eq!(
+        (s.records.len(), s.rejections.len(), s.skips.len()),
+        (2, 2, 0),
+        "{:?}",
+        s.rejections
+    );
+    let line = |i: usize| {
+        text[..text.find(&docs[..i].concat()).unwrap() + docs[..i].concat().len()]
+            .matches('\n')
+            .count() as u64
+            + 1
+    };
+    let expected = [
+        (
+            "elements nested more than 512 deep (the limit for one record)",
+            "exchange-document/bibliographic-data/abstract/p/.../p",
+        ),
+        (
+            "text longer than 16 MiB (the limit for one field)",
+            "exchange-document/bibliographic-data/abstract/p",
+        ),
+    ];
+    for (i, (r, (reason, field))) in s.rejections.iter().zip(expected).enumerate() {
+        assert_eq!(r.location, Location::Line(line(i + 1)));
+        assert_eq!(
+            (r.reason.as_str(), r.field.as_deref()),
+            (reason, Some(field))
+        );
+    }
+    // Deep nesting around the records, outside any of them.
+    let wrapped = biblio(&[good()]).replace(
+        "<exchange-documents>",
+        &format!("<exchange-documents>{}", "<x>".repeat(n)),
+    );
+    let s = read_str(&wrapped);
+    assert_eq!((s.records.len(), s.rejections.len()), (0, 1));
+    assert!(
+        s.rejections[0].reason.contains("outside any record"),
+        "{:?}",
+        s.rejections
+    );
+}

@@ -331,3 +331,49 @@ fn long_lines_and_empty_input() {
     let sink = read_str("\n\n  \n");
     assert!(sink.records.is_empty() && sink.rejections.is_empty());
 }
+
+// ------------------------------------------------------- inputs past the reader's limits
+
+#[test]
+fn deep_and_long_documents_are_rejected_and_neighbours_read() {
+    use patq_ingest::limits::MAX_FIELD_BYTES;
+    let n = 200_000;
+    let deep = format!(
+        r#"{{"lens_id":"000-000-000-000-002","x":{}0{}}}"#,
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let long = DOC.replace(
+        r#""kind":"B1""#,
+        &format!(
+            r#""kind":"B1","abstract":[{{"text":"{}"}}]"#,
+            "a".repeat(MAX_FIELD_BYTES + 1)
+        ),
+    );
+    let deep_reason = "arrays and objects nested more than 128 deep (the limit for one document)";
+    // One document per line, a JSON array and a `data` wrapper: each reads the good
+    // documents and rejects the deep and the long one at their own place.
+    let jsonl = [DOC, &deep, &long, DOC].join("\n");
+    let array = format!("[{}]", [DOC, &deep, &long, DOC].join(",\n"));
+    let wrapper = format!("{{\"total\":4,\"data\":{array}}}");
+    for (text, unit) in [(&jsonl, "line"), (&array, "record"), (&wrapper, "record")] {
+        let s = read_str(text);
+        assert_eq!(
+            (s.records.len(), s.rejections.len(), s.skips.len()),
+            (2, 2, 0),
+            "{unit}: {:?}",
+            s.rejections
+        );
+        let r = &s.rejections[0];
+        assert_eq!(r.location.to_string(), format!("{unit} 2"));
+        assert!(r.reason.starts_with(deep_reason), "{}", r.reason);
+        assert_eq!(r.file, "t.jsonl");
+        let r = &s.rejections[1];
+        assert_eq!(r.location.to_string(), format!("{unit} 3"));
+        assert_eq!(r.field.as_deref(), Some("abstract"));
+        assert_eq!(
+            r.reason,
+            "text longer than 16 MiB (the limit for one field)"
+        );
+    }
+}

@@ -1152,3 +1152,100 @@ fn corrupted_real_document_never_panics() {
         }
     }
 }
+
+// ------------------------------------------------------- inputs past the reader's limits
+
+/// `n` nested `<b>` elements around `inner`, built without recursion.
+fn nested(n: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "<b>".repeat(n), "</b>".repeat(n))
+}
+
+#[test]
+fn deep_and_long_documents_are_rejected_and_neighbours_read() {
+    use patq_ingest::limits::{MAX_FIELD_BYTES, MAX_XML_DEPTH};
+    let deep_title = grant("08000002", "20120101", "").replace(
+        "<invention-title id=\"t\">Widget</invention-title>",
+        &format!(
+            "<invention-title id=\"t\">{}</invention-title>",
+            nested(200_000, "W")
+        ),
+    );
+    // Deep inside the description, which is streamed past rather than kept.
+    let deep_description = grant("08000003", "20120101", "").replace(
+        "<claims>",
+        &format!(
+            "<description>{}</description><claims>",
+            nested(200_000, "x")
+        ),
+    );
+    let long_title = grant("08000004", "20120101", "").replace(
+        ">Widget<",
+        &format!(">{}<", "w".repeat(MAX_FIELD_BYTES + 1)),
+    );
+    let long_abstract = grant("08000005", "20120101", "").replace(
+        "<claims>",
+        &format!(
+            "<abstract><p>{}</p></abstract><claims>",
+            "a ".repeat(MAX_FIELD_BYTES / 2 + 1)
+        ),
+    );
+    let just_deep_enough = grant("08000006", "20120101", "").replace(
+        "<claims>",
+        &format!(
+            "<description>{}</description><claims>",
+            nested(MAX_XML_DEPTH - 3, "y")
+        ),
+    );
+    let docs = [
+        grant("08000001", "20120101", ""),
+        deep_title,
+        deep_description,
+        long_title,
+        long_abstract,
+        just_deep_enough,
+        grant("08000007", "20120101", ""),
+    ];
+    let text = docs.concat();
+    let s = read_str(&text);
+    assert_reconciles(&s, docs.len());
+    let read: Vec<&str> = s
+        .records
+        .iter()
+        .map(|r| r.publications[0].number.as_str())
+        .collect();
+    assert_eq!(read, ["8000001", "8000006", "8000007"]);
+    let start = |i: usize| docs[..i].concat().len() as u64;
+    let rej: Vec<(u64, &str, &str)> = s
+        .rejections
+        .iter()
+        .map(|r| match r.location {
+            Location::Byte(b) => (b, r.field.as_deref().unwrap_or(""), r.reason.as_str()),
+            ref l => panic!("{l:?}"),
+        })
+        .collect();
+    assert_eq!(rej.len(), 4, "{rej:?}");
+    for (i, (at, field, reason)) in rej.iter().enumerate() {
+        assert!(*at > start(i + 1) && *at < start(i + 2), "{rej:?}");
+        assert!(s.rejections[i].file == "test.xml");
+        if i < 2 {
+            assert_eq!(
+                *reason,
+                "elements nested more than 512 deep (the limit for one record)"
+            );
+            assert!(field.ends_with("/.../b"), "{field}");
+        } else {
+            assert_eq!(*reason, "text longer than 16 MiB (the limit for one field)");
+        }
+    }
+    assert!(
+        rej[0]
+            .1
+            .starts_with("us-patent-grant/us-bibliographic-data-grant/invention-title/b")
+    );
+    assert!(rej[1].1.starts_with("us-patent-grant/description/b/b"));
+    assert_eq!(
+        rej[2].1,
+        "us-patent-grant/us-bibliographic-data-grant/invention-title"
+    );
+    assert_eq!(rej[3].1, "us-patent-grant/abstract/p");
+}

@@ -6,6 +6,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::tree::{Child, Node, collapse_ws, is_block};
+use crate::limits::{MAX_FIELD_BYTES, MAX_XML_DEPTH, too_deep, too_long};
 
 /// Claims text kept per record, in characters.
 pub(crate) const CLAIMS_CAP: usize = 20_000;
@@ -56,6 +57,13 @@ pub(crate) enum Outcome {
     /// A broken document.
     Broken {
         at: usize,
+        reason: String,
+    },
+    /// A well-formed start of a document past a limit of [`crate::limits`] (nesting depth,
+    /// field size); `field` is the element path at fault. Not read further.
+    TooLarge {
+        at: usize,
+        field: String,
         reason: String,
     },
     Doc(Box<Doc>),
@@ -222,9 +230,15 @@ fn parse_events(seg: &str) -> Raw {
                         stack.push(name);
                     }
                     Phase::Inside => {
+                        if stack.len() >= MAX_XML_DEPTH {
+                            return too_large(before, path_of(&stack), too_deep());
+                        }
                         stack.push(name);
                         if let Some(b) = b.as_mut() {
                             b.start(&stack, &e);
+                            if let Some(reason) = b.over.take() {
+                                return too_large(before, path_of(&stack), reason);
+                            }
                         }
                     }
                 }
@@ -256,6 +270,9 @@ fn parse_events(seg: &str) -> Raw {
                 if trailing.is_some() {
                     break;
                 }
+                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
+                    return too_large(before, path_of(&stack), reason);
+                }
             }
             Event::CData(t) => {
                 let s = String::from_utf8_lossy(t.as_ref());
@@ -270,6 +287,9 @@ fn parse_events(seg: &str) -> Raw {
                 if trailing.is_some() {
                     break;
                 }
+                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
+                    return too_large(before, path_of(&stack), reason);
+                }
             }
             Event::GeneralRef(r) => {
                 let s = resolve_ref(&r);
@@ -283,6 +303,9 @@ fn parse_events(seg: &str) -> Raw {
                 );
                 if trailing.is_some() {
                     break;
+                }
+                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
+                    return too_large(before, path_of(&stack), reason);
                 }
             }
             Event::Empty(_) => {} // expand_empty_elements turns these into Start + End
@@ -318,6 +341,25 @@ fn parse_events(seg: &str) -> Raw {
         outcome,
         trailing_garbage: trailing,
         root_end,
+    }
+}
+
+fn too_large(at: usize, field: String, reason: String) -> Raw {
+    Raw {
+        outcome: Outcome::TooLarge { at, field, reason },
+        trailing_garbage: None,
+        root_end: None,
+    }
+}
+
+/// The element path of `stack` for a rejection's field: the first four elements, then `...`
+/// for the rest of a deep path and the innermost element.
+fn path_of(stack: &[String]) -> String {
+    let head: Vec<&str> = stack.iter().take(4).map(String::as_str).collect();
+    match stack.len() {
+        0..=4 => head.join("/"),
+        5 => format!("{}/{}", head.join("/"), stack[4]),
+        _ => format!("{}/.../{}", head.join("/"), stack[stack.len() - 1]),
     }
 }
 
@@ -454,6 +496,8 @@ struct Builder {
     claims: Vec<String>,
     claims_chars: usize,
     claims_count: u32,
+    /// Why the document went past a field limit, once it has.
+    over: Option<String>,
 }
 
 impl Builder {
@@ -470,6 +514,7 @@ impl Builder {
             claims: Vec::new(),
             claims_chars: 0,
             claims_count: 0,
+            over: None,
         }
     }
 
@@ -478,12 +523,12 @@ impl Builder {
         let depth = stack.len();
         let name = stack[depth - 1].as_str();
         if !self.open.is_empty() {
-            self.open.push(Node::new(name, attrs_of(e)));
+            self.open_node(name, e);
             return;
         }
         if depth == 2 {
             if name == self.kind.biblio() && self.biblio.is_none() {
-                self.open.push(Node::new(name, attrs_of(e)));
+                self.open_node(name, e);
                 return;
             }
             match name {
@@ -533,6 +578,15 @@ impl Builder {
         }
     }
 
+    /// Opens an element of the bibliographic section, checking its attribute values' size.
+    fn open_node(&mut self, name: &str, e: &BytesStart) {
+        let attrs = attrs_of(e);
+        if attrs.iter().any(|(_, v)| v.len() > MAX_FIELD_BYTES) {
+            self.over.get_or_insert_with(too_long);
+        }
+        self.open.push(Node::new(name, attrs));
+    }
+
     fn sep(&mut self) {
         if self.abstract_depth.is_some() {
             self.abstract_buf.push(' ');
@@ -545,10 +599,18 @@ impl Builder {
     fn text(&mut self, s: &str) {
         if let Some(top) = self.open.last_mut() {
             top.push_text(s);
+            if let Some(Child::Text(t)) = top.children.last()
+                && t.len() > MAX_FIELD_BYTES
+            {
+                self.over.get_or_insert_with(too_long);
+            }
             return;
         }
         if self.abstract_depth.is_some() {
             self.abstract_buf.push_str(s);
+            if self.abstract_buf.len() > MAX_FIELD_BYTES {
+                self.over.get_or_insert_with(too_long);
+            }
         }
         // One claim longer than the whole cap is cut while reading, to bound memory.
         if self.claim_depth.is_some() && self.claim_buf.len() < CLAIMS_CAP * 4 {
