@@ -286,3 +286,102 @@ fn patstat_encoding_is_that_of_the_whole_file() {
     let names: Vec<&str> = records.iter().map(|r| r.parties[0].name.as_str()).collect();
     assert!(names.contains(&"SOCIÉTÉ GÉNÉRALE"), "{:?}", &names[..3]);
 }
+
+/// Runs `patq ARGS` in `t`'s directory, killed after `secs` seconds so a hang fails the test
+/// instead of stalling it.
+fn run_within(t: &TestCommand, args: &[&str], secs: u64) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patq"))
+        .args(args)
+        .current_dir(t.path(""))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("patq runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "patq {args:?} still running after {secs} s\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+const LENS_CSV: &str = "Jurisdiction,Kind,Display Key,Lens ID,Publication Date,Application Number,Application Date,Title\n\
+EP,A1,EP 3000001 A1,000-000-000-001,2019-05-01,EP 17000001 A,2017-01-02,Synthetic widget\n\
+EP,A1,EP 3000002 A1,000-000-000-002,2019-05-01,EP 17000002 A,2017-01-02,Synthetic gadget\n";
+
+#[test]
+fn special_files_in_a_folder_are_listed_and_left_out() {
+    use std::os::unix::fs::symlink;
+    let t = TestCommand::new();
+    t.write("in/a.csv", LENS_CSV);
+    let d = t.path("in");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(fifo.success());
+    symlink("/dev/zero", d.join("zero")).unwrap();
+    symlink(d.join("loop2"), d.join("loop1")).unwrap();
+    symlink(d.join("loop1"), d.join("loop2")).unwrap();
+    symlink(d.join("gone.csv"), d.join("broken")).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    symlink(&d, d.join("sub/up")).unwrap();
+    let out = run_within(&t, &["ingest", "in", "--out", "ds", "-q"], 120);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("records in 2 = out 2 + rejected 0 + skipped 0"),
+        "{stdout}"
+    );
+    for line in [
+        "patq: note: in/broken: broken symlink",
+        "patq: note: in/loop1: symlink loop, left out",
+        "patq: note: in/loop2: symlink loop, left out",
+        "patq: note: in/pipe: named pipe (FIFO): not a regular file, left out",
+        "patq: note: in/sub/up: symlink to a folder already read",
+        "patq: note: in/zero: symlink to a character device: not a regular file, left out",
+        "patq: note: 6 folder entries left out (not regular files)",
+    ] {
+        assert!(stderr.contains(line), "{line:?} not in\n{stderr}");
+    }
+    assert_eq!(manifest(&t.path("ds"))["tables"]["applications"], 2);
+
+    // Named explicitly, a pipe or a device is refused, not read.
+    for src in ["in/pipe", "/dev/zero"] {
+        let out = run_within(&t, &["ingest", src, "--out", "ds2"], 60);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}
+
+#[test]
+fn duplicate_header_column_is_an_error_naming_both() {
+    let t = TestCommand::new();
+    t.write(
+        "dup.csv",
+        LENS_CSV
+            .replacen(",Title\n", ",Title,title\n", 1)
+            .replace("widget\n", "widget,other\n")
+            .replace("gadget\n", "gadget,x\n"),
+    );
+    let run = t.run(&["ingest", "dup.csv", "--out", "ds"]).expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("dup.csv: the header names column \"Title\" twice (columns 8 and 9)"),
+        "{}",
+        run.stderr()
+    );
+}
