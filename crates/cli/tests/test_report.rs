@@ -128,4 +128,39 @@ fn lens_drones_report_renders_grants_and_industries() {
     let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
     assert!(html.contains("<section id=\"t3-industries\""));
     assert!(html.matches("<svg").count() >= 10);
+    // The dataset was ingested from an absolute path and lives in an absolute temp dir;
+    // neither reaches what the report shows others: the source by its file name only.
+    let src = patq_testkit::shared_file("report_lens", "lens-csv-oldham").unwrap();
+    let absolute = [
+        src.display().to_string(),
+        std::fs::canonicalize(&src).unwrap().display().to_string(),
+        t.path("").display().to_string(),
+        std::fs::canonicalize(t.path(""))
+            .unwrap()
+            .display()
+            .to_string(),
+    ];
+    // The template escapes '/' in text; read the page as a person would.
+    let html = html.replace("&#x2f;", "/");
+    assert!(
+        html.contains("drones_fulltext_families_5884_raw.csv (lens-csv"),
+        "source not named"
+    );
+    let xlsx = xlsx_text(&t.path("rep/report.xlsx"));
+    assert!(xlsx.contains("drones_fulltext_families_5884_raw.csv (lens-csv"));
+    for a in &absolute {
+        assert!(!html.contains(a.as_str()), "report.html shows {a}");
+        assert!(!xlsx.contains(a.as_str()), "report.xlsx shows {a}");
+    }
+}
+
+/// Every XML part of a workbook, uncompressed and joined.
+fn xlsx_text(path: &std::path::Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut part, &mut all).unwrap();
+    }
+    all
 }

@@ -80,4 +80,94 @@ impl Manifest {
         }
         Ok(m)
     }
+
+    /// The sources' paths as [`shown_paths`] shows them to others.
+    pub fn shown_source_paths(&self) -> Vec<String> {
+        let paths: Vec<&str> = self.sources.iter().map(|s| s.path.as_str()).collect();
+        shown_paths(&paths)
+    }
+}
+
+/// Paths as patq shows them in what it writes for others (report, workbook, dashboard): a
+/// relative path as the user typed it; an absolute path without the directories it shares
+/// with the list's other absolute paths (a lone one keeps its file name), so no output
+/// publishes the directory layout of the machine that ran it. A path that is nothing but a
+/// root or a prefix (`/`) is shown as `.`.
+pub fn shown_paths(paths: &[&str]) -> Vec<String> {
+    use std::path::Component;
+    let absolute: Vec<&Path> = paths
+        .iter()
+        .map(Path::new)
+        .filter(|p| p.is_absolute())
+        .collect();
+    // The directories all absolute paths share, component by component (a path's last
+    // component, its file name, never counts as a shared directory).
+    let mut common: Vec<Component> = match absolute.first() {
+        Some(first) => first
+            .parent()
+            .map(|d| d.components().collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for p in &absolute[1.min(absolute.len())..] {
+        let dir: Vec<Component> = p
+            .parent()
+            .map(|d| d.components().collect())
+            .unwrap_or_default();
+        let same = common.iter().zip(&dir).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    paths
+        .iter()
+        .map(|raw| {
+            let p = Path::new(raw);
+            if !p.is_absolute() {
+                return (*raw).to_string();
+            }
+            let rest: std::path::PathBuf = p
+                .components()
+                .skip(common.len())
+                .filter(|c| !matches!(c, Component::RootDir | Component::Prefix(_)))
+                .collect();
+            if rest.as_os_str().is_empty() {
+                ".".to_string()
+            } else {
+                rest.display().to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_paths;
+
+    #[test]
+    fn absolute_paths_lose_their_shared_directories() {
+        assert_eq!(
+            shown_paths(&[
+                "/home/ann/data/lens/a.csv",
+                "/home/ann/data/patstat/tls201.csv"
+            ]),
+            ["lens/a.csv", "patstat/tls201.csv"]
+        );
+        assert_eq!(shown_paths(&["/home/ann/secret/x.csv"]), ["x.csv"]);
+        // Two files of one folder keep their names, not an empty path.
+        assert_eq!(shown_paths(&["/d/a.csv", "/d/b.csv"]), ["a.csv", "b.csv"]);
+        assert_eq!(shown_paths(&["/"]), ["."]);
+        // Nothing shared but the root: the root goes, the rest stays.
+        assert_eq!(
+            shown_paths(&["/a/x.csv", "/b/y.csv"]),
+            ["a/x.csv", "b/y.csv"]
+        );
+    }
+
+    #[test]
+    fn relative_paths_stay_as_typed() {
+        assert_eq!(
+            shown_paths(&["../shared/data/x.csv", "/srv/in/y.csv", "z.csv"]),
+            ["../shared/data/x.csv", "y.csv", "z.csv"]
+        );
+        assert_eq!(shown_paths(&[]), Vec::<String>::new());
+    }
 }

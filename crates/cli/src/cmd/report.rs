@@ -125,13 +125,16 @@ pub fn run(args: Args) -> Result<Outcome> {
             format!("not available: {e}"),
         )),
     }
+    // The report is written for others: no absolute path of this machine goes into it.
     let sources: Vec<String> = manifest
         .sources
         .iter()
-        .map(|s| format!("{} ({}, {} records)", s.path, s.format, s.records))
+        .zip(manifest.shown_source_paths())
+        .map(|(s, shown)| format!("{shown} ({}, {} records)", s.format, s.records))
         .collect();
+    let shown_dataset = patq_store::shown_paths(&[&dataset.to_string_lossy()]).remove(0);
     let mut facts = vec![
-        ("Dataset".to_string(), dataset.display().to_string()),
+        ("Dataset".to_string(), shown_dataset),
         ("Sources".to_string(), sources.join("; ")),
         ("Selection".to_string(), args.select.describe()),
         (
