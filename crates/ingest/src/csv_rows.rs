@@ -194,6 +194,44 @@ mod tests {
         assert_eq!(duplicate_column(&h, |n| n == "id"), None);
     }
 
+    /// Every reader with a header row refuses a read column named twice, naming both places.
+    #[test]
+    fn every_header_reader_refuses_a_column_named_twice() {
+        use crate::{CollectSink, Format, Input, read_all};
+        let cases = [
+            (
+                Format::LensCsv,
+                "Jurisdiction,Lens ID,Application Number,Title,TITLE\nEP,1,EP 1 A,x,y\n",
+                "\"Title\" twice (columns 4 and 5)",
+            ),
+            (
+                Format::GoogleCsv,
+                "id,title,grant date,Grant Date\nUS-1-B1,x,2017-01-03,2017-01-04\n",
+                "\"grant date\" twice (columns 3 and 4)",
+            ),
+            (
+                Format::Patstat,
+                "appln_id,appln_auth,appln_nr,appln_filing_date,APPLN_ID\n1,US,1,2016-03-01,2\n",
+                "\"appln_id\" twice (columns 1 and 5)",
+            ),
+            (
+                Format::PatentsView,
+                "patent_id\tpatent_type\tpatent_date\tpatent_date\n1\tutility\t2020-01-01\t2020-01-02\n",
+                "\"patent_date\" twice (columns 3 and 4)",
+            ),
+        ];
+        for (format, text, want) in cases {
+            let input = Input::from_str("dup", text);
+            let err = read_all(&[(input, format)], &mut CollectSink::default()).unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, crate::IngestError::Malformed { .. }), "{msg}");
+            assert!(
+                msg.starts_with("dup: the header names column ") && msg.contains(want),
+                "{msg}"
+            );
+        }
+    }
+
     #[test]
     fn open_quotes() {
         assert!(ends_inside_quotes("1,\"abc,def\n"));

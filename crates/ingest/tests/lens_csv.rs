@@ -648,3 +648,18 @@ proptest::proptest! {
         }
     }
 }
+
+/// A column the reader does not read may repeat: nothing it reads is lost. (A read column
+/// named twice is refused; see `csv_rows::duplicate_column`.)
+#[test]
+fn an_unread_column_may_repeat() {
+    let text =
+        "Jurisdiction,Kind,Lens ID,Application Number,Notes,notes\nEP,A1,1,EP 17000001 A,n,m\n";
+    assert_eq!(read_str(text).records.len(), 1);
+    let dup = text.replace(",notes\n", ",kind\n");
+    let err = lens_csv::read(
+        &[&Input::from_str("d.csv", &dup)],
+        &mut CollectSink::default(),
+    );
+    assert!(matches!(err, Err(IngestError::Malformed { .. })), "{err:?}");
+}
