@@ -530,3 +530,253 @@ fn pct_numbers_in_every_historic_form_give_one_key() {
     let last = keys.iter().find(|(k, _)| k.ends_with("7000009")).unwrap();
     assert_ne!(last.1, Some("WOUS1999012345"));
 }
+
+// ------------------------------------------------------------------------------- output paths
+// `--out` naming something of the user's: refused with exit 2 before anything moves, the
+// message naming the path and what blocks it, every file left with its bytes.
+
+/// A directory with a small Lens CSV `small.csv` (3 applications) and a dataset `ds` of it.
+fn with_small_dataset() -> TestCommand {
+    let tc = TestCommand::new();
+    tc.write(
+        "small.csv",
+        lens_csv(&[lens_row(1), lens_row(2), lens_row(3)]),
+    );
+    ingest(&tc, &["small.csv"]);
+    tc
+}
+
+/// Runs `args`, expects exit 2 and a message naming each of `names`; returns stderr.
+fn refused(tc: &TestCommand, args: &[&str], names: &[&str]) -> String {
+    let err = tc.run(args).expect_code(2).stderr();
+    for n in names {
+        assert!(err.contains(n), "{n:?} not named in\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn out_holding_a_user_file_is_refused_for_every_command() {
+    let tc = with_small_dataset();
+    tc.write("u/thesis.docx", "x");
+    let cases: [&[&str]; 7] = [
+        &["ingest", "small.csv", "--out", "u"],
+        &["report", "ds", "--out", "u", "--quiet"],
+        &["generate", "--applications", "5", "--out", "u", "--quiet"],
+        &["demo", "--applications", "5", "--out", "u", "--quiet"],
+        &["indicators", "ds", "--out", "u"],
+        &["rank", "ds", "--out", "u"],
+        &["sql", "--dataset", "ds", "--reference", "u"],
+    ];
+    for args in cases {
+        let err = refused(&tc, args, &["--out u", "thesis.docx"]);
+        assert_eq!(
+            std::fs::read(tc.path("u/thesis.docx")).unwrap(),
+            b"x",
+            "{args:?}"
+        );
+        assert_eq!(
+            util::dir_bytes(&tc.path("u")).len(),
+            1,
+            "{args:?} wrote into u: {err}"
+        );
+        assert_eq!(util::staging_entries(tc.dir.path()), Vec::<String>::new());
+    }
+    // A dataset with a file of the user's inside is not replaced either.
+    let before = util::snapshot(&tc.path("ds"));
+    tc.write("ds/notes/thesis.docx", "x");
+    refused(
+        &tc,
+        &["ingest", "small.csv", "--out", "ds"],
+        &["ds", "notes/"],
+    );
+    std::fs::remove_dir_all(tc.path("ds/notes")).unwrap();
+    assert_eq!(util::snapshot(&tc.path("ds")), before);
+    // Many blocking names: ten listed, then how many more.
+    for i in 0..15 {
+        tc.write(&format!("many/f{i:02}.txt"), "x");
+    }
+    refused(
+        &tc,
+        &["ingest", "small.csv", "--out", "many"],
+        &["f00.txt", "f09.txt", "and 5 more"],
+    );
+    assert_eq!(util::dir_bytes(&tc.path("many")).len(), 15);
+}
+
+#[test]
+fn outputs_of_patq_and_empty_directories_are_replaced() {
+    let tc = with_small_dataset();
+    std::fs::create_dir(tc.path("empty")).unwrap();
+    tc.run(&["ingest", "small.csv", "--out", "empty", "--quiet"])
+        .expect_code(0);
+    tc.run(&["ingest", "small.csv", "--out", "ds", "--quiet"])
+        .expect_code(0);
+    tc.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
+    let first = util::snapshot(&tc.path("ind"));
+    tc.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
+    assert_eq!(util::snapshot(&tc.path("ind")), first);
+    tc.run(&["rank", "ds", "--out", "ind"]).expect_code(0);
+    tc.run(&["generate", "--applications", "5", "--out", "c", "--quiet"])
+        .expect_code(0);
+    tc.run(&["generate", "--applications", "6", "--out", "c", "--quiet"])
+        .expect_code(0);
+}
+
+#[test]
+fn out_equal_to_inside_or_around_an_input_is_refused() {
+    let tc = TestCommand::new();
+    let csv = lens_csv(&[lens_row(1), lens_row(2)]);
+    tc.write("in/a.csv", &csv);
+    refused(
+        &tc,
+        &["ingest", "in/", "--out", "in"],
+        &["--out in", "is the input", "in/"],
+    );
+    refused(
+        &tc,
+        &["ingest", "in", "--out", "in/ds"],
+        &["--out in/ds", "is inside the input"],
+    );
+    // The input inside the output: replacing the output would delete it.
+    refused(
+        &tc,
+        &["ingest", "in/a.csv", "--out", "in"],
+        &["--out in", "contains the input in/a.csv"],
+    );
+    // Through another spelling of the same directory.
+    refused(
+        &tc,
+        &["ingest", "in", "--out", "./in/../in"],
+        &["is the input"],
+    );
+    assert_eq!(std::fs::read(tc.path("in/a.csv")).unwrap(), csv.as_bytes());
+    assert_eq!(util::dir_bytes(&tc.path("in")).len(), 1);
+    assert_eq!(util::staging_entries(tc.dir.path()), Vec::<String>::new());
+    // The dataset read by indicators or a report is never written into.
+    tc.run(&["ingest", "in", "--out", "ds", "--quiet"])
+        .expect_code(0);
+    let ds = util::snapshot(&tc.path("ds"));
+    refused(
+        &tc,
+        &["indicators", "ds", "--out", "ds/ind"],
+        &["is inside the input ds"],
+    );
+    refused(
+        &tc,
+        &["report", "ds", "--out", "ds", "--quiet"],
+        &["is the input ds"],
+    );
+    assert_eq!(util::snapshot(&tc.path("ds")), ds);
+}
+
+#[test]
+fn a_regular_file_at_out_is_never_moved() {
+    let tc = TestCommand::new();
+    tc.write("small.csv", lens_csv(&[lens_row(1)]));
+    tc.write("f.txt", "mine");
+    // What the earlier bug left: a user's file under a staging name of a dead process.
+    tc.write(".f.txt.tmp-99999999", "moved aside");
+    for args in [
+        &["ingest", "small.csv", "--out", "f.txt"][..],
+        &["report", "--out", "f.txt", "--quiet", "--applications", "5"],
+        &[
+            "generate",
+            "--applications",
+            "5",
+            "--out",
+            "f.txt",
+            "--quiet",
+        ],
+    ] {
+        refused(&tc, args, &["--out f.txt", "is a file"]);
+    }
+    // Another command reading the path afterwards deletes nothing either.
+    tc.run(&["info", "f.txt"]).expect_code(2);
+    assert_eq!(std::fs::read(tc.path("f.txt")).unwrap(), b"mine");
+    assert_eq!(
+        std::fs::read(tc.path(".f.txt.tmp-99999999")).unwrap(),
+        b"moved aside"
+    );
+    assert_eq!(
+        util::staging_entries(tc.dir.path()),
+        vec![".f.txt.tmp-99999999".to_string()]
+    );
+}
+
+#[test]
+fn out_naming_the_current_directory_or_a_dot_path_is_refused() {
+    let tc = TestCommand::new();
+    tc.write("small.csv", lens_csv(&[lens_row(1)]));
+    tc.write("sub/keep.txt", "keep");
+    let here = tc
+        .dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let parent = tc.dir.path().parent().unwrap();
+    let before = util::snapshot(tc.dir.path());
+    let parent_before = util::staging_entries(parent);
+    for out in [".", "./", "..", "sub/..", "sub/."] {
+        refused(
+            &tc,
+            &["ingest", "small.csv", "--out", out],
+            &[out, "not `.` or `..`"],
+        );
+        refused(
+            &tc,
+            &["report", "--out", out, "--quiet"],
+            &[out, "not `.` or `..`"],
+        );
+    }
+    // The current directory under a plain name.
+    let cwd = format!("../{here}");
+    refused(
+        &tc,
+        &["ingest", "small.csv", "--out", &cwd],
+        &[&cwd, "current directory"],
+    );
+    assert_eq!(util::snapshot(tc.dir.path()), before);
+    assert_eq!(util::staging_entries(parent), parent_before);
+}
+
+#[test]
+fn report_refuses_foreign_files_anywhere_inside() {
+    let tc = with_small_dataset();
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    assert!(tc.path("rep/.patq-report").is_file());
+    let first = util::snapshot(&tc.path("rep"));
+    for (extra, named) in [
+        ("rep/tables/thesis.docx", "tables/thesis.docx"),
+        ("rep/tables/sub/notes.csv", "tables/sub/"),
+        ("rep/synthetic/corpus/mine.csv", "synthetic/corpus/mine.csv"),
+    ] {
+        tc.write(extra, "mine");
+        refused(
+            &tc,
+            &["report", "ds", "--out", "rep", "--quiet"],
+            &["--out rep", named],
+        );
+        assert_eq!(std::fs::read(tc.path(extra)).unwrap(), b"mine");
+        let _ = std::fs::remove_file(tc.path(extra));
+        let _ = std::fs::remove_dir(tc.path("rep/tables/sub"));
+        let _ = std::fs::remove_dir_all(tc.path("rep/synthetic"));
+        assert_eq!(util::snapshot(&tc.path("rep")), first);
+    }
+    // A directory holding report files but no marker is not proved a report.
+    tc.write("other/report.html", "my page");
+    refused(
+        &tc,
+        &["report", "ds", "--out", "other", "--quiet"],
+        &["report.html"],
+    );
+    assert_eq!(
+        std::fs::read(tc.path("other/report.html")).unwrap(),
+        b"my page"
+    );
+}

@@ -269,3 +269,44 @@ fn report_replaces_only_a_directory_of_its_own() {
     assert!(tc.path("link").symlink_metadata().unwrap().is_symlink());
     assert_eq!(snapshot(&tc.path("link")), first);
 }
+
+/// A run that fails on a full disk (simulated by RLIMIT_FSIZE: writes past the limit fail with
+/// EFBIG) exits 2, leaves the previous output as it was and removes its staging directory.
+#[test]
+fn full_disk_leaves_the_old_output_and_no_staging() {
+    let tc = TestCommand::new();
+    generate(&tc, "in_a", "300", "1");
+    generate(&tc, "in_b", "3000", "2");
+    tc.run(&["ingest", "in_a", "-o", "ds", "--quiet"])
+        .expect_code(0);
+    tc.run(&["report", "ds", "--out", "rep", "--quiet"])
+        .expect_code(0);
+    let (ds, rep) = (snapshot(&tc.path("ds")), snapshot(&tc.path("rep")));
+    let entries = std::fs::read_dir(tc.dir.path()).unwrap().count();
+    // 16 KiB: less than the new dataset's applications table and than report.html.
+    const LIMIT: u64 = 16 << 10;
+    let run = tc
+        .run_with_file_limit(&["ingest", "in_b", "-o", "ds", "--quiet"], LIMIT)
+        .expect_code(2);
+    assert!(
+        run.stderr().contains("writing dataset ds") && run.stderr().contains("too large"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(snapshot(&tc.path("ds")), ds);
+    assert_eq!(util::staging_entries(tc.dir.path()), Vec::<String>::new());
+
+    tc.run(&["ingest", "in_b", "-o", "ds_b", "--quiet"])
+        .expect_code(0);
+    let run = tc
+        .run_with_file_limit(&["report", "ds_b", "--out", "rep", "--quiet"], LIMIT)
+        .expect_code(2);
+    assert!(run.stderr().contains("too large"), "{}", run.stderr());
+    assert_eq!(snapshot(&tc.path("rep")), rep);
+    assert_eq!(util::staging_entries(tc.dir.path()), Vec::<String>::new());
+    // Nothing else was left beside them (ds_b is the one new entry).
+    assert_eq!(
+        std::fs::read_dir(tc.dir.path()).unwrap().count(),
+        entries + 1
+    );
+}

@@ -91,9 +91,17 @@ pub struct Written {
 }
 
 impl Report {
-    /// Writes `report.html`, `report.xlsx` and `tables/<id>.csv|json` under `out`, each file
-    /// atomically (temp file + rename).
+    /// Writes the marker `.patq-report`, `report.html`, `report.xlsx` and
+    /// `tables/<id>.csv|json` under `out`, each file atomically (temp file + rename).
     pub fn write(&self, out: &Path) -> Result<Written, ReportError> {
+        // The marker first, so that even a partly written report (or its staging) proves
+        // itself patq's.
+        std::fs::create_dir_all(out).map_err(|source| ReportError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        let marker = out.join(patq_store::atomic::REPORT_MARKER);
+        write_file(&marker, patq_store::atomic::REPORT_MARKER_TEXT)?;
         let tables_dir = out.join("tables");
         std::fs::create_dir_all(&tables_dir).map_err(|source| ReportError::Io {
             path: tables_dir.clone(),

@@ -162,7 +162,8 @@ fn remove_stale(path: &Path) {
 /// Whether a staging entry's content proves it patq's, so deleting it loses nothing of the
 /// user's. A directory: it holds the [`REPORT_MARKER`] (reports and their staging), or only
 /// files a dataset holds ([`is_dataset_entry`], the dataset staging, which is created before
-/// anything else is known), or nothing. A file: empty, or beginning as patq begins a file of
+/// anything else is known), or nothing, where staging entries inside count when they are
+/// provably patq's themselves (the marker's own staging file). A file: empty, or beginning as patq begins a file of
 /// its final name's extension (Parquet magic, a ZIP header for xlsx, `<!DOCTYPE html>`, JSON,
 /// NUL-free UTF-8 for CSV/JSONL, the marker's text). Symlinks and other files stay.
 pub fn provably_patq(p: &Path) -> bool {
@@ -177,8 +178,9 @@ pub fn provably_patq(p: &Path) -> bool {
             return false;
         };
         return entries.filter_map(|e| e.ok()).all(|e| {
-            e.file_type().is_ok_and(|t| t.is_file())
-                && is_dataset_entry(&e.file_name().to_string_lossy())
+            let name = e.file_name().to_string_lossy().into_owned();
+            (e.file_type().is_ok_and(|t| t.is_file()) && is_dataset_entry(&name))
+                || (is_staging_name(&name) && provably_patq(&e.path()))
         });
     }
     if !meta.is_file() {
@@ -420,6 +422,12 @@ mod tests {
         fs::write(report.join(REPORT_MARKER), REPORT_MARKER_TEXT).unwrap();
         fs::write(report.join("tables/F2.csv"), "a,b\n").unwrap();
         fs::write(t.path().join(".x.csv.tmp-99999999"), "").unwrap();
+        // A report staging killed while its marker was still being written.
+        let early = t.path().join(".early.tmp-99999999");
+        fs::create_dir_all(&early).unwrap();
+        fs::write(early.join(".patq-report.tmp-99999999"), "").unwrap();
+        remove_stale(&t.path().join("early"));
+        assert!(!early.exists());
         fs::write(t.path().join(".t.parquet.tmp-99999999"), "PAR1...").unwrap();
         for name in ["rep", "x.csv", "t.parquet"] {
             remove_stale(&t.path().join(name));

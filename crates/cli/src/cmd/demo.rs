@@ -26,6 +26,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
+    super::outpath::check(&args.out, super::outpath::Kind::Demo, &[])?;
     let dataset = prepare(&args.out, args.applications, args.seed, args.quiet)?;
     let m = patq_store::Manifest::load(&dataset)?;
     print!("{}", super::info::summary(&dataset, &m)?);

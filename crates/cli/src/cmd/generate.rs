@@ -45,6 +45,7 @@ pub fn generate(args: &Args) -> Result<()> {
         applications: args.applications,
         seed: args.seed,
     };
+    super::outpath::check(&args.out, super::outpath::Kind::Corpus, &[])?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let pb = super::progress_bar(args.applications, "generate", args.quiet);

@@ -73,6 +73,8 @@ impl FigureArgs {
 const CHUNK: usize = 1 << 16;
 
 pub fn run(args: Args) -> Result<Outcome> {
+    let kind = super::outpath::Kind::Tables;
+    super::outpath::check(&args.out, kind, &[args.dataset.as_path()])?;
     let mut t = super::Phases::start();
     let taxonomy = args.select.taxonomy()?;
     let filters = args.select.filters();

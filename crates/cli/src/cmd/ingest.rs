@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 use patq_ingest::{Format, Input, Sink, detect, read_all};
+use patq_store::atomic::{Staging, tmp_sibling};
 use patq_store::{DatasetBuilder, Manifest};
 
 use crate::Outcome;
@@ -28,7 +29,8 @@ pub struct Args {
     /// Input files or directories.
     #[arg(required = true, value_name = "SOURCE")]
     pub sources: Vec<PathBuf>,
-    /// Dataset directory to write (replaced atomically if it exists).
+    /// Dataset directory to write: new, empty or an earlier dataset (replaced atomically);
+    /// anything else is refused.
     #[arg(long, short)]
     pub out: PathBuf,
     /// Force the format of every input: lens-csv, lens-json, patstat, patentsview, uspto-xml,
@@ -82,6 +84,8 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// Runs the ingest and writes the dataset; shared by `ingest` and `demo`.
 pub fn ingest(args: &Args) -> Result<Outcome> {
     let mut t = super::Phases::start();
+    let sources: Vec<&Path> = args.sources.iter().map(PathBuf::as_path).collect();
+    super::outpath::check(&args.out, super::outpath::Kind::Dataset, &sources)?;
     let files = expand(&args.sources)?;
     let mut builder = DatasetBuilder::new();
     let mut inputs: Vec<(Input, Format)> = Vec::new();
@@ -157,6 +161,9 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             _ => single.push(item),
         }
     }
+    // The dataset is staged in `tmp_sibling(out)` by the builder; on any failure from here
+    // (a full disk included) the guard deletes it.
+    let staging = Staging::guard(tmp_sibling(&args.out));
     // A PATSTAT extract alone hands its records over in key order (`patstat::read_owned`), so
     // the dataset is written while it is read instead of every record being held until the
     // end (at 10M applications that held copy was 8 GB).
@@ -246,6 +253,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     let manifest: Manifest = builder
         .write(&args.out)
         .with_context(|| format!("writing dataset {}", args.out.display()))?;
+    staging.disarm();
     t.done("write dataset");
     println!(
         "wrote {} ({} applications{}; quarantine: {} records)",

@@ -6,6 +6,7 @@ pub mod generate;
 pub mod indicators;
 pub mod info;
 pub mod ingest;
+pub mod outpath;
 pub mod rank;
 pub mod report;
 pub mod schema;

@@ -63,6 +63,10 @@ pub fn config(
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
+    if let Some(out) = &args.out {
+        let kind = super::outpath::Kind::Tables;
+        super::outpath::check(out, kind, &[args.dataset.as_path()])?;
+    }
     let cfg = config(
         &args.preset,
         args.weights.as_ref(),

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use patq_indicators::suite;
 use patq_report::{Meta, Report, assemble};
 use patq_store::atomic;
 
+use super::outpath;
 use crate::Outcome;
 
 /// Write OUT/report.html (one file: inline CSS and SVG charts, no network), OUT/report.xlsx
@@ -50,61 +51,54 @@ pub struct Args {
     pub figures: super::indicators::FigureArgs,
 }
 
-/// What `patq report` puts in its output directory: the report's files, and the generated
-/// corpus and dataset when it ran on the built-in synthetic data.
-const REPORT_ENTRIES: [&str; 4] = ["report.html", "report.xlsx", "tables", SYNTHETIC];
 const SYNTHETIC: &str = "synthetic";
 
 /// The directory the report replaces: `out` through symlinks (so the swap replaces the real
 /// directory, not the link) after repairing what a killed run may have left. Refused when it
-/// holds anything a report does not write: the whole directory is replaced, and other files
-/// in it would go with the old report.
-fn report_dir(out: &Path) -> Result<PathBuf> {
+/// is anything but new, empty or an earlier report holding only what a report writes
+/// ([`outpath::Kind::Report`]): the whole directory is replaced, and anything else in it
+/// would go with the old report. The dataset read may not overlap it, except a dataset
+/// generated into its synthetic/, which moves into the new report.
+fn report_dir(out: &Path, dataset: Option<&Path>) -> Result<PathBuf> {
     atomic::recover_dir(out);
+    let generated = outpath::resolve(out)?.join(SYNTHETIC);
+    let inputs: Vec<&Path> = dataset
+        .into_iter()
+        .filter(|d| !std::fs::canonicalize(d).is_ok_and(|d| d.starts_with(&generated)))
+        .collect();
+    outpath::check(out, outpath::Kind::Report, &inputs)?;
     if !out.exists() {
         return Ok(out.to_path_buf());
     }
     let dir = std::fs::canonicalize(out).with_context(|| format!("resolving {}", out.display()))?;
-    if !dir.is_dir() {
-        bail!("--out {} is not a directory", out.display());
-    }
     if dir != out {
         // Staging of killed runs sits beside the real directory, not beside the link.
         atomic::recover_dir(&dir);
-    }
-    let mut foreign = Vec::new();
-    for e in std::fs::read_dir(&dir).with_context(|| format!("reading {}", out.display()))? {
-        let name = e?.file_name().to_string_lossy().into_owned();
-        // Hidden `.name.tmp-<pid>` files are staging an earlier version left; never output.
-        let leftover = name.starts_with('.') && name.contains(".tmp-");
-        if !REPORT_ENTRIES.contains(&name.as_str()) && !leftover {
-            foreign.push(name);
-        }
-    }
-    if !foreign.is_empty() {
-        foreign.sort();
-        bail!(
-            "--out {} holds {} that patq report did not write; the report replaces the \
-directory as a whole (so an interrupted run leaves the old report or the new one, never a mix), \
-so give --out a new or empty directory, or an earlier report's",
-            out.display(),
-            foreign.join(", ")
-        );
     }
     Ok(dir)
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
     // Checked before any work, so a wrong --out fails at once.
-    let dest = report_dir(&args.out)?;
+    let dest = report_dir(&args.out, args.dataset.as_deref())?;
     let dataset = match &args.dataset {
         Some(d) => d.clone(),
-        None => super::demo::prepare(
-            &args.out.join("synthetic"),
-            args.applications,
-            args.seed,
-            args.quiet,
-        )?,
+        None => {
+            // The marker first: a run stopped while generating leaves a directory the next
+            // run recognises as its own.
+            std::fs::create_dir_all(&dest)
+                .with_context(|| format!("creating {}", args.out.display()))?;
+            atomic::write_file(
+                &dest.join(atomic::REPORT_MARKER),
+                atomic::REPORT_MARKER_TEXT,
+            )?;
+            super::demo::prepare(
+                &args.out.join("synthetic"),
+                args.applications,
+                args.seed,
+                args.quiet,
+            )?
+        }
     };
     let (manifest, records) = super::indicators::records_without_citations(&dataset)?;
     let taxonomy = args.select.taxonomy()?;
@@ -167,7 +161,9 @@ pub fn run(args: Args) -> Result<Outcome> {
     // The report is written whole into a hidden sibling, then swapped with the old one in one
     // step (`atomic::replace_dir`, RENAME_EXCHANGE on Linux): a kill at any point leaves the
     // previous report or the new one, complete.
-    let staging = atomic::tmp_sibling(&dest);
+    // Until the swap, the guard deletes the staging on any failure (a full disk included).
+    let guard = atomic::Staging::guard(atomic::tmp_sibling(&dest));
+    let staging = guard.path().to_path_buf();
     let mut w = report
         .write(&staging)
         .with_context(|| format!("writing the report to {}", staging.display()))?;
@@ -178,7 +174,8 @@ pub fn run(args: Args) -> Result<Outcome> {
         std::fs::rename(&synthetic, staging.join(SYNTHETIC))
             .with_context(|| format!("moving {} into the new report", synthetic.display()))?;
     }
-    atomic::replace_dir(&staging, &dest)
+    guard
+        .commit(&dest)
         .with_context(|| format!("replacing {} by the new report", args.out.display()))?;
     // Paths as the user named them, not the staging directory's.
     let shown = |p: &PathBuf| args.out.join(p.strip_prefix(&staging).unwrap_or(p));

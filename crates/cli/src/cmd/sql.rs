@@ -51,6 +51,9 @@ pub fn run(args: Args) -> Result<Outcome> {
         "spark" => Dialect::Spark,
         _ => Dialect::Duckdb,
     };
+    if let (Some(out), Some(dir)) = (&args.reference, &args.dataset) {
+        super::outpath::check(out, super::outpath::Kind::Tables, &[dir.as_path()])?;
+    }
     let cfg = RankConfig::from_toml(patq_rank::DEFAULT_PROFILE)?;
     let filters = args.bounds.filters();
     let location = match (&args.location, &args.dataset) {

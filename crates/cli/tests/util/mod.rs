@@ -141,3 +141,55 @@ pub fn generated(applications: u32, seed: u32, layout: Option<&str>) -> TestComm
         .expect_code(0);
     t
 }
+
+impl TestCommand {
+    /// Runs `patq ARGS` with files limited to `bytes` (RLIMIT_FSIZE) and SIGXFSZ ignored, so
+    /// a write past the limit fails with EFBIG as on a full disk (ENOSPC), without root.
+    #[cfg(target_os = "linux")]
+    pub fn run_with_file_limit(&self, args: &[&str], bytes: u64) -> Run {
+        use std::os::unix::process::CommandExt;
+        #[repr(C)]
+        struct Rlimit {
+            cur: u64,
+            max: u64,
+        }
+        unsafe extern "C" {
+            fn setrlimit(resource: i32, rlim: *const Rlimit) -> i32;
+            fn signal(signum: i32, handler: usize) -> usize;
+        }
+        // Linux values (x86-64 and aarch64): RLIMIT_FSIZE 1, SIGXFSZ 25, SIG_IGN 1.
+        const RLIMIT_FSIZE: i32 = 1;
+        const SIGXFSZ: i32 = 25;
+        const SIG_IGN: usize = 1;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_patq"));
+        cmd.args(args).current_dir(self.dir.path());
+        // SAFETY: between fork and exec the closure only makes two async-signal-safe system
+        // calls on stack data; an ignored signal stays ignored across exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = Rlimit {
+                    cur: bytes,
+                    max: bytes,
+                };
+                if signal(SIGXFSZ, SIG_IGN) == usize::MAX || setrlimit(RLIMIT_FSIZE, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Run {
+            out: cmd.output().expect("patq runs"),
+        }
+    }
+}
+
+/// Hidden staging entries (`.name.tmp-<pid>`, `.name.old-<pid>`) directly in `dir`.
+pub fn staging_entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && (n.contains(".tmp-") || n.contains(".old-")))
+        .collect();
+    v.sort();
+    v
+}
