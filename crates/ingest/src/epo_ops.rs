@@ -21,6 +21,10 @@
 //!   classifications, designations and lapses is read. Statuses, designated states and lapses
 //!   become legal events (`EP-STATUS-<code>`, `DESIGNATED-STATES`, `LAPSED-IN-COUNTRY`).
 //! - A date that is present but unreadable rejects the record, naming the element.
+//! - A record nested deeper than [`crate::limits::MAX_XML_DEPTH`] or with a field longer than
+//!   [`crate::limits::MAX_FIELD_BYTES`] is rejected once its end is read, naming the element
+//!   path at fault; elements past the depth limit are counted, not kept. Nesting past the
+//!   limit outside any record rejects the rest of the response.
 
 use chrono::{Datelike, NaiveDate};
 use patq_model::Party;
@@ -207,6 +211,20 @@ impl Building {
         }
     }
 
+    /// Adds an element met inside the record: an empty one to its parent, a start tag as the
+    /// new innermost element (or only counted when past the depth limit).
+    fn element(&mut self, node: Node, is_empty: bool) {
+        if self.excess > 0 {
+            self.excess += usize::from(!is_empty);
+        } else if is_empty {
+            if let Some(parent) = self.stack.last_mut() {
+                parent.children.push(node);
+            }
+        } else {
+            self.open(node);
+        }
+    }
+
     /// Opens an element inside the record, or counts it when past the depth limit.
     fn open(&mut self, node: Node) {
         if self.excess > 0 || self.stack.len() >= MAX_XML_DEPTH {
@@ -380,15 +398,7 @@ impl<'a> Doc<'a> {
                     let is_empty = matches!(event, Event::Empty(_));
                     let node = node_from(e, &reader);
                     if let Some(b) = building.as_mut() {
-                        if b.excess > 0 {
-                            b.excess += usize::from(!is_empty);
-                        } else if is_empty {
-                            if let Some(parent) = b.stack.last_mut() {
-                                parent.children.push(node);
-                            }
-                        } else {
-                            b.open(node);
-                        }
+                        b.element(node, is_empty);
                         continue;
                     }
                     let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();

@@ -15,6 +15,11 @@
 //!
 //! Empty lines are ignored and not counted; every other line (or array element) is one input
 //! record.
+//!
+//! A document nested deeper than serde_json's recursion limit
+//! ([`crate::limits::MAX_JSON_DEPTH`]) or with a string longer than
+//! [`crate::limits::MAX_FIELD_BYTES`] is rejected alone; in an array or `data` wrapper the
+//! other documents are then parsed one by one (`json_items`).
 
 use chrono::{Datelike, NaiveDate};
 use patq_model::{

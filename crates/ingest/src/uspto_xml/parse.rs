@@ -257,42 +257,13 @@ fn parse_events(seg: &str) -> Raw {
                     root_end = Some(reader.buffer_position() as usize);
                 }
             }
-            Event::Text(t) => {
-                let s = String::from_utf8_lossy(t.as_ref());
-                on_text(
-                    &s,
-                    before,
-                    &mut phase,
-                    &mut first_content,
-                    &mut trailing,
-                    &mut b,
-                );
-                if trailing.is_some() {
-                    break;
-                }
-                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
-                    return too_large(before, path_of(&stack), reason);
-                }
-            }
-            Event::CData(t) => {
-                let s = String::from_utf8_lossy(t.as_ref());
-                on_text(
-                    &s,
-                    before,
-                    &mut phase,
-                    &mut first_content,
-                    &mut trailing,
-                    &mut b,
-                );
-                if trailing.is_some() {
-                    break;
-                }
-                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
-                    return too_large(before, path_of(&stack), reason);
-                }
-            }
-            Event::GeneralRef(r) => {
-                let s = resolve_ref(&r);
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                let s = match &ev {
+                    Event::Text(t) => String::from_utf8_lossy(t.as_ref()),
+                    Event::CData(t) => String::from_utf8_lossy(t.as_ref()),
+                    Event::GeneralRef(r) => resolve_ref(r).into(),
+                    _ => unreachable!("matched above"),
+                };
                 on_text(
                     &s,
                     before,
