@@ -570,7 +570,12 @@ fn out_holding_a_user_file_is_refused_for_every_command() {
         &["sql", "--dataset", "ds", "--reference", "u"],
     ];
     for args in cases {
-        let err = refused(&tc, args, &["--out u", "thesis.docx"]);
+        let option = if args[0] == "sql" {
+            "--reference u"
+        } else {
+            "--out u"
+        };
+        let err = refused(&tc, args, &[option, "thesis.docx"]);
         assert_eq!(
             std::fs::read(tc.path("u/thesis.docx")).unwrap(),
             b"x",

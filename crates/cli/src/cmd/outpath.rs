@@ -71,20 +71,25 @@ const LISTED: usize = 10;
 /// Refuses `out` (exit 2, naming it and what blocks it) unless `kind` may be written there
 /// without losing anything of the user's; `inputs` are the paths the run reads.
 pub fn check(out: &Path, kind: Kind, inputs: &[&Path]) -> Result<()> {
-    let shown = out.display();
+    check_option("--out", out, kind, inputs)
+}
+
+/// [`check`] for an output given by another option (`option`, named in the messages).
+pub fn check_option(option: &str, out: &Path, kind: Kind, inputs: &[&Path]) -> Result<()> {
+    let shown = format!("{option} {}", out.display());
     if kind.replaces_directory() && names_dot(out) {
         bail!(
-            "--out {shown}: name the output directory itself, not `.` or `..`: patq replaces \
+            "{shown}: name the output directory itself, not `.` or `..`: patq replaces \
              it as a whole; give a new directory, e.g. --out ds"
         );
     }
-    let abs = resolve(out).with_context(|| format!("--out {shown}: cannot resolve the path"))?;
+    let abs = resolve(out).with_context(|| format!("{shown}: cannot resolve the path"))?;
     if kind.replaces_directory() {
         let cwd = std::env::current_dir().context("reading the current directory")?;
         let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
         if cwd.starts_with(&abs) {
             bail!(
-                "--out {shown} is the current directory or one of its parents, which patq \
+                "{shown} is the current directory or one of its parents, which patq \
                  would replace as a whole; give a directory of its own, e.g. --out ds"
             );
         }
@@ -103,23 +108,23 @@ pub fn check(out: &Path, kind: Kind, inputs: &[&Path]) -> Result<()> {
             continue;
         };
         bail!(
-            "--out {shown} {how} the input {}; patq would write over what it reads; give \
-             --out a directory apart from the inputs",
+            "{shown} {how} the input {}; patq would write over what it reads; give \
+             {option} a directory apart from the inputs",
             input.display()
         );
     }
     let meta = match fs::metadata(&abs) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("--out {shown}: cannot read")),
+        Err(e) => return Err(e).with_context(|| format!("{shown}: cannot read")),
     };
     if !meta.is_dir() {
         bail!(
-            "--out {shown} is a file, not a directory; patq writes a directory there and \
+            "{shown} is a file, not a directory; patq writes a directory there and \
              leaves files alone: remove it or give another path"
         );
     }
-    let blocking = foreign(&abs, kind).with_context(|| format!("--out {shown}: cannot list"))?;
+    let blocking = foreign(&abs, kind).with_context(|| format!("{shown}: cannot list"))?;
     if blocking.is_empty() {
         return Ok(());
     }
@@ -128,7 +133,7 @@ pub fn check(out: &Path, kind: Kind, inputs: &[&Path]) -> Result<()> {
         _ => String::new(),
     };
     bail!(
-        "--out {shown} holds what is not part of {}{unmarked}: {}; patq writes only where nothing is, \
+        "{shown} holds what is not part of {}{unmarked}: {}; patq writes only where nothing is, \
          into an empty directory or over its own earlier output: give another directory, or \
          move those away (nothing was changed)",
         kind.noun(),

@@ -52,7 +52,8 @@ pub fn run(args: Args) -> Result<Outcome> {
         _ => Dialect::Duckdb,
     };
     if let (Some(out), Some(dir)) = (&args.reference, &args.dataset) {
-        super::outpath::check(out, super::outpath::Kind::Tables, &[dir.as_path()])?;
+        let kind = super::outpath::Kind::Tables;
+        super::outpath::check_option("--reference", out, kind, &[dir.as_path()])?;
     }
     let cfg = RankConfig::from_toml(patq_rank::DEFAULT_PROFILE)?;
     let filters = args.bounds.filters();
