@@ -6,6 +6,7 @@
 //! membership, quality index); a request only validates its parameters ([`params`]), selects
 //! application indices and reruns the indicator suite ([`Dashboard::compute`]).
 
+pub mod conn;
 pub mod page;
 pub mod params;
 pub mod routes;
@@ -13,28 +14,47 @@ pub mod state;
 pub mod view;
 
 use std::sync::Arc;
+use std::time::Duration;
 
+pub use conn::ConnLimits;
 pub use params::{ParamError, Selection};
 pub use state::{Dashboard, Setup};
 
+/// How `patq serve` serves beyond the dashboard itself.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Connections and their deadlines.
+    pub conn: ConnLimits,
+    /// Host names answered besides the loopback names and the bound address (see
+    /// [`routes::Hosts`]).
+    pub allow_hosts: Vec<String>,
+}
+
 /// Serves `dashboard` on an already bound listener until Ctrl-C (or the process is killed).
 /// Binding is the caller's job so it can print the address before serving.
-pub fn serve(listener: std::net::TcpListener, dashboard: Dashboard) -> std::io::Result<()> {
+pub fn serve(
+    listener: std::net::TcpListener,
+    dashboard: Dashboard,
+    options: &Options,
+) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let limits = routes::Limits::for_addr(listener.local_addr()?);
+        let limits = routes::Limits::for_addr(listener.local_addr()?, &options.allow_hosts);
         let app = routes::router(Arc::new(dashboard), &limits);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // Without a signal handler (no terminal), serve until killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            })
-            .await
-    })
+        conn::serve(listener, app, options.conn, async {
+            // Without a signal handler (no terminal), serve until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await;
+        Ok(())
+    });
+    // A recompute still running on the blocking pool is not waited for.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    served
 }

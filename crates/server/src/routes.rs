@@ -1,6 +1,6 @@
 //! The HTTP surface: the page, the JSON API and the table downloads, with the limits every
-//! request gets (GET only, small bodies, a timeout, strict parameters, no caching, a Host check
-//! on loopback, a cap on heavy work running at once).
+//! request gets (GET only, small bodies however framed, a bounded request target, a timeout,
+//! strict parameters, no caching, a Host check, a cap on heavy work running at once).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,15 +18,32 @@ use patq_indicators::suite;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::params::{self, ParamError, Query};
 use crate::state::Dashboard;
 use crate::{page, view};
 
-/// No endpoint takes a body; anything larger than this is refused unread.
+/// No endpoint takes a body; a body larger than this, whether its length is declared or it is
+/// sent in chunks, is refused with 413 and the connection closed.
 pub const BODY_LIMIT: usize = 1024;
+
+/// Longest request target (path and query) answered; longer gets 414. The query alone is
+/// limited to [`params::MAX_QUERY`]; this bounds what a path can make the server match.
+pub const URI_LIMIT: usize = 8192;
+
+/// The headers every answer carries, refusals included, and the raw answers written outside
+/// the router (see [`crate::conn`]): nothing cached (figures change with the data behind
+/// them), no content sniffing, and a policy that lets the page load nothing from elsewhere.
+pub const SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+];
 
 /// A request still running after this gets 408 (the suite runs well under a second on 100k
 /// applications; this guards against a stuck client or a pathological dataset).
@@ -87,11 +104,8 @@ type Heavy = Arc<Semaphore>;
 /// What a router enforces besides each endpoint's own parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Port of a loopback listener: only requests naming `localhost`, `127.0.0.1` or `[::1]`
-    /// (with this port or none) are answered, so a web page whose domain an attacker re-points
-    /// at 127.0.0.1 (DNS rebinding) cannot read the dashboard. None when bound to another
-    /// address: people then reach it under names patq cannot know.
-    pub loopback_port: Option<u16>,
+    /// The names requests must give in their Host header (and absolute request target).
+    pub hosts: Hosts,
     /// Heavy requests running at once; the rest wait their turn (within
     /// [`REQUEST_TIMEOUT`]). Each recompute holds a selection and every table of the suite, so
     /// this bounds memory as well as CPU whatever the number of clients.
@@ -99,14 +113,103 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limits for a listener on `addr`: the Host check when it is a loopback address, and
-    /// one heavy request per core (the suite is CPU-bound; more at once only adds memory).
-    pub fn for_addr(addr: SocketAddr) -> Limits {
+    /// The limits for a listener on `addr` answering to `allow` besides its own names (see
+    /// [`Hosts::for_addr`]), with one heavy request per core (the suite is CPU-bound; more at
+    /// once only adds memory).
+    pub fn for_addr(addr: SocketAddr, allow: &[String]) -> Limits {
         Limits {
-            loopback_port: addr.ip().is_loopback().then_some(addr.port()),
+            hosts: Hosts::for_addr(addr, allow),
             heavy: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
+}
+
+/// The Host names a server answers to. A web page whose domain an attacker re-points at the
+/// server's address (DNS rebinding) still sends its own name as Host, so answering only to
+/// known names keeps such a page from reading the dashboard, whatever the bind address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hosts {
+    /// The bound port: a name without a port of its own is accepted with this port or none.
+    pub port: u16,
+    /// Lower-case names (IPv6 literals in brackets), each with the one port it is accepted
+    /// with when the user gave one (`--allow-host name:port`).
+    pub names: Vec<(String, Option<u16>)>,
+}
+
+impl Hosts {
+    /// The loopback names (`localhost`, `127.0.0.1`, `[::1]`), the bound address itself when
+    /// it is not loopback (`0.0.0.0` included, which only a client on this machine can use),
+    /// and the `allow` entries (`name` or `name:port`; an entry whose port does not parse
+    /// is left out, so the caller validates them first).
+    pub fn for_addr(addr: SocketAddr, allow: &[String]) -> Hosts {
+        let mut names: Vec<(String, Option<u16>)> = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .map(|n| (n.to_string(), None))
+            .collect();
+        if !addr.ip().is_loopback() {
+            let literal = match addr.ip() {
+                std::net::IpAddr::V4(ip) => ip.to_string(),
+                std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            };
+            names.push((literal, None));
+        }
+        for a in allow {
+            let Some(entry) = host_entry(a) else { continue };
+            if !names.contains(&entry) {
+                names.push(entry);
+            }
+        }
+        Hosts {
+            port: addr.port(),
+            names,
+        }
+    }
+
+    /// Whether `host` (a Host header or a request target's authority) names this server. A
+    /// name given without a port is accepted with the bound port or none: a browser always
+    /// sends the port unless it is the scheme's default, so a portless request reached us on
+    /// port 80 (or through a proxy the user set up) or came from a non-browser client,
+    /// neither of which a rebinding page can produce under another name.
+    pub fn allows(&self, host: &str) -> bool {
+        let Some((name, given)) = host_entry(host) else {
+            return false;
+        };
+        self.names.iter().any(|(n, port)| {
+            *n == name
+                && match port {
+                    Some(want) => given == Some(*want),
+                    None => given.is_none_or(|p| p == self.port),
+                }
+        })
+    }
+
+    /// The accepted names with their ports, for messages.
+    pub fn describe(&self) -> String {
+        let shown: Vec<String> = self
+            .names
+            .iter()
+            .map(|(n, p)| format!("{n}:{}", p.unwrap_or(self.port)))
+            .collect();
+        shown.join(", ")
+    }
+}
+
+/// `name[:port]` as a lower-case name and its port; None when the port is not plain digits
+/// of a u16 (`+80`, `080`, an empty port) or the name is empty. The colons of an IPv6
+/// literal are inside its brackets.
+pub fn host_entry(host: &str) -> Option<(String, Option<u16>)> {
+    let (name, port) = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
+        _ => (host, None),
+    };
+    let port = match port {
+        None => None,
+        Some(p) => match p.parse::<u16>() {
+            Ok(n) if n.to_string() == p => Some(n),
+            _ => return None,
+        },
+    };
+    (!name.is_empty()).then(|| (name.to_ascii_lowercase(), port))
 }
 
 /// The router's state: the dashboard and the heavy-work permits.
@@ -375,22 +478,12 @@ async fn not_found() -> ApiError {
     )
 }
 
-/// Headers on every answer: nothing cached (figures change with the data behind them), no
-/// content sniffing, and a policy that lets the page load nothing from elsewhere.
+/// Puts [`SECURITY_HEADERS`] on every answer the router gives.
 async fn harden(mut r: Response) -> Response {
     let h = r.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
+    for (name, value) in SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
     r
 }
 
@@ -402,26 +495,10 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Whether `host` (a Host header or a request target's authority) names this loopback server
-/// on `port`. A name without a port is accepted: a browser always sends the port unless it
-/// is the scheme's default, so such a request reached us on port 80 or came from a non-browser
-/// client, neither of which a rebinding page can produce under another name.
-pub fn host_allowed(host: &str, port: u16) -> bool {
-    let (name, given) = match host.rfind(':') {
-        // The colon of an IPv6 literal is inside the brackets.
-        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
-        _ => (host, None),
-    };
-    let name_ok = ["localhost", "127.0.0.1", "[::1]"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n));
-    name_ok && given.is_none_or(|p| p == port.to_string())
-}
-
-/// Refuses with 421 a request that does not name the loopback server (see [`Limits`]). Both
-/// the Host header and an absolute request target's authority are checked when present; one
-/// of them must be.
-async fn check_host(State(port): State<u16>, req: Request, next: Next) -> Response {
+/// Refuses with 421 a request that does not name this server (see [`Hosts`]). Both the Host
+/// header and an absolute request target's authority are checked when present; one of them
+/// must be.
+async fn check_host(State(hosts): State<Arc<Hosts>>, req: Request, next: Next) -> Response {
     let mut names: Vec<String> = req
         .headers()
         .get_all(header::HOST)
@@ -436,7 +513,7 @@ async fn check_host(State(port): State<u16>, req: Request, next: Next) -> Respon
     } else if req.headers().get_all(header::HOST).iter().count() > 1 {
         Some("more than one Host header".to_string())
     } else {
-        names.iter().find(|h| !host_allowed(h, port)).map(|h| {
+        names.iter().find(|h| !hosts.allows(h)).map(|h| {
             let shown: String = h.chars().take(60).collect();
             format!("Host {shown:?} is not this server")
         })
@@ -446,13 +523,59 @@ async fn check_host(State(port): State<u16>, req: Request, next: Next) -> Respon
         Some(what) => ApiError::new(
             StatusCode::MISDIRECTED_REQUEST,
             format!(
-                "{what}; this dashboard answers only to http://127.0.0.1:{port}/ or \
-http://localhost:{port}/ (a guard against DNS rebinding)"
+                "{what}; this dashboard answers only to {} (a guard against DNS rebinding; \
+`patq serve --allow-host NAME` adds a name)",
+                hosts.describe()
             ),
             Some("host"),
         )
         .into_response(),
     }
+}
+
+/// Refuses a request target over [`URI_LIMIT`] (414) and any body over [`BODY_LIMIT`] (413),
+/// however it is framed: a declared length over the limit is refused unread, a chunked body
+/// is read up to the limit and refused as soon as it passes it. Both refusals close the
+/// connection, so the rest of an oversized body is never read.
+async fn limit_request(req: Request, next: Next) -> Response {
+    use axum::body::HttpBody;
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > URI_LIMIT {
+        return closing(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("request target over {URI_LIMIT} bytes"),
+            None,
+        ));
+    }
+    let hint = req.body().size_hint();
+    if hint.exact() == Some(0) {
+        return next.run(req).await;
+    }
+    let too_large = || {
+        closing(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body over {BODY_LIMIT} bytes; no endpoint takes a body"),
+            None,
+        ))
+    };
+    if hint.lower() > BODY_LIMIT as u64 {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, bytes.into())).await,
+        // Over the limit, or a chunked body that does not parse: either way the connection
+        // holds bytes of unknown extent, so it is closed.
+        Err(_) => too_large(),
+    }
+}
+
+/// An error answer that also tells the client (and hyper) that the connection ends with it.
+fn closing(e: ApiError) -> Response {
+    let mut r = e.into_response();
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
 }
 
 /// A panic in a handler becomes a 500 with the usual JSON error instead of a dropped
@@ -462,14 +585,14 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// The dashboard's routes with their limits. Layers, innermost first: panics to 500, the Host
-/// check, the body limit, the timeout, then the hardening headers on every answer (refusals
-/// included).
+/// check, the request target and body limits, the timeout, then the security headers on every
+/// answer (refusals included).
 pub fn router(d: Arc<Dashboard>, limits: &Limits) -> Router {
     let state = AppState {
         dashboard: d,
         heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
     };
-    let mut r = Router::new()
+    Router::new()
         .route("/", get(index))
         .route("/api/meta", get(meta))
         .route("/api/figures", get(figures))
@@ -477,11 +600,12 @@ pub fn router(d: Arc<Dashboard>, limits: &Limits) -> Router {
         .route("/api/table/{file}", get(table))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CatchPanicLayer::custom(panicked));
-    if let Some(port) = limits.loopback_port {
-        r = r.layer(axum::middleware::from_fn_with_state(port, check_host));
-    }
-    r.layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(limits.hosts.clone()),
+            check_host,
+        ))
+        .layer(axum::middleware::from_fn(limit_request))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -538,7 +662,7 @@ mod tests {
 
     fn loopback() -> Limits {
         Limits {
-            loopback_port: Some(PORT),
+            hosts: Hosts::for_addr(([127, 0, 0, 1], PORT).into(), &[]),
             heavy: 1,
         }
     }
@@ -563,9 +687,19 @@ mod tests {
         (parts.status, parts.headers, v)
     }
 
+    /// Asserts that `hosts` accepts every name of `ok` and none of `bad`.
+    fn accepts(hosts: &Hosts, ok: &[&str], bad: &[&str]) {
+        for h in ok {
+            assert!(hosts.allows(h), "{h} refused by {hosts:?}");
+        }
+        for h in bad {
+            assert!(!hosts.allows(h), "{h} accepted by {hosts:?}");
+        }
+    }
+
     #[test]
     fn host_names_of_the_loopback_server() {
-        for ok in [
+        let ok = [
             "127.0.0.1:8080",
             "localhost:8080",
             "LocalHost:8080",
@@ -573,10 +707,8 @@ mod tests {
             "127.0.0.1",
             "localhost",
             "[::1]",
-        ] {
-            assert!(host_allowed(ok, PORT), "{ok}");
-        }
-        for bad in [
+        ];
+        let bad = [
             "evil.example:8080",
             "evil.example",
             "127.0.0.1:8081",
@@ -589,19 +721,64 @@ mod tests {
             "[::2]:8080",
             "[::1]:8081",
             "",
-        ] {
-            assert!(!host_allowed(bad, PORT), "{bad}");
-        }
+        ];
+        accepts(&loopback().hosts, &ok, &bad);
     }
 
     #[test]
-    fn limits_follow_the_bound_address() {
-        let at = |s: &str| Limits::for_addr(s.parse().unwrap()).loopback_port;
-        assert_eq!(at("127.0.0.1:8080"), Some(8080));
-        assert_eq!(at("[::1]:9000"), Some(9000));
-        assert_eq!(at("0.0.0.0:8080"), None);
-        assert_eq!(at("192.168.1.20:8080"), None);
-        assert!(Limits::for_addr("127.0.0.1:1".parse().unwrap()).heavy >= 1);
+    fn host_names_follow_the_bound_address_and_allow_list() {
+        let at = |a: &str, allow: &[&str]| {
+            let allow: Vec<String> = allow.iter().map(|s| s.to_string()).collect();
+            Limits::for_addr(a.parse().unwrap(), &allow).hosts
+        };
+        let lo = at("127.0.0.1:8080", &[]);
+        assert_eq!(lo.describe(), "localhost:8080, 127.0.0.1:8080, [::1]:8080");
+        assert!(at("[::1]:9000", &[]).allows("[::1]:9000"));
+        // Bound elsewhere: the bound IP literal (with its port) and the loopback names only.
+        accepts(
+            &at("192.168.1.20:8080", &[]),
+            &[
+                "192.168.1.20:8080",
+                "192.168.1.20",
+                "127.0.0.1:8080",
+                "localhost",
+            ],
+            &["192.168.1.20:8081", "evil.example:8080", "192.168.1.2:8080"],
+        );
+        accepts(
+            &at("0.0.0.0:8080", &[]),
+            &["0.0.0.0:8080"],
+            &["10.0.0.5:8080"],
+        );
+        assert!(at("[::]:8080", &[]).allows("[::]:8080"));
+        // --allow-host: a name takes the bound port or none; name:port exactly that port.
+        let named = at(
+            "0.0.0.0:8080",
+            &["Dash.Example", "proxy.example:443", "10.0.0.5"],
+        );
+        accepts(
+            &named,
+            &[
+                "dash.example:8080",
+                "DASH.example",
+                "proxy.example:443",
+                "10.0.0.5:8080",
+            ],
+            &[
+                "dash.example:9",
+                "proxy.example:8080",
+                "proxy.example",
+                "x.example",
+            ],
+        );
+        assert!(
+            named
+                .describe()
+                .ends_with("proxy.example:443, 10.0.0.5:8080")
+        );
+        assert!(Limits::for_addr("127.0.0.1:1".parse().unwrap(), &[]).heavy >= 1);
+        assert_eq!(host_entry("a:+80"), None);
+        assert_eq!(host_entry(":80"), None);
     }
 
     #[tokio::test]
@@ -634,13 +811,20 @@ mod tests {
             // Refusals carry the hardening headers like every other answer.
             assert_eq!(headers[header::CACHE_CONTROL], "no-store");
         }
-        // Bound to another address there is no Host check.
+        // Bound to another address the check stays, with that address and the allowed names.
         let open = Limits {
-            loopback_port: None,
+            hosts: Hosts::for_addr(([0, 0, 0, 0], PORT).into(), &["dash.example".into()]),
             heavy: 1,
         };
-        let (status, _, _) = call(&open, request("/api/meta", &["evil.example:8080"])).await;
-        assert_eq!(status, StatusCode::OK);
+        for (host, want) in [
+            ("evil.example:8080", StatusCode::MISDIRECTED_REQUEST),
+            ("0.0.0.0:8080", StatusCode::OK),
+            ("dash.example:8080", StatusCode::OK),
+            ("localhost:8080", StatusCode::OK),
+        ] {
+            let (status, _, _) = call(&open, request("/api/meta", &[host])).await;
+            assert_eq!(status, want, "{host}");
+        }
     }
 
     #[tokio::test]
@@ -673,8 +857,49 @@ mod tests {
             .header(header::CONTENT_LENGTH, "100000")
             .body(Body::from(vec![b'x'; 100_000]))
             .unwrap();
-        let (status, _, _) = call(&l, big).await;
+        let (status, headers, _) = call(&l, big).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(headers[header::CONNECTION], "close");
+        // A body of unknown length (chunked) is read only up to the limit, then refused.
+        let chunked = |n: usize| {
+            Request::get("/api/meta")
+                .header(header::HOST, "127.0.0.1:8080")
+                .body(Body::new(Chunks { left: n }))
+                .unwrap()
+        };
+        let (status, headers, body) = call(&l, chunked(100_000)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert_eq!(headers[header::CONNECTION], "close");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(body["error"].as_str().unwrap().contains("1024"), "{body}");
+        let (status, _, _) = call(&l, chunked(200)).await;
+        assert_eq!(status, StatusCode::OK);
+        // A request target over the limit is a 414 with the usual headers.
+        let long = format!("/api/meta?{}", "a".repeat(URI_LIMIT));
+        let (status, headers, body) = call(&l, request(&long, h)).await;
+        assert_eq!(status, StatusCode::URI_TOO_LONG, "{body}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+
+    /// A body of unknown length sent as 100-byte frames, like a chunked upload.
+    struct Chunks {
+        left: usize,
+    }
+
+    impl axum::body::HttpBody for Chunks {
+        type Data = axum::body::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            let n = self.left.min(100);
+            self.left -= n;
+            std::task::Poll::Ready(
+                (n > 0).then(|| Ok(hyper::body::Frame::data(vec![b'x'; n].into()))),
+            )
+        }
     }
 
     #[tokio::test]

@@ -3,10 +3,12 @@
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use patq_server::{Dashboard, Setup};
+use patq_server::routes::{Hosts, host_entry};
+use patq_server::{ConnLimits, Dashboard, Options, Setup};
 
 use crate::Outcome;
 
@@ -25,9 +27,27 @@ pub struct Args {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to listen on. The default keeps the dashboard on this machine; another address
-    /// shows the dataset to anyone who can reach it.
+    /// shows the dataset, without authentication, to anyone who can reach it (a warning says
+    /// so). Only requests naming an accepted Host are answered: localhost, 127.0.0.1, [::1],
+    /// the bound address, and each --allow-host.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
+    /// Another Host name (or name:port) the dashboard answers to, such as the machine's name
+    /// or LAN address when bound to 0.0.0.0; repeatable. Other names get 421 (a guard against
+    /// DNS rebinding).
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = allow_host)]
+    pub allow_host: Vec<String>,
+    /// Connections served at once; one more gets a 503 and is closed. The default stays under
+    /// the usual limit of 1,024 open files per process.
+    #[arg(long, value_name = "N", default_value_t = patq_server::conn::MAX_CONNECTIONS,
+          value_parser = connections)]
+    pub max_connections: usize,
+    /// Seconds a connection has to send a complete request header (for tests).
+    #[arg(long, hide = true, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    pub header_timeout: Duration,
+    /// Seconds a kept-alive connection may wait for its next request (for tests).
+    #[arg(long, hide = true, value_name = "SECS", default_value = "60", value_parser = seconds)]
+    pub idle_timeout: Duration,
     /// Extra topic choice: a topic query FILE (syntax in crates/enrich/src/topic.rs), offered
     /// beside "none" and the shipped blockchain profile.
     #[arg(long, value_name = "FILE")]
@@ -56,7 +76,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     };
     let taxonomy = select.taxonomy()?;
     let topic_file = match (&args.topic, select.topic.load()?) {
-        (Some(p), Some(q)) => Some((p.display().to_string(), q)),
+        (Some(p), Some(q)) => Some((shown_name(p), q)),
         _ => None,
     };
     let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
@@ -68,7 +88,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         graph,
         Setup {
             title: args.title.clone(),
-            dataset: args.dataset.display().to_string(),
+            dataset: shown_name(&args.dataset),
             synthetic: manifest.synthetic,
             taxonomy,
             topic_file,
@@ -94,11 +114,92 @@ pub fn run(args: Args) -> Result<Outcome> {
     let listener = TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
+    let hosts = Hosts::for_addr(addr, &args.allow_host);
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "{}",
+            exposure_warning(addr, &hosts, args.allow_host.is_empty())
+        );
+    }
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on http://{addr}")?;
         out.flush()?;
     }
-    patq_server::serve(listener, dashboard).context("serving the dashboard")?;
+    let options = Options {
+        conn: ConnLimits {
+            max_connections: args.max_connections,
+            header_timeout: args.header_timeout,
+            idle_timeout: args.idle_timeout,
+        },
+        allow_hosts: args.allow_host,
+    };
+    patq_server::serve(listener, dashboard, &options).context("serving the dashboard")?;
     Ok(Outcome::Ok)
+}
+
+/// What the dashboard shows for a path the user gave: as typed when relative, only its last
+/// component when absolute (`patq_store::shown_paths`, as the report does), so the page never
+/// names the directories of the machine it runs on.
+fn shown_name(p: &Path) -> String {
+    patq_store::shown_paths(&[&p.to_string_lossy()]).remove(0)
+}
+
+/// The stderr warning for a listener outside loopback.
+fn exposure_warning(addr: SocketAddr, hosts: &Hosts, no_allow: bool) -> String {
+    let mut w = format!(
+        "patq serve: WARNING: listening on {addr}, which is reachable from the network; the \
+dashboard has no authentication, so anyone who can reach it can read this dataset. Accepted \
+Host names: {}; other names get 421 (a guard against DNS rebinding).",
+        hosts.describe()
+    );
+    if no_allow {
+        w.push_str(
+            " No --allow-host was given, so only the bound address and the loopback names are \
+accepted; add --allow-host NAME for each name or address clients use (e.g. this machine's \
+name or LAN address).",
+        );
+    }
+    w
+}
+
+/// `--allow-host`: a host name or IP literal (IPv6 in brackets), optionally with `:port`.
+fn allow_host(s: &str) -> Result<String, String> {
+    let (name, _) = host_entry(s).ok_or_else(|| format!("{s:?} is not NAME or NAME:PORT"))?;
+    let bracketed = name.starts_with('[') && name.ends_with(']');
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if plain
+        || bracketed
+            && name[1..name.len() - 1]
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok()
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a host name or IP address (IPv6 in brackets), with an optional :PORT"
+        ))
+    }
+}
+
+/// `--max-connections`: 1 to 65,536.
+fn connections(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=65_536).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{s:?} is not a number of connections from 1 to 65536"
+        )),
+    }
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 86_400.0 => Ok(Duration::from_secs_f64(x)),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
