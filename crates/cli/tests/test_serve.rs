@@ -7,7 +7,7 @@
 mod util;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,21 +41,45 @@ fn synthetic(n: u64) -> TestCommand {
 struct Server {
     child: Child,
     base: String,
+    /// Where a client connects: the printed address, or loopback when bound to every address.
+    connect: String,
     /// Stdout lines after the first (there must be none).
     extra: Arc<Mutex<Vec<String>>>,
+    /// Stderr lines so far.
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     fn start(t: &TestCommand, extra: &[&str]) -> Server {
+        let s = Server::launch(t, "ds", extra);
+        assert!(
+            s.base.starts_with("http://127.0.0.1:"),
+            "not on loopback: {}",
+            s.base
+        );
+        s
+    }
+
+    /// `patq serve DATASET --port 0 EXTRA...` in `t`'s directory, once it prints its address.
+    fn launch(t: &TestCommand, dataset: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_patq"))
-            .args(["serve", "ds", "--port", "0"])
+            .args(["serve", dataset, "--port", "0"])
             .args(extra)
             .current_dir(t.dir.path())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("patq serve starts");
         let stdout = child.stdout.take().unwrap();
+        let stderr_pipe = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let stderr_w = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for l in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+                eprintln!("patq serve: {l}");
+                stderr_w.lock().unwrap().push(l);
+            }
+        });
         let (tx, rx) = mpsc::channel();
         let extra = Arc::new(Mutex::new(Vec::new()));
         let extra_w = Arc::clone(&extra);
@@ -76,15 +100,30 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
-        let port = base
-            .strip_prefix("http://127.0.0.1:")
-            .unwrap_or_else(|| panic!("not on loopback: {line:?}"));
+        let (ip, port) = base
+            .strip_prefix("http://")
+            .and_then(|a| a.rsplit_once(':'))
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
         assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{line:?}");
-        Server { child, base, extra }
+        let connect = match ip {
+            "0.0.0.0" => format!("127.0.0.1:{port}"),
+            _ => format!("{ip}:{port}"),
+        };
+        Server {
+            child,
+            base,
+            connect,
+            extra,
+            stderr,
+        }
     }
 
     fn addr(&self) -> &str {
-        self.base.strip_prefix("http://").unwrap()
+        &self.connect
+    }
+
+    fn port(&self) -> &str {
+        self.connect.rsplit_once(':').unwrap().1
     }
 
     /// Sends a raw request and returns (status, lower-cased headers, body).
@@ -435,6 +474,9 @@ fn host_check_and_concurrent_recomputes() {
     for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
         assert_eq!(ask(&host).0, 200, "{host}");
     }
+    let stderr = s.stderr.lock().unwrap().join("\n");
+    assert!(!stderr.contains("WARNING"), "loopback warned: {stderr}");
+    refusals_and_bodies(&s);
     for host in [
         format!("evil.example:{port}"),
         format!("127.0.0.1.evil.example:{port}"),
@@ -473,6 +515,375 @@ fn host_check_and_concurrent_recomputes() {
     for (p, status) in statuses {
         assert_eq!(status, 200, "/api/figures?{p}");
     }
+}
+
+/// How a raw exchange on a socket ended: what the server sent, whether it closed the
+/// connection (end of stream or reset) and when.
+struct Exchange {
+    bytes: Vec<u8>,
+    closed: bool,
+    took: Duration,
+}
+
+impl Exchange {
+    /// Writes `request` (a failed write means the server stopped reading, which the reading
+    /// shows), then reads until the server closes or `wait` has passed.
+    fn run(s: &mut TcpStream, request: &[u8], wait: Duration) -> Exchange {
+        let t0 = Instant::now();
+        let _ = s.write_all(request);
+        Exchange::read(s, t0, wait)
+    }
+
+    fn read(s: &mut TcpStream, t0: Instant, wait: Duration) -> Exchange {
+        s.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let (mut bytes, mut buf) = (Vec::new(), [0u8; 8192]);
+        let closed = loop {
+            match s.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => bytes.extend_from_slice(&buf[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    if t0.elapsed() > wait {
+                        break false;
+                    }
+                }
+                Err(_) => break true,
+            }
+        };
+        Exchange {
+            bytes,
+            closed,
+            took: t0.elapsed(),
+        }
+    }
+
+    /// Status, lower-cased head and body of the first answer.
+    fn answer(&self) -> (u16, String, String) {
+        split_answer(&self.bytes).0
+    }
+}
+
+/// (status, lower-cased head, body) of the answer at the start of `bytes`, and whether all
+/// of its body (by content-length) is there.
+fn split_answer(bytes: &[u8]) -> ((u16, String, String), bool) {
+    let text = String::from_utf8_lossy(bytes);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return ((0, text.to_ascii_lowercase(), String::new()), false);
+    };
+    let head = head.to_ascii_lowercase();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let len = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    let whole = body.len() >= len;
+    ((status, head, body.to_string()), whole)
+}
+
+/// Reads one answer off a kept-alive connection: (status, body).
+fn one_answer(s: &mut TcpStream) -> (u16, String) {
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let ((status, _, body), true) = split_answer(&bytes) {
+            return (status, body);
+        }
+        let n = s.read(&mut buf).expect("an answer");
+        assert!(n > 0, "closed before a whole answer: {bytes:?}");
+        bytes.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// The security headers every answer carries, refusals included.
+fn assert_hardened(head: &str) {
+    for line in [
+        "\r\ncache-control: no-store",
+        "\r\nx-content-type-options: nosniff",
+        "\r\ncontent-security-policy: default-src 'none'",
+    ] {
+        assert!(head.contains(line), "{line:?} missing in\n{head}");
+    }
+}
+
+/// Answers hyper writes by itself and the body limit, on the server with its default
+/// timeouts: every refusal carries the security headers and a JSON error, and a chunked body
+/// over the limit is refused and the connection closed at once, not read to its end.
+fn refusals_and_bodies(s: &Server) {
+    let host = format!("Host: 127.0.0.1:{}", s.port());
+    let chunked = |chunks: usize, end: bool| {
+        let mut r =
+            format!("GET /api/meta HTTP/1.1\r\n{host}\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .into_bytes();
+        for _ in 0..chunks {
+            r.extend_from_slice(b"400\r\n");
+            r.extend_from_slice(&[b'x'; 1024]);
+            r.extend_from_slice(b"\r\n");
+        }
+        if end {
+            r.extend_from_slice(b"0\r\n\r\n");
+        }
+        r
+    };
+    let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+        ("chunked 100 KB", chunked(100, true), 413),
+        ("chunked 2 KB, never ended", chunked(2, false), 413),
+        (
+            "header over 16 KB",
+            format!(
+                "GET / HTTP/1.1\r\n{host}\r\nX-Big: {}\r\n\r\n",
+                "a".repeat(20_000)
+            )
+            .into_bytes(),
+            431,
+        ),
+        (
+            "target over 8 KB",
+            format!(
+                "GET /api/meta?{} HTTP/1.1\r\n{host}\r\n\r\n",
+                "a".repeat(9_000)
+            )
+            .into_bytes(),
+            414,
+        ),
+        ("not HTTP", b"HELLO THERE\r\n\r\n".to_vec(), 400),
+    ];
+    for (what, request, want) in cases {
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        let e = Exchange::run(&mut c, &request, Duration::from_secs(20));
+        let (status, head, body) = e.answer();
+        assert_eq!(status, want, "{what}: {head}");
+        assert_hardened(&head);
+        assert!(head.contains("\r\nconnection: close"), "{what}: {head}");
+        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{what}: {body:?}"));
+        assert!(v["error"].is_string(), "{what}: {v}");
+        // Closed right after the answer: the server waits neither for the rest of the body
+        // nor for its 30 s request or 60 s idle timeouts.
+        assert!(e.closed, "{what}: still open after {:?}", e.took);
+        assert!(e.took < Duration::from_secs(10), "{what}: {:?}", e.took);
+    }
+}
+
+/// Connections are bounded (binary started with small limits): past `--max-connections` a
+/// new client still gets an answer at once (200, or a clear 503) and 200 once the others
+/// close; a partial header is closed at the header timeout; a kept-alive connection may wait
+/// longer than that between requests but is closed at the idle timeout.
+#[test]
+fn connections_are_capped_and_timed_out() {
+    let t = synthetic(300);
+    let s = Server::start(
+        &t,
+        &[
+            "--max-connections",
+            "8",
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "2.5",
+        ],
+    );
+    let get = |close: bool| {
+        format!(
+            "GET /api/meta HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{}\r\n",
+            s.port(),
+            if close { "Connection: close\r\n" } else { "" }
+        )
+        .into_bytes()
+    };
+
+    let idle: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect(s.addr()).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    let e = Exchange::run(&mut c, &get(true), Duration::from_secs(20));
+    let (status, head, body) = e.answer();
+    assert!(status == 200 || status == 503, "{head}\n{body}");
+    assert!(e.closed && e.took < Duration::from_secs(3), "{:?}", e.took);
+    assert_hardened(&head);
+    if status == 503 {
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let msg = v["error"].as_str().unwrap();
+        assert!(
+            msg.contains("too many connections") && msg.contains("8 at once"),
+            "{v}"
+        );
+    }
+    drop(idle);
+    let served = (0..50).any(|_| {
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        let ok = Exchange::run(&mut c, &get(true), Duration::from_secs(20))
+            .answer()
+            .0
+            == 200;
+        if !ok {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok
+    });
+    assert!(served, "no 200 within 5 s of closing the idle connections");
+
+    // A header that never completes: closed at the header timeout, unanswered.
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    let e = Exchange::run(
+        &mut c,
+        b"GET /api/meta HTTP/1.1\r\nHo",
+        Duration::from_secs(20),
+    );
+    assert!(e.closed, "partial header still open after {:?}", e.took);
+    assert!(
+        e.took >= Duration::from_millis(800) && e.took < Duration::from_secs(8),
+        "{:?}",
+        e.took
+    );
+
+    // Kept alive: a second request 1.5 s later (past the header timeout) is answered; then
+    // the connection is closed at the idle timeout.
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    c.write_all(&get(false)).unwrap();
+    assert_eq!(one_answer(&mut c).0, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    c.write_all(&get(false)).unwrap();
+    assert_eq!(one_answer(&mut c).0, 200);
+    let e = Exchange::read(&mut c, Instant::now(), Duration::from_secs(20));
+    assert!(e.closed && e.bytes.is_empty(), "idle connection still open");
+    assert!(
+        e.took >= Duration::from_secs(2) && e.took < Duration::from_secs(10),
+        "{:?}",
+        e.took
+    );
+}
+
+/// `--bind` beyond loopback: a warning on stderr (reachable from the network, no
+/// authentication, the accepted Host names), and the Host check stays: the bound address and
+/// the loopback names, plus each `--allow-host`.
+#[test]
+fn bind_beyond_loopback_warns_and_keeps_the_host_check() {
+    let t = synthetic(300);
+    let ask = |s: &Server, host: &str| {
+        s.raw(&format!(
+            "GET /api/meta HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+        .0
+    };
+    let warning = |s: &Server| {
+        for _ in 0..100 {
+            let lines = s.stderr.lock().unwrap().join("\n");
+            if lines.contains("WARNING") {
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no warning on stderr: {:?}", s.stderr.lock().unwrap());
+    };
+
+    let s = Server::launch(&t, "ds", &["--bind", "0.0.0.0"]);
+    assert!(s.base.starts_with("http://0.0.0.0:"), "{}", s.base);
+    let p = s.port().to_string();
+    let w = warning(&s);
+    for want in [
+        "reachable from the network".to_string(),
+        "no authentication".into(),
+        format!("0.0.0.0:{p}, "),
+        format!("localhost:{p}"),
+        format!("127.0.0.1:{p}"),
+        "No --allow-host".into(),
+    ] {
+        assert!(w.contains(&want), "{want:?} not in {w}");
+    }
+    for (host, want) in [
+        (format!("127.0.0.1:{p}"), 200),
+        (format!("0.0.0.0:{p}"), 200),
+        (format!("evil.example:{p}"), 421),
+        (format!("192.0.2.7:{p}"), 421),
+    ] {
+        assert_eq!(ask(&s, &host), want, "{host}");
+    }
+    drop(s);
+
+    let s = Server::launch(
+        &t,
+        "ds",
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--allow-host",
+            "Dash.Example",
+            "--allow-host",
+            "192.0.2.7:9000",
+        ],
+    );
+    let p = s.port().to_string();
+    let w = warning(&s);
+    assert!(
+        w.contains(&format!("dash.example:{p}, 192.0.2.7:9000")),
+        "{w}"
+    );
+    assert!(!w.contains("No --allow-host"), "{w}");
+    for (host, want) in [
+        (format!("dash.example:{p}"), 200),
+        ("dash.example".to_string(), 200),
+        ("192.0.2.7:9000".to_string(), 200),
+        (format!("192.0.2.7:{p}"), 421),
+        (format!("evil.example:{p}"), 421),
+    ] {
+        assert_eq!(ask(&s, &host), want, "{host}");
+    }
+    drop(s);
+
+    let bad = t.run(&["serve", "ds", "--allow-host", "evil.example/x"]);
+    assert_eq!(bad.code(), 2, "{}", bad.stderr());
+    assert!(bad.stderr().contains("not a host name"), "{}", bad.stderr());
+}
+
+/// The page and `/api/meta` name the dataset and a topic file without the directories above
+/// them, even when given as absolute paths.
+#[test]
+fn dashboard_shows_no_absolute_path() {
+    let t = synthetic(300);
+    let topic = t.write(
+        "queries/my.topic",
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/blockchain.topic"),
+        )
+        .unwrap(),
+    );
+    let ds = t.path("ds");
+    let s = Server::launch(
+        &t,
+        ds.to_str().unwrap(),
+        &["--topic", topic.to_str().unwrap()],
+    );
+    let meta = s.json("/api/meta");
+    assert_eq!(meta["dataset"], "ds");
+    let topics = &meta["topics"];
+    assert!(
+        topics
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["label"] == "my.topic"),
+        "{topics}"
+    );
+    let dir = t.dir.path().to_str().unwrap();
+    let real = t.dir.path().canonicalize().unwrap();
+    for path in [
+        "/api/meta",
+        "/",
+        "/api/figures",
+        "/api/explain?spec=F2%3Agrants",
+    ] {
+        let body = s.text(path);
+        for shown in [dir, real.to_str().unwrap()] {
+            assert!(!body.contains(shown), "{path} shows {shown}");
+        }
+    }
+    assert!(s.text("/").contains("Dataset ds"));
 }
 
 /// Percent-encodes a query value.
