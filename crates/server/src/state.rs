@@ -31,11 +31,12 @@ const COMPANY_CHOICES: usize = 2000;
 pub struct Setup {
     /// Page title; default says whether the data is synthetic.
     pub title: Option<String>,
-    /// What the page says the data is (the dataset directory as given).
+    /// What the page says the data is: the dataset directory as the user typed it, never an
+    /// absolute path (the caller keeps only the last component of one).
     pub dataset: String,
     pub synthetic: bool,
     pub taxonomy: Taxonomy,
-    /// The `--topic FILE` query with its label (the file name).
+    /// The `--topic FILE` query with its label (the file as typed, or its name when absolute).
     pub topic_file: Option<(String, Query)>,
     /// Quality-index configuration for T2/F11; None leaves them out.
     pub rank: Option<RankConfig>,
