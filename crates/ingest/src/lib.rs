@@ -27,7 +27,7 @@ pub mod walk;
 
 pub use detect::{Format, detect};
 pub use input::Input;
-pub use sink::{CollectSink, Location, Rejection, Sink, Skip};
+pub use sink::{CollectSink, ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, Skip};
 
 /// Errors that stop a reader altogether (as opposed to a bad record, which is a [`Rejection`]).
 #[derive(Debug, thiserror::Error)]

@@ -61,11 +61,91 @@ pub struct Skip {
     pub kind: String,
 }
 
+/// What became of one value of a kept record that was not stored as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldAction {
+    /// Not stored: the record is kept without this value.
+    Rejected,
+    /// Stored corrected: a known vendor defect that the record's other fields prove.
+    Repaired,
+    /// Stored as read, but it disagrees with another field of the same record.
+    Flagged,
+}
+
+impl FieldAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldAction::Rejected => "rejected",
+            FieldAction::Repaired => "repaired",
+            FieldAction::Flagged => "flagged",
+        }
+    }
+}
+
+/// One value of a kept record that was rejected, repaired or flagged, with its place, so that
+/// no value is lost or changed unsaid (the record itself is counted as read).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldNote {
+    pub file: String,
+    pub location: Location,
+    /// The source column (CSV/TSV header name) or element path the value came from.
+    pub field: String,
+    pub action: FieldAction,
+    /// The value as read, at most 200 characters.
+    pub value: String,
+    /// What was stored instead (a repair), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for FieldNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: field {:?}: value {:?} {}",
+            self.file,
+            self.location,
+            self.field,
+            self.value,
+            self.action.as_str()
+        )?;
+        if let Some(stored) = &self.stored {
+            write!(f, " as {stored:?}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// One column of a file's header and the field of the data model it fills; `None` when the
+/// reader does not read it (reported as ignored, never dropped unsaid).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnUse {
+    pub column: String,
+    pub field: Option<String>,
+}
+
 /// Receives everything a reader produces.
+///
+/// Besides whole records (read, rejected or skipped), a reader reports how it used each file:
+/// its columns ([`Sink::columns`]), the values it read per mapped column
+/// ([`Sink::values_read`]) and each value it did not store as read ([`Sink::field_note`]), so
+/// that `read = kept + rejected` holds per field as `in = out + rejected + skipped` holds per
+/// record.
 pub trait Sink {
     fn record(&mut self, record: PatentRecord);
     fn reject(&mut self, rejection: Rejection);
     fn skip(&mut self, skip: Skip);
+    /// A value of a record that is kept (the record goes to [`Sink::record`]) but the value was
+    /// rejected, repaired or flagged.
+    fn field_note(&mut self, note: FieldNote);
+    /// The columns of `file` in header order, each mapped to a field or ignored; called once
+    /// per file by readers of header-row formats.
+    fn columns(&mut self, file: &str, columns: &[ColumnUse]);
+    /// `n` non-empty values read from the mapped column `column` of `file` (may be called
+    /// several times per column; the counts add up).
+    fn values_read(&mut self, file: &str, column: &str, n: u64);
     /// The same as [`Sink::skip`] with borrowed parts, for readers that skip one row per
     /// joined child row (millions at scale): a sink that only counts skips can override it
     /// and allocate nothing.
@@ -89,6 +169,11 @@ pub struct CollectSink {
     pub records: Vec<PatentRecord>,
     pub rejections: Vec<Rejection>,
     pub skips: Vec<Skip>,
+    pub field_notes: Vec<FieldNote>,
+    /// Each file's columns as reported, by file name.
+    pub columns: std::collections::BTreeMap<String, Vec<ColumnUse>>,
+    /// Non-empty values read, by (file, column).
+    pub values_read: std::collections::BTreeMap<(String, String), u64>,
 }
 
 impl Sink for CollectSink {
@@ -100,6 +185,41 @@ impl Sink for CollectSink {
     }
     fn skip(&mut self, skip: Skip) {
         self.skips.push(skip);
+    }
+    fn field_note(&mut self, note: FieldNote) {
+        self.field_notes.push(note);
+    }
+    fn columns(&mut self, file: &str, columns: &[ColumnUse]) {
+        self.columns.insert(file.to_string(), columns.to_vec());
+    }
+    fn values_read(&mut self, file: &str, column: &str, n: u64) {
+        *self
+            .values_read
+            .entry((file.to_string(), column.to_string()))
+            .or_default() += n;
+    }
+}
+
+impl CollectSink {
+    /// The columns of `file` that no field reads.
+    pub fn ignored_columns(&self, file: &str) -> Vec<&str> {
+        self.columns
+            .get(file)
+            .map(|cols| {
+                cols.iter()
+                    .filter(|c| c.field.is_none())
+                    .map(|c| c.column.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The notes of one action on one column, e.g. the rejected values of "Publication Date".
+    pub fn notes(&self, column: &str, action: FieldAction) -> Vec<&FieldNote> {
+        self.field_notes
+            .iter()
+            .filter(|n| n.field == column && n.action == action)
+            .collect()
     }
 }
 

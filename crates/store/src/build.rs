@@ -10,14 +10,14 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use patq_ingest::{Location, Rejection, Sink, Skip};
+use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, Skip};
 use patq_model::Text;
 use patq_model::packed::{pack, unpack};
 use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
-use crate::manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals};
+use crate::manifest::{IGNORED, Manifest, SCHEMA_VERSION, SourceColumn, SourceEntry, Totals};
 use crate::tables::*;
 use crate::{StoreError, io_err};
 
@@ -70,6 +70,9 @@ pub struct DatasetBuilder {
     /// Set by [`DatasetBuilder::stream_to`]: the dataset being written as records arrive.
     stream: Option<Stream>,
     rejections: Vec<Rejection>,
+    /// Values of kept records not stored as read; written to quarantine.jsonl after the
+    /// rejected records.
+    field_notes: Vec<FieldNote>,
     sources: Vec<SourceEntry>,
     by_name: HashMap<String, usize>,
     totals: Totals,
@@ -182,6 +185,11 @@ impl DatasetBuilder {
         &self.rejections
     }
 
+    /// Values of kept records that were rejected, repaired or flagged, in the order reported.
+    pub fn field_notes(&self) -> &[FieldNote] {
+        &self.field_notes
+    }
+
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
@@ -242,7 +250,12 @@ impl DatasetBuilder {
             s.bytes = bytes;
             s.sha256 = sha256;
         }
-        write_quarantine(&self.rejections, &staged)?;
+        for s in &mut self.sources {
+            for c in s.fields.values_mut() {
+                c.kept = c.read.saturating_sub(c.rejected);
+            }
+        }
+        write_quarantine(&self.rejections, &self.field_notes, &staged)?;
 
         let manifest = Manifest {
             schema_version: SCHEMA_VERSION,
@@ -358,6 +371,51 @@ impl Sink for DatasetBuilder {
         self.skip_at(&skip.file, skip.location, &skip.kind);
     }
 
+    fn field_note(&mut self, note: FieldNote) {
+        let action = note.action.as_str();
+        *self
+            .totals
+            .field_notes
+            .entry(action.to_string())
+            .or_default() += 1;
+        if let Some(i) = self.source_index(&note.file) {
+            let c = self.sources[i]
+                .fields
+                .entry(note.field.clone())
+                .or_default();
+            match note.action {
+                FieldAction::Rejected => c.rejected += 1,
+                FieldAction::Repaired => c.repaired += 1,
+                FieldAction::Flagged => c.flagged += 1,
+            }
+        }
+        self.field_notes.push(note);
+    }
+
+    fn columns(&mut self, file: &str, columns: &[ColumnUse]) {
+        if let Some(i) = self.source_index(file) {
+            self.sources[i].columns = columns
+                .iter()
+                .map(|c| SourceColumn {
+                    column: c.column.clone(),
+                    field: c.field.clone().unwrap_or_else(|| IGNORED.to_string()),
+                })
+                .collect();
+        }
+    }
+
+    fn values_read(&mut self, file: &str, column: &str, n: u64) {
+        if let Some(i) = self.source_index(file) {
+            let fields = &mut self.sources[i].fields;
+            match fields.get_mut(column) {
+                Some(c) => c.read += n,
+                None => {
+                    fields.entry(column.to_string()).or_default().read = n;
+                }
+            }
+        }
+    }
+
     fn skip_at(&mut self, file: &str, _location: Location, kind: &str) {
         self.totals.records_in += 1;
         self.totals.skipped += 1;
@@ -417,12 +475,21 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String), StoreError> {
     Ok((n, hex))
 }
 
-fn write_quarantine(rejections: &[Rejection], dir: &Path) -> Result<(), StoreError> {
+/// One line per rejected record, then one per value note (told apart by their `action` key).
+fn write_quarantine(
+    rejections: &[Rejection],
+    notes: &[FieldNote],
+    dir: &Path,
+) -> Result<(), StoreError> {
     let path = dir.join("quarantine.jsonl");
     let f = fs::File::create(&path).map_err(io_err(&path))?;
     let mut w = BufWriter::new(f);
     for r in rejections {
         serde_json::to_writer(&mut w, r).expect("rejection serialises");
+        w.write_all(b"\n").map_err(io_err(&path))?;
+    }
+    for n in notes {
+        serde_json::to_writer(&mut w, n).expect("field note serialises");
         w.write_all(b"\n").map_err(io_err(&path))?;
     }
     w.flush().map_err(io_err(&path))

@@ -13,7 +13,9 @@ pub mod read;
 pub mod tables;
 
 pub use build::DatasetBuilder;
-pub use manifest::{Manifest, SCHEMA_VERSION, SourceEntry, Totals, shown_paths};
+pub use manifest::{
+    FieldCounts, IGNORED, Manifest, SCHEMA_VERSION, SourceColumn, SourceEntry, Totals, shown_paths,
+};
 
 /// Errors of the dataset store.
 #[derive(Debug, thiserror::Error)]

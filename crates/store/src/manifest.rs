@@ -38,6 +38,36 @@ pub struct SourceEntry {
     /// Records deliberately not read (e.g. sequence listings), by kind.
     pub skipped: BTreeMap<String, u64>,
     pub synthetic: bool,
+    /// The file's columns in header order, each with the field it fills or `ignored`
+    /// (header-row formats; empty for the others).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<SourceColumn>,
+    /// Per mapped column: values read, kept, rejected, repaired, flagged (see [`FieldCounts`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldCounts>,
+}
+
+/// What a source column fills: a field of the data model, or `ignored` (read by no field).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceColumn {
+    pub column: String,
+    pub field: String,
+}
+
+/// The field a [`SourceColumn`] names when no field reads it.
+pub const IGNORED: &str = "ignored";
+
+/// The values of one source column: `read` non-empty values, of which `kept` were stored and
+/// `rejected` were not (each in quarantine.jsonl); `repaired` of the kept ones were stored
+/// corrected and `flagged` stored as read but disagreeing with another field of their record.
+/// `read = kept + rejected`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldCounts {
+    pub read: u64,
+    pub kept: u64,
+    pub rejected: u64,
+    pub repaired: u64,
+    pub flagged: u64,
 }
 
 /// Counts that must reconcile: `records_in = records_out + rejected + skipped`, and the
@@ -53,6 +83,10 @@ pub struct Totals {
     pub merged: u64,
     /// Scalar fields that disagreed between merged records, by field name.
     pub conflicts: BTreeMap<String, u64>,
+    /// Values of kept records not stored as read, by action (rejected, repaired, flagged);
+    /// each is a line of quarantine.jsonl.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field_notes: BTreeMap<String, u64>,
 }
 
 impl Manifest {

@@ -350,3 +350,63 @@ fn cores_fold_publications_into_grants_as_the_lists_answer() {
         assert_eq!(fold.has_grant_evidence(), full.has_grant_evidence());
     }
 }
+
+/// Values of kept records: counted per column and in the totals, written to quarantine.jsonl
+/// after the rejected records, and `read = kept + rejected` per column; ignored columns named.
+#[test]
+fn field_notes_are_counted_and_quarantined() {
+    use patq_ingest::{ColumnUse, FieldAction, FieldNote};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src.txt");
+    std::fs::write(&src, "x").unwrap();
+    let mut b = DatasetBuilder::new();
+    b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
+        .unwrap();
+    let col = |c: &str, f: Option<&str>| ColumnUse {
+        column: c.into(),
+        field: f.map(str::to_string),
+    };
+    b.columns(
+        "src.txt",
+        &[
+            col("Publication Date", Some("publications.date")),
+            col("Notes", None),
+        ],
+    );
+    b.values_read("src.txt", "Publication Date", 2);
+    b.values_read("src.txt", "Publication Date", 3);
+    let note = |action, value: &str, stored: Option<&str>| FieldNote {
+        file: "src.txt".into(),
+        location: Location::Line(2),
+        field: "Publication Date".into(),
+        action,
+        value: value.into(),
+        stored: stored.map(str::to_string),
+        reason: "test".into(),
+    };
+    b.field_note(note(FieldAction::Rejected, "31/02/2019", None));
+    b.field_note(note(
+        FieldAction::Repaired,
+        "2015-12-31",
+        Some("2014-12-31"),
+    ));
+    b.record(full_record());
+    let m = b.write(&tmp.path().join("ds")).unwrap();
+    let c = &m.sources[0].fields["Publication Date"];
+    assert_eq!(
+        (c.read, c.kept, c.rejected, c.repaired, c.flagged),
+        (5, 4, 1, 1, 0)
+    );
+    assert_eq!(m.totals.field_notes["rejected"], 1);
+    assert_eq!(m.totals.field_notes["repaired"], 1);
+    assert_eq!(m.sources[0].columns[1].field, "ignored");
+    // Records reconcile as before: a value note is not a record.
+    assert_eq!((m.totals.records_in, m.totals.rejected), (1, 0));
+    let q = std::fs::read_to_string(tmp.path().join("ds/quarantine.jsonl")).unwrap();
+    let lines: Vec<&str> = q.lines().collect();
+    assert_eq!(lines.len(), 2, "{q}");
+    assert!(lines[0].contains("\"action\":\"rejected\"") && lines[0].contains("31/02/2019"));
+    assert!(lines[1].contains("\"stored\":\"2014-12-31\""), "{q}");
+    let (again, _) = load_records(&tmp.path().join("ds")).unwrap();
+    assert_eq!(again, m, "the manifest reads back");
+}

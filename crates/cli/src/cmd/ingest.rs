@@ -208,6 +208,17 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             args.out.display()
         );
     }
+    let notes = builder.field_notes();
+    for n in notes.iter().take(10) {
+        eprintln!("patq: value {}: {n}", n.action.as_str());
+    }
+    if notes.len() > 10 {
+        eprintln!(
+            "patq: ... {} more values rejected, repaired or flagged in {}/quarantine.jsonl",
+            notes.len() - 10,
+            args.out.display()
+        );
+    }
     for note in builder.decoding_notes() {
         eprintln!("patq: {note}");
     }
@@ -236,6 +247,15 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             )
         }
     );
+    if !totals.field_notes.is_empty() {
+        let n = |a: &str| totals.field_notes.get(a).copied().unwrap_or(0);
+        println!(
+            "values of kept records: rejected {}, repaired {}, flagged {} (each a line of quarantine.jsonl)",
+            n("rejected"),
+            n("repaired"),
+            n("flagged")
+        );
+    }
     if totals.records_out == 0 {
         bail!(
             "nothing usable was read: {} records rejected, {} skipped",
@@ -284,6 +304,41 @@ fn print_sources(sources: &[patq_store::SourceEntry]) {
             skipped,
             s.path,
             if s.synthetic { " [synthetic]" } else { "" }
+        );
+    }
+    for s in sources {
+        print_fields(s);
+    }
+}
+
+/// A source's columns: the values read, kept and rejected per mapped column, and the
+/// columns no field reads, so no column is left out unsaid.
+fn print_fields(s: &patq_store::SourceEntry) {
+    if s.fields.is_empty() && s.columns.is_empty() {
+        return;
+    }
+    println!("{}: values per mapped column", s.path);
+    println!(
+        "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "column", "read", "kept", "rejected", "repaired", "flagged"
+    );
+    for (column, c) in &s.fields {
+        println!(
+            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            column, c.read, c.kept, c.rejected, c.repaired, c.flagged
+        );
+    }
+    let ignored: Vec<&str> = s
+        .columns
+        .iter()
+        .filter(|c| c.field == patq_store::IGNORED)
+        .map(|c| c.column.as_str())
+        .collect();
+    if !ignored.is_empty() {
+        println!(
+            "  ignored columns ({}, read by no field): {}",
+            ignored.len(),
+            ignored.join(", ")
         );
     }
 }
