@@ -48,6 +48,8 @@ pub struct AppInfo {
     /// [`patq_enrich::cohort`]; None when the count or the cohort mean is unknown or the mean
     /// is 0.
     pub cohort_index: Option<f64>,
+    /// F18's status of the application, from its complete record ([`crate::first_filings`]).
+    pub first_filing: crate::first_filings::FirstFiling,
 }
 
 impl AppInfo {
@@ -305,6 +307,7 @@ impl<'h> RecordFacts<'h> {
                 cited_by_family: None,
                 cited_by_excl_self: None,
                 cohort_index: None,
+                first_filing: crate::first_filings::of(r),
             });
             self.cohorts.push(Cohort::of(r));
         }

@@ -36,6 +36,8 @@ pub enum Spec {
     Year(i32),
     /// F7 applications (or grants) of one filing year at the F7 office.
     OfficeYear { year: i32, grants: bool },
+    /// F18 first filings counted at one office (None: at every office).
+    FirstFilings(Option<[u8; 2]>),
 }
 
 /// Errors of [`Spec::from_str`] and [`explain`].
@@ -64,6 +66,7 @@ pub fn valid_specs() -> String {
         "F5:international      applications filed outside the company's country (WO always)".into(),
         "F6:<year>             applications filed in <year>".into(),
         "F7:<year>[:grants]    applications (grants) filed in <year> at the F7 office".into(),
+        "F18[:<office>]        first filings (counted at <office>; TOTAL or none: all)".into(),
         format!(
             "F9:<band>             cited applications by citations: {} (>N = >=N+1)",
             bands(&citation_bands::BANDS)
@@ -128,6 +131,14 @@ impl FromStr for Spec {
                     grants,
                 }
             }
+            ("F18", None) => Spec::FirstFilings(None),
+            ("F18", Some(o)) if o.eq_ignore_ascii_case("total") => Spec::FirstFilings(None),
+            ("F18", Some(o)) => match o.to_ascii_uppercase().as_bytes() {
+                &[x, y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
+                    Spec::FirstFilings(Some([x, y]))
+                }
+                _ => return Err(unknown()),
+            },
             _ => return Err(unknown()),
         };
         Ok(spec)
@@ -154,6 +165,10 @@ impl fmt::Display for Spec {
             Spec::Year(y) => write!(f, "F6:{y}"),
             Spec::OfficeYear { year, grants } => {
                 write!(f, "F7:{year}{}", if grants { ":grants" } else { "" })
+            }
+            Spec::FirstFilings(None) => f.write_str("F18:TOTAL"),
+            Spec::FirstFilings(Some([x, y])) => {
+                write!(f, "F18:{}{}", char::from(x), char::from(y))
             }
         }
     }
@@ -337,6 +352,14 @@ pub fn explain(
                 c.records[i].app.office == f7_office
                     && c.info[i].year == Some(year)
                     && (!grants || c.info[i].granted == Some(true))
+            })
+        }
+        Spec::FirstFilings(office) => {
+            let known = c.info.iter().any(|a| a.first_filing.is_known());
+            need(known, crate::first_filings::NEEDS)?;
+            keep(&|i| match (c.info[i].first_filing, office) {
+                (crate::first_filings::FirstFiling::At(o), want) => want.is_none_or(|w| w == o),
+                _ => false,
             })
         }
     };

@@ -1,5 +1,5 @@
 //! The whole indicator set in one call: every figure and table of METHODOLOGY.md that needs
-//! only the corpus (F2-F10, F12, T1, T3, F13-17, P), in report order, each as an [`Output`]
+//! only the corpus (F2-F10, F12, F18, T1, T3, F13-17, P), in report order, each as an [`Output`]
 //! with its CSV and JSON, so `patq indicators`, `patq report` and the dashboard show the same
 //! list. The quality index (T2, F11) lives in patq-rank and is added by its callers.
 
@@ -246,7 +246,7 @@ fn first_figures(
     v
 }
 
-/// T1, F12, F5, F8, F10, T3, F13-17 and P, in report order.
+/// T1, F12, F5, F8, F18, F10, T3, F13-17 and P, in report order.
 fn later_figures(
     c: &Corpus<'_, impl AppFields>,
     sel: &[usize],
@@ -299,6 +299,16 @@ fn later_figures(
         f8.definition,
         f8.to_csv(),
         Some(&f8),
+    ));
+    let f18 = first_filings::compute(c, sel);
+    v.push(out(
+        "F18",
+        "F18_first_filings",
+        PART_FAMILIES,
+        "First filings (priority filings) by office".into(),
+        f18.definition,
+        f18.to_csv(),
+        Some(&f18),
     ));
     let f10 = family_size_bands::compute(c, sel, o.large_family_holders);
     v.push(out(

@@ -1,7 +1,8 @@
 //! Indicators on the real PATSTAT blockchain extract (no applicants, no grant status, no
-//! citations): grants must say "not available", and the yearly trend must match SOURCE.md.
+//! citations): grants must say "not available", the yearly trend must match SOURCE.md, and
+//! F18 (first filings by office) must match the same rule applied to the raw file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use patq_enrich::Harmonizer;
 use patq_indicators::*;
@@ -9,14 +10,12 @@ use patq_ingest::{CollectSink, Input, patstat};
 use patq_model::PatentRecord;
 use patq_testkit::shared_file;
 
-#[test]
-fn patstat_grants_not_available_and_trend_matches_source() {
-    let Some(path) = shared_file(
-        "patstat_grants_not_available_and_trend_matches_source",
-        "blockchain-patstat-denter/raw_data_2020_autumn.csv",
-    ) else {
-        return;
-    };
+const RAW: &str = "blockchain-patstat-denter/raw_data_2020_autumn.csv";
+
+/// The extract read by patq's PATSTAT reader, one record per application as the store merges
+/// them; None (with a notice) when ../shared/data is absent.
+fn records(test: &str) -> Option<Vec<PatentRecord>> {
+    let path = shared_file(test, RAW)?;
     let input = Input::load(&path, 0).expect("load");
     let mut sink = CollectSink::default();
     patstat::read(&[&input], &mut sink).expect("read");
@@ -34,6 +33,14 @@ fn patstat_grants_not_available_and_trend_matches_source() {
             }
         }
     }
+    Some(recs)
+}
+
+#[test]
+fn patstat_grants_not_available_and_trend_matches_source() {
+    let Some(recs) = records("patstat_grants_not_available_and_trend_matches_source") else {
+        return;
+    };
     let c = Corpus::build(&recs, &Harmonizer::default());
     let sel = c.select(&Filters::default());
 
@@ -72,4 +79,115 @@ fn patstat_grants_not_available_and_trend_matches_source() {
         ..Filters::default()
     });
     assert_eq!(sel18.len(), 7_817);
+}
+
+/// F18 against the raw file read independently (csv crate, PATSTAT's rule: appln_id =
+/// earliest_filing_id and ipr_type PI; a PCT filing, appln_auth WO, at its receiving office),
+/// and against numbers checked by hand on the file.
+#[test]
+fn patstat_first_filings_match_the_raw_file() {
+    let test = "patstat_first_filings_match_the_raw_file";
+    let Some(recs) = records(test) else {
+        return;
+    };
+    let path = shared_file(test, RAW).expect("present when records are");
+    let mut raw = csv::Reader::from_path(&path).expect("raw csv");
+    let head = raw.headers().expect("header").clone();
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let (id, auth, ipr, ro, earliest) = (
+        col("appln_id"),
+        col("appln_auth"),
+        col("ipr_type"),
+        col("receiving_office"),
+        col("earliest_filing_id"),
+    );
+    let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let (mut rows, mut later) = (0u64, 0u64);
+    for row in raw.records() {
+        let row = row.expect("raw row");
+        rows += 1;
+        if row[id].trim() != row[earliest].trim() {
+            later += 1;
+            continue;
+        }
+        if row[ipr].trim() != "PI" {
+            continue;
+        }
+        let pct = row[auth].trim() == "WO";
+        let office = match row[ro].trim() {
+            r if pct && !r.is_empty() => r,
+            _ => row[auth].trim(),
+        };
+        let e = expected.entry(office.to_string()).or_default();
+        e.0 += 1;
+        e.1 += u64::from(pct);
+    }
+    assert_eq!(rows, recs.len() as u64, "one application per raw row");
+
+    let c = Corpus::build(&recs, &Harmonizer::default());
+    let sel = c.select(&Filters::default());
+    let f18 = first_filings::compute(&c, &sel);
+    assert!(f18.available.is_available());
+    let got: BTreeMap<String, (u64, u64)> = f18
+        .rows
+        .iter()
+        .map(|r| (r.office.clone(), (r.first_filings, r.pct_filings)))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        (f18.later_filings, f18.other_rights, f18.unknown),
+        (later, 0, 0)
+    );
+
+    // By hand on the raw file (awk over appln_id = earliest_filing_id, ipr_type PI): 9,488
+    // first filings, SOURCE.md's count of `priority` = 1; 38 offices; (office, first
+    // filings, of them PCT filings at that receiving office).
+    assert_eq!((f18.first_filings, f18.later_filings), (9_488, 15_609));
+    assert_eq!(f18.rows.len(), 38);
+    let top: Vec<(&str, u64, u64)> = f18
+        .rows
+        .iter()
+        .take(8)
+        .map(|r| (r.office.as_str(), r.first_filings, r.pct_filings))
+        .collect();
+    assert_eq!(
+        top,
+        [
+            ("CN", 5_529, 294),
+            ("US", 2_231, 69),
+            ("KR", 588, 8),
+            ("EP", 285, 49),
+            ("GB", 217, 4),
+            ("DE", 167, 0),
+            ("JP", 106, 31),
+            ("FR", 84, 0),
+        ]
+    );
+    assert!(f18.to_csv().starts_with(
+        "office,first_filings,pct_filings,share\nCN,5529,294,0.5827\nUS,2231,69,0.2351\n"
+    ));
+    assert!(f18.to_csv().ends_with("\nTOTAL,9488,535,1.0000\n"));
+
+    // The drill-down lists exactly the counted applications.
+    let n = |spec: &str| {
+        let s: explain::Spec = spec.parse().expect(spec);
+        explain::explain(&c, &sel, s, "CN").expect(spec).apps.len()
+    };
+    assert_eq!(n("F18:CN"), 5_529);
+    assert_eq!(n("F18:us"), 2_231);
+    assert_eq!(n("F18"), 9_488);
+    assert_eq!(n("F18:TOTAL"), 9_488);
+
+    // A year filter keeps the rule: first filings of 2018 only.
+    let sel18 = c.select(&Filters {
+        from_year: Some(2018),
+        to_year: Some(2018),
+        ..Filters::default()
+    });
+    let f18_2018 = first_filings::compute(&c, &sel18);
+    assert!(f18_2018.first_filings < f18.first_filings);
+    assert_eq!(
+        f18_2018.first_filings + f18_2018.later_filings,
+        sel18.len() as u64
+    );
 }
