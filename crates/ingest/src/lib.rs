@@ -8,6 +8,7 @@
 
 mod compact;
 mod csv_rows;
+pub mod dates;
 pub mod detect;
 pub mod epo_ops;
 pub mod google_csv;
