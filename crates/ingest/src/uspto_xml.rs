@@ -19,8 +19,10 @@
 //!   (`08613112` -> `8613112`, `D0656304` -> `D656304`, `RE041654` -> `RE41654`);
 //!   application numbers keep their series-code digits (`12994775`), and the key is
 //!   `app_key("US", number)`.
-//! - Grant status: B/E/P2/P3 grants `granted = Some(true)`; designs (S) leave it `None`
-//!   (their publication class says Design); applications `Some(false)`.
+//! - Grant status: B/E/P2/P3 grants and S designs `granted = Some(true)` (a design patent's
+//!   publication is its grant, so its grant date is its publication date); the design
+//!   publication class keeps designs out of invention grants, as utility models are;
+//!   applications `Some(false)`.
 //! - `ipr_type` from `application-reference/@appl-type`: utility `PI`, plant `PL`, design
 //!   `DE`; reissues `None` (a reissue is no new invention). `Application.kind` A / F (design).
 //! - Parties: names as `Last, First` (organisations as written); before AIA (v4.0-v4.2)

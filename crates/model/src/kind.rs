@@ -31,6 +31,13 @@ impl PubClass {
         }
     }
 
+    /// True when the publication is the grant of a right: an invention grant, or a design
+    /// patent (US S/S1, CN/JP/KR S), which is published only once it is granted, so its
+    /// publication date is its grant date. Utility models stay their own category.
+    pub fn grants_right(self) -> bool {
+        matches!(self, PubClass::Grant | PubClass::Design)
+    }
+
     /// Inverse of [`PubClass::as_str`].
     pub fn parse(s: &str) -> Option<PubClass> {
         Some(match s {

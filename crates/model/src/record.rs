@@ -279,11 +279,43 @@ impl PatentRecord {
             + self.related.len()
     }
 
-    /// True when any evidence says the application was granted: the source's own flag, or a
-    /// publication whose kind code is an invention grant.
+    /// True when any evidence says the application was granted as an invention patent: the
+    /// source's own flag, or a publication whose kind code is an invention grant. A design
+    /// patent is granted too ([`PatentRecord::right_granted`]) but in its own category, as
+    /// utility models are: a source's grant flag on a design is not an invention grant.
     pub fn is_granted(&self) -> bool {
-        self.app.granted == Some(true)
-            || self.publications.iter().any(|p| p.class == PubClass::Grant)
+        self.publications.iter().any(|p| p.class == PubClass::Grant)
+            || (self.app.granted == Some(true) && !self.is_design())
+    }
+
+    /// True for a design patent or design application: the source says so (`ipr_type` DE),
+    /// or it has a design publication and no invention-grant publication.
+    pub fn is_design(&self) -> bool {
+        self.app.ipr_type.as_deref() == Some("DE")
+            || (self
+                .publications
+                .iter()
+                .any(|p| p.class == PubClass::Design)
+                && !self.publications.iter().any(|p| p.class == PubClass::Grant))
+    }
+
+    /// True when a right was granted, whatever its category: an invention grant
+    /// ([`PatentRecord::is_granted`]) or a design patent, whose publication is its grant.
+    pub fn right_granted(&self) -> bool {
+        self.is_granted()
+            || (self.is_design()
+                && (self.app.granted == Some(true)
+                    || self.publications.iter().any(|p| p.class.grants_right())))
+    }
+
+    /// Date of the first publication that grants a right ([`PubClass::grants_right`]): the
+    /// first invention-grant publication, or a design patent's publication (its grant).
+    pub fn grant_date(&self) -> Option<NaiveDate> {
+        self.publications
+            .iter()
+            .filter(|p| p.class.grants_right())
+            .filter_map(|p| p.date)
+            .min()
     }
 
     /// Merges another record for the same application into this one (the same application seen
@@ -320,11 +352,29 @@ impl PatentRecord {
             legal_status,
             docdb_family_id,
             inpadoc_family_id,
-            simple_family_size,
-            extended_family_size,
             cited_by_count,
             npl_citation_count
         );
+        // Stated family sizes count the same family at different times or by different
+        // rows: the largest is kept (as families take the largest over their members), the
+        // disagreement still reported.
+        for (x, y, name) in [
+            (
+                &mut a.simple_family_size,
+                b.simple_family_size,
+                "simple_family_size",
+            ),
+            (
+                &mut a.extended_family_size,
+                b.extended_family_size,
+                "extended_family_size",
+            ),
+        ] {
+            if matches!((*x, y), (Some(p), Some(q)) if p != q) {
+                conflicts.push(name);
+            }
+            *x = (*x).max(y);
+        }
         // A grant seen anywhere wins over "not granted" seen elsewhere: a later publication
         // is newer evidence, not a conflict.
         a.granted = match (a.granted, b.granted) {

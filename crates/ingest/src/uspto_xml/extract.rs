@@ -191,14 +191,15 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
     Ok(rec)
 }
 
-/// Grant status stated by the document type: a B/P2/P3/E grant is granted, a published
-/// application is (at publication) not; designs and other kinds say nothing about an
-/// invention grant.
+/// Grant status stated by the document type: a B/P2/P3/E grant and an S design patent (a
+/// design is published only as its grant) are granted, a published application is (at
+/// publication) not; other kinds say nothing. A design stays a design: the record's
+/// publication class keeps it out of invention grants (`PatentRecord::is_granted`).
 fn granted(kind: DocKind, pub_kind: &str) -> Option<bool> {
     match kind {
         DocKind::Application | DocKind::Pap => Some(false),
         DocKind::Grant => match pub_kind.chars().next() {
-            Some('B') | Some('E') => Some(true),
+            Some('B') | Some('E') | Some('S') => Some(true),
             Some('P') if pub_kind != "P1" && pub_kind != "P4" && pub_kind != "P9" => Some(true),
             _ => None,
         },
