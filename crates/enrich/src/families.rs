@@ -17,6 +17,20 @@
 //! else its earliest filing, else itself, so a first filing sits with the filings that claim
 //! only it.
 //!
+//! The source's own family facts win over this inference where records carry them:
+//! - a DOCDB or INPADOC family id is a link of the extended families too (members the source
+//!   put in one family are in one extended family); simple families stay the priority sets,
+//!   each listing the DOCDB ids its members carry (`source_ids`);
+//! - a stated family size (Lens Simple/Extended Family Size, PATSTAT docdb_family_size, EPO
+//!   OPS family listings) sizes the family: an export holds a slice of each family (often one
+//!   row per family), so the members present undercount it. A family's size is the largest
+//!   of its members in the data and every size its members state (for an extended family,
+//!   extended and simple sizes: a simple family lies inside its extended family). Each of
+//!   these counts a part of the true family, so the largest is the best lower bound; members
+//!   disagree when the export mixes dates of the source's database or when links inside the
+//!   data join what the source stated apart, and taking the largest never loses a member the
+//!   source counted. [`FamilyMethod`] says which rule gave a figure's sizes.
+//!
 //! Records are expected one per application key (as `load_records` merges them); duplicates
 //! share an extended family but keep their own priority sets.
 
@@ -46,6 +60,46 @@ pub struct FamilyInfo {
     pub source_ids: ThinVec<Text>,
 }
 
+/// Where the family sizes of a dataset come from (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyMethod {
+    /// Some record states its extended (INPADOC-like) family size: Lens Extended Family Size,
+    /// EPO OPS family listings.
+    SourceExtendedSizes,
+    /// Records state only simple (DOCDB-like) family sizes (PATSTAT docdb_family_size): a
+    /// lower bound of the extended family.
+    SourceSimpleSizes,
+    /// No record states a family size: members linked inside the data, counted.
+    LinkedInFile,
+}
+
+impl FamilyMethod {
+    /// The method as figures state it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FamilyMethod::SourceExtendedSizes => {
+                "source family sizes (extended/INPADOC size as the source states it, e.g. Lens \
+                 Extended Family Size; largest over the members linked in the data)"
+            }
+            FamilyMethod::SourceSimpleSizes => {
+                "source family sizes (simple/DOCDB size as the source states it, e.g. PATSTAT \
+                 docdb_family_size, a lower bound of the extended family; largest over the \
+                 members linked in the data)"
+            }
+            FamilyMethod::LinkedInFile => {
+                "linked in file (union-find over priority claims, PCT entries, earliest-filing \
+                 and source family ids; size = member applications in the data)"
+            }
+        }
+    }
+
+    /// True when sizes come from the source.
+    pub fn is_source(self) -> bool {
+        self != FamilyMethod::LinkedInFile
+    }
+}
+
 /// Families of a record set; indices are positions in the slice given to [`Families::build`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Families {
@@ -55,6 +109,14 @@ pub struct Families {
     /// Simple (DOCDB-like, same priority set) family index of each application.
     pub simple: Vec<u32>,
     pub simple_info: Vec<FamilyInfo>,
+    /// Where the extended families' sizes come from.
+    pub method: FamilyMethod,
+    /// Per extended family, the largest size its members state (0 when none states one);
+    /// empty when no record states a size, so data without source sizes pays nothing.
+    extended_stated: Vec<u32>,
+    /// Per simple family, the largest simple size its members state (0 when none); empty
+    /// when no record states one.
+    simple_stated: Vec<u32>,
 }
 
 impl Families {
@@ -98,6 +160,8 @@ impl Families {
         // Earliest-filing ids that are no application's source id, as phantom nodes of their
         // own: a separate map, so they can never meet an application key.
         let mut earliest: FastMap<&str, u32> = FastMap::default();
+        // The source's family ids, each one phantom node per distinct id and id space.
+        let mut source_family: [FastMap<&str, u32>; 2] = Default::default();
         // What each application links to, kept for its priority set: the nodes of its
         // priority keys (bounded by `prio_at`), of its PCT application and of its earliest
         // filing.
@@ -138,10 +202,17 @@ impl Families {
                     }
                 };
             }
+            let ids = [r.docdb_family_id(), r.inpadoc_family_id()];
+            for (space, id) in source_family.iter_mut().zip(ids) {
+                if let Some(id) = id.filter(|s| !s.is_empty()) {
+                    let t = *space.entry(id).or_insert_with(|| uf.push());
+                    uf.union(i as u32, t);
+                }
+            }
         }
         let labels = uf.labels();
         // The lookup tables are done with: let them go before the summaries are built.
-        drop((uf, apps, outside, earliest, by_source_id));
+        drop((uf, apps, outside, earliest, by_source_id, source_family));
         // Phantom nodes come after the applications, so application families are numbered
         // first; renumber densely over applications only.
         let (extended, ext_count) = dense(&labels[..n], labels.len());
@@ -193,12 +264,48 @@ impl Families {
             app_node,
         ));
         let simple_info = summarise(records, &simple, sets as usize, R::docdb_family_id);
+        let extended_stated = stated_sizes(records, &extended, ext_count, |r| {
+            r.extended_family_size().max(r.simple_family_size())
+        });
+        let simple_stated = stated_sizes(records, &simple, sets as usize, R::simple_family_size);
+        let method = if records.iter().any(|r| r.extended_family_size().is_some()) {
+            FamilyMethod::SourceExtendedSizes
+        } else if !extended_stated.is_empty() {
+            FamilyMethod::SourceSimpleSizes
+        } else {
+            FamilyMethod::LinkedInFile
+        };
         Families {
             extended,
             extended_info,
             simple,
             simple_info,
+            method,
+            extended_stated,
+            simple_stated,
         }
+    }
+
+    /// Size of extended family `f`: its members in the data, or the largest size a member
+    /// states when that is larger (see the module docs).
+    pub fn extended_size(&self, f: u32) -> u32 {
+        let own = self.extended_info[f as usize].size;
+        self.extended_stated
+            .get(f as usize)
+            .map_or(own, |&s| own.max(s))
+    }
+
+    /// Size of simple family `f`, by the rule of [`Families::extended_size`].
+    pub fn simple_size(&self, f: u32) -> u32 {
+        let own = self.simple_info[f as usize].size;
+        self.simple_stated
+            .get(f as usize)
+            .map_or(own, |&s| own.max(s))
+    }
+
+    /// True when a member of extended family `f` states a family size.
+    pub fn extended_size_stated(&self, f: u32) -> bool {
+        self.extended_stated.get(f as usize).is_some_and(|&s| s > 0)
     }
 
     /// Number of extended families.
@@ -307,6 +414,27 @@ impl Links<'_> {
         out.truncate(w);
         true
     }
+}
+
+/// Per family, the largest size one of its members states (0 when none states one); empty
+/// when no record states a size.
+fn stated_sizes<R: AppFields>(
+    records: &[R],
+    labels: &[u32],
+    count: usize,
+    size: impl Fn(&R) -> Option<u32>,
+) -> Vec<u32> {
+    if !records.iter().any(|r| size(r).is_some()) {
+        return Vec::new();
+    }
+    let mut out = vec![0u32; count];
+    for (r, &f) in records.iter().zip(labels) {
+        if let Some(s) = size(r) {
+            let o = &mut out[f as usize];
+            *o = (*o).max(s);
+        }
+    }
+    out
 }
 
 /// The summary of every family, filled straight from the members: offices and ids are

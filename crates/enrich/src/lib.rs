@@ -14,7 +14,7 @@ pub use citations::{
 };
 pub use cohort::{Cohort, cohort_index};
 pub use country::{CompanyCountry, CountryRule, company_country};
-pub use families::{Families, FamilyInfo};
+pub use families::{Families, FamilyInfo, FamilyMethod};
 pub use unionfind::UnionFind;
 pub mod groups;
 pub mod names;

@@ -126,3 +126,46 @@ fn simple_families_by_hand() {
     assert_eq!(*f.simple_info[1].offices, vec!["GB", "US"]);
     assert!(f.simple_info[0].triadic);
 }
+
+/// The source's family facts: a shared INPADOC or DOCDB id joins applications no priority
+/// links; stated sizes size the family by the largest one stated or the members in the data,
+/// whichever is larger, when members disagree.
+#[test]
+fn source_family_ids_link_and_stated_sizes_win() {
+    use patq_enrich::FamilyMethod;
+    let mut recs: Vec<PatentRecord> = ["1", "2", "3", "4", "5"]
+        .iter()
+        .map(|n| app("US", n).0)
+        .collect();
+    recs[0].app.inpadoc_family_id = Some("I7".into());
+    recs[1].app.inpadoc_family_id = Some("I7".into());
+    recs[2].app.docdb_family_id = Some("D9".into());
+    recs[3].app.docdb_family_id = Some("D9".into());
+    // Members of one family state 5 (extended) and 8 (simple size of another member):
+    // the family is 8, the largest lower bound; the in-file count (2) is smaller.
+    recs[0].app.extended_family_size = Some(5);
+    recs[1].app.simple_family_size = Some(8);
+    // A stated size smaller than the members linked in the data: the members win (2).
+    recs[2].app.extended_family_size = Some(1);
+    let f = Families::build(&recs);
+    assert_eq!(f.extended, vec![0, 0, 1, 1, 2]);
+    assert_eq!(f.method, FamilyMethod::SourceExtendedSizes);
+    assert_eq!(
+        (0..3).map(|k| f.extended_size(k)).collect::<Vec<_>>(),
+        vec![8, 2, 1]
+    );
+    assert!(f.extended_size_stated(0) && f.extended_size_stated(1));
+    assert!(!f.extended_size_stated(2));
+    assert_eq!(f.extended_info[0].size, 2);
+    // Only simple sizes stated: the method says so; without any, sizes are the members.
+    recs[0].app.extended_family_size = None;
+    recs[2].app.extended_family_size = None;
+    let f = Families::build(&recs);
+    assert_eq!(f.method, FamilyMethod::SourceSimpleSizes);
+    assert_eq!(f.extended_size(0), 8);
+    recs[1].app.simple_family_size = None;
+    let f = Families::build(&recs);
+    assert_eq!(f.method, FamilyMethod::LinkedInFile);
+    assert_eq!(f.extended_size(0), 2);
+    assert_eq!(f.simple_size(0), f.simple_info[0].size);
+}

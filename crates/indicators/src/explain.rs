@@ -183,6 +183,8 @@ pub struct Explanation {
     /// What the figure counts when it is not applications: `(n, "families")` for F3/F10,
     /// `(n, "companies")` for T1.
     pub counted: Option<(u64, &'static str)>,
+    /// How the family figures sized the families ([`patq_enrich::FamilyMethod`]), for F3/F10.
+    pub family_method: Option<&'static str>,
 }
 
 /// One application as `patq explain` shows it.
@@ -233,7 +235,7 @@ impl ExplainRow {
             international: a.international,
             cited_by: a.cited_by,
             family,
-            family_size: c.families.extended_info[family as usize].size,
+            family_size: c.families.extended_size(family),
             title: app.title.clone(),
         }
     }
@@ -287,6 +289,7 @@ pub fn explain(
     };
     let keep = |p: &dyn Fn(usize) -> bool| sel.iter().copied().filter(|&i| p(i)).collect();
     let mut counted = None;
+    let mut family_method = None;
     let apps: Vec<usize> = match spec {
         Spec::Applications => sel.to_vec(),
         Spec::Grants => {
@@ -319,9 +322,10 @@ pub fn explain(
                 .selected_families(sel)
                 .into_iter()
                 .map(|(f, _)| f)
-                .filter(|&f| size_ok(c.families.extended_info[f as usize].size))
+                .filter(|&f| size_ok(c.families.extended_size(f)))
                 .collect();
             counted = Some((fams.len() as u64, "families"));
+            family_method = Some(c.families.method.as_str());
             let mut v: Vec<usize> = keep(&|i| fams.binary_search(&c.families.extended[i]).is_ok());
             v.sort_by_key(|&i| (c.families.extended[i], i));
             v
@@ -367,6 +371,7 @@ pub fn explain(
         spec,
         apps,
         counted,
+        family_method,
     })
 }
 

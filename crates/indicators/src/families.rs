@@ -1,6 +1,7 @@
 //! F3: extended (INPADOC-style) families by country of the family's first member company,
 //! the family-size distribution and the share of families with two or more members.
 
+use patq_enrich::FamilyMethod;
 use patq_model::AppFields;
 use std::collections::BTreeMap;
 
@@ -9,12 +10,16 @@ use serde::Serialize;
 use crate::corpus::{Corpus, order_countries};
 use crate::table::{Csv, fmt_rate, rate};
 
-pub const DEFINITION: &str = "F3. Families by country. Family = INPADOC-style extended family: \
-connected components of applications linked through priority claims, PCT entries or PATSTAT \
-earliest-filing ids (union-find over the whole dataset, so filters never cut a family). A family \
-is counted when one of its members is selected; its country is the company country of its \
-earliest-filed selected member. Size = member applications in the data. Multi-member share = \
-families with size >= 2 / families.";
+pub const DEFINITION: &str = "F3. Families by country. Family = INPADOC-style extended family \
+(the reference's INPADOC families): connected components of applications linked through \
+priority claims, PCT entries, PATSTAT earliest-filing ids or the source's DOCDB/INPADOC family \
+ids (union-find over the whole dataset, so filters never cut a family). A family is counted \
+when one of its members is selected; its country is the company country of its earliest-filed \
+selected member. Size by the method in `family_method`: when the source states family sizes \
+(Lens Extended Family Size; else simple sizes such as PATSTAT docdb_family_size, a lower \
+bound), the largest size a member states or the members in the data, whichever is larger \
+(Lens counts publications: an application's A1 and B2 are two members); otherwise the member \
+applications in the data. Multi-member share = families with size >= 2 / families.";
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
@@ -31,6 +36,10 @@ pub struct FamiliesByCountry {
     pub world: Row,
     /// World family size -> number of families.
     pub size_distribution: BTreeMap<u32, u64>,
+    /// Where the family sizes come from.
+    pub family_method: FamilyMethod,
+    /// Families whose size a member stated (the rest are sized by their members in the data).
+    pub families_with_source_size: u64,
 }
 
 fn row(country: String, fams: u64, multi: u64) -> Row {
@@ -45,8 +54,10 @@ fn row(country: String, fams: u64, multi: u64) -> Row {
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCountry {
     let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     let mut dist = BTreeMap::new();
+    let mut stated = 0;
     for (fam, rep) in c.selected_families(sel) {
-        let size = c.families.extended_info[fam as usize].size;
+        let size = c.families.extended_size(fam);
+        stated += u64::from(c.families.extended_size_stated(fam));
         *dist.entry(size).or_insert(0) += 1;
         let k = c.info[rep].country_label();
         let e = m.entry(k).or_insert_with(|| (k.to_string(), 0, 0));
@@ -62,6 +73,8 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCount
             .collect(),
         world: row("WORLD".into(), wf, wm),
         size_distribution: dist,
+        family_method: c.families.method,
+        families_with_source_size: stated,
     }
 }
 

@@ -1,6 +1,7 @@
 //! F10: families by size band (1-2, 3-5, 6-10, >10) and the companies holding the families
 //! larger than 10.
 
+use patq_enrich::FamilyMethod;
 use patq_model::AppFields;
 use std::collections::BTreeMap;
 
@@ -11,8 +12,10 @@ use crate::table::{Availability, Csv, band_label, band_of};
 
 pub const BANDS: [(u64, Option<u64>); 4] = [(1, Some(2)), (3, Some(5)), (6, Some(10)), (11, None)];
 
-pub const DEFINITION: &str = "F10. Extended families with a selected member by size (member \
-applications): 1-2, 3-5, 6-10, >10 (>=11). Holder of a family = harmonised group of its \
+pub const DEFINITION: &str = "F10. Extended families with a selected member by size: 1-2, \
+3-5, 6-10, >10 (>=11). Size by the method in `family_method`, as in F3: the largest family \
+size a member states when the source states them (Lens counts publications), else the member \
+applications in the data. Holder of a family = harmonised group of its \
 earliest-filed selected member; holders of families >10 ranked by number of such families \
 (ties by name).";
 
@@ -30,14 +33,20 @@ pub struct FamilySizeBands {
     pub holders_available: Availability,
     /// Up to `top` holders of families > 10 members.
     pub top_holders: Vec<Holder>,
+    /// Where the family sizes come from.
+    pub family_method: FamilyMethod,
+    /// Families whose size a member stated.
+    pub families_with_source_size: u64,
 }
 
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], top: usize) -> FamilySizeBands {
     let mut families = vec![0; BANDS.len()];
     let mut holders: BTreeMap<&str, u64> = BTreeMap::new();
     let large = BANDS.len() - 1;
+    let mut stated = 0;
     for (fam, rep) in c.selected_families(sel) {
-        let size = u64::from(c.families.extended_info[fam as usize].size);
+        let size = u64::from(c.families.extended_size(fam));
+        stated += u64::from(c.families.extended_size_stated(fam));
         let b = band_of(size, &BANDS).expect("a family has >= 1 member");
         families[b] += 1;
         if b == large
@@ -65,6 +74,8 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], top: usize) -> Fam
         families,
         holders_available: Availability::from_flag(c.has_applicants, "applicants"),
         top_holders,
+        family_method: c.families.method,
+        families_with_source_size: stated,
     }
 }
 

@@ -143,3 +143,201 @@ fn lens_drones_industries_and_top_group_profile() {
         p.offices
     );
 }
+
+const JETENGINES: &str = "lens-csv-jetengines/lens-export.csv";
+
+/// One Lens CSV row's columns the family and grant checks read.
+struct Row {
+    kind: String,
+    ty: String,
+    pub_date: String,
+    simple: Option<u32>,
+    extended: Option<u32>,
+}
+
+/// Lens ID -> its row, read with the csv crate (not patq's reader).
+fn lens_rows(path: &std::path::Path) -> HashMap<String, Row> {
+    let mut rd = csv::Reader::from_path(path).expect("open the Lens CSV");
+    let header = rd.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (id, kind, ty, date) = (
+        col("Lens ID"),
+        col("Kind"),
+        col("Type"),
+        col("Publication Date"),
+    );
+    let (simple, extended) = (col("Simple Family Size"), col("Extended Family Size"));
+    rd.records()
+        .map(|r| {
+            let r = r.expect("a CSV row");
+            let num = |c: usize| r[c].trim().parse::<u32>().ok();
+            let row = Row {
+                kind: r[kind].to_string(),
+                ty: r[ty].to_string(),
+                pub_date: r[date].to_string(),
+                simple: num(simple),
+                extended: num(extended),
+            };
+            (r[id].to_string(), row)
+        })
+        .collect()
+}
+
+/// F3 and F10 against the Lens Simple/Extended Family Size columns: each family's size is the
+/// largest size its rows state (extended, else simple) or its rows in the file, whichever is
+/// larger, computed here from the columns and patq's in-file family labels.
+fn family_sizes_follow_the_lens_columns(test: &str, rel: &str) {
+    let Some(path) = shared_file(test, rel) else {
+        return;
+    };
+    let rows = lens_rows(&path);
+    let recs = applications(&path);
+    let c = Corpus::build(&recs, &Harmonizer::default());
+    let sel = c.select(&Filters::default());
+    assert_eq!(
+        c.families.method,
+        patq_enrich::FamilyMethod::SourceExtendedSizes
+    );
+    let mut stated: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut in_file: BTreeMap<u32, u32> = BTreeMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        let f = c.families.extended[i];
+        *in_file.entry(f).or_insert(0) += 1;
+        for p in &r.publications {
+            let row = &rows[p.source_id.as_deref().expect("a Lens ID")];
+            let s = row.extended.max(row.simple).unwrap_or(0);
+            let e = stated.entry(f).or_insert(0);
+            *e = (*e).max(s);
+        }
+    }
+    let size = |f: &u32| stated[f].max(in_file[f]);
+    let f3 = families::compute(&c, &sel);
+    let f10 = family_size_bands::compute(&c, &sel, 10);
+    let fams = in_file.len() as u64;
+    let multi = in_file.keys().filter(|f| size(f) >= 2).count() as u64;
+    assert_eq!((f3.world.families, f3.world.multi_member), (fams, multi));
+    assert_eq!(f3.families_with_source_size, fams);
+    let mut bands = vec![0u64; family_size_bands::BANDS.len()];
+    for f in in_file.keys() {
+        // 1-2, 3-5, 6-10, >10, as METHODOLOGY.md writes F10's bands.
+        let b = match size(f) {
+            0 => unreachable!("a family has a member"),
+            1..=2 => 0,
+            3..=5 => 1,
+            6..=10 => 2,
+            _ => 3,
+        };
+        bands[b] += 1;
+    }
+    assert_eq!(f10.families, bands);
+    let linked_multi = in_file.values().filter(|&&n| n >= 2).count();
+    let rows_ext2 = rows.values().filter(|r| r.extended >= Some(2)).count();
+    let rows_simple2 = rows.values().filter(|r| r.simple >= Some(2)).count();
+    eprintln!(
+        "{rel}: {} rows (Simple >= 2: {rows_simple2}, Extended >= 2: {rows_ext2}); {fams} \
+         families, multi-member {multi} ({:.1}%) by source sizes, {linked_multi} ({:.1}%) \
+         linked in file; F10 {bands:?}",
+        rows.len(),
+        100.0 * multi as f64 / fams as f64,
+        100.0 * linked_multi as f64 / fams as f64,
+    );
+}
+
+#[test]
+fn lens_drones_family_sizes_follow_the_lens_columns() {
+    family_sizes_follow_the_lens_columns(
+        "lens_drones_family_sizes_follow_the_lens_columns",
+        DRONES,
+    );
+}
+
+#[test]
+fn lens_jetengines_family_sizes_follow_the_lens_columns() {
+    family_sizes_follow_the_lens_columns(
+        "lens_jetengines_family_sizes_follow_the_lens_columns",
+        JETENGINES,
+    );
+}
+
+/// Grants against the Lens `Type` column, counted per row here: every application with a
+/// "Granted Patent" row is granted; the only other grants are rows whose kind code is a grant
+/// kind where Lens says "unknown", "Amended Patent" (a corrected grant, B8/B9) or "Limited
+/// Patent" for an invention kind, each listed;
+/// design rights are granted rights with their publication date as grant date, never
+/// invention grants; utility models never are.
+fn grants_follow_the_lens_type(test: &str, rel: &str) {
+    let Some(path) = shared_file(test, rel) else {
+        return;
+    };
+    let rows = lens_rows(&path);
+    let recs = applications(&path);
+    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows.values() {
+        *by_type.entry(r.ty.as_str()).or_insert(0) += 1;
+    }
+    let mut extra: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let (mut typed, mut designs) = (0, 0);
+    for r in &recs {
+        let mine: Vec<&Row> = r
+            .publications
+            .iter()
+            .map(|p| &rows[p.source_id.as_deref().expect("a Lens ID")])
+            .collect();
+        let type_granted = mine.iter().any(|row| row.ty == "Granted Patent");
+        if type_granted {
+            typed += 1;
+            assert!(r.is_granted(), "{}: Type says granted", r.app.key);
+        } else if r.is_granted() {
+            for row in &mine {
+                let k = (r.app.office.to_string(), row.kind.clone(), row.ty.clone());
+                *extra.entry(k).or_insert(0) += 1;
+            }
+        }
+        if mine.iter().any(|row| row.ty == "Design right") {
+            designs += 1;
+            assert!(r.is_design() && !r.is_granted() && r.right_granted());
+            let published = mine[0].pub_date.replace('/', "-");
+            let date = r.grant_date().expect("a design's grant date").to_string();
+            assert!(published.contains(&date[..4]), "{published} vs {date}");
+            assert_eq!(r.grant_date(), r.publications[0].date);
+        }
+        if mine
+            .iter()
+            .all(|row| row.ty == "Limited Patent" && row.kind.starts_with('U'))
+        {
+            assert!(!r.is_granted(), "{}: a utility model", r.app.key);
+        }
+    }
+    for ((office, kind, ty), n) in &extra {
+        assert!(
+            kind.starts_with(['B', 'C'])
+                && matches!(
+                    ty.as_str(),
+                    "unknown"
+                        | "Limited Patent"
+                        | "Patent Application"
+                        | "Amended Patent"
+                        | "Ammended Patent"
+                ),
+            "{office} {kind} {ty}: {n} granted by kind"
+        );
+    }
+    let granted = recs.iter().filter(|r| r.is_granted()).count();
+    let extras: usize = extra.values().sum();
+    assert_eq!(granted, typed + extras);
+    assert_eq!(Some(&designs), by_type.get("Design right").or(Some(&0)));
+    eprintln!(
+        "{rel}: Type {by_type:?}; patq grants {granted} = {typed} by Type + {extras} by kind \
+         {extra:?}; {designs} design rights granted as designs"
+    );
+}
+
+#[test]
+fn lens_drones_grants_follow_the_lens_type() {
+    grants_follow_the_lens_type("lens_drones_grants_follow_the_lens_type", DRONES);
+}
+
+#[test]
+fn lens_jetengines_grants_follow_the_lens_type() {
+    grants_follow_the_lens_type("lens_jetengines_grants_follow_the_lens_type", JETENGINES);
+}

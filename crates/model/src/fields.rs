@@ -33,6 +33,10 @@ pub trait AppFields: Sync {
     fn has_grant_evidence(&self) -> bool;
     /// Forward citations as the source counted them.
     fn cited_by_count(&self) -> Option<u32>;
+    /// Simple (DOCDB-like) family size as the source stated it.
+    fn simple_family_size(&self) -> Option<u32>;
+    /// Extended (INPADOC-like) family size as the source stated it.
+    fn extended_family_size(&self) -> Option<u32>;
 }
 
 impl AppFields for PatentRecord {
@@ -77,6 +81,12 @@ impl AppFields for PatentRecord {
     }
     fn cited_by_count(&self) -> Option<u32> {
         self.app.cited_by_count
+    }
+    fn simple_family_size(&self) -> Option<u32> {
+        self.app.simple_family_size
+    }
+    fn extended_family_size(&self) -> Option<u32> {
+        self.app.extended_family_size
     }
 }
 
@@ -154,6 +164,7 @@ impl From<PatentRecord> for AppCore {
                 a.docdb_family_id.as_deref(),
                 a.inpadoc_family_id.as_deref(),
             ],
+            [a.simple_family_size, a.extended_family_size],
             r.priorities.iter().map(|p| p.key.as_str()),
         );
         let a = r.app;
@@ -170,9 +181,10 @@ impl From<PatentRecord> for AppCore {
     }
 }
 
-/// The packed form of a core's links: a byte of which of the four optional ids are present,
-/// each present one and then every priority key as a length (LEB128) and its bytes, the keys
-/// preceded by their count. Nothing when there is no link at all.
+/// The packed form of a core's links: a byte of which of the four optional ids and the two
+/// stated family sizes are present, each present id as a length (LEB128) and its bytes, each
+/// present size as a LEB128 number, then every priority key as a length and its bytes, the
+/// keys preceded by their count. Nothing when there is no link and no size at all.
 struct Links;
 
 impl Links {
@@ -180,23 +192,34 @@ impl Links {
     const EARLIEST: usize = 1;
     const DOCDB: usize = 2;
     const INPADOC: usize = 3;
+    /// Bit of the first stated family size in the mask (simple, then extended).
+    const SIZES: usize = 4;
+    const SIMPLE_SIZE: usize = 0;
+    const EXTENDED_SIZE: usize = 1;
 
     /// Appends the packed links to `out`.
     fn pack<'s>(
         out: &mut ThinVec<u8>,
         ids: [Option<&str>; 4],
+        sizes: [Option<u32>; 2],
         keys: impl ExactSizeIterator<Item = &'s str>,
     ) {
-        if ids.iter().all(Option::is_none) && keys.len() == 0 {
+        if ids.iter().all(Option::is_none) && sizes.iter().all(Option::is_none) && keys.len() == 0 {
             return;
         }
         let mask = ids
             .iter()
             .enumerate()
             .fold(0u8, |m, (k, id)| m | (u8::from(id.is_some()) << k));
+        let mask = sizes.iter().enumerate().fold(mask, |m, (k, s)| {
+            m | (u8::from(s.is_some()) << (Self::SIZES + k))
+        });
         out.push(mask);
         for id in ids.into_iter().flatten() {
             put_str(out, id);
+        }
+        for s in sizes.into_iter().flatten() {
+            put_uint(out, u64::from(s));
         }
         put_uint(out, keys.len() as u64);
         for k in keys {
@@ -217,13 +240,33 @@ impl Links {
         Some(r.str())
     }
 
+    /// Stated family size `k` (one of the size constants) of packed `bytes`.
+    fn size(bytes: &[u8], k: usize) -> Option<u32> {
+        let mut r = Reader::new(bytes);
+        let mask = if bytes.is_empty() { 0 } else { r.byte() };
+        if mask & (1 << (Self::SIZES + k)) == 0 {
+            return None;
+        }
+        for _ in 0..(mask & ((1 << Self::SIZES) - 1)).count_ones() {
+            r.str();
+        }
+        for _ in 0..((mask >> Self::SIZES) & ((1 << k) - 1)).count_ones() {
+            r.uint();
+        }
+        u32::try_from(r.uint()).ok()
+    }
+
     fn keys(bytes: &[u8]) -> impl Iterator<Item = &str> {
         let mut r = Reader::new(bytes);
         let n = if bytes.is_empty() {
             0
         } else {
-            for _ in 0..r.byte().count_ones() {
+            let mask = r.byte();
+            for _ in 0..(mask & ((1 << Self::SIZES) - 1)).count_ones() {
                 r.str();
+            }
+            for _ in 0..(mask >> Self::SIZES).count_ones() {
+                r.uint();
             }
             r.uint() as usize
         };
@@ -274,6 +317,12 @@ impl AppFields for AppCore {
     fn cited_by_count(&self) -> Option<u32> {
         self.cited_by_count
     }
+    fn simple_family_size(&self) -> Option<u32> {
+        Links::size(self.links(), Links::SIMPLE_SIZE)
+    }
+    fn extended_family_size(&self) -> Option<u32> {
+        Links::size(self.links(), Links::EXTENDED_SIZE)
+    }
 }
 
 #[cfg(test)]
@@ -283,7 +332,7 @@ mod tests {
 
     fn fields<A: AppFields>(a: &A) -> String {
         format!(
-            "{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}",
+            "{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}",
             a.key(),
             a.office(),
             a.number(),
@@ -298,6 +347,8 @@ mod tests {
             a.is_granted(),
             a.has_grant_evidence(),
             a.cited_by_count(),
+            a.simple_family_size(),
+            a.extended_family_size(),
         )
     }
 
@@ -317,6 +368,7 @@ mod tests {
         r.app.docdb_family_id = Some("d1".into());
         r.app.inpadoc_family_id = Some("i1".into());
         r.app.cited_by_count = Some(4);
+        r.app.extended_family_size = Some(300);
         for key in ["US12345678", ""] {
             r.priorities.push(Priority {
                 office: "US".into(),
@@ -361,6 +413,7 @@ mod tests {
             office in "[A-Z]{0,3}|.{250,260}",
             number in "[0-9A-Z]{0,12}",
             key in proptest::option::of("[0-9A-Z]{0,14}"),
+            sizes in proptest::collection::vec(proptest::option::of(0u32..=u32::MAX), 2),
         ) {
             let mut r = PatentRecord::default();
             // The key joins office and number (as most do), or is some other text.
@@ -371,6 +424,8 @@ mod tests {
             r.app.earliest_filing_id = ids[1].as_deref().map(Into::into);
             r.app.docdb_family_id = ids[2].as_deref().map(Into::into);
             r.app.inpadoc_family_id = ids[3].as_deref().map(Into::into);
+            r.app.simple_family_size = sizes[0];
+            r.app.extended_family_size = sizes[1];
             for k in &keys {
                 r.priorities.push(Priority {
                     office: "US".into(),

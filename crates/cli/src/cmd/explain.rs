@@ -101,6 +101,9 @@ pub fn run(args: Args) -> Result<Outcome> {
         };
         count.push_str(&format!(" ({n} {unit})"));
     }
+    if let Some(m) = e.family_method {
+        count.push_str(&format!("; family sizes: {m}"));
+    }
     if manifest.synthetic {
         count.insert_str(0, "SYNTHETIC DATA: ");
     }
@@ -144,6 +147,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             });
             if let Some((n, unit)) = e.counted {
                 v[unit] = n.into();
+            }
+            if let Some(m) = e.family_method {
+                v["family_method"] = m.into();
             }
             // Serialise first: a broken pipe must reach main as an io::Error to exit quietly.
             let text = serde_json::to_string_pretty(&v)?;
