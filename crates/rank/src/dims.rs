@@ -88,7 +88,10 @@ impl Dimension {
             }
             Dimension::Families => {
                 "patent families: distinct extended (INPADOC-style) families with at least one \
-                 application of the group in the selection"
+                 application of the group in the selection; families are linked through \
+                 priority claims, PCT entries, earliest-filing ids and the source's DOCDB/INPADOC \
+                 family ids (a family counts once however many of its members the export has, \
+                 and the source's stated family sizes do not change a count of families)"
             }
             Dimension::International => {
                 "international patents: applications filed at an office other than the \

@@ -46,6 +46,7 @@ mod tests {
             dataset: "ds".into(),
             applications: 0,
             citation_method: "not available",
+            family_method: "linked in file",
             years: None,
             countries: vec![],
             offices: vec![],

@@ -102,6 +102,8 @@ pub struct Meta {
     pub dataset: String,
     pub applications: usize,
     pub citation_method: &'static str,
+    /// How family sizes were found ([`patq_enrich::FamilyMethod`]).
+    pub family_method: &'static str,
     /// Earliest and latest filing year.
     pub years: Option<(i32, i32)>,
     pub countries: Vec<Choice>,
@@ -300,6 +302,7 @@ impl Dashboard {
             dataset: setup.dataset.clone(),
             applications: n,
             citation_method: corpus.citation_method.as_str(),
+            family_method: corpus.families.method.as_str(),
             years,
             countries: ranked(countries),
             offices: ranked(offices),
