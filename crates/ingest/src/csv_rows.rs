@@ -1,12 +1,13 @@
 //! The record loop shared by the CSV exports (Lens, Google Patents): line accounting, CSV-error
 //! and unclosed-quote quarantine, field-count checks and progress, so each reader only parses
-//! the fields of a well-formed row.
+//! the fields of a well-formed row; and the column bookkeeping of every header-row reader
+//! (which column fills which field, values read per column, values not stored).
 
 use csv::StringRecord;
 use patq_model::PatentRecord;
 
 use crate::sink::excerpt;
-use crate::{Location, Rejection, Sink};
+use crate::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink};
 
 /// Why a row was rejected: the column at fault (as the file names it) and the reason.
 #[derive(Debug, PartialEq)]
@@ -50,6 +51,22 @@ pub(crate) fn for_each_row(
     width: usize,
     sink: &mut dyn Sink,
     mut parse: impl FnMut(&StringRecord, u64) -> Result<PatentRecord, RowError>,
+) {
+    for_each_row_noting(reader, text, file, offset, width, sink, |rec, line, _| {
+        parse(rec, line)
+    })
+}
+
+/// [`for_each_row`] for a reader that also reports values of kept records (field notes):
+/// `parse` gets the sink, to which it sends them only for a row it returns `Ok`.
+pub(crate) fn for_each_row_noting(
+    reader: &mut csv::Reader<&[u8]>,
+    text: &str,
+    file: &str,
+    offset: Offset,
+    width: usize,
+    sink: &mut dyn Sink,
+    mut parse: impl FnMut(&StringRecord, u64, &mut dyn Sink) -> Result<PatentRecord, RowError>,
 ) {
     let mut rec = StringRecord::new();
     let mut count: u64 = 0;
@@ -109,12 +126,86 @@ pub(crate) fn for_each_row(
             );
             continue;
         }
-        match parse(&rec, line) {
+        match parse(&rec, line, sink) {
             Ok(record) => sink.record(record),
             Err(err) => reject(sink, err),
         }
     }
     sink.progress((offset.bytes + text.len()) as u64);
+}
+
+/// Each header column with the field it fills (`field_of` its name) or `None` when no field
+/// reads it, in header order, for [`Sink::columns`].
+pub(crate) fn column_uses(
+    names: &[String],
+    field_of: impl Fn(&str) -> Option<&'static str>,
+) -> Vec<ColumnUse> {
+    names
+        .iter()
+        .map(|n| ColumnUse {
+            column: n.clone(),
+            field: field_of(n).map(str::to_string),
+        })
+        .collect()
+}
+
+/// Non-empty values of the mapped columns of one file, counted per row kept and reported to
+/// the sink once at the end of the file ([`Sink::values_read`]).
+pub(crate) struct ValueCounts {
+    /// Indices of the mapped columns.
+    mapped: Vec<usize>,
+    counts: Vec<u64>,
+}
+
+impl ValueCounts {
+    pub fn new(uses: &[ColumnUse]) -> ValueCounts {
+        let mapped: Vec<usize> = uses
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.field.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        ValueCounts {
+            counts: vec![0; mapped.len()],
+            mapped,
+        }
+    }
+
+    /// Counts the non-empty (after trimming) mapped cells of a kept row.
+    pub fn count(&mut self, rec: &StringRecord) {
+        for (n, &i) in self.counts.iter_mut().zip(&self.mapped) {
+            if rec.get(i).is_some_and(|v| !v.trim().is_empty()) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Reports the counts of every mapped column of `names` (zeros included, so every
+    /// mapped column appears in the manifest).
+    pub fn report(&self, sink: &mut dyn Sink, file: &str, names: &[String]) {
+        for (&n, &i) in self.counts.iter().zip(&self.mapped) {
+            sink.values_read(file, &names[i], n);
+        }
+    }
+}
+
+/// A value of a kept row that is not stored, for [`Sink::field_note`].
+pub(crate) fn rejected_value(
+    file: &str,
+    line: u64,
+    column: &str,
+    value: &str,
+    reason: String,
+) -> FieldNote {
+    FieldNote {
+        file: file.to_string(),
+        location: Location::Line(line),
+        field: column.to_string(),
+        action: FieldAction::Rejected,
+        value: excerpt(value, 200),
+        stored: None,
+        reason,
+    }
 }
 
 /// The message for a header that names a column the reader reads (`used`) twice (names

@@ -68,6 +68,11 @@ impl FromStr for Format {
 }
 
 /// Names the format of a decoded text from its first few kilobytes.
+///
+/// XML and JSON are named by their root elements and keys; delimited tables by the names in
+/// their header row, several distinctive columns per format, never by the first column alone
+/// (a Lens export of 2015/16 has no `Lens ID` column, a Google export re-saved by pandas
+/// writes `priority_date` for `priority date`, Excel writes `;` and a byte-order mark).
 pub fn detect(text: &str) -> Option<Format> {
     let mut end = text.len().min(16 * 1024);
     while !text.is_char_boundary(end) {
@@ -75,46 +80,257 @@ pub fn detect(text: &str) -> Option<Format> {
     }
     let head = text[..end].trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('<') {
-        if head.contains("ops:world-patent-data")
-            || head.contains("exchange-documents")
-            || head.contains("http://ops.epo.org")
-            || head.contains("reg:register-document")
-        {
-            return Some(Format::EpoOps);
-        }
-        if [
-            "us-patent-grant",
-            "us-patent-application",
-            "patent-application-publication",
-            "us-sequence-listing",
-            "PATDOC",
-            "patent-grant",
-        ]
-        .iter()
-        .any(|t| head.contains(t))
-        {
-            return Some(Format::UsptoXml);
-        }
-        return None;
+        return detect_xml(head);
     }
     if head.starts_with('{') || head.starts_with('[') {
         return head.contains("lens_id").then_some(Format::LensJson);
     }
-    // Google Patents exports start with a "search URL:" line above the header.
-    let first = head.lines().next().unwrap_or("");
-    if first.starts_with("search URL:")
-        || (first.contains("result link") && first.contains("priority date"))
+    // Google Patents exports may start with a "search URL:" line above the header.
+    let (first, rest) = split_first_line(head);
+    if first
+        .trim_start_matches('"')
+        .to_ascii_lowercase()
+        .starts_with("search url:")
     {
         return Some(Format::GoogleCsv);
     }
-    let lower = first.to_ascii_lowercase();
-    if lower.contains("lens id") {
+    let names = header_names(first);
+    detect_header(&names).or_else(|| {
+        // A blank or title line above the header (some spreadsheet re-saves add one).
+        let (second, _) = split_first_line(rest.trim_start());
+        let names = header_names(second);
+        detect_header(&names).filter(|f| *f == Format::GoogleCsv)
+    })
+}
+
+fn detect_xml(head: &str) -> Option<Format> {
+    if head.contains("ops:world-patent-data")
+        || head.contains("exchange-documents")
+        || head.contains("http://ops.epo.org")
+        || head.contains("reg:register-document")
+    {
+        return Some(Format::EpoOps);
+    }
+    [
+        "us-patent-grant",
+        "us-patent-application",
+        "patent-application-publication",
+        "us-sequence-listing",
+        "PATDOC",
+        "patent-grant",
+    ]
+    .iter()
+    .any(|t| head.contains(t))
+    .then_some(Format::UsptoXml)
+}
+
+/// The first line of `text` (ended by LF, CRLF or a bare CR, as 2015/16 Lens exports on
+/// old Macs were) and the rest after its line end.
+pub(crate) fn split_first_line(text: &str) -> (&str, &str) {
+    match text.find(['\n', '\r']) {
+        Some(i) => {
+            let rest = &text[i..];
+            let rest = rest
+                .strip_prefix("\r\n")
+                .or_else(|| rest.strip_prefix('\n'))
+                .or_else(|| rest.strip_prefix('\r'))
+                .unwrap_or(rest);
+            (&text[..i], rest)
+        }
+        None => (text, ""),
+    }
+}
+
+/// The separator of a header line: the one of `,` `;` tab `|` that splits it into the most
+/// fields outside quotes (ties go to the earlier one, so `,` wins).
+pub(crate) fn sniff_separator(line: &str) -> u8 {
+    let mut best = (0usize, b',');
+    for d in [b',', b';', b'\t', b'|'] {
+        let mut in_quotes = false;
+        let n = line
+            .bytes()
+            .filter(|&b| {
+                if b == b'"' {
+                    in_quotes = !in_quotes;
+                }
+                b == d && !in_quotes
+            })
+            .count();
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
+/// A header name as compared by detection and the readers' alias tables: trimmed of blanks,
+/// quotes and byte-order marks, lower-cased, `_` read as a space, runs of blanks as one.
+pub fn normalize_header(name: &str) -> String {
+    let t = name.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\u{feff}');
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        let c = if c == '_' {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        };
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The normalized column names of a header line, separator sniffed.
+fn header_names(line: &str) -> Vec<String> {
+    let sep = sniff_separator(line);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(normalize_header).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Columns only a Lens.org CSV export has (both schema eras), normalized.
+const LENS_COLUMNS: &[&str] = &[
+    "lens id",
+    "jurisdiction",
+    "kind",
+    "publication number",
+    "display key",
+    "publication date",
+    "publication year",
+    "application number",
+    "application date",
+    "priority numbers",
+    "earliest priority date",
+    "applicants",
+    "inventors",
+    "owners",
+    "owners (us)",
+    "url",
+    "type",
+    "document type",
+    "full text",
+    "has full text",
+    "cited count",
+    "cited by patent count",
+    "cites patent count",
+    "simple family size",
+    "extended family size",
+    "sequence count",
+    "cpc classifications",
+    "ipcr classifications",
+    "us classifications",
+    "non-patent citations",
+    "npl citation count",
+];
+
+/// Columns of a Google Patents export as Google writes them and after a pandas re-save.
+const GOOGLE_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "assignee",
+    "inventor/author",
+    "inventor",
+    "priority date",
+    "filing/creation date",
+    "filing date",
+    "publication date",
+    "grant date",
+    "result link",
+    "representative figure link",
+];
+
+/// Columns of the PatentsView tables (other than `patent_id`), normalized.
+const PATENTSVIEW_COLUMNS: &[&str] = &[
+    "patent type",
+    "patent date",
+    "patent title",
+    "patent abstract",
+    "wipo kind",
+    "num claims",
+    "withdrawn",
+    "application id",
+    "assignee sequence",
+    "inventor sequence",
+    "cpc group",
+    "cpc subgroup",
+    "ipc sequence",
+    "citation patent id",
+    "foreign application id",
+    "pct doc number",
+    "disambig assignee organization",
+    "disambig inventor name last",
+    "location id",
+];
+
+/// Columns of the PATSTAT tables (other than the `appln_id`, `pat_publn_id` and `person_id`
+/// keys), normalized.
+const PATSTAT_COLUMNS: &[&str] = &[
+    "appln auth",
+    "appln nr",
+    "appln kind",
+    "appln filing date",
+    "appln filing year",
+    "appln nr epodoc",
+    "ipr type",
+    "receiving office",
+    "earliest filing id",
+    "earliest filing date",
+    "internat appln id",
+    "docdb family id",
+    "inpadoc family id",
+    "granted",
+    "appln title",
+    "appln abstract",
+    "prior appln id",
+    "person name",
+    "person ctry code",
+    "psn name",
+    "han name",
+    "applt seq nr",
+    "invt seq nr",
+    "ipc class symbol",
+    "cpc class symbol",
+    "publn auth",
+    "publn nr",
+    "publn kind",
+    "publn date",
+    "cited pat publn id",
+    "cited appln id",
+    "citn id",
+];
+
+/// Names the format of a header from its normalized column names.
+fn detect_header(names: &[String]) -> Option<Format> {
+    let has = |c: &str| names.iter().any(|n| n == c);
+    let count = |set: &[&str]| names.iter().filter(|n| set.contains(&n.as_str())).count();
+    // Google: its `id` and its singular `assignee`/`inventor` or its link columns; Lens
+    // writes neither `id` nor `assignee`.
+    if has("id")
+        && count(GOOGLE_COLUMNS) >= 4
+        && (has("assignee") || has("result link") || has("inventor/author"))
+    {
+        return Some(Format::GoogleCsv);
+    }
+    // `Lens ID` is Lens's own; the 2015/16 exports without it need more of the columns.
+    let lens = count(LENS_COLUMNS);
+    if (has("lens id") && lens >= 2) || (has("jurisdiction") && lens >= 4) {
         return Some(Format::LensCsv);
     }
-    if first.contains('\t') && (lower.contains("patent_id") || lower.contains("application_id")) {
+    if (has("patent id") && count(PATENTSVIEW_COLUMNS) >= 1)
+        || (has("location id") && has("disambig country"))
+    {
         return Some(Format::PatentsView);
     }
-    if lower.contains("appln_id") || lower.contains("pat_publn_id") || lower.contains("person_id") {
+    let patstat_key = has("appln id") || has("pat publn id") || has("person id");
+    if patstat_key && (count(PATSTAT_COLUMNS) >= 1 || names.len() == 1) {
         return Some(Format::Patstat);
     }
     None
@@ -155,7 +371,77 @@ mod tests {
             Some(Format::GoogleCsv)
         );
         assert_eq!(detect("hello world"), None);
+        assert_eq!(detect("id,title\n1,x\n"), None);
+        assert_eq!(detect("jurisdiction,kind\n"), None);
         assert_eq!("lens-csv".parse::<Format>(), Ok(Format::LensCsv));
         assert!("nope".parse::<Format>().is_err());
+    }
+
+    const LENS_2016: &str = "#,Jurisdiction,Kind,Publication Number,Publication Date,Publication Year,Application Number,Application Date,Priority Numbers,Title,Applicants,Inventors,URL,Type,Full Text,Cited Count,Simple Family Size,Extended Family Size,Sequence Count,CPC Classifications,IPCR Classifications,US Classifications,PubMed Id(s),DOI(s),Non-Patent Citations";
+    const LENS_2021: &str = "\"#\",Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Publication Year,Application Number,Application Date,Priority Numbers,Earliest Priority Date,Title,Applicants,Inventors,Owners (US),URL,Type,Has Full Text,Cites Patent Count,Cited by Patent Count,Simple Family Size,Extended Family Size,Sequence Count,CPC Classifications,IPCR Classifications,US Classifications,NPL Citation Count,NPL Resolved Citation Count,NPL Resolved Lens ID(s),NPL Resolved External Id(s),NPL Citations";
+    const GOOGLE: &str = "id,title,assignee,inventor/author,priority date,filing/creation date,publication date,grant date,result link,representative figure link";
+    const GOOGLE_PANDAS: &str = "id,title,assignee,inventor,priority_date,filing_date,publication_date,grant_date,result_link,representative_figure_link";
+
+    /// A header re-saved the way a spreadsheet does: separator, line end, byte-order mark.
+    fn resave(header: &str, sep: char, nl: &str, bom: bool) -> String {
+        let h = header.replace(',', &sep.to_string());
+        let row = vec!["x"; header.split(',').count()].join(&sep.to_string());
+        format!("{}{h}{nl}{row}{nl}", if bom { "\u{feff}" } else { "" })
+    }
+
+    /// Every real header of every format, as written and as re-saved, and with its columns
+    /// in another order: detection names the columns, not the first one.
+    #[test]
+    fn detects_every_variant_by_its_header() {
+        let pv_patent =
+            "patent_id,patent_type,patent_date,patent_title,wipo_kind,num_claims,withdrawn";
+        let pv_location = "location_id,disambig_city,disambig_state,disambig_country";
+        let pv_assignee = "patent_id,assignee_sequence,assignee_id,disambig_assignee_individual_name_first,disambig_assignee_individual_name_last,disambig_assignee_organization,assignee_type,location_id";
+        let tls201 = "appln_id,appln_auth,appln_kind,appln_filing_year,appln_nr_epodoc,ipr_type,receiving_office,earliest_filing_id,priority";
+        let tls211 =
+            "pat_publn_id,publn_auth,publn_nr,publn_kind,appln_id,publn_date,publn_first_grant";
+        let tls206 = "person_id,person_name,person_ctry_code,psn_name,han_name";
+        let tls212 = "pat_publn_id,citn_id,cited_pat_publn_id,cited_appln_id,cited_npl_publn_id,citn_categ,citn_origin";
+        let cases = [
+            (LENS_2016, Format::LensCsv),
+            (LENS_2021, Format::LensCsv),
+            (GOOGLE, Format::GoogleCsv),
+            (GOOGLE_PANDAS, Format::GoogleCsv),
+            (pv_patent, Format::PatentsView),
+            (pv_location, Format::PatentsView),
+            (pv_assignee, Format::PatentsView),
+            (tls201, Format::Patstat),
+            (tls211, Format::Patstat),
+            (tls206, Format::Patstat),
+            (tls212, Format::Patstat),
+        ];
+        for (header, want) in cases {
+            let quoted: String = header
+                .split(',')
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut reversed: Vec<&str> = header.split(',').collect();
+            reversed.reverse();
+            let reversed = reversed.join(",");
+            for (sep, nl, bom) in [
+                (',', "\n", false),
+                (';', "\r\n", true),
+                ('\t', "\n", false),
+                (',', "\r", false),
+                ('|', "\r\n", true),
+            ] {
+                for h in [header, quoted.as_str(), reversed.as_str()] {
+                    let text = resave(h, sep, nl, bom);
+                    assert_eq!(detect(&text), Some(want), "{text:?}");
+                }
+            }
+        }
+        // Google's search-URL line, with either separator.
+        for sep in [',', ';'] {
+            let text =
+                format!("search URL:{sep}https://patents.google.com/?q=x\r\n{GOOGLE_PANDAS}\r\n");
+            assert_eq!(detect(&text), Some(Format::GoogleCsv));
+        }
     }
 }

@@ -24,7 +24,11 @@ use patq_model::{
     thin_vec,
 };
 
-use crate::csv_rows::{Offset, RowError, duplicate_known, for_each_row};
+use crate::csv_rows::{
+    Offset, RowError, ValueCounts, column_uses, duplicate_column, for_each_row_noting,
+    rejected_value,
+};
+use crate::detect::{normalize_header, sniff_separator, split_first_line};
 use crate::lens_csv::{is_kind, is_office};
 use crate::util::opt;
 use crate::{IngestError, Input, Location, Sink};
@@ -49,20 +53,60 @@ enum Col {
     Grant,
 }
 
-const COLUMNS: &[(Col, &[&str])] = &[
-    (Col::Id, &["id"]),
-    (Col::Title, &["title"]),
-    (Col::Assignee, &["assignee"]),
-    (Col::Inventor, &["inventor/author", "inventor"]),
-    (Col::Priority, &["priority date"]),
-    (Col::Filing, &["filing/creation date", "filing date"]),
-    (Col::Publication, &["publication date"]),
-    (Col::Grant, &["grant date"]),
+/// Each column this reader reads: the field it fills and its header names, compared after
+/// [`normalize_header`] (so `priority_date`, as a pandas re-save writes, is `priority date`).
+const COLUMNS: &[(Col, &str, &[&str])] = &[
+    (
+        Col::Id,
+        "publication (office, number, kind); application key",
+        &["id"],
+    ),
+    (Col::Title, "app.title", &["title"]),
+    (Col::Assignee, "parties (applicant)", &["assignee"]),
+    (
+        Col::Inventor,
+        "parties (inventor)",
+        &["inventor/author", "inventor"],
+    ),
+    (
+        Col::Priority,
+        "app.earliest_priority_date",
+        &["priority date"],
+    ),
+    (
+        Col::Filing,
+        "app.filing_date, app.filing_year",
+        &["filing/creation date", "filing date", "creation date"],
+    ),
+    (Col::Publication, "publication.date", &["publication date"]),
+    (
+        Col::Grant,
+        "app.granted (a grant date means granted)",
+        &["grant date"],
+    ),
 ];
+
+/// Columns of the export that no field reads: links to Google's pages and images.
+const IGNORED: &[&str] = &["result link", "representative figure link"];
+
+/// The columns of a Google Patents export for docs/FORMATS.md: each column's header names
+/// (the first as Google writes it, then aliases) with the field it fills, `None` when
+/// ignored.
+pub fn column_table() -> Vec<(Vec<&'static str>, Option<&'static str>)> {
+    COLUMNS
+        .iter()
+        .map(|(_, field, names)| (names.to_vec(), Some(*field)))
+        .chain(IGNORED.iter().map(|n| (vec![*n], None)))
+        .collect()
+}
+
+const DATES: [Col; 4] = [Col::Priority, Col::Filing, Col::Publication, Col::Grant];
 
 struct Columns {
     index: Vec<(Col, usize)>,
     names: Vec<String>,
+    /// The day-month order of each date column's slashed dates.
+    orders: Vec<(Col, SlashOrder)>,
 }
 
 impl Columns {
@@ -76,14 +120,27 @@ impl Columns {
             .collect();
         let index = COLUMNS
             .iter()
-            .filter_map(|(col, aliases)| {
+            .filter_map(|(col, _, aliases)| {
                 aliases
                     .iter()
-                    .find_map(|a| names.iter().position(|n| n.eq_ignore_ascii_case(a)))
+                    .find_map(|a| names.iter().position(|n| normalize_header(n) == *a))
                     .map(|i| (*col, i))
             })
             .collect();
-        Columns { index, names }
+        Columns {
+            index,
+            names,
+            orders: Vec::new(),
+        }
+    }
+
+    /// The field the column at `i` fills, if this reader reads it.
+    fn field_at(&self, i: usize) -> Option<&'static str> {
+        let (col, _) = self.index.iter().find(|(_, j)| *j == i)?;
+        COLUMNS
+            .iter()
+            .find(|(c, _, _)| c == col)
+            .map(|(_, field, _)| *field)
     }
 
     fn idx(&self, col: Col) -> Option<usize> {
@@ -102,40 +159,62 @@ impl Columns {
             .map(|i| self.names[i].clone())
             .unwrap_or_default()
     }
+
+    fn order(&self, col: Col) -> SlashOrder {
+        self.orders
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map_or(SlashOrder::Unknown, |(_, o)| *o)
+    }
+}
+
+/// Where the table starts: past a `search URL:` line (bytes and lines cut off), if any.
+fn preamble(full: &str) -> (usize, u64) {
+    let bom = full.len() - full.trim_start_matches('\u{feff}').len();
+    let (first, rest) = split_first_line(&full[bom..]);
+    let is_url = first
+        .trim_start()
+        .trim_start_matches('"')
+        .to_ascii_lowercase()
+        .starts_with("search url:");
+    if is_url {
+        (full.len() - rest.len(), 1)
+    } else {
+        (0, 0)
+    }
 }
 
 fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     let full = input.text.as_str();
     // The search-URL line is not CSV data of the table; parse from the line after it.
-    let (skip_bytes, skip_lines) = match full.trim_start_matches('\u{feff}').lines().next() {
-        Some(first)
-            if first
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("search url:") =>
-        {
-            let nl = full.find('\n').map_or(full.len(), |i| i + 1);
-            (nl, 1)
-        }
-        _ => (0, 0),
-    };
+    let (skip_bytes, skip_lines) = preamble(full);
     let text = &full[skip_bytes..];
     let malformed = |message: String| IngestError::Malformed {
         path: input.name.clone(),
         message,
     };
-    let mut reader = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    // Excel re-saves in some locales separate with `;`.
+    let sep = sniff_separator(split_first_line(text).0);
+    let reader = || {
+        ReaderBuilder::new()
+            .delimiter(sep)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+    };
+    let mut rows = reader();
     let mut header = StringRecord::new();
-    match reader.read_record(&mut header) {
+    match rows.read_record(&mut header) {
         Ok(true) => {}
         Ok(false) => return Err(malformed("no Google Patents CSV header".into())),
         Err(e) => return Err(malformed(format!("cannot read the header: {e}"))),
     }
-    let cols = Columns::from_header(&header);
-    if let Some(message) = duplicate_known(&cols.names, COLUMNS) {
+    let mut cols = Columns::from_header(&header);
+    let known = |n: &str| {
+        let n = normalize_header(n);
+        COLUMNS.iter().any(|(_, _, a)| a.contains(&n.as_str()))
+    };
+    if let Some(message) = duplicate_column(&cols.names, known) {
         return Err(malformed(message));
     }
     if cols.idx(Col::Id).is_none() {
@@ -143,10 +222,17 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
             "not a Google Patents CSV export: missing column id".into(),
         ));
     }
+    cols.orders = slash_orders(&cols, reader());
+    let uses = column_uses(&cols.names, |n| {
+        let i = cols.names.iter().position(|m| m == n)?;
+        cols.field_at(i)
+    });
+    sink.columns(&input.name, &uses);
+    let mut counts = ValueCounts::new(&uses);
     let width = cols.names.len();
 
-    for_each_row(
-        &mut reader,
+    for_each_row_noting(
+        &mut rows,
         text,
         &input.name,
         Offset {
@@ -155,17 +241,151 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         },
         width,
         sink,
-        |rec, line| parse_row(&cols, rec, input, line),
+        |rec, line, sink| {
+            let (record, notes) = parse_row(&cols, rec, input, line)?;
+            counts.count(rec);
+            for (col, raw, reason) in notes {
+                let column = cols.name(col);
+                sink.field_note(rejected_value(&input.name, line, &column, raw, reason));
+            }
+            Ok(record)
+        },
     );
+    counts.report(sink, &input.name, &cols.names);
     Ok(())
 }
 
-fn parse_row(
+/// How a column writes slashed dates: day first (`dd/mm/yyyy`, Google's export re-saved by a
+/// European spreadsheet), month first (`m/d/yyyy`, a US one), or not known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SlashOrder {
+    DayFirst,
+    MonthFirst,
+    Unknown,
+}
+
+/// Counts of slashed dates that can only be read one way: a first part above 12 proves day
+/// first, a second part above 12 month first.
+#[derive(Clone, Copy, Default)]
+struct Evidence {
+    day_first: u64,
+    month_first: u64,
+}
+
+impl Evidence {
+    fn add(&mut self, raw: &str) {
+        if let Some((a, b, _, sep)) = date_parts(raw)
+            && sep != '.'
+        {
+            if a > 12 && b <= 12 {
+                self.day_first += 1;
+            } else if b > 12 && a <= 12 {
+                self.month_first += 1;
+            }
+        }
+    }
+
+    fn order(self) -> Option<SlashOrder> {
+        match (self.day_first > 0, self.month_first > 0) {
+            (true, false) => Some(SlashOrder::DayFirst),
+            (false, true) => Some(SlashOrder::MonthFirst),
+            _ => None,
+        }
+    }
+}
+
+/// Decides each date column's order from the whole file: by the column's own unambiguous
+/// dates, else (a column with none) by those of all date columns, since one re-save writes
+/// every column alike; `Unknown` when the evidence is absent or contradictory, and then an
+/// ambiguous date (both parts 12 or less, and different) is rejected rather than guessed.
+fn slash_orders(cols: &Columns, mut reader: csv::Reader<&[u8]>) -> Vec<(Col, SlashOrder)> {
+    let mut per_col = [Evidence::default(); DATES.len()];
+    let mut rec = StringRecord::new();
+    // The header row first.
+    let _ = reader.read_record(&mut rec);
+    while let Ok(true) = reader.read_record(&mut rec) {
+        for (e, col) in per_col.iter_mut().zip(DATES) {
+            e.add(cols.get(&rec, col));
+        }
+    }
+    let all = per_col.iter().fold(Evidence::default(), |a, e| Evidence {
+        day_first: a.day_first + e.day_first,
+        month_first: a.month_first + e.month_first,
+    });
+    DATES
+        .iter()
+        .zip(per_col)
+        .map(|(&col, e)| {
+            let unproven = e.day_first == 0 && e.month_first == 0;
+            let order = e
+                .order()
+                .or_else(|| all.order().filter(|_| unproven))
+                .unwrap_or(SlashOrder::Unknown);
+            (col, order)
+        })
+        .collect()
+}
+
+/// The numbers and separator of a date written day and month before the year (`05/03/2019`,
+/// `3/5/2019 0:00`, `05.03.2019`, `05-03-19`): first part, second part, year digits; `None`
+/// for any other form (ISO dates among them).
+fn date_parts(raw: &str) -> Option<(u32, u32, &str, char)> {
+    let date = raw.trim().split([' ', 'T']).next()?;
+    let sep = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
+    let parts: Vec<&str> = date.split(sep).collect();
+    let [a, b, y] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |p: &str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(a) || !digits(b) || y.is_empty() || !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y, sep))
+}
+
+/// Reads one date: ISO (`2019-03-05`, Google's own), `yyyymmdd`, or day and month before a
+/// four-digit year in the column's order (`.` always day first). `Err` says why not.
+fn read_date(raw: &str, order: SlashOrder) -> Result<NaiveDate, String> {
+    let Some((a, b, year, sep)) = date_parts(raw) else {
+        return parse_date(raw, DateOrder::DayFirst).ok_or_else(|| "not a valid date".into());
+    };
+    if year.len() != 4 {
+        return Err("a two-digit year: the century is not stated".into());
+    }
+    let order = if sep == '.' {
+        SlashOrder::DayFirst
+    } else {
+        order
+    };
+    let (d, m) = match order {
+        SlashOrder::DayFirst => (a, b),
+        SlashOrder::MonthFirst => (b, a),
+        SlashOrder::Unknown if a > 12 || a == b => (a, b),
+        SlashOrder::Unknown if b > 12 => (b, a),
+        SlashOrder::Unknown => {
+            return Err(
+                "day and month cannot be told apart: no date of the file has a part \
+                 above 12 that shows their order"
+                    .into(),
+            );
+        }
+    };
+    year.parse::<i32>()
+        .ok()
+        .filter(|y| (1700..=2200).contains(y))
+        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .ok_or_else(|| "not a valid date".into())
+}
+
+/// A value of a kept row that is not stored: its column, raw text and why.
+type Note<'r> = (Col, &'r str, String);
+
+fn parse_row<'r>(
     cols: &Columns,
-    rec: &StringRecord,
+    rec: &'r StringRecord,
     input: &Input,
     line: u64,
-) -> Result<PatentRecord, RowError> {
+) -> Result<(PatentRecord, Vec<Note<'r>>), RowError> {
     let get = |c: Col| cols.get(rec, c);
     let err = |c: Col, reason: String| RowError {
         field: Some(cols.name(c)),
@@ -184,19 +404,21 @@ fn parse_row(
     let (office, number, kind) =
         split_id(id).ok_or_else(|| err(Col::Id, format!("not a publication id: {id:?}")))?;
 
-    let date = |c: Col| -> Result<Option<NaiveDate>, RowError> {
-        let raw = get(c);
+    // A date that cannot be read is left out of the record, which is kept.
+    let mut notes: Vec<Note<'r>> = Vec::new();
+    let mut date = |c: Col| -> Option<NaiveDate> {
+        let raw = cols.get(rec, c);
         if raw.is_empty() {
-            return Ok(None);
+            return None;
         }
-        parse_date(raw, DateOrder::DayFirst)
-            .map(Some)
-            .ok_or_else(|| err(c, format!("not a valid date: {raw:?}")))
+        read_date(raw, cols.order(c))
+            .map_err(|reason| notes.push((c, raw, reason)))
+            .ok()
     };
-    let priority = date(Col::Priority)?;
-    let filing = date(Col::Filing)?;
-    let published = date(Col::Publication)?;
-    let grant = date(Col::Grant)?;
+    let priority = date(Col::Priority);
+    let filing = date(Col::Filing);
+    let published = date(Col::Publication);
+    let grant = date(Col::Grant);
 
     let class = classify_publication(&office, &kind, published);
     let granted = match class {
@@ -242,7 +464,7 @@ fn parse_row(
             });
         }
     }
-    Ok(PatentRecord {
+    let record = PatentRecord {
         app,
         publications: thin_vec![Publication {
             office: office.into(),
@@ -254,7 +476,8 @@ fn parse_row(
         }],
         parties,
         ..PatentRecord::default()
-    })
+    };
+    Ok((record, notes))
 }
 
 /// Splits `US-10123456-B2` into office, cleaned number and kind (empty when absent).

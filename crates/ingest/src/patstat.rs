@@ -18,6 +18,7 @@
 //! key `PATSTAT:<appln_id>`, which never collides with a real office key.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
@@ -54,6 +55,13 @@ pub(crate) struct TableFile<'a> {
     /// is faster than hashing the name on every field access of every row.
     cols: Vec<(String, usize)>,
     ncols: usize,
+    /// The header's names (trimmed, lower-cased) and the field each fills, for
+    /// [`Sink::columns`]; set by [`TableFile::map_columns`].
+    uses: Vec<crate::ColumnUse>,
+    /// Indices of the mapped columns, and their non-empty values in the rows taken (rows
+    /// rejected by the reader after they were read are taken back in [`At::reject`]).
+    mapped: Vec<usize>,
+    counts: Vec<AtomicU64>,
 }
 
 impl<'a> TableFile<'a> {
@@ -81,8 +89,77 @@ impl<'a> TableFile<'a> {
             delim,
             cols,
             ncols: names.len(),
+            uses: names
+                .iter()
+                .map(|n| crate::ColumnUse {
+                    column: n.clone(),
+                    field: None,
+                })
+                .collect(),
+            mapped: Vec::new(),
+            counts: Vec::new(),
         };
         Some((t, names))
+    }
+
+    /// Names the field each column fills (`fields`: column, field); the other columns are
+    /// ignored. The first of two columns of one name is the one read.
+    pub fn map_columns(&mut self, fields: &[(&str, &'static str)]) {
+        self.mapped.clear();
+        for (i, u) in self.uses.iter_mut().enumerate() {
+            u.field = fields
+                .iter()
+                .find(|(c, _)| *c == u.column)
+                .map(|(_, f)| f.to_string());
+            if u.field.is_some() && self.cols.iter().any(|&(_, j)| j == i) {
+                self.mapped.push(i);
+            }
+        }
+        self.counts = self.mapped.iter().map(|_| AtomicU64::new(0)).collect();
+    }
+
+    /// Tells the sink the file's columns and the non-empty values read per mapped column.
+    pub fn report(&self, sink: &mut dyn Sink) {
+        let name = &self.input.name;
+        sink.columns(name, &self.uses);
+        for (&i, n) in self.mapped.iter().zip(&self.counts) {
+            sink.values_read(name, &self.uses[i].column, n.load(Ordering::Relaxed));
+        }
+    }
+
+    /// Counts the non-empty mapped cells of a row taken into `local` (one per mapped column).
+    fn count(&self, rec: &StringRecord, local: &mut [u64]) {
+        for (n, &i) in local.iter_mut().zip(&self.mapped) {
+            if rec.get(i).is_some_and(|v| !v.trim().is_empty()) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Adds a chunk's counts to the file's.
+    fn flush(&self, local: &[u64]) {
+        for (n, &k) in self.counts.iter().zip(local) {
+            n.fetch_add(k, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes back the counted values of the row starting at `byte`, which the reader rejects
+    /// whole after reading it: its values are in the quarantined record, not the dataset.
+    /// Rejections are rare, so the row is parsed once more rather than its cells kept.
+    fn uncount(&self, byte: u64) {
+        if self.mapped.is_empty() {
+            return;
+        }
+        let text = self.input.text.get(byte as usize..).unwrap_or("");
+        let mut rec = StringRecord::new();
+        if let Ok(true) = reader(text, self.delim, false).read_record(&mut rec) {
+            let mut local = vec![0u64; self.mapped.len()];
+            self.count(&rec, &mut local);
+            for (n, &k) in self.counts.iter().zip(&local) {
+                // Wrapping: a chunk read on the other thread may not have added its counts yet.
+                n.fetch_sub(k, Ordering::Relaxed);
+            }
+        }
     }
 
     pub fn has(&self, col: &str) -> bool {
@@ -243,6 +320,7 @@ impl<'a> TableFile<'a> {
         }
         let mut rec = StringRecord::new();
         let mut n: u64 = 0;
+        let mut counted = vec![0u64; self.mapped.len()];
         let mut lines = LineCounter {
             byte: chunk.start,
             line: chunk.lines_before,
@@ -302,8 +380,10 @@ impl<'a> TableFile<'a> {
                 each(Scanned::Reject(row.rejection(None, reason)));
                 continue;
             }
+            self.count(&rec, &mut counted);
             each(Scanned::Row(row));
         }
+        self.flush(&counted);
     }
 }
 
@@ -524,8 +604,19 @@ impl At<'_> {
         }
     }
 
+    /// Rejects a row the reader read (and counted): the whole record, not one value.
     pub fn reject(&self, sink: &mut dyn Sink, field: Option<&str>, reason: String) {
+        self.file.uncount(self.byte);
         sink.reject(self.rejection(field, reason));
+    }
+
+    /// Reports a value of this row, whose record is kept, as rejected: not stored.
+    pub fn reject_value(&self, sink: &mut dyn Sink, column: &str, value: &str, reason: String) {
+        let line = self.line;
+        let file = &self.file.input.name;
+        sink.field_note(crate::csv_rows::rejected_value(
+            file, line, column, value, reason,
+        ));
     }
 
     pub fn rejection(&self, field: Option<&str>, reason: String) -> Rejection {
@@ -692,6 +783,109 @@ impl Table {
             Table::T224 => "tls224",
         }
     }
+}
+
+impl Table {
+    /// The tables in docs/FORMATS.md order.
+    const ALL: [Table; 10] = [
+        Table::T201,
+        Table::T202,
+        Table::T203,
+        Table::T204,
+        Table::T206,
+        Table::T207,
+        Table::T209,
+        Table::T211,
+        Table::T212,
+        Table::T224,
+    ];
+
+    /// The columns this reader reads from the table and the field each fills; every other
+    /// column is ignored (and reported so).
+    fn fields(self) -> &'static [(&'static str, &'static str)] {
+        const JOIN: (&str, &str) = ("appln_id", "join key (tls201 appln_id)");
+        match self {
+            Table::T201 => &[
+                ("appln_id", "app.source_id; join key"),
+                ("appln_auth", "app.office; app.key"),
+                ("appln_nr", "app.number; app.key"),
+                (
+                    "appln_nr_epodoc",
+                    "app.number; app.key (when appln_nr is empty)",
+                ),
+                ("appln_kind", "app.kind; app.is_pct (W)"),
+                ("appln_filing_date", "app.filing_date, app.filing_year"),
+                (
+                    "appln_filing_year",
+                    "app.filing_year (when appln_filing_date is empty)",
+                ),
+                ("ipr_type", "app.ipr_type"),
+                ("receiving_office", "app.receiving_office"),
+                ("earliest_filing_id", "app.earliest_filing_id"),
+                ("earliest_filing_date", "app.earliest_priority_date"),
+                ("priority", "app.is_priority_filing"),
+                ("internat_appln_id", "app.pct_key"),
+                ("docdb_family_id", "app.docdb_family_id"),
+                ("inpadoc_family_id", "app.inpadoc_family_id"),
+                ("docdb_family_size", "app.simple_family_size"),
+                ("nb_citing_docdb_fam", "app.cited_by_count"),
+                ("granted", "app.granted"),
+            ],
+            Table::T202 => &[
+                JOIN,
+                ("appln_title", "app.title (the first per application)"),
+            ],
+            Table::T203 => &[
+                JOIN,
+                (
+                    "appln_abstract",
+                    "app.abstract_text (the first per application)",
+                ),
+            ],
+            Table::T204 => &[JOIN, ("prior_appln_id", "priorities")],
+            Table::T206 => &[
+                ("person_id", "join key (tls207 person_id)"),
+                ("person_name", "party.name"),
+                ("psn_name", "party.name (when person_name is empty)"),
+                (
+                    "han_name",
+                    "party.name (when person_name and psn_name are empty)",
+                ),
+                ("person_ctry_code", "party.country"),
+            ],
+            Table::T207 => &[
+                JOIN,
+                ("person_id", "parties (the tls206 person)"),
+                ("applt_seq_nr", "party (applicant) and its seq"),
+                ("invt_seq_nr", "party (inventor) and its seq"),
+            ],
+            Table::T209 => &[JOIN, ("ipc_class_symbol", "classes (IPC)")],
+            Table::T211 => &[
+                ("pat_publn_id", "join key (tls212 pat_publn_id)"),
+                JOIN,
+                ("publn_auth", "publication.office"),
+                ("publn_nr", "publication.number"),
+                ("publn_kind", "publication.kind; publication.class"),
+                ("publn_date", "publication.date"),
+                ("publn_first_grant", "app.granted (a first grant)"),
+            ],
+            Table::T212 => &[
+                ("pat_publn_id", "the citing publication's application"),
+                ("cited_pat_publn_id", "citations (a publication)"),
+                ("cited_appln_id", "citations (an application)"),
+                ("cited_npl_publn_id", "app.npl_citation_count"),
+                ("citn_categ", "citation.category"),
+                ("citn_origin", "citation.cited_by"),
+            ],
+            Table::T224 => &[JOIN, ("cpc_class_symbol", "classes (CPC)")],
+        }
+    }
+}
+
+/// The columns of each PATSTAT table for docs/FORMATS.md: table, then each column read with
+/// the field it fills (columns not listed are ignored).
+pub fn column_table() -> Vec<(&'static str, &'static [(&'static str, &'static str)])> {
+    Table::ALL.iter().map(|t| (t.name(), t.fields())).collect()
 }
 
 /// Names the table from its header columns, or explains why the file is not one.
@@ -1185,7 +1379,9 @@ fn each_file(
         src.load(sink)?;
         if let Some((mut file, _)) = TableFile::open(src.input(), delim) {
             file.table = table.name();
+            file.map_columns(table.fields());
             read(&file, sink);
+            file.report(sink);
         }
         src.release();
         t.done(&format!("(patstat) pass over {}", table.name()));
@@ -1210,6 +1406,8 @@ struct ReadPub {
     kind: String,
     date: Option<NaiveDate>,
     first_grant: Option<bool>,
+    /// Values of the row not stored.
+    notes: Vec<ValueNote>,
 }
 
 /// A tls212 row as read on either thread ([`pass_split`]), before its strings are interned.
@@ -1303,12 +1501,12 @@ fn read_sources(
     // Rows are read (and their applications packed) on two threads, kept in file order.
     let mapper = || {
         |row: &Row<'_>| {
-            app_row(row).map(|(id, app, granted_stated, internat)| {
+            app_row(row).map(|(id, app, granted_stated, internat, notes)| {
                 let packed = pack_app(&app);
                 let internat = internat.map(Box::<str>::from);
                 // The id's value when canonical: no string to allocate, hash or parse again.
                 let id = canonical_id(id).ok_or_else(|| Box::<str>::from(id));
-                (id, app, packed, granted_stated, internat)
+                (id, app, packed, granted_stated, internat, notes)
             })
         }
     };
@@ -1320,7 +1518,7 @@ fn read_sources(
         sink,
         mapper,
         |read, row, sink| match read {
-            Ok((id, app, packed, granted_stated, internat)) => {
+            Ok((id, app, packed, granted_stated, internat, notes)) => {
                 let next = apps.len() as u32;
                 let first = match &id {
                     Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
@@ -1338,6 +1536,9 @@ fn read_sources(
                         format!("duplicate appln_id {id} (first at {at})"),
                     );
                 } else {
+                    for (col, raw, reason) in notes {
+                        row.reject_value(sink, col, &raw, reason);
+                    }
                     links.push(AppLink {
                         id: read_id_key(&id, &mut arena),
                         key: arena.push(&app.key),
@@ -1445,9 +1646,9 @@ fn read_sources(
             if office.is_empty() {
                 return Err(("publn_auth", "missing publn_auth".into()));
             }
-            let date = patstat_date(row.get("publn_date")).map_err(|e| ("publn_date", e))?;
-            let first_grant =
-                flag(row.get("publn_first_grant")).map_err(|e| ("publn_first_grant", e))?;
+            let mut notes = Vec::new();
+            let date = optional(row, "publn_date", &mut notes, patstat_date);
+            let first_grant = optional(row, "publn_first_grant", &mut notes, flag);
             let kind = row.get("publn_kind").to_ascii_uppercase();
             let number = match number.strip_prefix(&office).filter(|r| !r.is_empty()) {
                 Some(rest) => rest.to_string(),
@@ -1461,6 +1662,7 @@ fn read_sources(
                 kind,
                 date,
                 first_grant,
+                notes,
             }))
         }
     };
@@ -1475,6 +1677,9 @@ fn read_sources(
             Err((field, reason)) => row.reject(sink, Some(field), reason),
             Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
             Ok(PubIn::Pub(p)) => {
+                for (col, raw, reason) in p.notes {
+                    row.reject_value(sink, col, &raw, reason);
+                }
                 if p.first_grant == Some(true) {
                     marks[p.app as usize].first_grant = true;
                 }
@@ -2102,8 +2307,26 @@ fn push_new<T: PartialEq>(list: &mut ThinVec<T>, x: T) {
 }
 
 /// What [`app_row`] reads from a tls201 row: its `appln_id`, the application, whether
-/// `granted` was stated, and the raw `internat_appln_id`.
-type AppRow<'r> = (&'r str, Application, bool, Option<&'r str>);
+/// `granted` was stated, the raw `internat_appln_id`, and the values not stored.
+type AppRow<'r> = (&'r str, Application, bool, Option<&'r str>, Vec<ValueNote>);
+
+/// A value of a kept row that is not stored: its column, raw text and why.
+type ValueNote = (&'static str, Box<str>, String);
+
+/// Reads an optional value: one that cannot be read is noted in `notes` and left out, and
+/// the row is kept.
+fn optional<T>(
+    row: &Row<'_>,
+    col: &'static str,
+    notes: &mut Vec<ValueNote>,
+    read: impl FnOnce(&str) -> Result<Option<T>, String>,
+) -> Option<T> {
+    let raw = row.get(col);
+    read(raw)
+        .map_err(|reason| notes.push((col, raw.into(), reason)))
+        .ok()
+        .flatten()
+}
 
 /// Reads the application of a tls201 row; `Err((column, reason))` rejects it.
 fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
@@ -2140,33 +2363,30 @@ fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
         .map(Into::into);
     a.is_pct = office == "WO" || a.kind.as_deref() == Some("W");
     a.office = office.into();
-    a.filing_date =
-        patstat_date(row.get("appln_filing_date")).map_err(|e| ("appln_filing_date", e))?;
-    let year = patstat_year(row.get("appln_filing_year")).map_err(|e| ("appln_filing_year", e))?;
+    let mut notes = Vec::new();
+    a.filing_date = optional(row, "appln_filing_date", &mut notes, patstat_date);
+    let year = optional(row, "appln_filing_year", &mut notes, patstat_year);
     a.filing_year = a.filing_date.map(|d| d.year()).or(year);
     a.ipr_type = opt(row.get("ipr_type")).map(Into::into);
     a.receiving_office = opt(row.get("receiving_office"))
         .map(|o| normalize_office(&o))
         .map(Into::into);
     a.earliest_filing_id = link_id(row.get("earliest_filing_id")).map(Into::into);
-    a.earliest_priority_date =
-        patstat_date(row.get("earliest_filing_date")).map_err(|e| ("earliest_filing_date", e))?;
+    a.earliest_priority_date = optional(row, "earliest_filing_date", &mut notes, patstat_date);
     // Denter's extract states it in `priority`; in full PATSTAT an application is its own
     // earliest filing exactly when earliest_filing_id equals appln_id.
-    a.is_priority_filing = match flag(row.get("priority")).map_err(|e| ("priority", e))? {
+    a.is_priority_filing = match optional(row, "priority", &mut notes, flag) {
         Some(p) => Some(p),
         None => a.earliest_filing_id.as_deref().map(|e| e == id),
     };
     a.docdb_family_id = link_id(row.get("docdb_family_id")).map(Into::into);
     a.inpadoc_family_id = link_id(row.get("inpadoc_family_id")).map(Into::into);
-    a.simple_family_size =
-        parse_count(row.get("docdb_family_size")).map_err(|e| ("docdb_family_size", e))?;
-    a.cited_by_count =
-        parse_count(row.get("nb_citing_docdb_fam")).map_err(|e| ("nb_citing_docdb_fam", e))?;
-    a.granted = flag(row.get("granted")).map_err(|e| ("granted", e))?;
+    a.simple_family_size = optional(row, "docdb_family_size", &mut notes, parse_count);
+    a.cited_by_count = optional(row, "nb_citing_docdb_fam", &mut notes, parse_count);
+    a.granted = optional(row, "granted", &mut notes, flag);
     let granted_stated = a.granted.is_some();
     let internat = link_id(row.get("internat_appln_id"));
-    Ok((id, app, granted_stated, internat))
+    Ok((id, app, granted_stated, internat, notes))
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use patq_ingest::{CollectSink, Format, IngestError, Input, Location, detect, google_csv};
+use patq_ingest::{
+    CollectSink, FieldAction, Format, IngestError, Input, Location, detect, google_csv,
+};
 use patq_model::{PartyRole, PatentRecord, PubClass};
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -184,18 +186,27 @@ fn bad_rows_are_rejected_with_line_and_field() {
         &row("US-9123456-B2", "2017-01-03"), // line 3: ok
         &row("US9123456B2", ""),             // line 4: bad id
         &row("", ""),                        // line 5: empty id
-        &row("US-9123457-B2", "2017-02-30"), // line 6: bad grant date
+        &row("US-9123457-B2", "2017-02-30"), // line 6: bad grant date: kept without it
         "US-9123458-B2,Drone,Acme\n",        // line 7: short row
-        &row("EP-1234567-A1", "").replace("2015-01-02", "02/01/2015"), // line 8: ok, dd/mm
+        &row("EP-1234567-A1", "").replace("2015-01-02", "13/01/2015"), // line 8: ok, dd/mm
         &row("XXX-1-A", ""),                 // line 9: bad office
         &row("US-9123459-B2", "").replace("Drone", "Dro\u{0}ne"), // line 10: NUL
     ]
     .concat();
     let sink = read_str(&text);
     assert_eq!(sink.records.len() + sink.rejections.len(), 8);
-    assert_eq!(sink.records.len(), 2);
-    assert_eq!(sink.records[1].app.earliest_priority_date, ymd(2015, 1, 2));
-    assert_eq!(sink.records[1].app.provenance.location, "line 8");
+    assert_eq!(sink.records.len(), 3);
+    let r = at(&sink, "line 6");
+    assert_eq!((r.app.granted, r.app.filing_date), (None, ymd(2016, 1, 2)));
+    let notes = sink.notes("grant date", FieldAction::Rejected);
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        (&notes[0].location, notes[0].value.as_str()),
+        (&Location::Line(6), "2017-02-30")
+    );
+    assert_eq!(notes[0].reason, "not a valid date");
+    assert_eq!(sink.records[2].app.earliest_priority_date, ymd(2015, 1, 13));
+    assert_eq!(sink.records[2].app.provenance.location, "line 8");
     assert_reject(
         &sink,
         0,
@@ -204,18 +215,17 @@ fn bad_rows_are_rejected_with_line_and_field() {
         "not a publication id: \"US9123456B2\"",
     );
     assert_reject(&sink, 1, 5, Some("id"), "empty");
-    assert_reject(&sink, 2, 6, Some("grant date"), "\"2017-02-30\"");
     assert_reject(
         &sink,
-        3,
+        2,
         7,
         None,
         "expected 10 fields as in the header, found 3",
     );
-    assert_reject(&sink, 4, 9, Some("id"), "XXX-1-A");
-    assert_reject(&sink, 5, 10, Some("title"), "NUL");
+    assert_reject(&sink, 3, 9, Some("id"), "XXX-1-A");
+    assert_reject(&sink, 4, 10, Some("title"), "NUL");
     assert!(
-        sink.rejections[3]
+        sink.rejections[2]
             .excerpt
             .starts_with("US-9123458-B2,Drone")
     );
@@ -284,4 +294,343 @@ proptest::proptest! {
             proptest::prop_assert!(matches!(r.location, Location::Line(n) if n >= 3));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export variants: the fixture re-saved in memory the ways exports reach patq (no search-URL
+// line, pandas snake_case headers, day-first or US month-first dates, Excel's `;`, CRLF and
+// BOM) must detect as Google CSV and read to the same records.
+
+/// The fixture's header and rows, without the search-URL line.
+fn fixture_table() -> (Vec<String>, Vec<Vec<String>>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/google_drones.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = text.split_once('\n').unwrap().1;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes());
+    let mut rows: Vec<Vec<String>> = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let header = rows.remove(0);
+    (header, rows)
+}
+
+/// How a variant re-writes the table.
+struct Variant {
+    name: &'static str,
+    url_line: bool,
+    snake_case: bool,
+    date: fn(&str) -> String,
+    sep: u8,
+    crlf: bool,
+    bom: bool,
+}
+
+fn iso(d: &str) -> String {
+    d.to_string()
+}
+
+/// `f(year, month, day)` of an ISO date; other text unchanged.
+fn reorder(d: &str, f: fn(&str, &str, &str) -> String) -> String {
+    match d.split('-').collect::<Vec<_>>()[..] {
+        [y, m, dd] => f(y, m, dd),
+        _ => d.to_string(),
+    }
+}
+
+fn day_first(d: &str) -> String {
+    reorder(d, |y, m, dd| format!("{dd}/{m}/{y}"))
+}
+
+/// `m/d/yyyy` without leading zeros, as US Excel writes.
+fn us_excel(d: &str) -> String {
+    reorder(d, |y, m, dd| {
+        let n = |s: &str| s.trim_start_matches('0').to_string();
+        format!("{}/{}/{y}", n(m), n(dd))
+    })
+}
+
+fn write_variant(v: &Variant) -> String {
+    let (header, rows) = fixture_table();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| {
+            if !v.snake_case {
+                return h.clone();
+            }
+            match h.as_str() {
+                "inventor/author" => "inventor".into(),
+                "filing/creation date" => "filing_date".into(),
+                other => other.replace(' ', "_"),
+            }
+        })
+        .collect();
+    let dates = [4, 5, 6, 7];
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(v.sep)
+        .terminator(if v.crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        let r: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if dates.contains(&i) && !c.is_empty() {
+                    (v.date)(c)
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        w.write_record(&r).unwrap();
+    }
+    let table = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let nl = if v.crlf { "\r\n" } else { "\n" };
+    let sep = v.sep as char;
+    let url = if v.url_line {
+        format!("search URL:{sep}https://patents.google.com/?q=drone{nl}")
+    } else {
+        String::new()
+    };
+    let bom = if v.bom { "\u{feff}" } else { "" };
+    format!("{bom}{url}{table}")
+}
+
+/// The records without their provenance (the line moves with the search-URL line).
+fn comparable(sink: &CollectSink) -> Vec<PatentRecord> {
+    sink.records
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.app.provenance = Default::default();
+            r
+        })
+        .collect()
+}
+
+const VARIANTS: &[Variant] = &[
+    Variant {
+        name: "as Google writes it",
+        url_line: true,
+        snake_case: false,
+        date: iso,
+        sep: b',',
+        crlf: false,
+        bom: false,
+    },
+    Variant {
+        name: "without the search-URL line",
+        url_line: false,
+        snake_case: false,
+        date: iso,
+        sep: b',',
+        crlf: false,
+        bom: false,
+    },
+    Variant {
+        name: "pandas re-save (snake_case)",
+        url_line: false,
+        snake_case: true,
+        date: iso,
+        sep: b',',
+        crlf: false,
+        bom: false,
+    },
+    Variant {
+        name: "snake_case, dd/mm/yyyy",
+        url_line: false,
+        snake_case: true,
+        date: day_first,
+        sep: b',',
+        crlf: false,
+        bom: false,
+    },
+    Variant {
+        name: "Excel (US): m/d/yyyy, CRLF, BOM",
+        url_line: true,
+        snake_case: false,
+        date: us_excel,
+        sep: b',',
+        crlf: true,
+        bom: true,
+    },
+    Variant {
+        name: "Excel (Europe): `;`, dd/mm/yyyy, CRLF, BOM",
+        url_line: false,
+        snake_case: false,
+        date: day_first,
+        sep: b';',
+        crlf: true,
+        bom: true,
+    },
+    Variant {
+        name: "Excel (Europe) with the search-URL line",
+        url_line: true,
+        snake_case: true,
+        date: day_first,
+        sep: b';',
+        crlf: true,
+        bom: true,
+    },
+];
+
+#[test]
+fn every_export_variant_detects_and_reads_the_same_records() {
+    let want = comparable(&read_str(&write_variant(&VARIANTS[0])));
+    assert_eq!(want.len(), 8);
+    assert!(want.iter().all(|r| r.app.filing_date.is_some()));
+    for v in VARIANTS {
+        let text = write_variant(v);
+        let input = Input::from_str("v.csv", &text);
+        assert_eq!(detect(&input.text), Some(Format::GoogleCsv), "{}", v.name);
+        let mut sink = CollectSink::default();
+        google_csv::read(&[&input], &mut sink).unwrap();
+        assert!(
+            sink.rejections.is_empty(),
+            "{}: {:?}",
+            v.name,
+            sink.rejections
+        );
+        assert!(
+            sink.field_notes.is_empty(),
+            "{}: {:?}",
+            v.name,
+            sink.field_notes
+        );
+        assert_eq!(comparable(&sink), want, "{}", v.name);
+        let first = if v.url_line { 3 } else { 2 };
+        assert_eq!(
+            sink.records[0].app.provenance.location,
+            format!("line {first}"),
+            "{}",
+            v.name
+        );
+        // Every column is named mapped or ignored; the links are the ignored ones.
+        assert_eq!(
+            sink.ignored_columns("v.csv").len(),
+            2,
+            "{}: {:?}",
+            v.name,
+            sink.columns
+        );
+        assert_eq!(sink.columns["v.csv"].len(), 10);
+    }
+}
+
+/// The shape of the reported bug: CN rows in a pandas re-save with day-first dates, which
+/// used to lose every date unsaid.
+#[test]
+fn cn_rows_of_a_pandas_resave_keep_their_dates() {
+    let mut text = String::from(
+        "id,title,assignee,inventor,priority_date,filing_date,publication_date,grant_date,result_link,representative_figure_link\n",
+    );
+    for i in 0..200u32 {
+        let day = 1 + i % 28;
+        text.push_str(&format!(
+            "CN-{}-A,无人机,\"深圳市飞农科技有限公司\",\"李娜, 王伟\",{day:02}/03/2017,{day:02}/04/2018,{day:02}/10/2019,,https://patents.google.com/patent/CN{}A/en,\n",
+            108000000 + i,
+            108000000 + i
+        ));
+    }
+    assert_eq!(detect(&text), Some(Format::GoogleCsv));
+    let sink = read_str(&text);
+    assert_eq!((sink.records.len(), sink.rejections.len()), (200, 0));
+    assert!(sink.field_notes.is_empty());
+    let r = &sink.records[20];
+    assert_eq!(r.app.earliest_priority_date, ymd(2017, 3, 21));
+    assert_eq!(r.app.filing_date, ymd(2018, 4, 21));
+    assert_eq!(r.publications[0].date, ymd(2019, 10, 21));
+    let read = |c: &str| sink.values_read[&("g.csv".to_string(), c.to_string())];
+    assert_eq!(read("priority_date"), 200);
+    assert_eq!(read("filing_date"), 200);
+    assert_eq!(read("grant_date"), 0);
+    assert_eq!(
+        sink.ignored_columns("g.csv"),
+        ["result_link", "representative_figure_link"]
+    );
+}
+
+#[test]
+fn dates_that_cannot_be_read_are_rejected_values_of_kept_records() {
+    let text = [
+        HEADER,
+        // Every slashed date has both parts at most 12: the order is not shown anywhere.
+        "US-1-B1,x,A,B,03/04/2015,05/06/2016,07/08/2017,07/08/2017,,\n",
+        "US-2-B1,x,A,B,03/03/2015,5/6/16,2017-13-01,,,\n",
+    ]
+    .concat();
+    let sink = read_str(&text);
+    assert_eq!((sink.records.len(), sink.rejections.len()), (2, 0));
+    let r = &sink.records[0];
+    assert_eq!(
+        (
+            r.app.earliest_priority_date,
+            r.app.filing_date,
+            r.app.granted
+        ),
+        (None, None, None)
+    );
+    let r = &sink.records[1];
+    // 03/03 reads the same either way.
+    assert_eq!(r.app.earliest_priority_date, ymd(2015, 3, 3));
+    let reasons: Vec<(&str, u64, &str)> = sink
+        .field_notes
+        .iter()
+        .map(|n| {
+            assert_eq!(n.action, FieldAction::Rejected);
+            let Location::Line(l) = n.location else {
+                panic!()
+            };
+            (n.field.as_str(), l, n.reason.as_str())
+        })
+        .collect();
+    let ambiguous = "day and month cannot be told apart: no date of the file has a part above 12 that shows their order";
+    assert_eq!(
+        reasons,
+        [
+            ("priority date", 2, ambiguous),
+            ("filing/creation date", 2, ambiguous),
+            ("publication date", 2, ambiguous),
+            ("grant date", 2, ambiguous),
+            (
+                "filing/creation date",
+                3,
+                "a two-digit year: the century is not stated"
+            ),
+            ("publication date", 3, "not a valid date"),
+        ]
+    );
+    // read = kept + rejected, per column.
+    let read = |c: &str| sink.values_read[&("g.csv".to_string(), c.to_string())];
+    assert_eq!(read("publication date"), 2);
+    assert_eq!(read("grant date"), 1);
+    let key = ("g.csv".to_string(), "result link".to_string());
+    assert!(
+        !sink.values_read.contains_key(&key),
+        "an ignored column is not counted"
+    );
+}
+
+#[test]
+fn one_unambiguous_date_decides_the_order_of_the_file() {
+    // The filing column shows month first (13 as the second part); the other columns,
+    // without evidence of their own, follow it.
+    let text = [
+        HEADER,
+        "US-1-B1,x,A,B,03/04/2015,05/13/2016,07/08/2017,,,\n",
+    ]
+    .concat();
+    let sink = read_str(&text);
+    let r = &sink.records[0];
+    assert!(sink.field_notes.is_empty(), "{:?}", sink.field_notes);
+    assert_eq!(r.app.earliest_priority_date, ymd(2015, 3, 4));
+    assert_eq!(r.app.filing_date, ymd(2016, 5, 13));
+    assert_eq!(r.publications[0].date, ymd(2017, 7, 8));
 }

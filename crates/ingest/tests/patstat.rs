@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
-use patq_ingest::{CollectSink, IngestError, Input, Location, patstat};
+use patq_ingest::{CollectSink, FieldAction, IngestError, Input, Location, patstat};
 use patq_model::{ClassScheme, PartyRole, PatentRecord, PubClass};
 use patq_testkit::shared_file;
 
@@ -367,6 +367,8 @@ fn reconcile(sink: &CollectSink, rows: usize) {
     );
 }
 
+/// A bad filing year is a rejected value of a kept record; a missing office rejects the
+/// record (it is part of the key).
 #[test]
 fn bad_year_and_missing_office_are_rejected() {
     let text = format!(
@@ -374,18 +376,33 @@ fn bad_year_and_missing_office_are_rejected() {
     );
     let sink = read_str("bad.csv", &text);
     reconcile(&sink, 4);
-    assert_eq!(sink.records.len(), 1);
+    assert_eq!(sink.records.len(), 3);
     let r = &sink.rejections;
-    assert_eq!(r.len(), 3);
-    assert_eq!(r[0].location, Location::Line(3));
-    assert_eq!(r[0].field.as_deref(), Some("appln_filing_year"));
-    assert!(r[0].reason.contains("\"20x8\""), "{}", r[0].reason);
-    assert!(r[0].excerpt.starts_with("2,US,A ,20x8"));
-    assert_eq!(r[1].location, Location::Line(4));
-    assert_eq!(r[1].field.as_deref(), Some("appln_auth"));
-    assert!(r[1].reason.contains("missing appln_auth"));
-    assert_eq!(r[2].field.as_deref(), Some("appln_filing_year"));
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].location, Location::Line(4));
+    assert_eq!(r[0].field.as_deref(), Some("appln_auth"));
+    assert!(r[0].reason.contains("missing appln_auth"));
     assert_eq!(r[0].file, "bad.csv");
+    let notes = sink.notes("appln_filing_year", FieldAction::Rejected);
+    let got: Vec<_> = notes
+        .iter()
+        .map(|n| (n.location.clone(), n.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [(Location::Line(3), "20x8"), (Location::Line(5), "1066")]
+    );
+    assert!(notes[0].reason.contains("\"20x8\""), "{}", notes[0].reason);
+    let r2 = sink
+        .records
+        .iter()
+        .find(|r| r.app.source_id.as_deref() == Some("2"));
+    assert_eq!(r2.map(|r| r.app.filing_year), Some(None));
+    // Read counts: the rejected row's values are taken back; kept + rejected = read.
+    let read = |c: &str| sink.values_read[&("bad.csv".to_string(), c.to_string())];
+    assert_eq!(read("appln_filing_year"), 3);
+    assert_eq!(read("appln_auth"), 3);
+    assert_eq!(read("receiving_office"), 0, "blank cells are not values");
 }
 
 #[test]
@@ -473,21 +490,34 @@ fn duplicate_appln_id_and_bad_flags() {
     let text = "appln_id,appln_auth,appln_nr,appln_filing_date,granted,docdb_family_size\n1,EP,17000001,2017-01-02,Y,3\n1,EP,17000009,2017-01-02,N,3\n2,EP,17000002,2017-02-30,N,3\n3,EP,17000003,2017-01-02,maybe,3\n4,EP,17000004,2017-01-02,N,-2\n";
     let sink = read_str("dup.csv", text);
     reconcile(&sink, 5);
-    assert_eq!(sink.records.len(), 1);
+    assert_eq!(sink.records.len(), 4);
+    assert_eq!(sink.rejections.len(), 1);
+    assert_eq!(sink.rejections[0].field.as_deref(), Some("appln_id"));
+    assert!(sink.rejections[0].reason.contains("first at line 2"));
+    // Bad optional values: the records are kept without them.
     let f: Vec<_> = sink
-        .rejections
+        .field_notes
         .iter()
-        .map(|r| r.field.as_deref().unwrap())
+        .map(|n| (n.field.as_str(), n.value.as_str(), n.action))
         .collect();
+    let rejected = FieldAction::Rejected;
     assert_eq!(
         f,
         vec![
-            "appln_id",
-            "appln_filing_date",
-            "granted",
-            "docdb_family_size"
+            ("appln_filing_date", "2017-02-30", rejected),
+            ("granted", "maybe", rejected),
+            ("docdb_family_size", "-2", rejected),
         ]
     );
-    assert!(sink.rejections[0].reason.contains("first at line 2"));
-    assert!(sink.rejections[1].reason.contains("2017-02-30"));
+    assert!(sink.field_notes[0].reason.contains("2017-02-30"));
+    let r = sink.records.iter().find(|r| r.app.number == "17000002");
+    assert_eq!(
+        r.map(|r| (r.app.filing_date, r.app.granted)),
+        Some((None, Some(false)))
+    );
+    let read = |c: &str| sink.values_read[&("dup.csv".to_string(), c.to_string())];
+    // Five rows, the duplicate's values taken back.
+    assert_eq!(read("granted"), 4);
+    assert_eq!(read("appln_filing_date"), 4);
+    assert_eq!(sink.ignored_columns("dup.csv"), Vec::<&str>::new());
 }
