@@ -171,8 +171,11 @@ fn ipg080101_v42_counts() {
             .iter()
             .filter(|r| r.app.granted == Some(true))
             .count(),
-        19
+        25
     );
+    // The 6 designs are granted rights, not invention grants.
+    assert_eq!(s.records.iter().filter(|r| r.is_granted()).count(), 19);
+    designs_are_granted(&s.records);
 }
 
 #[test]
@@ -224,9 +227,13 @@ fn ipg120327_18_design_counts() {
         ..Counts::default()
     };
     assert_eq!(counts(&s), want);
-    assert!(s.records.iter().all(|r| r.app.granted.is_none()
-        && r.app.ipr_type.as_deref() == Some("DE")
-        && r.classes.iter().all(|c| c.scheme != ClassScheme::Ipc)));
+    assert!(
+        s.records
+            .iter()
+            .all(|r| r.app.ipr_type.as_deref() == Some("DE")
+                && r.classes.iter().all(|c| c.scheme != ClassScheme::Ipc))
+    );
+    designs_are_granted(&s.records);
 }
 
 #[test]
@@ -250,6 +257,24 @@ fn ipg120327_196_design_counts() {
         ..Counts::default()
     };
     assert_eq!(counts(&s), want);
+    designs_are_granted(&s.records);
+}
+
+/// Every design patent is a granted right whose grant date is its publication date, and never
+/// an invention grant (its own category, as utility models are).
+fn designs_are_granted(records: &[PatentRecord]) {
+    let designs: Vec<&PatentRecord> = records
+        .iter()
+        .filter(|r| r.publications.iter().any(|p| p.class == PubClass::Design))
+        .collect();
+    assert!(!designs.is_empty());
+    for r in designs {
+        assert_eq!(r.app.granted, Some(true), "{}", r.app.key);
+        assert!(r.is_design() && r.right_granted() && !r.is_granted());
+        let published = r.publications[0].date;
+        assert!(published.is_some(), "{}", r.app.key);
+        assert_eq!(r.grant_date(), published, "{}", r.app.key);
+    }
 }
 
 #[test]
@@ -481,7 +506,9 @@ fn v42_plant_and_design_fields() {
 
     let design = by_pub(&s, "D558629"); // written D0558629
     assert_eq!(design.publications[0].class, PubClass::Design);
-    assert_eq!(design.app.granted, None);
+    assert_eq!(design.app.granted, Some(true));
+    assert!(design.right_granted() && !design.is_granted());
+    assert_eq!(design.grant_date(), design.publications[0].date);
     assert_eq!(design.app.ipr_type.as_deref(), Some("DE"));
     assert_eq!(design.app.kind.as_deref(), Some("F"));
     assert_eq!(design.app.key, "US29264501");
