@@ -30,7 +30,9 @@ use patq_model::{
     normalize_office, parse_date,
 };
 
-use crate::patstat::{Row, TableFile, flag, keyed_rows, open_tables, pct_number, skip_order};
+use crate::patstat::{
+    Row, TableFile, ValueNote, flag, keyed_rows, open_tables, optional, pct_number, skip_order,
+};
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Sink, Skip};
 
@@ -63,6 +65,109 @@ impl Table {
             Table::Pct => "g_pct_data",
         }
     }
+}
+
+impl Table {
+    /// The tables in docs/FORMATS.md order.
+    const ALL: [Table; 10] = [
+        Table::Patent,
+        Table::Application,
+        Table::Assignee,
+        Table::Inventor,
+        Table::Location,
+        Table::Cpc,
+        Table::Ipc,
+        Table::Citation,
+        Table::ForeignPriority,
+        Table::Pct,
+    ];
+
+    /// The columns this reader reads from the table and the field each fills; every other
+    /// column is ignored (and reported so).
+    fn fields(self) -> &'static [(&'static str, &'static str)] {
+        const JOIN: (&str, &str) = ("patent_id", "join key (g_patent patent_id)");
+        const LOCATION: (&str, &str) = ("location_id", "party.country (g_location_disambiguated)");
+        match self {
+            Table::Patent => &[
+                ("patent_id", "publication.number; app.source_id; join key"),
+                ("patent_type", "app.granted (utility, plant, reissue)"),
+                ("patent_date", "publication.date"),
+                ("patent_title", "app.title"),
+                ("patent_abstract", "app.abstract_text"),
+                ("wipo_kind", "publication.kind; publication.class"),
+                ("num_claims", "app.claims_count"),
+                ("withdrawn", "app.legal_status (WITHDRAWN)"),
+            ],
+            Table::Application => &[
+                JOIN,
+                ("application_id", "app.number; app.key"),
+                ("filing_date", "app.filing_date, app.filing_year"),
+            ],
+            Table::Assignee => &[
+                JOIN,
+                ("assignee_sequence", "party.seq (owner)"),
+                ("disambig_assignee_organization", "party.name (owner)"),
+                (
+                    "disambig_assignee_individual_name_first",
+                    "party.name (owner, when no organization)",
+                ),
+                (
+                    "disambig_assignee_individual_name_last",
+                    "party.name (owner, when no organization)",
+                ),
+                LOCATION,
+            ],
+            Table::Inventor => &[
+                JOIN,
+                ("inventor_sequence", "party.seq (inventor)"),
+                ("disambig_inventor_name_first", "party.name (inventor)"),
+                ("disambig_inventor_name_last", "party.name (inventor)"),
+                LOCATION,
+            ],
+            Table::Location => &[
+                ("location_id", "join key (party location_id)"),
+                ("disambig_country", "party.country"),
+            ],
+            Table::Cpc => &[
+                JOIN,
+                ("cpc_subgroup", "classes (CPC)"),
+                ("cpc_group", "classes (CPC, when cpc_subgroup is empty)"),
+            ],
+            Table::Ipc => &[
+                JOIN,
+                ("section", "classes (IPC)"),
+                ("ipc_class", "classes (IPC)"),
+                ("subclass", "classes (IPC)"),
+                ("main_group", "classes (IPC)"),
+                ("subgroup", "classes (IPC)"),
+            ],
+            Table::Citation => &[
+                JOIN,
+                ("citation_patent_id", "citation.number"),
+                ("citation_date", "citation.date"),
+                ("wipo_kind", "citation.kind"),
+                ("citation_category", "citation.cited_by"),
+            ],
+            Table::ForeignPriority => &[
+                JOIN,
+                ("foreign_application_id", "priority.number; priority.key"),
+                ("foreign_country_filed", "priority.office"),
+                ("filing_date", "priority.date"),
+            ],
+            Table::Pct => &[
+                JOIN,
+                ("pct_doc_number", "related (PCT); app.pct_key (filed)"),
+                ("published_or_filed", "related.relation"),
+                ("application_filing_date", "related.date (filed)"),
+            ],
+        }
+    }
+}
+
+/// The columns of each PatentsView table for docs/FORMATS.md: table, then each column read
+/// with the field it fills (columns not listed are ignored).
+pub fn column_table() -> Vec<(&'static str, &'static [(&'static str, &'static str)])> {
+    Table::ALL.iter().map(|t| (t.name(), t.fields())).collect()
 }
 
 fn classify(t: &TableFile<'_>, names: &[String]) -> Result<Table, String> {
@@ -104,14 +209,16 @@ fn classify(t: &TableFile<'_>, names: &[String]) -> Result<Table, String> {
     Ok(table)
 }
 
-fn pv_date(row: &Row<'_>, col: &'static str) -> Result<Option<NaiveDate>, (&'static str, String)> {
-    let raw = row.get(col);
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    parse_date(raw, DateOrder::DayFirst)
-        .map(Some)
-        .ok_or_else(|| (col, format!("not a date: {raw:?}")))
+/// An optional date: one that cannot be read is noted and left out, the row kept.
+fn pv_date(row: &Row<'_>, col: &'static str, notes: &mut Vec<ValueNote>) -> Option<NaiveDate> {
+    optional(row, col, notes, |raw| {
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        parse_date(raw, DateOrder::DayFirst)
+            .map(Some)
+            .ok_or_else(|| format!("not a date: {raw:?}"))
+    })
 }
 
 fn seq(row: &Row<'_>, col: &'static str) -> Result<u32, (&'static str, String)> {
@@ -129,13 +236,22 @@ fn person_name(first: &str, last: &str) -> String {
         .join(" ")
 }
 
-/// Applies one child row to its patent: `Ok` attaches it, `Err((column, reason))` rejects it.
-type ChildFn<'f> = dyn FnMut(&Row<'_>, &mut Slot, &mut HashMap<String, Place>) -> Result<(), (&'static str, String)>
+/// Applies one child row to its patent: `Ok` attaches it (values it could not read noted in
+/// the list), `Err((column, reason))` rejects it.
+type ChildFn<'f> = dyn FnMut(
+        &Row<'_>,
+        &mut Slot,
+        &mut HashMap<String, Place>,
+        &mut Vec<ValueNote>,
+    ) -> Result<(), (&'static str, String)>
     + 'f;
 
 struct Slot {
     rec: PatentRecord,
     app_number: Option<String>,
+    /// Values of the g_patent row not stored, reported once the row is known not to be a
+    /// repeated patent_id.
+    notes: Vec<crate::FieldNote>,
 }
 
 struct Place {
@@ -146,7 +262,10 @@ struct Place {
 
 /// Reads every PatentsView input of the run together.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
-    let files = open_tables(inputs, b"\t,", "PatentsView", classify, Table::name)?;
+    let mut files = open_tables(inputs, b"\t,", "PatentsView", classify, Table::name)?;
+    for (table, file) in &mut files {
+        file.map_columns(table.fields());
+    }
     let of = |want: Table| {
         files
             .iter()
@@ -159,18 +278,29 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         sink,
         "patent_id",
         |row| {
-            patent_row(row).map(|(id, rec)| {
+            patent_row(row).map(|(id, rec, notes)| {
+                let notes = notes
+                    .into_iter()
+                    .map(|(col, raw, reason)| row.value_note(col, &raw, reason))
+                    .collect();
                 (
                     id,
                     Slot {
                         rec,
                         app_number: None,
+                        notes,
                     },
                 )
             })
         },
         |s: &Slot| s.rec.app.provenance.location.to_string(),
     );
+
+    for slot in &mut slots {
+        for note in slot.notes.drain(..) {
+            sink.field_note(note);
+        }
+    }
 
     let mut places: HashMap<String, Place> = HashMap::new();
     for f in of(Table::Location) {
@@ -219,20 +349,26 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         for f in of(table) {
             f.for_each_row(sink, |row, sink| {
                 let Some(i) = slot_of(row, sink) else { return };
-                match apply(row, &mut slots[i], &mut places) {
-                    Ok(()) => row.skip(sink, format!("attached:{}", row.file.table)),
+                let mut notes = Vec::new();
+                match apply(row, &mut slots[i], &mut places, &mut notes) {
+                    Ok(()) => {
+                        for (col, raw, reason) in notes {
+                            row.reject_value(sink, col, &raw, reason);
+                        }
+                        row.skip(sink, format!("attached:{}", row.file.table))
+                    }
                     Err((field, reason)) => row.reject(sink, Some(field), reason),
                 }
             });
         }
     };
 
-    join(Table::Application, sink, &mut |row, slot, _| {
+    join(Table::Application, sink, &mut |row, slot, _, notes| {
         let number = clean_number(row.get("application_id"));
         if number.is_empty() {
             return Err(("application_id", "missing application_id".into()));
         }
-        let date = pv_date(row, "filing_date")?;
+        let date = pv_date(row, "filing_date", notes);
         let a = &mut slot.rec.app;
         if slot.app_number.is_none() {
             slot.app_number = Some(number);
@@ -260,7 +396,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
                 "",
             ),
         };
-        join(table, sink, &mut |row, slot, places| {
+        join(table, sink, &mut |row, slot, places, _| {
             let seq = seq(row, seq_col)?;
             let name = match opt(row.get(org)) {
                 Some(o) => o,
@@ -286,7 +422,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             Ok(())
         });
     }
-    join(Table::Cpc, sink, &mut |row, slot, _| {
+    join(Table::Cpc, sink, &mut |row, slot, _, _| {
         let raw = [row.get("cpc_subgroup"), row.get("cpc_group")]
             .into_iter()
             .find(|s| !s.is_empty())
@@ -305,7 +441,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         Ok(())
     });
 
-    join(Table::Ipc, sink, &mut |row, slot, _| {
+    join(Table::Ipc, sink, &mut |row, slot, _, _| {
         let section = row.get("section");
         let class = row.get("ipc_class");
         let subclass = row.get("subclass");
@@ -333,12 +469,12 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         Ok(())
     });
 
-    join(Table::Citation, sink, &mut |row, slot, _| {
+    join(Table::Citation, sink, &mut |row, slot, _, notes| {
         let number = clean_number(row.get("citation_patent_id"));
         if number.is_empty() {
             return Err(("citation_patent_id", "missing citation_patent_id".into()));
         }
-        let date = pv_date(row, "citation_date")?;
+        let date = pv_date(row, "citation_date", notes);
         let category = row.get("citation_category").to_ascii_lowercase();
         let cited_by = category
             .strip_prefix("cited by ")
@@ -361,7 +497,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         Ok(())
     });
 
-    join(Table::ForeignPriority, sink, &mut |row, slot, _| {
+    join(Table::ForeignPriority, sink, &mut |row, slot, _, notes| {
         let raw = row.get("foreign_application_id");
         if clean_number(raw).is_empty() {
             return Err((
@@ -376,7 +512,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
                 "missing foreign_country_filed".into(),
             ));
         }
-        let date = pv_date(row, "filing_date")?;
+        let date = pv_date(row, "filing_date", notes);
         let (office, number) = match pct_number(raw).filter(|_| office == "WO") {
             Some(n) => (office, n),
             None => (office, clean_number(raw)),
@@ -394,7 +530,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         Ok(())
     });
 
-    join(Table::Pct, sink, &mut |row, slot, _| {
+    join(Table::Pct, sink, &mut |row, slot, _, notes| {
         let raw = row.get("pct_doc_number");
         if clean_number(raw).is_empty() {
             return Err(("pct_doc_number", "missing pct_doc_number".into()));
@@ -403,7 +539,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         let r = match what.as_str() {
             "filed" => {
                 let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
-                let date = pv_date(row, "application_filing_date")?;
+                let date = pv_date(row, "application_filing_date", notes);
                 slot.rec.app.pct_key = Some(app_key("WO", &number));
                 RelatedDoc {
                     relation: "pct-application".into(),
@@ -450,6 +586,9 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
         sink.skip(s);
     }
 
+    for (_, file) in &files {
+        file.report(sink);
+    }
     for slot in slots {
         let mut rec = slot.rec;
         let a = &mut rec.app;
@@ -470,16 +609,20 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// Builds the record of a `g_patent` row; `Err((column, reason))` rejects it.
-fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, String)> {
+/// Builds the record of a `g_patent` row, with the values it could not read;
+/// `Err((column, reason))` rejects it.
+fn patent_row(
+    row: &Row<'_>,
+) -> Result<(String, PatentRecord, Vec<ValueNote>), (&'static str, String)> {
     let id = clean_number(row.get("patent_id"));
     if id.is_empty() {
         return Err(("patent_id", "missing patent_id".into()));
     }
-    let date = pv_date(row, "patent_date")?;
+    let mut notes = Vec::new();
+    let date = pv_date(row, "patent_date", &mut notes);
     let kind = row.get("wipo_kind").to_ascii_uppercase();
     let ptype = row.get("patent_type").to_ascii_lowercase();
-    let withdrawn = flag(row.get("withdrawn")).map_err(|e| ("withdrawn", e))?;
+    let withdrawn = optional(row, "withdrawn", &mut notes, flag);
     let mut rec = PatentRecord::default();
     rec.publications.push(Publication {
         office: "US".into(),
@@ -494,13 +637,13 @@ fn patent_row(row: &Row<'_>) -> Result<(String, PatentRecord), (&'static str, St
     a.source_id = Some(id.as_str().into());
     a.title = opt(row.get("patent_title"));
     a.abstract_text = opt(row.get("patent_abstract"));
-    a.claims_count = parse_count(row.get("num_claims")).map_err(|e| ("num_claims", e))?;
+    a.claims_count = optional(row, "num_claims", &mut notes, parse_count);
     if withdrawn == Some(true) {
         a.legal_status = Some("WITHDRAWN".into());
     } else if matches!(ptype.as_str(), "utility" | "plant" | "reissue") {
         a.granted = Some(true);
     }
-    Ok((id, rec))
+    Ok((id, rec, notes))
 }
 
 #[cfg(test)]

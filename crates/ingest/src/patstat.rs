@@ -612,11 +612,13 @@ impl At<'_> {
 
     /// Reports a value of this row, whose record is kept, as rejected: not stored.
     pub fn reject_value(&self, sink: &mut dyn Sink, column: &str, value: &str, reason: String) {
-        let line = self.line;
+        sink.field_note(self.value_note(column, value, reason));
+    }
+
+    /// The note of a value of this row that is not stored.
+    pub fn value_note(&self, column: &str, value: &str, reason: String) -> crate::FieldNote {
         let file = &self.file.input.name;
-        sink.field_note(crate::csv_rows::rejected_value(
-            file, line, column, value, reason,
-        ));
+        crate::csv_rows::rejected_value(file, self.line, column, value, reason)
     }
 
     pub fn rejection(&self, field: Option<&str>, reason: String) -> Rejection {
@@ -2311,11 +2313,11 @@ fn push_new<T: PartialEq>(list: &mut ThinVec<T>, x: T) {
 type AppRow<'r> = (&'r str, Application, bool, Option<&'r str>, Vec<ValueNote>);
 
 /// A value of a kept row that is not stored: its column, raw text and why.
-type ValueNote = (&'static str, Box<str>, String);
+pub(crate) type ValueNote = (&'static str, Box<str>, String);
 
 /// Reads an optional value: one that cannot be read is noted in `notes` and left out, and
 /// the row is kept.
-fn optional<T>(
+pub(crate) fn optional<T>(
     row: &Row<'_>,
     col: &'static str,
     notes: &mut Vec<ValueNote>,

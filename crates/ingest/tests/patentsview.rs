@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use patq_ingest::{CollectSink, Format, IngestError, Input, Location, detect, patentsview};
+use patq_ingest::{
+    CollectSink, FieldAction, Format, IngestError, Input, Location, detect, patentsview,
+};
 use patq_model::{ClassScheme, PartyRole, PatentRecord, PubClass};
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -48,13 +50,13 @@ fn reconcile(sink: &CollectSink, rows: usize) {
 
 #[test]
 fn fixture_tables_are_detected_as_patentsview() {
-    // The location table has no patent_id, so detection needs --format for it.
-    for name in TABLES.iter().filter(|n| !n.contains("location")) {
-        assert_eq!(
-            detect(&fixture(name).text),
-            Some(Format::PatentsView),
-            "{name}"
-        );
+    // The location table has no patent_id: its location_id and disambig_country name it.
+    for name in TABLES {
+        let text = fixture(name).text.to_string();
+        assert_eq!(detect(&text), Some(Format::PatentsView), "{name}");
+        // The CSV flavour of the bulk tables, with CRLF line ends.
+        let csv = text.replace('\t', ",").replace('\n', "\r\n");
+        assert_eq!(detect(&csv), Some(Format::PatentsView), "{name} as CSV");
     }
 }
 
@@ -257,7 +259,38 @@ fn malformed_patent_rows() {
     let input = Input::from_str("g_patent.tsv", &text);
     let mut sink = CollectSink::default();
     patentsview::read(&[&input], &mut sink).unwrap();
-    assert_eq!(sink.records.len(), 1);
+    // A bad date, count or flag is a rejected value: the record is kept without it.
+    assert_eq!(sink.records.len(), 4);
+    let notes: Vec<(u64, &str, &str)> = sink
+        .field_notes
+        .iter()
+        .map(|n| match n.location {
+            Location::Line(l) if n.action == FieldAction::Rejected => {
+                (l, n.field.as_str(), n.value.as_str())
+            }
+            _ => panic!("a rejected value with a line expected"),
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (3, "patent_date", "2018-19-06"),
+            (6, "num_claims", "-3"),
+            (8, "withdrawn", "perhaps")
+        ]
+    );
+    assert!(sink.field_notes[0].reason.contains("\"2018-19-06\""));
+    assert!(sink.field_notes[1].reason.contains("negative"));
+    let kept = sink
+        .records
+        .iter()
+        .find(|r| r.app.title.as_deref() == Some("Bad date"));
+    assert_eq!(kept.map(|r| r.publications[0].date), Some(None));
+    // Values read: the rows kept (2, 3, 6, 8), not the rejected ones.
+    let read = |c: &str| sink.values_read[&("g_patent.tsv".to_string(), c.to_string())];
+    assert_eq!(read("patent_title"), 4);
+    assert_eq!(read("num_claims"), 4);
+    assert_eq!(sink.ignored_columns("g_patent.tsv"), ["filename"]);
     let got: Vec<(u64, Option<&str>)> = sink
         .rejections
         .iter()
@@ -269,26 +302,21 @@ fn malformed_patent_rows() {
     assert_eq!(
         got,
         vec![
-            (3, Some("patent_date")),
             (4, Some("patent_id")),
             (5, None),
-            (6, Some("num_claims")),
             (7, Some("patent_id")),
-            (8, Some("withdrawn")),
             (9, None),
         ]
     );
     let r = &sink.rejections;
-    assert!(r[0].reason.contains("\"2018-19-06\""));
-    assert!(r[2].reason.contains("has 4 fields, the header has 9"));
-    assert!(r[3].reason.contains("negative"));
+    assert!(r[1].reason.contains("has 4 fields, the header has 9"));
     assert!(
-        r[4].reason
+        r[2].reason
             .contains("duplicate patent_id 10000001 (first at line 2)")
     );
-    assert!(r[6].reason.contains("unclosed quote"), "{}", r[6].reason);
+    assert!(r[3].reason.contains("unclosed quote"), "{}", r[3].reason);
     assert_eq!(r[0].file, "g_patent.tsv");
-    assert!(r[0].excerpt.starts_with("10000002\tutility"));
+    assert!(r[0].excerpt.starts_with("\tutility"));
 }
 
 #[test]
@@ -307,9 +335,9 @@ fn child_rows_without_a_patent_are_rejected() {
     );
     let sink = read(&[cpc, cites, fixture("pv_g_patent.tsv")]);
     reconcile(&sink, 6 + 3 + 1);
-    assert_eq!(sink.skips.len(), 1);
+    assert_eq!(sink.skips.len(), 2);
     let r = &sink.rejections;
-    assert_eq!(r.len(), 3);
+    assert_eq!(r.len(), 2);
     assert_eq!(
         (r[0].file.as_str(), &r[0].location),
         ("cpc.tsv", &Location::Line(3))
@@ -319,7 +347,19 @@ fn child_rows_without_a_patent_are_rejected() {
             .contains("patent_id 99999999 is not in the g_patent rows")
     );
     assert_eq!(r[1].field.as_deref(), Some("cpc_group"));
-    assert_eq!(r[2].field.as_deref(), Some("citation_date"));
+    // The citation is kept without its impossible date.
+    let n = &sink.field_notes;
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        (n[0].file.as_str(), n[0].field.as_str(), n[0].value.as_str()),
+        ("cite.tsv", "citation_date", "2017-02-30")
+    );
+    let cited = sink.records.iter().flat_map(|r| &r.citations);
+    assert!(
+        cited
+            .clone()
+            .any(|c| c.number == "9000001" && c.date.is_none())
+    );
 }
 
 #[test]
