@@ -336,6 +336,160 @@ fn detect_header(names: &[String]) -> Option<Format> {
     None
 }
 
+/// docs/FORMATS.md: for each header-row format, every column with the field it fills or
+/// "ignored", generated from the readers' own column tables (and, for Lens CSV, from the
+/// columns its reader reports for the real headers of both schema eras), so the document
+/// and the code cannot drift apart.
+pub fn formats_markdown() -> String {
+    let mut out = String::from(FORMATS_INTRO);
+    out.push_str("\n## Detection\n\n");
+    out.push_str("A delimited file is named by its header row (the separator sniffed among `,` `;` tab `|`; names compared as described above), never by its first column:\n\n");
+    out.push_str("| format | named when the header has |\n|---|---|\n");
+    let list = |set: &[&str]| {
+        set.iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "| google-csv | a first line `search URL:`, or `id` and `assignee`, `inventor/author` or `result link`, and 4 or more of {} |\n",
+        list(GOOGLE_COLUMNS)
+    ));
+    out.push_str(&format!(
+        "| lens-csv | `lens id` and one more, or `jurisdiction` and 3 more, of {} |\n",
+        list(LENS_COLUMNS)
+    ));
+    out.push_str(&format!(
+        "| patentsview | `patent id` and one of {}; or `location id` and `disambig country` |\n",
+        list(PATENTSVIEW_COLUMNS)
+    ));
+    out.push_str(&format!(
+        "| patstat | `appln id`, `pat publn id` or `person id`, and one of {} |\n",
+        list(PATSTAT_COLUMNS)
+    ));
+
+    out.push_str("\n## Google Patents CSV (`google-csv`)\n\n");
+    out.push_str(GOOGLE_NOTES);
+    out.push_str("\n| column (aliases) | field |\n|---|---|\n");
+    for (names, field) in crate::google_csv::column_table() {
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            names.join(", "),
+            field.unwrap_or("ignored")
+        ));
+    }
+    out.push_str("| any other column | ignored |\n");
+
+    out.push_str("\n## Lens CSV (`lens-csv`)\n\n");
+    out.push_str(&lens_table());
+
+    for (title, tables) in [
+        (
+            "PATSTAT CSV tables (`patstat`)",
+            crate::patstat::column_table(),
+        ),
+        (
+            "PatentsView tables (`patentsview`)",
+            crate::patentsview::column_table(),
+        ),
+    ] {
+        out.push_str(&format!("\n## {title}\n\n"));
+        out.push_str("Each file is named as a table by its header; columns of a table not listed are ignored.\n");
+        for (table, fields) in tables {
+            out.push_str(&format!("\n### {table}\n\n| column | field |\n|---|---|\n"));
+            for (column, field) in fields {
+                out.push_str(&format!("| `{column}` | {field} |\n"));
+            }
+            out.push_str("| any other column | ignored |\n");
+        }
+    }
+    out.push_str(FORMATS_OUTRO);
+    out
+}
+
+const FORMATS_INTRO: &str = "# Input formats: columns and the fields they fill
+
+Generated from the readers' own column tables: `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test google_csv formats_doc_is_current` writes it, and that test fails when this file and the code differ.
+
+For every header-row format (Google Patents CSV, Lens CSV, PATSTAT, PatentsView):
+
+- Header names are compared trimmed of blanks, quotes and byte-order marks, case-insensitively, with `_` read as a space (`priority_date` is `priority date`).
+- Every column of a file is reported, mapped to the field below or `ignored`, in the run summary and in `manifest.json` (`sources[].columns`).
+- Per mapped column, `manifest.json` (`sources[].fields`) counts the values `read` (cells that are not blank after trimming, in rows whose record is kept; a row rejected whole is in quarantine.jsonl as a record), of which `rejected` (a value that could not be read: not stored, its record kept, one line of quarantine.jsonl with file, line, column, value and reason) and `kept`; `read = kept + rejected`.
+- A value that says \"unknown\" is read as unknown: PATSTAT's `9999-12-31`, `9999` and id `0`.
+- Where a field is filled from the first of several columns (\"when ... is empty\"), the other columns' values are the same fact written another way.
+";
+
+const GOOGLE_NOTES: &str = "The export of patents.google.com (\"Download (CSV)\") with or without its `search URL:` first line, with Google's headers or snake_case ones (a pandas re-save), separated by `,` or `;` (an Excel re-save), with or without a byte-order mark, LF, CRLF or CR line ends.
+
+Dates: `yyyy-mm-dd` (Google's own), `yyyymmdd`, `dd.mm.yyyy`, and `dd/mm/yyyy` or `m/d/yyyy` (spreadsheet re-saves). The day-month order of slashed dates is decided per column from the whole file (a value with a part above 12 shows it; a column without such a value follows the file's other date columns); when nothing shows it, a date whose order matters (`03/04/2015`) is rejected, not guessed. A two-digit year is rejected (the export never writes one; the century would be a guess).
+";
+
+const FORMATS_OUTRO: &str = "
+## Formats without a header row
+
+Lens JSON, USPTO XML and EPO OPS XML are read by element or key path; their mapping is described in each reader's module documentation.
+";
+
+/// The Lens CSV columns the Lens reader reports for the header of each schema era: one row
+/// per column name, one field column per era (`-` where the era has no such column).
+fn lens_table() -> String {
+    const ERAS: [(&str, &str); 3] = [
+        (
+            "2015/16 without Lens ID",
+            "#,Jurisdiction,Kind,Publication Number,Publication Date,Publication Year,Application Number,Application Date,Priority Numbers,Title,Applicants,Inventors,URL,Type,Full Text,Cited Count,Simple Family Size,Extended Family Size,Sequence Count,CPC Classifications,IPCR Classifications,US Classifications,PubMed Id(s),DOI(s),Non-Patent Citations",
+        ),
+        (
+            "2015/16",
+            "#,Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Publication Year,Application Number,Application Date,Priority Numbers,Title,Applicants,Inventors,URL,Type,Full Text,Cited Count,Simple Family Size,Extended Family Size,Sequence Count,CPC Classifications,IPCR Classifications,US Classifications,PubMed Id(s),DOI(s),Non-Patent Citations",
+        ),
+        (
+            "current",
+            "#,Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Publication Year,Application Number,Application Date,Priority Numbers,Earliest Priority Date,Title,Abstract,Claims,Applicants,Inventors,Owners,Owners (US),URL,Type,Has Full Text,Cites Patent Count,Cited by Patent Count,Simple Family Size,Simple Family Members,Extended Family Size,Extended Family Members,Sequence Count,CPC Classifications,IPCR Classifications,US Classifications,NPL Citation Count,NPL Resolved Citation Count,NPL Resolved Lens ID(s),NPL Resolved External Id(s),NPL Citations,Legal Status",
+        ),
+    ];
+    let mut rows: Vec<(String, [Option<String>; 3])> = Vec::new();
+    let mut reported = false;
+    for (era, (_, header)) in ERAS.iter().enumerate() {
+        let input = crate::Input::from_str("lens.csv", &format!("{header}\n"));
+        let mut sink = crate::CollectSink::default();
+        // A header alone: only the columns are of interest here.
+        let _ = crate::lens_csv::read(&[&input], &mut sink);
+        for c in sink.columns.into_values().flatten() {
+            reported = true;
+            let field = Some(c.field.unwrap_or_else(|| "ignored".into()));
+            match rows.iter_mut().find(|(n, _)| *n == c.column) {
+                Some((_, fields)) => fields[era] = field,
+                None => {
+                    let mut fields = [None, None, None];
+                    fields[era] = field;
+                    rows.push((c.column, fields));
+                }
+            }
+        }
+    }
+    if !reported {
+        return "The Lens reader does not report its columns yet.\n".into();
+    }
+    let mut out = String::from(
+        "Columns as the Lens reader reports them for the header of each schema era (`-`: the era has no such column).\n\n| column |",
+    );
+    for (era, _) in ERAS {
+        out.push_str(&format!(" {era} |"));
+    }
+    out.push_str("\n|---|---|---|---|\n");
+    for (column, fields) in rows {
+        out.push_str(&format!("| `{column}` |"));
+        for f in fields {
+            out.push_str(&format!(" {} |", f.as_deref().unwrap_or("-")));
+        }
+        out.push('\n');
+    }
+    out.push_str("| any other column | ignored | ignored | ignored |\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

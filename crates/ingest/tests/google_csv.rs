@@ -634,3 +634,19 @@ fn one_unambiguous_date_decides_the_order_of_the_file() {
     assert_eq!(r.app.filing_date, ymd(2016, 5, 13));
     assert_eq!(r.publications[0].date, ymd(2017, 7, 8));
 }
+
+/// docs/FORMATS.md is what the readers' column tables say (set PATQ_WRITE_FORMATS=1 to
+/// write it).
+#[test]
+fn formats_doc_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FORMATS.md");
+    let want = patq_ingest::detect::formats_markdown();
+    if std::env::var_os("PATQ_WRITE_FORMATS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        doc == want,
+        "docs/FORMATS.md is stale: run `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test google_csv formats_doc_is_current`"
+    );
+}
