@@ -248,6 +248,15 @@ pub fn parse_date(raw: &str, order: Option<DayMonth>) -> Result<ParsedDate, Date
     Ok(parsed)
 }
 
+/// Today's date (UTC) from the system clock, the latest a two-digit year may reach.
+pub fn today() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Duration::days(days as i64)
+}
+
 /// What [`resolve_centuries`] made of one date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolved {

@@ -1,14 +1,11 @@
 //! Small helpers shared by the readers: list splitting, trimmed optional strings, numbers.
+//! Dates have a module of their own, [`crate::dates`].
 
-/// Splits a multi-valued field on `;;` (Lens) or, when absent, on `;`, trimming and dropping
-/// empty items.
-pub fn split_list(raw: &str) -> Vec<String> {
-    let sep = if raw.contains(";;") { ";;" } else { ";" };
-    raw.split(sep)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+/// Splits a Lens multi-valued field on `;;`, trimming and dropping empty items. A single `;`
+/// is part of a value: Lens writes names as `MITCHELL; RALPH` and NPL citations with `;` in
+/// them, each one item.
+pub fn split_lens_list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(";;").map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// `None` for empty or whitespace-only text, the trimmed text otherwise.
@@ -40,8 +37,11 @@ mod tests {
 
     #[test]
     fn lists_and_counts() {
-        assert_eq!(split_list("A;;B ;; ;;C"), vec!["A", "B", "C"]);
-        assert_eq!(split_list("A; B"), vec!["A", "B"]);
+        let split = |s| split_lens_list(s).collect::<Vec<_>>();
+        assert_eq!(split("A;;B ;; ;;C"), vec!["A", "B", "C"]);
+        assert_eq!(split("MITCHELL; RALPH"), vec!["MITCHELL; RALPH"]);
+        assert_eq!(split("A; B;;C"), vec!["A; B", "C"]);
+        assert!(split(" ;; ").is_empty());
         assert_eq!(parse_count(" 1,234 "), Ok(Some(1234)));
         assert_eq!(parse_count("12.0"), Ok(Some(12)));
         assert_eq!(parse_count(""), Ok(None));
