@@ -99,11 +99,15 @@ fn lens_fixture_counts_match_indicators() {
         .collect();
     assert_eq!(keys, ["EP18765432", "US16123456", "US16777888"]);
 
-    // F3:multi: the only multi-member family is the US application with its WO filing.
+    // F3:multi: the source's Extended Family Size decides. Two or more members: the US
+    // application with its WO filing (6), EP 18765432 (3), KR 20180089012 (2) and CN
+    // 201910345678 (2) = 4 families, 5 applications; the others state 1 (GB states none and
+    // has no link in the file).
     let run = t.run(&["explain", "ds", "F3:multi"]).expect_code(0);
     let out = run.stdout();
-    assert!(out.starts_with("2 applications (1 family)\n"), "{out}");
+    assert!(out.starts_with("5 applications (4 families)"), "{out}");
     assert!(out.contains("US16123456") && out.contains("WOUS2018054321"));
+    assert!(out.contains("source family sizes"), "{out}");
 
     // JSON carries the same count and one row per application.
     let run = t
