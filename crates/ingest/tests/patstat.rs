@@ -521,3 +521,147 @@ fn duplicate_appln_id_and_bad_flags() {
     assert_eq!(read("appln_filing_date"), 4);
     assert_eq!(sink.ignored_columns("dup.csv"), Vec::<&str>::new());
 }
+
+// ---------------------------------------------------------------------------------------------
+// No value of a mapped column is lost unreported, on every header-row file at hand.
+
+/// Non-empty (after trimming) cells per column of a delimited file, counted here with the csv
+/// crate alone, skipping a Google `search URL:` line and the rows `skip` names by their line.
+fn count_cells(text: &str, skip: &HashSet<u64>) -> (Vec<String>, Vec<u64>) {
+    let text = text.trim_start_matches('\u{feff}');
+    let text = match text.lines().next() {
+        Some(l) if l.to_ascii_lowercase().starts_with("search url:") => {
+            &text[text.find('\n').unwrap() + 1..]
+        }
+        _ => text,
+    };
+    let first = text.lines().next().unwrap_or("");
+    let sep = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|&d| first.bytes().filter(|&b| b == d).count())
+        .unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let mut counts = vec![0u64; header.len()];
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let line = rec.position().map_or(0, |p| p.line());
+        if skip.contains(&line) {
+            continue;
+        }
+        for (i, v) in rec.iter().enumerate().take(counts.len()) {
+            if !v.trim().is_empty() {
+                counts[i] += 1;
+            }
+        }
+    }
+    (header, counts)
+}
+
+/// Reads one group of files (one format, read together) and checks every file (returning
+/// what was read): each header
+/// column is reported mapped or ignored, each mapped column's `read` equals the non-empty
+/// cells counted independently (rows rejected whole left out), and its rejected values are
+/// fewer than those read (`kept = read - rejected`).
+fn check_no_silent_loss(paths: &[std::path::PathBuf]) -> CollectSink {
+    let inputs: Vec<(Input, patq_ingest::Format)> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let input = Input::load(p, i as u32).unwrap();
+            let format = patq_ingest::detect(&input.text)
+                .unwrap_or_else(|| panic!("{} is not detected", p.display()));
+            (input, format)
+        })
+        .collect();
+    let mut sink = CollectSink::default();
+    patq_ingest::read_all(&inputs, &mut sink).unwrap();
+    for (input, format) in &inputs {
+        let name = input.name.as_str();
+        let whole: HashSet<u64> = sink
+            .rejections
+            .iter()
+            .filter(|r| r.file == name)
+            .filter_map(|r| match r.location {
+                Location::Line(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        let (header, cells) = count_cells(&input.text, &whole);
+        let uses = sink
+            .columns
+            .get(name)
+            .unwrap_or_else(|| panic!("{format} reader reports no columns for {name}"));
+        assert_eq!(uses.len(), header.len(), "{name}: columns reported");
+        let mut mapped = 0;
+        for (i, u) in uses.iter().enumerate() {
+            if u.field.is_none() {
+                continue;
+            }
+            mapped += 1;
+            let key = (name.to_string(), u.column.clone());
+            let read = sink.values_read.get(&key).copied().unwrap_or(0);
+            assert_eq!(
+                read, cells[i],
+                "{name}: column {:?}: values read as reported vs counted",
+                u.column
+            );
+            let rejected = sink
+                .field_notes
+                .iter()
+                .filter(|n| n.file == name && n.field == u.column)
+                .filter(|n| n.action == FieldAction::Rejected)
+                .count() as u64;
+            assert!(
+                rejected <= read,
+                "{name}: column {:?}: {rejected} rejected of {read} read",
+                u.column
+            );
+        }
+        assert!(mapped > 0, "{name}: no column mapped");
+    }
+    sink
+}
+
+#[test]
+fn no_mapped_column_loses_a_value_unreported() {
+    let fixtures = patq_testkit::workspace_root().join("tests/fixtures");
+    let fixture_group = |prefix: &str| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    check_no_silent_loss(&fixture_group("patstat_"));
+    check_no_silent_loss(&fixture_group("pv_"));
+    check_no_silent_loss(&fixture_group("google_"));
+    let test = "no_mapped_column_loses_a_value_unreported";
+    if let Some(p) = shared_file(test, "blockchain-patstat-denter/raw_data_2020_autumn.csv") {
+        let name = p.display().to_string();
+        let sink = check_no_silent_loss(&[p]);
+        let read = |c: &str| sink.values_read[&(name.clone(), c.to_string())];
+        // Every row has an id and an office; receiving_office is blank but for PCT filings.
+        assert_eq!((read("appln_id"), read("appln_auth")), (25_097, 25_097));
+        assert_eq!(read("receiving_office"), 4_166);
+        assert!(sink.field_notes.is_empty());
+    }
+    // The Lens files: these pass once the Lens reader reports its columns (lens_csv.rs).
+    for rel in [
+        "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+        "lens-csv-jetengines/lens-export.csv",
+    ] {
+        if let Some(p) = shared_file(test, rel) {
+            check_no_silent_loss(&[p]);
+        }
+    }
+}
