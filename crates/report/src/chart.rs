@@ -172,6 +172,16 @@ pub fn default_chart(file: &str) -> Option<ChartSpec> {
             s.skip = vec!["TOTAL".into()];
             s
         }
+        "F18_first_filings" => {
+            let mut s = ChartSpec::bars("office", &["first_filings"]).limit(20);
+            s.skip = vec!["TOTAL".into()];
+            s
+        }
+        "DQ_field_coverage" => {
+            let mut s = ChartSpec::bars("field", &["share"]).percent();
+            s.skip = Vec::new();
+            s
+        }
         "F10_family_size_bands" => ChartSpec::bars("family_size", &["families"]),
         "F10_large_family_holders" => ChartSpec::bars("group", &["large_families"]).limit(10),
         "T3_industries" => ChartSpec::bars("name", &["applications", "grants"]).limit(20),

@@ -1,9 +1,11 @@
-//! `patq info`: what a dataset holds: sources, counts, tables, and applications by office and year.
+//! `patq info`: what a dataset holds: sources, counts, tables, and applications by office and
+//! year; with `--fields`, each field's coverage and the figures that stand on it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use patq_indicators::coverage::Coverage;
 use patq_store::Manifest;
 use patq_store::read::{Cols, read_table};
 use patq_store::tables::APPLICATIONS;
@@ -12,7 +14,8 @@ use crate::Outcome;
 
 /// Summarise a dataset written by `patq ingest`: sources with checksums and counts, the
 /// reconciliation of records, rows per table, and applications and grants per office and
-/// filing year.
+/// filing year. --fields adds each field's coverage: the applications with a value, their
+/// share, and the figures that read the field.
 #[derive(clap::Args)]
 pub struct Args {
     /// Dataset directory.
@@ -20,15 +23,46 @@ pub struct Args {
     /// Print the manifest as JSON instead.
     #[arg(long)]
     pub json: bool,
+    /// Also list each field's coverage over the applications and the figures depending on it
+    /// (with --json: the coverage rows as JSON instead of the manifest).
+    #[arg(long)]
+    pub fields: bool,
+}
+
+/// Applications read at a time for the coverage: a chunk of complete records is let go once
+/// counted.
+const CHUNK: usize = 1 << 16;
+
+/// The field coverage of every application of the dataset, read in chunks.
+pub fn coverage(dir: &std::path::Path) -> Result<Coverage> {
+    let mut cov = Coverage::new();
+    patq_store::read::for_each_chunk(dir, &[], CHUNK, |chunk| -> Result<()> {
+        cov.add(&chunk);
+        Ok(())
+    })?;
+    Ok(cov)
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
     let m = Manifest::load(&args.dataset)?;
+    if args.fields && args.json {
+        let cov = coverage(&args.dataset)?;
+        println!("{}", serde_json::to_string_pretty(&cov.rows())?);
+        return Ok(Outcome::Ok);
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&m)?);
         return Ok(Outcome::Ok);
     }
     print!("{}", summary(&args.dataset, &m)?);
+    if args.fields {
+        let cov = coverage(&args.dataset)?;
+        println!(
+            "field coverage over {} applications (share, with a value, of, figures):",
+            cov.applications
+        );
+        print!("{}", cov.to_text());
+    }
     Ok(Outcome::Ok)
 }
 

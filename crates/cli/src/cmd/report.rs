@@ -13,11 +13,11 @@ use super::outpath;
 use crate::Outcome;
 
 /// Write OUT/report.html (one file: inline CSS and SVG charts, no network), OUT/report.xlsx
-/// (one sheet per table) and OUT/tables/<figure>.csv|json: F2-F17, T1-T3 and the profiles of
-/// the top companies, each with its definition and a "not available: needs X" panel where the
-/// dataset lacks a field. Without DATASET, patq first generates its built-in SYNTHETIC
-/// blockchain-like corpus (55,000 applications, seed 42) into OUT/synthetic and reports on
-/// it; every page then says SYNTHETIC.
+/// (one sheet per table) and OUT/tables/<figure>.csv|json: the field coverage of the dataset
+/// (DQ), F2-F18, T1-T3 and the profiles of the top companies, each with its definition and
+/// a "not available: needs X" panel where the dataset lacks a field. Without DATASET, patq
+/// first generates its built-in SYNTHETIC blockchain-like corpus (55,000 applications, seed
+/// 42) into OUT/synthetic and reports on it; every page then says SYNTHETIC.
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -78,6 +78,19 @@ fn report_dir(out: &Path, dataset: Option<&Path>) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The field coverage of every application of the dataset; the records were read without
+/// their citation lists, so those are counted from the citations table.
+fn field_coverage(
+    dataset: &Path,
+    records: &[patq_model::PatentRecord],
+) -> Result<patq_indicators::coverage::Coverage> {
+    let mut cov = patq_indicators::coverage::Coverage::of(records);
+    let mut citing = vec![false; records.len()];
+    patq_store::read::for_each_citation(dataset, records, |i, _| citing[i] = true)?;
+    cov.set_citation_lists(citing.iter().filter(|&&c| c).count() as u64);
+    Ok(cov)
+}
+
 pub fn run(args: Args) -> Result<Outcome> {
     // Checked before any work, so a wrong --out fails at once.
     let dest = report_dir(&args.out, args.dataset.as_deref())?;
@@ -107,7 +120,14 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(msg) = &topic {
         println!("{msg}");
     }
-    let mut outputs = suite::compute(&corpus, &sel, &taxonomy, &args.figures.options());
+    // The data-quality view first: it says what every figure after it stands on.
+    let mut outputs = vec![field_coverage(&dataset, &records)?.output()];
+    outputs.extend(suite::compute(
+        &corpus,
+        &sel,
+        &taxonomy,
+        &args.figures.options(),
+    ));
     let cfg = super::rank::config(&args.preset, args.weights.as_ref(), None, None)?;
     let mut notes = Vec::new();
     match patq_rank::rank(&corpus, &sel, &cfg, &taxonomy) {
