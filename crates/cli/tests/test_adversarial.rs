@@ -126,7 +126,12 @@ fn ingest(tc: &TestCommand, files: &[&str]) -> Ingested {
         )
     );
     let quarantine = quarantine(&ds);
-    assert_eq!(quarantine.len() as u64, counts.2);
+    // Rejected records first, then the notes on values of kept records (they carry `action`).
+    let records = quarantine
+        .iter()
+        .filter(|q| q.get("action").is_none())
+        .count();
+    assert_eq!(records as u64, counts.2);
     Ingested {
         run,
         counts,
@@ -169,6 +174,31 @@ fn assert_rejected(
         got.run.stderr().contains(&msg),
         "{msg} not in\n{}",
         got.run.stderr()
+    );
+}
+
+/// Asserts the one note on a value of a kept record: rejected (not stored), with its file,
+/// line, column and value, in quarantine and on stderr.
+fn assert_value_rejected(got: &Ingested, file: &str, line: u64, field: &str, value: &str) {
+    assert_eq!(got.quarantine.len(), 1, "{:#?}", got.quarantine);
+    let q = &got.quarantine[0];
+    assert_eq!(q["action"], "rejected", "{q}");
+    assert_eq!(q["file"], file, "{q}");
+    assert_eq!(q["location"]["unit"], "line", "{q}");
+    assert_eq!(q["location"]["at"].as_u64(), Some(line), "{q}");
+    assert_eq!(q["field"].as_str(), Some(field), "{q}");
+    assert_eq!(q["value"].as_str(), Some(value), "{q}");
+    let msg = format!(
+        "patq: value rejected: {file}: line {line}: field {field:?}: value {value:?} rejected"
+    );
+    assert!(
+        got.run.stderr().contains(&msg),
+        "{msg} not in\n{}",
+        got.run.stderr()
+    );
+    assert_eq!(
+        got.manifest["totals"]["field_notes"]["rejected"].as_u64(),
+        Some(1)
     );
 }
 
@@ -292,7 +322,7 @@ fn invalid_utf8_is_decoded_and_a_broken_date_rejected() {
     let tc = TestCommand::new();
     // Not UTF-8: a lone continuation byte in a title (line 3) and a truncated 3-byte sequence
     // inside a date (line 4). The file is decoded with the guessed legacy encoding; the title
-    // is read, the date is no date.
+    // is read, the date is no date: rejected alone, its record kept.
     let mut bytes = lens_csv(&[lens_row(1)]).into_bytes();
     let title = lens_row_with(2, 8, "Widget @") + "\n";
     bytes.extend(title.bytes().map(|b| if b == b'@' { 0x80 } else { b }));
@@ -306,19 +336,25 @@ fn invalid_utf8_is_decoded_and_a_broken_date_rejected() {
     }
     tc.write("mixed.csv", bytes);
     let got = ingest(&tc, &["mixed.csv"]);
-    assert_eq!(got.counts, (3, 2, 1, 0));
+    assert_eq!(got.counts, (3, 3, 0, 0));
     assert!(
         got.run.stderr().contains("mixed.csv: decoded from"),
         "{}",
         got.run.stderr()
     );
-    assert_rejected(
-        &got,
-        "mixed.csv",
-        "line",
-        4,
-        Some("Application Date"),
-        "not a valid date",
+    let value = got.quarantine[0]["value"].as_str().unwrap().to_string();
+    assert!(
+        value.starts_with("2018") && value.ends_with("-10-05"),
+        "{value}"
+    );
+    assert_value_rejected(&got, "mixed.csv", 4, "Application Date", &value);
+    assert!(
+        got.quarantine[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a date"),
+        "{}",
+        got.quarantine[0]
     );
 }
 
@@ -429,6 +465,8 @@ fn conflicting_records_for_one_application_are_reported() {
     );
 }
 
+/// A bad date loses only itself: the record is kept without it, and the value is named with
+/// file, line and column in quarantine and on stderr.
 #[test]
 fn impossible_dates_are_rejected_naming_the_field() {
     for (value, col, field, line) in [
@@ -442,8 +480,21 @@ fn impossible_dates_are_rejected_naming_the_field() {
             lens_csv(&[lens_row(1), lens_row_with(2, col, value), lens_row(3)]),
         );
         let got = ingest(&tc, &["a.csv"]);
-        assert_eq!(got.counts, (3, 2, 1, 0), "{value}");
-        assert_rejected(&got, "a.csv", "line", line, Some(field), value);
+        assert_eq!(got.counts, (3, 3, 0, 0), "{value}");
+        assert_value_rejected(&got, "a.csv", line, field, value);
+        let fields = &got.manifest["sources"][0]["fields"][field];
+        assert_eq!(
+            (
+                fields["read"].as_u64(),
+                fields["kept"].as_u64(),
+                fields["rejected"].as_u64()
+            ),
+            (Some(3), Some(2), Some(1)),
+            "{fields}"
+        );
+        let recs = records(&tc);
+        let r = recs.iter().find(|r| r.app.key == "US16100002").unwrap();
+        assert_eq!(r.app.title.as_deref(), Some("Synthetic widget 2"));
     }
 }
 
@@ -478,8 +529,8 @@ fn negative_counts_are_rejected_naming_the_field() {
             lens_csv(&[lens_row_with(1, col, "-3"), lens_row(2)]),
         );
         let got = ingest(&tc, &["a.csv"]);
-        assert_eq!(got.counts, (2, 1, 1, 0));
-        assert_rejected(&got, "a.csv", "line", 2, Some(field), "-3");
+        assert_eq!(got.counts, (2, 2, 0, 0));
+        assert_value_rejected(&got, "a.csv", 2, field, "-3");
     }
 }
 

@@ -1043,7 +1043,8 @@ fn publication(
         for col in [Col::Kind, Col::PubDate, Col::LensId] {
             let v = get(col);
             // A date already rejected has its note.
-            if !v.is_empty() && !(col == Col::PubDate && dates.publication.is_none()) {
+            let noted = col == Col::PubDate && dates.publication.is_none();
+            if !v.is_empty() && !noted {
                 notes.reject(
                     col,
                     v,
