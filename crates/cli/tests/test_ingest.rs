@@ -146,9 +146,10 @@ fn bad_rows_are_quarantined_with_location_and_field() {
          US,A1,US 2017/0123456 A1,000-000-000-000-002,2017-13-45,US 15/654321 A,2016-03-02,Patent Application\n",
     );
     let run = t.run(&["ingest", "bad.csv", "--out", "ds"]).expect_code(0);
+    // A bad date loses only itself: the record is kept, the value named in quarantine.
     assert!(
         run.stdout()
-            .contains("records in 2 = out 1 + rejected 1 + skipped 0"),
+            .contains("records in 2 = out 2 + rejected 0 + skipped 0"),
         "{}",
         run.stdout()
     );
@@ -158,8 +159,16 @@ fn bad_rows_are_quarantined_with_location_and_field() {
     assert_eq!(rej["file"], "bad.csv");
     assert_eq!(rej["location"]["at"], 3);
     assert_eq!(rej["field"], "Publication Date");
-    assert!(rej["reason"].as_str().unwrap().contains("2017-13-45"));
+    assert_eq!(rej["action"], "rejected");
+    assert_eq!(rej["value"], "2017-13-45");
 
+    // A row without an application number is rejected whole.
+    t.write(
+        "bad.csv",
+        "Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Application Number,Application Date,Type\n\
+         US,B2,US 9876543 B2,000-000-000-000-001,2018-01-09,US 15/123456 A,2016-03-01,Granted Patent\n\
+         US,A1,US 2017/0123456 A1,000-000-000-000-002,2017-03-15,,2016-03-02,Patent Application\n",
+    );
     // --strict: any rejection fails (exit 1) and leaves no dataset.
     t.run(&["ingest", "bad.csv", "--out", "strict", "--strict"])
         .expect_code(1);
