@@ -423,7 +423,7 @@ For every header-row format (Google Patents CSV, Lens CSV, PATSTAT, PatentsView)
 
 const GOOGLE_NOTES: &str = "The export of patents.google.com (\"Download (CSV)\") with or without its `search URL:` first line, with Google's headers or snake_case ones (a pandas re-save), separated by `,` or `;` (an Excel re-save), with or without a byte-order mark, LF, CRLF or CR line ends.
 
-Dates: `yyyy-mm-dd` (Google's own), `yyyymmdd`, `dd.mm.yyyy`, and `dd/mm/yyyy` or `m/d/yyyy` (spreadsheet re-saves). The day-month order of slashed dates is decided per column from the whole file (a value with a part above 12 shows it; a column without such a value follows the file's other date columns); when nothing shows it, a date whose order matters (`03/04/2015`) is rejected, not guessed. A two-digit year is rejected (the export never writes one; the century would be a guess).
+Dates: `yyyy-mm-dd` (Google's own), `yyyymmdd`, `dd.mm.yyyy`, and `dd/mm/yyyy` or `m/d/yyyy` (spreadsheet re-saves). The day-month order of slashed dates is decided per column from the whole file (a value with a part above 12 shows it; a column without such a value follows the file's other date columns); when nothing shows it, a date whose order matters (`03/04/2015`) is rejected, not guessed. A two-digit year takes the century that puts the row's dates in order (priority, filing, publication; filing, grant; none after today) and is rejected when none or several do. Date reading is the shared module `crates/ingest/src/dates.rs`.
 ";
 
 const FORMATS_OUTRO: &str = "

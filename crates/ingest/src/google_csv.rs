@@ -11,23 +11,29 @@
 //! - `assignee` becomes applicants (the names printed on the document), `inventor/author`
 //!   inventors; both are comma-separated inside one field, and a piece that is only a
 //!   company or name suffix (`Inc.`, `Co., Ltd.`, `Jr.`) is joined back to the name before it.
-//! - A non-empty `grant date` means `granted = Some(true)`, except for utility models and
-//!   designs, which are never invention grants (`None`, as Lens's "Limited Patent"); an empty
-//!   one says nothing (`None`), since an application publication has no grant date even when
-//!   its application was granted later.
+//! - A non-empty `grant date` means `granted = Some(true)`, except for utility models, which
+//!   are never invention grants (`None`, as Lens's "Limited Patent"); an empty one says
+//!   nothing (`None`), since an application publication has no grant date even when its
+//!   application was granted later. A design patent (US S) is published only once granted,
+//!   so it is `Some(true)` (as from the USPTO reader; figures count it apart, by its class).
+//! - Headers are matched after [`normalize_header`] (Google's names and pandas' snake_case
+//!   alike), the separator is taken from the header line (`,` or an Excel `;`), and dates are
+//!   read by [`crate::dates`]: the day/month order of slashed dates decided per column from the
+//!   whole file, two-digit years from the row's other dates. A date that cannot be read is a
+//!   rejected value ([`Sink::field_note`]); the record is kept without it. See docs/FORMATS.md.
 
 use chrono::{Datelike, NaiveDate};
 use csv::{ReaderBuilder, StringRecord};
 use patq_model::{
-    Application, DateOrder, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication,
-    ThinVec, ToText, app_key, classify_publication, clean_number, normalize_office, parse_date,
-    thin_vec,
+    Application, Party, PartyRole, PatentRecord, Provenance, PubClass, Publication, ThinVec,
+    ToText, app_key, classify_publication, clean_number, normalize_office, thin_vec,
 };
 
 use crate::csv_rows::{
     Offset, RowError, ValueCounts, column_uses, duplicate_column, for_each_row_noting,
     rejected_value,
 };
+use crate::dates::{self, DateError, DayMonth, OrderVote, ParsedDate, Resolved, Slot};
 use crate::detect::{normalize_header, sniff_separator, split_first_line};
 use crate::lens_csv::{is_kind, is_office};
 use crate::util::opt;
@@ -105,8 +111,8 @@ const DATES: [Col; 4] = [Col::Priority, Col::Filing, Col::Publication, Col::Gran
 struct Columns {
     index: Vec<(Col, usize)>,
     names: Vec<String>,
-    /// The day-month order of each date column's slashed dates.
-    orders: Vec<(Col, SlashOrder)>,
+    /// The day-month order of each date column's slashed dates (`None`: not shown).
+    orders: Vec<(Col, Option<DayMonth>)>,
 }
 
 impl Columns {
@@ -160,11 +166,11 @@ impl Columns {
             .unwrap_or_default()
     }
 
-    fn order(&self, col: Col) -> SlashOrder {
+    fn order(&self, col: Col) -> Option<DayMonth> {
         self.orders
             .iter()
             .find(|(c, _)| *c == col)
-            .map_or(SlashOrder::Unknown, |(_, o)| *o)
+            .and_then(|(_, o)| *o)
     }
 }
 
@@ -223,6 +229,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         ));
     }
     cols.orders = slash_orders(&cols, reader());
+    let today = dates::today();
     let uses = column_uses(&cols.names, |n| {
         let i = cols.names.iter().position(|m| m == n)?;
         cols.field_at(i)
@@ -242,7 +249,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         width,
         sink,
         |rec, line, sink| {
-            let (record, notes) = parse_row(&cols, rec, input, line)?;
+            let (record, notes) = parse_row(&cols, rec, input, line, today)?;
             counts.count(rec);
             for (col, raw, reason) in notes {
                 let column = cols.name(col);
@@ -255,126 +262,116 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// How a column writes slashed dates: day first (`dd/mm/yyyy`, Google's export re-saved by a
-/// European spreadsheet), month first (`m/d/yyyy`, a US one), or not known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SlashOrder {
-    DayFirst,
-    MonthFirst,
-    Unknown,
-}
-
-/// Counts of slashed dates that can only be read one way: a first part above 12 proves day
-/// first, a second part above 12 month first.
-#[derive(Clone, Copy, Default)]
-struct Evidence {
-    day_first: u64,
-    month_first: u64,
-}
-
-impl Evidence {
-    fn add(&mut self, raw: &str) {
-        if let Some((a, b, _, sep)) = date_parts(raw)
-            && sep != '.'
-        {
-            if a > 12 && b <= 12 {
-                self.day_first += 1;
-            } else if b > 12 && a <= 12 {
-                self.month_first += 1;
-            }
-        }
-    }
-
-    fn order(self) -> Option<SlashOrder> {
-        match (self.day_first > 0, self.month_first > 0) {
-            (true, false) => Some(SlashOrder::DayFirst),
-            (false, true) => Some(SlashOrder::MonthFirst),
-            _ => None,
-        }
-    }
-}
-
-/// Decides each date column's order from the whole file: by the column's own unambiguous
-/// dates, else (a column with none) by those of all date columns, since one re-save writes
-/// every column alike; `Unknown` when the evidence is absent or contradictory, and then an
-/// ambiguous date (both parts 12 or less, and different) is rejected rather than guessed.
-fn slash_orders(cols: &Columns, mut reader: csv::Reader<&[u8]>) -> Vec<(Col, SlashOrder)> {
-    let mut per_col = [Evidence::default(); DATES.len()];
+/// Decides each date column's day/month order from the whole file ([`dates::OrderVote`]): by
+/// the column's own values that prove an order, else (a column with none) by those of all
+/// date columns, since one re-save writes every column alike. `None` when the evidence is
+/// absent or contradictory: then only dates that show their own order are read, and an
+/// ambiguous one (`03/04/2015`) is rejected rather than guessed.
+fn slash_orders(cols: &Columns, mut reader: csv::Reader<&[u8]>) -> Vec<(Col, Option<DayMonth>)> {
+    let mut per_col = [OrderVote::default(); DATES.len()];
     let mut rec = StringRecord::new();
     // The header row first.
     let _ = reader.read_record(&mut rec);
     while let Ok(true) = reader.read_record(&mut rec) {
-        for (e, col) in per_col.iter_mut().zip(DATES) {
-            e.add(cols.get(&rec, col));
+        for (v, col) in per_col.iter_mut().zip(DATES) {
+            v.add(cols.get(&rec, col));
         }
     }
-    let all = per_col.iter().fold(Evidence::default(), |a, e| Evidence {
-        day_first: a.day_first + e.day_first,
-        month_first: a.month_first + e.month_first,
+    let all = per_col.iter().fold(OrderVote::default(), |a, v| OrderVote {
+        day_first: a.day_first + v.day_first,
+        month_first: a.month_first + v.month_first,
     });
+    let proven = |v: &OrderVote| v.day_first + v.month_first > 0;
     DATES
         .iter()
         .zip(per_col)
-        .map(|(&col, e)| {
-            let unproven = e.day_first == 0 && e.month_first == 0;
-            let order = e
-                .order()
-                .or_else(|| all.order().filter(|_| unproven))
-                .unwrap_or(SlashOrder::Unknown);
+        .map(|(&col, v)| {
+            // `decide`'s default is never used: it is asked only of votes with a proof.
+            let order = if proven(&v) {
+                v.decide(DayMonth::DayFirst)
+            } else if proven(&all) {
+                all.decide(DayMonth::DayFirst)
+            } else {
+                None
+            };
             (col, order)
         })
         .collect()
 }
 
-/// The numbers and separator of a date written day and month before the year (`05/03/2019`,
-/// `3/5/2019 0:00`, `05.03.2019`, `05-03-19`): first part, second part, year digits; `None`
-/// for any other form (ISO dates among them).
-fn date_parts(raw: &str) -> Option<(u32, u32, &str, char)> {
-    let date = raw.trim().split([' ', 'T']).next()?;
-    let sep = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let parts: Vec<&str> = date.split(sep).collect();
-    let [a, b, y] = parts.as_slice() else {
-        return None;
-    };
-    let digits = |p: &str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
-    if !digits(a) || !digits(b) || y.is_empty() || !y.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// Why a date was not read, for its field note.
+fn date_reason(raw: &str, order: Option<DayMonth>, e: DateError) -> String {
+    match e {
+        DateError::AmbiguousOrder(_) if order.is_none() && dates::order_hint(raw).is_none() => {
+            "day and month cannot be told apart: no date of the file shows their order (a \
+             part above 12)"
+                .into()
+        }
+        e => e.to_string(),
     }
-    Some((a.parse().ok()?, b.parse().ok()?, y, sep))
 }
 
-/// Reads one date: ISO (`2019-03-05`, Google's own), `yyyymmdd`, or day and month before a
-/// four-digit year in the column's order (`.` always day first). `Err` says why not.
-fn read_date(raw: &str, order: SlashOrder) -> Result<NaiveDate, String> {
-    let Some((a, b, year, sep)) = date_parts(raw) else {
-        return parse_date(raw, DateOrder::DayFirst).ok_or_else(|| "not a valid date".into());
-    };
-    if year.len() != 4 {
-        return Err("a two-digit year: the century is not stated".into());
-    }
-    let order = if sep == '.' {
-        SlashOrder::DayFirst
-    } else {
-        order
-    };
-    let (d, m) = match order {
-        SlashOrder::DayFirst => (a, b),
-        SlashOrder::MonthFirst => (b, a),
-        SlashOrder::Unknown if a > 12 || a == b => (a, b),
-        SlashOrder::Unknown if b > 12 => (b, a),
-        SlashOrder::Unknown => {
-            return Err(
-                "day and month cannot be told apart: no date of the file has a part \
-                 above 12 that shows their order"
-                    .into(),
-            );
+/// [`dates::parse_date`], reading a date whose order is not known but does not matter
+/// (`03/03/2015`) as the one date it is.
+fn parse_in_order(raw: &str, order: Option<DayMonth>) -> Result<ParsedDate, DateError> {
+    let read = dates::parse_date(raw, order);
+    if order.is_none() && matches!(read, Err(DateError::AmbiguousOrder(_))) {
+        let day = dates::parse_date(raw, Some(DayMonth::DayFirst));
+        if day.is_ok() && day == dates::parse_date(raw, Some(DayMonth::MonthFirst)) {
+            return day;
         }
-    };
-    year.parse::<i32>()
-        .ok()
-        .filter(|y| (1700..=2200).contains(y))
-        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-        .ok_or_else(|| "not a valid date".into())
+    }
+    read
+}
+
+/// Reads the four dates of a row (priority, filing, publication, grant). A two-digit year
+/// takes the century that puts the row's dates in order (priority, filing, publication;
+/// filing, grant) and is rejected when none or several do; a date that cannot be read is
+/// noted and left out.
+fn row_dates<'r>(
+    cols: &Columns,
+    rec: &'r StringRecord,
+    today: NaiveDate,
+    notes: &mut Vec<Note<'r>>,
+) -> [Option<NaiveDate>; 4] {
+    let mut slots: Vec<Slot> = Vec::with_capacity(DATES.len());
+    for col in DATES {
+        let raw = cols.get(rec, col);
+        let order = cols.order(col);
+        let slot = match raw.is_empty() {
+            true => Slot::default(),
+            false => match parse_in_order(raw, order) {
+                Ok(p) => Slot {
+                    candidates: p.candidates(today),
+                    open: p.is_two_digit(),
+                },
+                Err(e) => {
+                    notes.push((col, raw, date_reason(raw, order, e)));
+                    Slot::default()
+                }
+            },
+        };
+        slots.push(slot);
+    }
+    let resolved = dates::resolve_centuries(&slots, &[(0, 1), (1, 2), (1, 3)]);
+    let mut out = [None; 4];
+    for (k, r) in resolved.into_iter().enumerate() {
+        let raw = cols.get(rec, DATES[k]);
+        let error = match r {
+            Resolved::Absent => continue,
+            Resolved::Date(d) => {
+                out[k] = Some(d);
+                continue;
+            }
+            Resolved::Undecided(c) => DateError::UndecidedCentury {
+                raw: raw.to_string(),
+                years: c.iter().map(|d| d.year()).collect(),
+            },
+            Resolved::NoFit => DateError::NoCentury(raw.to_string()),
+        };
+        notes.push((DATES[k], raw, error.to_string()));
+    }
+    out
 }
 
 /// A value of a kept row that is not stored: its column, raw text and why.
@@ -385,6 +382,7 @@ fn parse_row<'r>(
     rec: &'r StringRecord,
     input: &Input,
     line: u64,
+    today: NaiveDate,
 ) -> Result<(PatentRecord, Vec<Note<'r>>), RowError> {
     let get = |c: Col| cols.get(rec, c);
     let err = |c: Col, reason: String| RowError {
@@ -406,23 +404,12 @@ fn parse_row<'r>(
 
     // A date that cannot be read is left out of the record, which is kept.
     let mut notes: Vec<Note<'r>> = Vec::new();
-    let mut date = |c: Col| -> Option<NaiveDate> {
-        let raw = cols.get(rec, c);
-        if raw.is_empty() {
-            return None;
-        }
-        read_date(raw, cols.order(c))
-            .map_err(|reason| notes.push((c, raw, reason)))
-            .ok()
-    };
-    let priority = date(Col::Priority);
-    let filing = date(Col::Filing);
-    let published = date(Col::Publication);
-    let grant = date(Col::Grant);
+    let [priority, filing, published, grant] = row_dates(cols, rec, today, &mut notes);
 
     let class = classify_publication(&office, &kind, published);
     let granted = match class {
-        PubClass::UtilityModel | PubClass::Design => None,
+        PubClass::UtilityModel => None,
+        PubClass::Design => Some(true),
         _ => grant.map(|_| true),
     };
     let ipr_type = match class {

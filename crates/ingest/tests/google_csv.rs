@@ -204,7 +204,7 @@ fn bad_rows_are_rejected_with_line_and_field() {
         (&notes[0].location, notes[0].value.as_str()),
         (&Location::Line(6), "2017-02-30")
     );
-    assert_eq!(notes[0].reason, "not a valid date");
+    assert_eq!(notes[0].reason, "no such day: \"2017-02-30\"");
     assert_eq!(sink.records[2].app.earliest_priority_date, ymd(2015, 1, 13));
     assert_eq!(sink.records[2].app.provenance.location, "line 8");
     assert_reject(
@@ -591,7 +591,7 @@ fn dates_that_cannot_be_read_are_rejected_values_of_kept_records() {
             (n.field.as_str(), l, n.reason.as_str())
         })
         .collect();
-    let ambiguous = "day and month cannot be told apart: no date of the file has a part above 12 that shows their order";
+    let ambiguous = "day and month cannot be told apart: no date of the file shows their order (a part above 12)";
     assert_eq!(
         reasons,
         [
@@ -599,12 +599,8 @@ fn dates_that_cannot_be_read_are_rejected_values_of_kept_records() {
             ("filing/creation date", 2, ambiguous),
             ("publication date", 2, ambiguous),
             ("grant date", 2, ambiguous),
-            (
-                "filing/creation date",
-                3,
-                "a two-digit year: the century is not stated"
-            ),
-            ("publication date", 3, "not a valid date"),
+            ("filing/creation date", 3, ambiguous),
+            ("publication date", 3, "no such day: \"2017-13-01\""),
         ]
     );
     // read = kept + rejected, per column.
@@ -649,4 +645,42 @@ fn formats_doc_is_current() {
         doc == want,
         "docs/FORMATS.md is stale: run `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test google_csv formats_doc_is_current`"
     );
+}
+
+/// A two-digit year takes the century that puts the row's dates in order, and is rejected
+/// when the row cannot decide.
+#[test]
+fn two_digit_years_take_the_century_the_row_proves() {
+    let text = [
+        HEADER,
+        "US-3-B1,x,A,B,2015-01-02,15/06/15,2017-01-03,,,\n",
+        "US-4-B1,x,A,B,,15/06/15,,,,\n",
+        "US-5-B1,x,A,B,2015-01-02,15/06/99,2017-01-03,,,\n",
+    ]
+    .concat();
+    let sink = read_str(&text);
+    assert_eq!(sink.records.len(), 3);
+    assert_eq!(sink.records[0].app.filing_date, ymd(2015, 6, 15));
+    assert_eq!(sink.records[1].app.filing_date, None);
+    assert_eq!(sink.records[2].app.filing_date, None);
+    let notes: Vec<(&str, &str)> = sink
+        .field_notes
+        .iter()
+        .map(|n| (n.value.as_str(), n.reason.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].1.contains("could be 1815 or 1915 or 2015"),
+        "{notes:?}"
+    );
+    assert!(notes[1].1.contains("no century fits"), "{notes:?}");
+}
+
+/// A US design patent is published only once granted: granted, in its own class.
+#[test]
+fn design_patents_are_granted() {
+    let sink = read_str(&format!("{HEADER}{}", row("US-D876543-S", "2020-02-25")));
+    let r = &sink.records[0];
+    assert_eq!(r.publications[0].class, PubClass::Design);
+    assert_eq!(r.app.granted, Some(true));
 }
