@@ -308,7 +308,9 @@ impl Sink for NoteSink<'_> {
 
 fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     let text = input.text.as_str();
+    let delimiter = delimiter(text);
     let mut reader = ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -348,6 +350,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         input,
         today: dates::today(),
         orders: None,
+        delimiter,
         read: vec![0; cols.width],
         notes: &pending,
     };
@@ -370,6 +373,14 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         }
     }
     Ok(())
+}
+
+/// The field separator: `;` when the header line has more semicolons than commas (a re-save
+/// by a spreadsheet in a locale whose decimal mark is the comma), else `,`.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.matches(c).count();
+    if count(';') > count(',') { b';' } else { b',' }
 }
 
 /// The field notes of one row, kept until the row is known to be a record.
@@ -464,6 +475,7 @@ struct RowReader<'a> {
     /// Each date column's day/month order, decided from all its values the first time a
     /// value needs it (`None` inside: the column proves both orders).
     orders: Option<HashMap<Col, Option<DayMonth>>>,
+    delimiter: u8,
     /// Non-empty values of kept records, by header position.
     read: Vec<u64>,
     notes: &'a RefCell<Vec<FieldNote>>,
@@ -528,9 +540,11 @@ impl RowReader<'_> {
         }
         let cols = self.cols;
         let text = self.input.text.as_str();
+        let delimiter = self.delimiter;
         let orders = self.orders.get_or_insert_with(|| {
             let mut votes: HashMap<Col, OrderVote> = HashMap::new();
             let mut reader = ReaderBuilder::new()
+                .delimiter(delimiter)
                 .has_headers(true)
                 .flexible(true)
                 .from_reader(text.as_bytes());
