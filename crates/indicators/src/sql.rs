@@ -167,10 +167,12 @@ SELECT sel.*,
 FROM sel"
             .to_string(),
     );
-    // Sizes over the whole dataset: a filter never truncates a family.
+    // Sizes over the whole dataset: a filter never truncates a family. The size is the one
+    // the figures count (a size the source states wins over the members in the data), the
+    // same for every member of the family.
     out.push(
         "CREATE OR REPLACE TEMPORARY VIEW fam_size AS
-SELECT family, COUNT(*) AS size FROM app_facts GROUP BY family"
+SELECT family, MAX(family_size) AS size FROM app_facts GROUP BY family"
             .to_string(),
     );
     // A company's country: the one most of its selected applications give it, ties by code.

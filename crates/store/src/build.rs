@@ -11,9 +11,9 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, Skip};
+use patq_model::PatentRecord;
 use patq_model::Text;
 use patq_model::packed::{pack, unpack};
-use patq_model::{PatentRecord, PubClass};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
@@ -661,12 +661,8 @@ fn add_rows(def: &TableDef, r: &PatentRecord, b: &mut RowBuilder) {
     match def.name {
         "applications" => {
             let a = &r.app;
-            let grant_date = r
-                .publications
-                .iter()
-                .filter(|p| p.class == PubClass::Grant)
-                .filter_map(|p| p.date)
-                .min();
+            // A design patent's publication is its grant: dated like an invention grant.
+            let grant_date = r.grant_date();
             let first_pub = r.publications.iter().filter_map(|p| p.date).min();
             b.str(k)
                 .str(Some(&a.office))

@@ -55,6 +55,7 @@ mod tests {
         let n = write_table(dir.path(), &APP_FACTS, 2, |i, b| {
             b.str(Some(keys[i]))
                 .u32(Some(i as u32))
+                .u32(Some(2))
                 .str(None)
                 .str(Some("US"))
                 .str(Some("applicant"))
@@ -71,6 +72,7 @@ mod tests {
         let c = crate::read::Cols::new(&batches[0], "app_facts");
         assert_eq!(c.req_str("key", 1).unwrap(), "US2");
         assert_eq!(c.u32("family", 1).unwrap(), Some(1));
+        assert_eq!(c.u32("family_size", 1).unwrap(), Some(2));
         // Only the final file is left: no temporary sibling.
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()

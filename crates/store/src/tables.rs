@@ -140,7 +140,7 @@ pub const APPLICATIONS: TableDef = TableDef {
             "granted",
             Bool,
             true,
-            "Granted: source flag or a grant publication; null when the data cannot tell",
+            "An invention granted: the source's flag or an invention-grant publication; null when the data cannot tell. False for a design patent, counted apart as utility models are: its grant is its publication (`grant_date`, publication class design)",
         ),
         (
             "granted_source",
@@ -152,7 +152,7 @@ pub const APPLICATIONS: TableDef = TableDef {
             "grant_date",
             Date,
             true,
-            "Date of the first grant publication",
+            "Date of the first publication that grants a right: an invention grant, or a design patent's publication (its grant)",
         ),
         (
             "first_publication_date",
@@ -374,7 +374,13 @@ group, company country, extended family, forward citations) for SQL engines. Not
             "family",
             U32,
             false,
-            "Extended (INPADOC-style) family id: connected component of priority, PCT and earliest-filing links over the whole dataset",
+            "Extended (INPADOC-style) family id: connected component of priority, PCT, earliest-filing and source family-id links over the whole dataset",
+        ),
+        (
+            "family_size",
+            U32,
+            false,
+            "Size of the extended family as the figures count it: the largest size a member's source states (e.g. Lens Extended Family Size) or its members in the dataset, whichever is larger",
         ),
         (
             "applicant_group",

@@ -134,6 +134,7 @@ fn write_app_facts(dir: &std::path::Path, c: &Corpus, taxonomy: &Taxonomy) -> Re
             !r.classes.is_empty() || r.app.title.is_some() || r.app.abstract_text.is_some();
         b.str(Some(&r.app.key))
             .u32(Some(c.families.extended[i]))
+            .u32(Some(c.families.extended_size(c.families.extended[i])))
             .str(a.group.as_deref())
             .str(a.country.as_deref())
             .str(Some(a.country_rule.as_str()))
