@@ -325,7 +325,13 @@ fn print_fields(s: &patq_store::SourceEntry) {
     for (column, c) in &s.fields {
         println!(
             "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            column, c.read, c.kept, c.rejected, c.repaired, c.flagged
+            column,
+            c.read,
+            // The builder fills `kept` when it writes the manifest; this runs before.
+            c.read.saturating_sub(c.rejected),
+            c.rejected,
+            c.repaired,
+            c.flagged
         );
     }
     let ignored: Vec<&str> = s
