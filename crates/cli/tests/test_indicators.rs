@@ -18,6 +18,34 @@ fn patstat_says_not_available_instead_of_zeros() {
     t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
     let f2 = std::fs::read_to_string(t.path("ind/F2_grants_by_country.csv")).unwrap();
     assert!(f2.contains("not available: needs grant status"), "{f2}");
+    // F18, checked by hand in crates/indicators/tests/patstat_real.rs: 9,488 first filings,
+    // SOURCE.md's count of priority filings.
+    let f18 = std::fs::read_to_string(t.path("ind/F18_first_filings.csv")).unwrap();
+    assert!(
+        f18.starts_with("office,first_filings,pct_filings,share\nCN,5529,294,0.5827\n")
+            && f18.ends_with("\nTOTAL,9488,535,1.0000\n"),
+        "{f18}"
+    );
+    let run = t.run(&["explain", "ds", "F18:KR"]).expect_code(0);
+    assert!(
+        run.stdout().contains("588 applications"),
+        "{}",
+        run.stdout()
+    );
+    // The coverage view says what F2 and F18 stand on.
+    let run = t.run(&["info", "ds", "--fields"]).expect_code(0);
+    let out = run.stdout();
+    assert!(
+        out.contains("field coverage over 25097 applications"),
+        "{out}"
+    );
+    for line in [
+        "grant status (flag or publication kinds)   0.0%         0 of 25097",
+        "earliest filing id (source)              100.0%     25097 of 25097",
+        "PCT receiving office                     100.0%      4166 of 4166",
+    ] {
+        assert!(out.contains(line), "{line} missing in\n{out}");
+    }
     let f6 = std::fs::read_to_string(t.path("ind/F6_trend.csv")).unwrap();
     // Filing years per SOURCE.md.
     for line in ["2018,7817,", "2019,7952,", "2020,919,"] {

@@ -106,6 +106,20 @@ fn patstat_report_shows_not_available_panels() {
     // F6 still draws the real yearly counts (SOURCE.md: 2018 7817, 2019 7952, 2020 919).
     let f6 = std::fs::read_to_string(t.path("rep/tables/F6_trend.csv")).unwrap();
     assert!(f6.contains("2019,7952,"), "{f6}");
+    // The data-quality section comes first and says what the figures stand on; F18 is drawn.
+    let dq = html
+        .find("<section id=\"dq-field-coverage\"")
+        .expect("coverage section");
+    assert!(dq < html.find("<section id=\"f2-grants-by-country\"").unwrap());
+    let cov = std::fs::read_to_string(t.path("rep/tables/DQ_field_coverage.csv")).unwrap();
+    assert!(
+        cov.contains("\nfiling year,25097,25097,1.0000,")
+            && cov.contains("\ncitation lists,0,25097,0.0000,"),
+        "{cov}"
+    );
+    assert!(html.contains("<section id=\"f18-first-filings\""));
+    let f18 = std::fs::read_to_string(t.path("rep/tables/F18_first_filings.csv")).unwrap();
+    assert!(f18.ends_with("\nTOTAL,9488,535,1.0000\n"), "{f18}");
 }
 
 #[test]

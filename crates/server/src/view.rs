@@ -153,6 +153,8 @@ fn rules(file: &str) -> Option<(&'static str, Scope, Columns)> {
             ],
         ),
         "F10_family_size_bands" => ("family_size", Scope::Plain, &[("families", "F10:{label}")]),
+        // The TOTAL row's spec, F18:TOTAL, lists every first filing.
+        "F18_first_filings" => ("office", Scope::Plain, &[("first_filings", "F18:{label}")]),
         "T3_industries" => (
             "industry",
             Scope::Industry,
