@@ -417,6 +417,7 @@ For every header-row format (Google Patents CSV, Lens CSV, PATSTAT, PatentsView)
 - Header names are compared trimmed of blanks, quotes and byte-order marks, case-insensitively, with `_` read as a space (`priority_date` is `priority date`).
 - Every column of a file is reported, mapped to the field below or `ignored`, in the run summary and in `manifest.json` (`sources[].columns`).
 - Per mapped column, `manifest.json` (`sources[].fields`) counts the values `read` (cells that are not blank after trimming, in rows whose record is kept; a row rejected whole is in quarantine.jsonl as a record), of which `rejected` (a value that could not be read: not stored, its record kept, one line of quarantine.jsonl with file, line, column, value and reason) and `kept`; `read = kept + rejected`.
+- Rows skipped as unused (a tls206 person or PatentsView location no row refers to, a tls211 placeholder of an unpublished application) count as read: their values reach no record, and each such row is a skip in the run summary.
 - A value that says \"unknown\" is read as unknown: PATSTAT's `9999-12-31`, `9999` and id `0`.
 - Where a field is filled from the first of several columns (\"when ... is empty\"), the other columns' values are the same fact written another way.
 ";
