@@ -275,8 +275,9 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         .with_context(|| format!("writing dataset {}", args.out.display()))?;
     staging.disarm();
     t.done("write dataset");
+    let values: u64 = manifest.totals.field_notes.values().sum();
     println!(
-        "wrote {} ({} applications{}; quarantine: {} records)",
+        "wrote {} ({} applications{}; quarantine: {} records{})",
         args.out.display(),
         manifest.tables.get("applications").copied().unwrap_or(0),
         if manifest.synthetic {
@@ -284,7 +285,12 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
         } else {
             ""
         },
-        manifest.totals.rejected
+        manifest.totals.rejected,
+        if values > 0 {
+            format!(", {values} values")
+        } else {
+            String::new()
+        }
     );
     Ok(Outcome::Ok)
 }
