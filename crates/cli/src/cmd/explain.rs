@@ -20,8 +20,8 @@ use crate::Outcome;
 /// In CSV format the count line goes to stderr so stdout stays plain CSV.
 ///
 /// Specs: F2, F2:grants, F3, F3:multi, F4:cited, F5:international, F6:<year>,
-/// F7:<year>[:grants] (at --office, default CN), F9:<band>, F10:<band>, T1:<band>;
-/// an unknown spec lists them all with their bands.
+/// F7:<year>[:grants] (at --office, default CN), F9:<band>, F10:<band>, T1:<band>,
+/// F18[:<office>]; an unknown spec lists them all with their bands.
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
