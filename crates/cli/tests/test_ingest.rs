@@ -394,3 +394,60 @@ fn duplicate_header_column_is_an_error_naming_both() {
         run.stderr()
     );
 }
+
+/// A Google Patents export re-saved by pandas (no search-URL line, snake_case headers,
+/// day-first dates) is detected and read with its dates; every column is in the manifest,
+/// mapped or ignored, with values read per mapped column; an unreadable date is a rejected
+/// value in quarantine.jsonl and the run summary, its record kept.
+#[test]
+fn google_pandas_resave_keeps_its_dates_and_reports_its_columns() {
+    let t = TestCommand::new();
+    t.write(
+        "cn.csv",
+        "id,title,assignee,inventor,priority_date,filing_date,publication_date,grant_date,result_link,representative_figure_link\n\
+         CN-108000001-A,无人机,深圳市飞农科技有限公司,李娜,21/03/2017,21/04/2018,21/10/2019,,https://patents.google.com/patent/CN108000001A/en,\n\
+         CN-108000002-A,无人机,深圳市飞农科技有限公司,李娜,22/03/2017,31/02/2018,22/10/2019,,https://patents.google.com/patent/CN108000002A/en,\n",
+    );
+    let run = t.run(&["ingest", "cn.csv", "--out", "ds"]).expect_code(0);
+    let out = run.stdout();
+    assert!(out.contains("records in 2 = out 2 + rejected 0"), "{out}");
+    assert!(
+        out.contains(
+            "ignored columns (2, read by no field): result_link, representative_figure_link"
+        ),
+        "{out}"
+    );
+    let m = manifest(&t.path("ds"));
+    let s = &m["sources"][0];
+    assert_eq!(s["format"], "google-csv");
+    assert_eq!(s["columns"].as_array().unwrap().len(), 10);
+    assert_eq!(s["columns"][4]["column"], "priority_date");
+    assert_eq!(s["columns"][8]["field"], "ignored");
+    let f = &s["fields"]["filing_date"];
+    assert_eq!(
+        (&f["read"], &f["kept"], &f["rejected"]),
+        (&2.into(), &1.into(), &1.into())
+    );
+    assert_eq!(s["fields"]["priority_date"]["kept"], 2);
+    let q = std::fs::read_to_string(t.path("ds/quarantine.jsonl")).unwrap();
+    let note: serde_json::Value = serde_json::from_str(q.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (&note["field"], &note["value"], &note["action"]),
+        (
+            &"filing_date".into(),
+            &"31/02/2018".into(),
+            &"rejected".into()
+        )
+    );
+    assert_eq!(note["location"]["at"], 3);
+    let (_, records) = patq_store::read::load_records(&t.path("ds")).unwrap();
+    let first = records
+        .iter()
+        .find(|r| r.app.number == "108000001")
+        .unwrap();
+    assert_eq!(first.app.filing_date.unwrap().to_string(), "2018-04-21");
+    assert_eq!(
+        first.app.earliest_priority_date.unwrap().to_string(),
+        "2017-03-21"
+    );
+}
