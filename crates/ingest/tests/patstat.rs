@@ -791,3 +791,39 @@ fn real_lens_rows_resaved_with_semicolons_are_detected() {
         Some(patq_ingest::Format::LensCsv)
     );
 }
+
+/// The real PATSTAT extract written with every field quoted (as database exports do), or with
+/// `;` and CRLF, is detected and reads to the same records.
+#[test]
+fn real_patstat_quoted_or_semicolon_reads_the_same() {
+    let Some(path) = shared_file(
+        "patstat_quoted",
+        "blockchain-patstat-denter/raw_data_2020_autumn.csv",
+    ) else {
+        return;
+    };
+    let (header, rows) = real_rows(&path, usize::MAX);
+    let read = |text: &str| {
+        assert_eq!(
+            patq_ingest::detect(text),
+            Some(patq_ingest::Format::Patstat)
+        );
+        read_str("t.csv", text)
+    };
+    let want = read(&write_table(&header, &rows, b',', "\n", false));
+    assert_eq!(want.records.len(), 25_097);
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let quoted = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert!(quoted.starts_with("\"appln_id\",\"appln_auth\""));
+    let got = read(&quoted);
+    assert_eq!(got.records, want.records, "quoted");
+    let got = read(&write_table(&header, &rows, b';', "\r\n", true));
+    assert_eq!(got.records, want.records, "semicolons, CRLF, BOM");
+    assert!(got.rejections.is_empty() && got.field_notes.is_empty());
+}
