@@ -765,11 +765,9 @@ fn real_lens_rows_resaved_read_to_the_same_records() {
     assert_eq!(got.len(), 50, "2015/16 without Lens ID");
 }
 
-/// Excel in a `;` locale: detected as Lens CSV here; reading it needs the Lens reader to take
-/// the separator from the header (lens_csv.rs builds its csv reader with `,`), which is the
-/// Lens reader's part of issue 23.
+/// Excel in a `;` locale: detected as Lens CSV, and read to the same records (the Lens reader
+/// takes its separator from the header line).
 #[test]
-#[ignore = "until lens_csv.rs reads `;`-separated exports (detection is checked above)"]
 fn real_lens_rows_resaved_with_semicolons_read_to_the_same_records() {
     let Some((header, rows)) = drones_50() else {
         return;
