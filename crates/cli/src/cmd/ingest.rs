@@ -16,9 +16,13 @@ use crate::Outcome;
 /// location, field and reason).
 ///
 /// SOURCE is a file or a directory (read recursively, in name order; files of no known format
-/// are listed and left out). Formats are detected from content: Lens CSV (2015/16 and current
-/// schemas), Lens JSON, PATSTAT CSV tables, PatentsView TSV, USPTO bulk XML, EPO OPS XML,
-/// Google Patents CSV. Records of one application from several files or rows are merged.
+/// are listed and left out). Formats are detected from content, by their header columns:
+/// Lens CSV (2015/16 and current schemas, any column order, `,` or `;`), Lens JSON, PATSTAT
+/// CSV tables, PatentsView TSV or CSV, USPTO bulk XML, EPO OPS XML, Google Patents CSV (with or
+/// without its search-URL line, Google's or snake_case headers); docs/FORMATS.md lists each
+/// format's columns and the field each fills. Records of one application from several files
+/// or rows are merged. Every column is reported as mapped or ignored, and every value of a
+/// kept record not stored as read (rejected, repaired, flagged) is a line of quarantine.jsonl.
 ///
 /// Exit code: 0 when something usable was read (rejections are reported, not fatal), 1 with
 /// --strict when any record was rejected (the dataset is then not written), 2 on error or
