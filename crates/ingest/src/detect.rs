@@ -404,9 +404,23 @@ pub fn formats_markdown() -> String {
             out.push_str("| any other column | ignored |\n");
         }
     }
+    out.push_str(PATH_FORMATS_INTRO);
+    out.push_str("\n## Lens API JSON (`lens-json`)\n\n");
+    out.push_str("Leaf key paths: keys joined by `.`, `[]` for the items of an array (`biblio.parties.applicants[].extracted_name.value`). A value is read when it is a number, a boolean or a string not blank after trimming.\n");
+    out.push_str("\n| key path | field |\n|---|---|\n");
+    for (path, field) in crate::lens_json::key_table() {
+        out.push_str(&format!("| `{path}` | {field} |\n"));
+    }
+    out.push_str("| any other path | ignored |\n");
     out.push_str(FORMATS_OUTRO);
     out
 }
+
+const PATH_FORMATS_INTRO: &str = "
+## Formats without a header row
+
+Lens JSON, USPTO XML and EPO OPS XML are read by key or element path. Each path seen in a file is reported as a column, in sorted order, mapped to the field below or `ignored`, in the run summary and in `manifest.json`, with the values `read` per mapped path in kept records. A file lists at most 200 distinct ignored paths (`crate::paths::MAX_IGNORED_PATHS`); the rest are one entry `(N more ignored paths, not listed)`. A bad optional value (a date, a count) is a field-level rejection (one line of quarantine.jsonl naming the path) and the record is kept without it; a record without its key (office, number) is rejected whole.
+";
 
 const FORMATS_INTRO: &str = "# Input formats: columns and the fields they fill
 
@@ -428,9 +442,9 @@ Dates: `yyyy-mm-dd` (Google's own), `yyyymmdd`, `dd.mm.yyyy`, and `dd/mm/yyyy` o
 ";
 
 const FORMATS_OUTRO: &str = "
-## Formats without a header row
+## USPTO XML and EPO OPS XML
 
-Lens JSON, USPTO XML and EPO OPS XML are read by element or key path; their mapping is described in each reader's module documentation.
+Their mapping is described in each reader's module documentation.
 ";
 
 /// The Lens CSV columns the Lens reader reports for the header of each schema era: one row

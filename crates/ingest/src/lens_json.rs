@@ -13,6 +13,13 @@
 //!   an application whose claims name nothing else is marked as a priority (first) filing.
 //! - `docdb_id` identifies the publication in DOCDB, not a family, so it is not mapped.
 //!
+//! Every leaf key path of a file (`biblio.parties.applicants[].extracted_name.value`: keys
+//! joined by `.`, `[]` for an array's items) is reported as a column ([`key_table`] maps it,
+//! any other path is ignored; see [`crate::paths`]), with the non-empty values read per mapped
+//! path in kept documents. A bad optional value (a date, a count) is a field-level rejection
+//! ([`Sink::field_note`]) and the document is kept without it; a document without
+//! jurisdiction or number is rejected whole.
+//!
 //! Empty lines are ignored and not counted; every other line (or array element) is one input
 //! record.
 //!
@@ -31,8 +38,9 @@ use serde_json::Value;
 
 use crate::json_items::top_items;
 use crate::limits::{MAX_FIELD_BYTES, MAX_JSON_DEPTH, too_long};
+use crate::paths::PathCensus;
 use crate::patstat::pct_number;
-use crate::sink::excerpt;
+use crate::sink::{FieldAction, FieldNote, excerpt};
 use crate::util::parse_count;
 use crate::{IngestError, Input, Location, Rejection, Sink};
 
@@ -45,6 +53,232 @@ const MAX_CLAIMS_CHARS: usize = 20_000;
 
 const PROGRESS_EVERY: u64 = 200;
 
+/// The leaf key paths this reader reads and the field each fills; any other path is ignored.
+const KEY_TABLE: &[(&str, &str)] = &[
+    ("lens_id", "publications.source_id, applications.source_id"),
+    ("jurisdiction", "publications.office (record key)"),
+    ("doc_number", "publications.number (record key)"),
+    ("kind", "publications.kind"),
+    ("date_published", "publications.date"),
+    (
+        "publication_type",
+        "applications.granted (when legal_status.granted is absent)",
+    ),
+    ("legal_status.granted", "applications.granted"),
+    ("legal_status.patent_status", "applications.legal_status"),
+    (
+        "biblio.application_reference.jurisdiction",
+        "applications.office",
+    ),
+    (
+        "biblio.application_reference.doc_number",
+        "applications.number",
+    ),
+    ("biblio.application_reference.kind", "applications.kind"),
+    (
+        "biblio.application_reference.date",
+        "applications.filing_date",
+    ),
+    (
+        "biblio.priority_claims.claims[].jurisdiction",
+        "priorities.office",
+    ),
+    (
+        "biblio.priority_claims.claims[].doc_number",
+        "priorities.number",
+    ),
+    ("biblio.priority_claims.claims[].kind", "priorities.kind"),
+    ("biblio.priority_claims.claims[].date", "priorities.date"),
+    (
+        "biblio.priority_claims.earliest_claim.date",
+        "applications.earliest_priority_date",
+    ),
+    ("biblio.invention_title[].text", "applications.title"),
+    (
+        "biblio.invention_title[].lang",
+        "applications.title (English preferred)",
+    ),
+    ("abstract[].text", "applications.abstract_text"),
+    (
+        "abstract[].lang",
+        "applications.abstract_text (English preferred)",
+    ),
+    (
+        "claims[].lang",
+        "applications.claims_text (English set preferred)",
+    ),
+    (
+        "claims[].claims[].claim_text[]",
+        "applications.claims_text, applications.claims_count",
+    ),
+    (
+        "biblio.cited_by.patent_count",
+        "applications.cited_by_count",
+    ),
+    (
+        "biblio.references_cited.npl_count",
+        "applications.npl_citation_count",
+    ),
+    (
+        "biblio.references_cited.citations[].nplcit.text",
+        "applications.npl_citation_count (counted when npl_count is absent)",
+    ),
+    (
+        "biblio.references_cited.citations[].cited_phase",
+        "citations.cited_by",
+    ),
+    (
+        "biblio.references_cited.citations[].patcit.lens_id",
+        "citations.source_id",
+    ),
+    (
+        "biblio.references_cited.citations[].patcit.document_id.jurisdiction",
+        "citations.office",
+    ),
+    (
+        "biblio.references_cited.citations[].patcit.document_id.doc_number",
+        "citations.number",
+    ),
+    (
+        "biblio.references_cited.citations[].patcit.document_id.kind",
+        "citations.kind",
+    ),
+    (
+        "biblio.references_cited.citations[].patcit.document_id.date",
+        "citations.date",
+    ),
+    (
+        "biblio.parties.applicants[].extracted_name.value",
+        "parties (applicant)",
+    ),
+    (
+        "biblio.parties.applicants[].residence",
+        "parties.country (applicant)",
+    ),
+    (
+        "biblio.parties.applicants[].extracted_country",
+        "parties.country (applicant, when residence is absent)",
+    ),
+    (
+        "biblio.parties.inventors[].extracted_name.value",
+        "parties (inventor)",
+    ),
+    (
+        "biblio.parties.inventors[].residence",
+        "parties.country (inventor)",
+    ),
+    (
+        "biblio.parties.inventors[].extracted_country",
+        "parties.country (inventor, when residence is absent)",
+    ),
+    (
+        "biblio.parties.owners_all[].extracted_name.value",
+        "parties (owner)",
+    ),
+    (
+        "biblio.parties.owners_all[].residence",
+        "parties.country (owner)",
+    ),
+    (
+        "biblio.parties.owners_all[].extracted_country",
+        "parties.country (owner, when residence is absent)",
+    ),
+    (
+        "biblio.classifications_cpc.classifications[].symbol",
+        "classes (CPC)",
+    ),
+    (
+        "biblio.classifications_ipcr.classifications[].symbol",
+        "classes (IPC)",
+    ),
+    (
+        "families.simple_family.size",
+        "applications.simple_family_size",
+    ),
+    (
+        "families.extended_family.size",
+        "applications.extended_family_size",
+    ),
+    (
+        "families.simple_family.members[].lens_id",
+        "family_members.source_id (simple)",
+    ),
+    (
+        "families.simple_family.members[].document_id.jurisdiction",
+        "family_members.member (simple)",
+    ),
+    (
+        "families.simple_family.members[].document_id.doc_number",
+        "family_members.member (simple)",
+    ),
+    (
+        "families.simple_family.members[].document_id.kind",
+        "family_members.member (simple)",
+    ),
+    (
+        "families.extended_family.members[].lens_id",
+        "family_members.source_id (extended)",
+    ),
+    (
+        "families.extended_family.members[].document_id.jurisdiction",
+        "family_members.member (extended)",
+    ),
+    (
+        "families.extended_family.members[].document_id.doc_number",
+        "family_members.member (extended)",
+    ),
+    (
+        "families.extended_family.members[].document_id.kind",
+        "family_members.member (extended)",
+    ),
+];
+
+/// The leaf key paths read and the field each fills (docs/FORMATS.md is generated from it).
+pub fn key_table() -> &'static [(&'static str, &'static str)] {
+    KEY_TABLE
+}
+
+fn field_of(path: &str) -> Option<&'static str> {
+    KEY_TABLE.iter().find(|(p, _)| *p == path).map(|(_, f)| *f)
+}
+
+/// Adds the leaf key paths of `doc` to the census; values count only for a kept document.
+fn census_doc(doc: &Value, kept: bool, census: &mut PathCensus) {
+    fn walk(v: &Value, path: &mut String, kept: bool, census: &mut PathCensus) {
+        let len = path.len();
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if len > 0 {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    walk(x, path, kept, census);
+                    path.truncate(len);
+                }
+            }
+            Value::Array(a) => {
+                path.push_str("[]");
+                for x in a {
+                    walk(x, path, kept, census);
+                }
+                path.truncate(len);
+            }
+            leaf => {
+                let value = match leaf {
+                    Value::String(t) => !t.trim().is_empty(),
+                    Value::Null => false,
+                    _ => true,
+                };
+                census.see(path, u64::from(kept && value), field_of);
+            }
+        }
+    }
+    if doc.is_object() {
+        walk(doc, &mut String::new(), kept, census);
+    }
+}
+
 /// Reads every input of this format into the sink.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for input in inputs {
@@ -54,6 +288,17 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
 }
 
 fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
+    let mut census = PathCensus::default();
+    read_docs(input, &mut census, sink)?;
+    census.report(&input.name, sink);
+    Ok(())
+}
+
+fn read_docs(
+    input: &Input,
+    census: &mut PathCensus,
+    sink: &mut dyn Sink,
+) -> Result<(), IngestError> {
     let text = input.text.as_str();
     let trimmed = text.trim_start();
     // A whole-document form (array, wrapper, pretty-printed single document) is tried first
@@ -64,14 +309,21 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     if !looks_jsonl && (trimmed.starts_with('[') || trimmed.starts_with('{')) {
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(docs)) => {
-                emit_all(input, docs, sink);
+                emit_all(input, docs, census, sink);
                 return Ok(());
             }
             Ok(Value::Object(mut o)) => {
                 if let Some(Value::Array(docs)) = o.remove("data") {
-                    emit_all(input, docs, sink);
+                    emit_all(input, docs, census, sink);
                 } else {
-                    emit(input, Location::Record(1), &Value::Object(o), text, sink);
+                    emit(
+                        input,
+                        Location::Record(1),
+                        &Value::Object(o),
+                        text,
+                        census,
+                        sink,
+                    );
                 }
                 return Ok(());
             }
@@ -79,7 +331,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
             // One document nested too deep fails the whole parse: each document is then
             // parsed on its own, so only that one is rejected.
             Err(e) if too_deep(&e) && top_items(text).is_some() => {
-                emit_items(input, text, sink);
+                emit_items(input, text, census, sink);
                 return Ok(());
             }
             Err(e) if trimmed.starts_with('[') => {
@@ -126,7 +378,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
                 match o.remove("data") {
                     Some(Value::Array(docs)) => {
                         for d in &docs {
-                            emit(input, loc.clone(), d, line, sink);
+                            emit(input, loc.clone(), d, line, census, sink);
                         }
                     }
                     _ => sink.reject(rejection(
@@ -138,7 +390,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
                     )),
                 }
             }
-            Ok(v) => emit(input, loc, &v, line, sink),
+            Ok(v) => emit(input, loc, &v, line, census, sink),
             Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), line)),
         }
     }
@@ -146,10 +398,17 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     Ok(())
 }
 
-fn emit_all(input: &Input, docs: Vec<Value>, sink: &mut dyn Sink) {
+fn emit_all(input: &Input, docs: Vec<Value>, census: &mut PathCensus, sink: &mut dyn Sink) {
     for (i, d) in docs.iter().enumerate() {
         let text = d.to_string();
-        emit(input, Location::Record(i as u64 + 1), d, &text, sink);
+        emit(
+            input,
+            Location::Record(i as u64 + 1),
+            d,
+            &text,
+            census,
+            sink,
+        );
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             sink.progress((input.text.len() * i / docs.len()) as u64);
         }
@@ -157,13 +416,13 @@ fn emit_all(input: &Input, docs: Vec<Value>, sink: &mut dyn Sink) {
 }
 
 /// Reads the items of the text's array (see [`top_items`]) one by one, as records 1, 2, ...
-fn emit_items(input: &Input, text: &str, sink: &mut dyn Sink) {
+fn emit_items(input: &Input, text: &str, census: &mut PathCensus, sink: &mut dyn Sink) {
     let items = top_items(text).unwrap_or_default();
     for (i, r) in items.iter().enumerate() {
         let loc = Location::Record(i as u64 + 1);
         let item = &text[r.clone()];
         match serde_json::from_str::<Value>(item) {
-            Ok(d) => emit(input, loc, &d, item, sink),
+            Ok(d) => emit(input, loc, &d, item, census, sink),
             Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), item)),
         }
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
@@ -221,8 +480,16 @@ fn rejection(
     }
 }
 
-fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Sink) {
+fn emit(
+    input: &Input,
+    loc: Location,
+    doc: &Value,
+    text: &str,
+    census: &mut PathCensus,
+    sink: &mut dyn Sink,
+) {
     if let Some(field) = long_field(doc) {
+        census_doc(doc, false, census);
         sink.reject(rejection(input, loc, Some(&field), too_long(), text));
         return;
     }
@@ -230,14 +497,45 @@ fn emit(input: &Input, loc: Location, doc: &Value, text: &str, sink: &mut dyn Si
         source_file: input.file_index,
         location: loc.to_lean_string(),
     };
-    match record(doc, prov) {
-        Ok(r) => sink.record(r),
-        Err((field, reason)) => sink.reject(rejection(input, loc, field.as_deref(), reason, text)),
+    let mut notes = Vec::new();
+    match record(doc, prov, &mut notes) {
+        Ok(r) => {
+            census_doc(doc, true, census);
+            for BadValue {
+                field,
+                value,
+                reason,
+            } in notes
+            {
+                sink.field_note(FieldNote {
+                    file: input.name.clone(),
+                    location: loc.clone(),
+                    field: field.to_string(),
+                    action: FieldAction::Rejected,
+                    value: excerpt(&value, 200),
+                    stored: None,
+                    reason,
+                });
+            }
+            sink.record(r);
+        }
+        Err((field, reason)) => {
+            census_doc(doc, false, census);
+            sink.reject(rejection(input, loc, field.as_deref(), reason, text))
+        }
     }
 }
 
 /// A rejection's field and reason.
 type Fault = (Option<String>, String);
+
+/// A value of a kept document that could not be read: its key path (as reported in the
+/// columns), the value as read and why.
+struct BadValue {
+    field: &'static str,
+    value: String,
+    reason: String,
+}
 
 /// The value at a path of object keys.
 fn at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
@@ -260,18 +558,52 @@ fn arr<'v>(v: &'v Value, path: &[&str]) -> &'v [Value] {
         .unwrap_or(&[])
 }
 
-fn date(v: &Value, path: &[&str]) -> Result<Option<NaiveDate>, Fault> {
-    let raw = s(v, path);
-    if raw.is_empty() {
-        return Ok(None);
+/// The value at a path as text for an optional field: strings trimmed, numbers and booleans
+/// written out (a boolean is then reported as unreadable, not passed over).
+fn raw(v: &Value, path: &[&str]) -> String {
+    match at(v, path) {
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => s(v, path),
     }
-    parse_date(&raw, DateOrder::DayFirst)
-        .map(Some)
-        .ok_or_else(|| (Some(path.join(".")), format!("not a date: {raw:?}")))
 }
 
-fn count(v: &Value, path: &[&str]) -> Result<Option<u32>, Fault> {
-    parse_count(&s(v, path)).map_err(|e| (Some(path.join(".")), e))
+/// An optional date; a value that is no date is noted under `field` and read as absent.
+fn date(
+    v: &Value,
+    path: &[&str],
+    field: &'static str,
+    notes: &mut Vec<BadValue>,
+) -> Option<NaiveDate> {
+    let value = raw(v, path);
+    if value.is_empty() {
+        return None;
+    }
+    let d = parse_date(&value, DateOrder::DayFirst);
+    if d.is_none() {
+        let reason = format!("not a date: {value:?}");
+        notes.push(BadValue {
+            field,
+            value,
+            reason,
+        });
+    }
+    d
+}
+
+/// An optional count; a value that is no count is noted under `field` and read as absent.
+fn count(v: &Value, path: &[&str], field: &'static str, notes: &mut Vec<BadValue>) -> Option<u32> {
+    let value = raw(v, path);
+    match parse_count(&value) {
+        Ok(n) => n,
+        Err(reason) => {
+            notes.push(BadValue {
+                field,
+                value,
+                reason,
+            });
+            None
+        }
+    }
 }
 
 /// The text of the entry in `lang` `en`, else the first one with text.
@@ -296,7 +628,11 @@ fn app_number(juris: &str, number: &str, kind: &str) -> (String, String) {
     (office, clean_number(number))
 }
 
-fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
+fn record(
+    doc: &Value,
+    provenance: Provenance,
+    notes: &mut Vec<BadValue>,
+) -> Result<PatentRecord, Fault> {
     if !doc.is_object() {
         return Err((None, "not a JSON object".into()));
     }
@@ -310,7 +646,7 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     }
     let kind = s(doc, &["kind"]).to_ascii_uppercase();
     let lens_id = Some(s(doc, &["lens_id"])).filter(|x| !x.is_empty());
-    let pub_date = date(doc, &["date_published"])?;
+    let pub_date = date(doc, &["date_published"], "date_published", notes);
     let b = doc.get("biblio").unwrap_or(&Value::Null);
 
     let mut rec = PatentRecord::default();
@@ -352,17 +688,79 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     }
     a.key = app_key(&a.office, &a.number);
     a.is_pct = a.office == "WO" || juris == "WO" || a.kind.as_deref() == Some("W");
-    a.filing_date = date(doc, &[ar[0], ar[1], "date"])?;
+    a.filing_date = date(
+        doc,
+        &[ar[0], ar[1], "date"],
+        "biblio.application_reference.date",
+        notes,
+    );
     a.filing_year = a.filing_date.map(|d| d.year());
 
-    // Priority claims.
+    priority_claims(b, &mut rec, notes);
+    let a = &mut rec.app;
+    a.title = english(arr(b, &["invention_title"]), "text");
+    a.abstract_text = english(arr(doc, &["abstract"]), "text");
+    claims(doc, a);
+
+    a.granted = match at(doc, &["legal_status", "granted"]).and_then(Value::as_bool) {
+        Some(g) => Some(g),
+        None => match s(doc, &["publication_type"]).as_str() {
+            "GRANTED_PATENT" => Some(true),
+            "PATENT_APPLICATION" => Some(false),
+            _ => None,
+        },
+    };
+    a.legal_status = Some(s(doc, &["legal_status", "patent_status"]))
+        .filter(|x| !x.is_empty())
+        .map(Into::into);
+
+    let cited_by = ["biblio", "cited_by", "patent_count"];
+    a.cited_by_count = count(doc, &cited_by, "biblio.cited_by.patent_count", notes);
+    let refs = at(b, &["references_cited"]);
+    if let Some(refs) = refs {
+        let npl = count(
+            refs,
+            &["npl_count"],
+            "biblio.references_cited.npl_count",
+            notes,
+        );
+        let listed = arr(refs, &["citations"])
+            .iter()
+            .filter(|c| c.get("nplcit").is_some())
+            .count() as u32;
+        a.npl_citation_count = Some(npl.unwrap_or(listed));
+    }
+    let fam = doc.get("families").unwrap_or(&Value::Null);
+    a.simple_family_size = count(
+        fam,
+        &["simple_family", "size"],
+        "families.simple_family.size",
+        notes,
+    );
+    a.extended_family_size = count(
+        fam,
+        &["extended_family", "size"],
+        "families.extended_family.size",
+        notes,
+    );
+    parties(b, &mut rec);
+    classes(b, &mut rec);
+    if let Some(refs) = refs {
+        citations(refs, &mut rec, notes);
+    }
+    family_members(fam, &mut rec);
+    Ok(rec)
+}
+
+/// Priority claims (the application's own claim dropped) and the earliest priority date.
+fn priority_claims(b: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
+    let a = &mut rec.app;
     let mut others = 0;
     let mut earliest: Option<NaiveDate> = None;
-    for (i, c) in arr(b, &["priority_claims", "claims"]).iter().enumerate() {
+    for c in arr(b, &["priority_claims", "claims"]) {
         let number = s(c, &["doc_number"]);
         let ckind = s(c, &["kind"]).to_ascii_uppercase();
-        let d = date(c, &["date"])
-            .map_err(|(_, r)| (Some(format!("biblio.priority_claims.claims[{i}].date")), r))?;
+        let d = date(c, &["date"], "biblio.priority_claims.claims[].date", notes);
         earliest = match (earliest, d) {
             (Some(e), Some(d)) => Some(e.min(d)),
             (e, d) => e.or(d),
@@ -390,47 +788,19 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
     if at(b, &["priority_claims"]).is_some() {
         a.is_priority_filing = Some(others == 0);
     }
-    a.earliest_priority_date = date(b, &["priority_claims", "earliest_claim", "date"])
-        .map_err(|(_, r)| (Some("biblio.priority_claims.earliest_claim.date".into()), r))?;
+    a.earliest_priority_date = date(
+        b,
+        &["priority_claims", "earliest_claim", "date"],
+        "biblio.priority_claims.earliest_claim.date",
+        notes,
+    );
     if a.earliest_priority_date.is_none() {
         a.earliest_priority_date = earliest;
     }
+}
 
-    a.title = english(arr(b, &["invention_title"]), "text");
-    a.abstract_text = english(arr(doc, &["abstract"]), "text");
-    claims(doc, a);
-
-    a.granted = match at(doc, &["legal_status", "granted"]).and_then(Value::as_bool) {
-        Some(g) => Some(g),
-        None => match s(doc, &["publication_type"]).as_str() {
-            "GRANTED_PATENT" => Some(true),
-            "PATENT_APPLICATION" => Some(false),
-            _ => None,
-        },
-    };
-    a.legal_status = Some(s(doc, &["legal_status", "patent_status"]))
-        .filter(|x| !x.is_empty())
-        .map(Into::into);
-
-    let cited_by = ["biblio", "cited_by", "patent_count"];
-    a.cited_by_count = count(doc, &cited_by)?;
-    let refs = at(b, &["references_cited"]);
-    if let Some(refs) = refs {
-        let npl = count(refs, &["npl_count"])
-            .map_err(|(_, r)| (Some("biblio.references_cited.npl_count".into()), r))?;
-        let listed = arr(refs, &["citations"])
-            .iter()
-            .filter(|c| c.get("nplcit").is_some())
-            .count() as u32;
-        a.npl_citation_count = Some(npl.unwrap_or(listed));
-    }
-    let fam = doc.get("families").unwrap_or(&Value::Null);
-    a.simple_family_size = count(fam, &["simple_family", "size"])
-        .map_err(|(_, r)| (Some("families.simple_family.size".into()), r))?;
-    a.extended_family_size = count(fam, &["extended_family", "size"])
-        .map_err(|(_, r)| (Some("families.extended_family.size".into()), r))?;
-
-    // Parties.
+/// Applicants, inventors and owners (an owner listed twice once).
+fn parties(b: &Value, rec: &mut PatentRecord) {
     for (role, path) in [
         (PartyRole::Applicant, "applicants"),
         (PartyRole::Inventor, "inventors"),
@@ -460,7 +830,10 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             seq += 1;
         }
     }
+}
 
+/// CPC and IPC symbols, each once.
+fn classes(b: &Value, rec: &mut PatentRecord) {
     for (scheme, path) in [
         (ClassScheme::Cpc, "classifications_cpc"),
         (ClassScheme::Ipc, "classifications_ipcr"),
@@ -479,44 +852,48 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             }
         }
     }
+}
 
-    if let Some(refs) = refs {
-        for (i, c) in arr(refs, &["citations"]).iter().enumerate() {
-            let Some(pc) = c.get("patcit") else { continue };
-            let id = pc.get("document_id").unwrap_or(&Value::Null);
-            let number = clean_number(&s(id, &["doc_number"]));
-            if number.is_empty() {
-                continue;
-            }
-            let d = date(id, &["date"]).map_err(|(_, r)| {
-                (
-                    Some(format!("biblio.references_cited.citations[{i}].date")),
-                    r,
-                )
-            })?;
-            let cit = Citation {
-                office: Some(normalize_office(&s(id, &["jurisdiction"])))
-                    .filter(|o| !o.is_empty())
-                    .map(Into::into),
-                number: number.into(),
-                kind: Some(s(id, &["kind"]).to_ascii_uppercase())
-                    .filter(|k| !k.is_empty())
-                    .map(Into::into),
-                date: d,
-                category: None,
-                cited_by: Some(s(c, &["cited_phase"]))
-                    .filter(|x| !x.is_empty())
-                    .map(Into::into),
-                source_id: Some(s(pc, &["lens_id"]))
-                    .filter(|x| !x.is_empty())
-                    .map(Into::into),
-            };
-            if !rec.citations.contains(&cit) {
-                rec.citations.push(cit);
-            }
+/// Patent citations, each once; a cited document without a number is no citation.
+fn citations(refs: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
+    for c in arr(refs, &["citations"]) {
+        let Some(pc) = c.get("patcit") else { continue };
+        let id = pc.get("document_id").unwrap_or(&Value::Null);
+        let number = clean_number(&s(id, &["doc_number"]));
+        if number.is_empty() {
+            continue;
+        }
+        let d = date(
+            id,
+            &["date"],
+            "biblio.references_cited.citations[].patcit.document_id.date",
+            notes,
+        );
+        let cit = Citation {
+            office: Some(normalize_office(&s(id, &["jurisdiction"])))
+                .filter(|o| !o.is_empty())
+                .map(Into::into),
+            number: number.into(),
+            kind: Some(s(id, &["kind"]).to_ascii_uppercase())
+                .filter(|k| !k.is_empty())
+                .map(Into::into),
+            date: d,
+            category: None,
+            cited_by: Some(s(c, &["cited_phase"]))
+                .filter(|x| !x.is_empty())
+                .map(Into::into),
+            source_id: Some(s(pc, &["lens_id"]))
+                .filter(|x| !x.is_empty())
+                .map(Into::into),
+        };
+        if !rec.citations.contains(&cit) {
+            rec.citations.push(cit);
         }
     }
+}
 
+/// Simple and extended family members as `office number kind`, each once.
+fn family_members(fam: &Value, rec: &mut PatentRecord) {
     for (family, path) in [
         (FamilyKind::Simple, "simple_family"),
         (FamilyKind::Extended, "extended_family"),
@@ -547,7 +924,6 @@ fn record(doc: &Value, provenance: Provenance) -> Result<PatentRecord, Fault> {
             }
         }
     }
-    Ok(rec)
 }
 
 /// Claims text (English set preferred, capped) and count. Lens gives one entry per claim for

@@ -18,6 +18,7 @@ pub mod lens_csv;
 pub mod lens_json;
 pub mod limits;
 pub mod patentsview;
+pub mod paths;
 pub mod patstat;
 pub mod sink;
 mod spill;

@@ -1,10 +1,10 @@
 //! Lens API JSON reader: the real biopoly JSONL export, the array and wrapper forms, and
 //! malformed lines.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use patq_ingest::{CollectSink, IngestError, Input, Location, lens_json};
+use patq_ingest::{CollectSink, FieldAction, IngestError, Input, Location, lens_json};
 use patq_model::{ClassScheme, FamilyKind, PartyRole, PatentRecord, PubClass};
 use patq_testkit::shared_file;
 
@@ -273,8 +273,9 @@ fn malformed_lines() {
         sink.records.len() + sink.rejections.len() + sink.skips.len(),
         9
     );
-    assert_eq!(sink.records.len(), 2);
-    assert_eq!(sink.records[1].app.provenance.location, "line 11");
+    // A bad date or count is a field-level rejection: its document is kept without it.
+    assert_eq!(sink.records.len(), 4);
+    assert_eq!(sink.records[3].app.provenance.location, "line 11");
     let r = &sink.rejections;
     let got: Vec<(Location, Option<&str>)> = r
         .iter()
@@ -286,18 +287,131 @@ fn malformed_lines() {
             (Location::Line(3), None),
             (Location::Line(4), Some("jurisdiction")),
             (Location::Line(6), Some("doc_number")),
-            (Location::Line(7), Some("date_published")),
             (Location::Line(8), None),
             (Location::Line(9), None),
-            (Location::Line(10), Some("biblio.cited_by.patent_count")),
         ]
     );
     assert!(r[0].reason.starts_with("invalid JSON"), "{}", r[0].reason);
     assert!(r[0].excerpt.starts_with("{\"lens_id\": \"x\""));
-    assert!(r[3].reason.contains("\"2019-13-45\""));
-    assert!(r[4].reason.contains("not a JSON object"));
-    assert!(r[5].reason.starts_with("invalid JSON"));
-    assert!(r[6].reason.contains("negative"));
+    assert!(r[3].reason.contains("not a JSON object"));
+    assert!(r[4].reason.starts_with("invalid JSON"));
+
+    let bad_date = &sink.records[1];
+    assert_eq!(bad_date.app.provenance.location, "line 7");
+    assert_eq!(bad_date.publications[0].date, None);
+    assert_eq!(bad_date.app.filing_date, ymd(2017, 1, 2));
+    let notes = sink.notes("date_published", FieldAction::Rejected);
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].location, Location::Line(7));
+    assert_eq!(notes[0].value, "2019-13-45");
+    assert!(
+        notes[0].reason.contains("\"2019-13-45\""),
+        "{}",
+        notes[0].reason
+    );
+    let neg = &sink.records[2];
+    assert_eq!(neg.app.cited_by_count, None);
+    let notes = sink.notes("biblio.cited_by.patent_count", FieldAction::Rejected);
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        (notes[0].location.clone(), notes[0].value.as_str()),
+        (Location::Line(10), "-1")
+    );
+    assert!(notes[0].reason.contains("negative"));
+    assert_eq!(sink.field_notes.len(), 2);
+    // The bad values are counted as read (read = kept + rejected per path).
+    let read = |p: &str| sink.values_read[&("t.jsonl".to_string(), p.to_string())];
+    assert_eq!(read("date_published"), 4);
+    assert_eq!(read("biblio.cited_by.patent_count"), 1);
+}
+
+/// Every leaf key path of the real export is reported, mapped or ignored, and each mapped
+/// path's values read equal an independent count: a serde_json walk of each line counting the
+/// non-empty leaves (strings not blank, numbers, booleans) at that path.
+#[test]
+fn biopoly_key_paths_and_values_read() {
+    let Some(p) = shared_file(
+        "biopoly_key_paths_and_values_read",
+        "lens-api-jsonl/lens_api_biopoly_valid.jsonl",
+    ) else {
+        return;
+    };
+    let input = Input::load(&p, 0).unwrap();
+    let mut sink = CollectSink::default();
+    lens_json::read(&[&input], &mut sink).unwrap();
+    assert!(sink.field_notes.is_empty(), "{:?}", sink.field_notes);
+
+    fn walk(v: &serde_json::Value, path: String, out: &mut BTreeMap<String, u64>) {
+        use serde_json::Value;
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(x, p, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, format!("{path}[]"), out)),
+            Value::Null => {
+                out.entry(path).or_default();
+            }
+            Value::String(t) => *out.entry(path).or_default() += u64::from(!t.trim().is_empty()),
+            _ => *out.entry(path).or_default() += 1,
+        }
+    }
+    let mut want = BTreeMap::new();
+    for line in std::fs::read_to_string(&p).unwrap().lines() {
+        if !line.trim().is_empty() {
+            walk(
+                &serde_json::from_str(line).unwrap(),
+                String::new(),
+                &mut want,
+            );
+        }
+    }
+    let cols = &sink.columns[&input.name];
+    let reported: Vec<&str> = cols.iter().map(|c| c.column.as_str()).collect();
+    let all: Vec<&str> = want.keys().map(String::as_str).collect();
+    assert_eq!(reported, all, "every leaf path, sorted");
+    let mut mapped = 0;
+    for c in cols.iter().filter(|c| c.field.is_some()) {
+        let got = sink.values_read[&(input.name.clone(), c.column.clone())];
+        assert_eq!(got, want[&c.column], "{}", c.column);
+        mapped += 1;
+    }
+    // Mapped and ignored as counted from the file (python3 json walk: 84 leaf paths).
+    assert_eq!((mapped, cols.len() - mapped), (50, 34), "{cols:?}");
+    let ignored = sink.ignored_columns(&input.name);
+    for p in [
+        "doc_key",
+        "docdb_id",
+        "description.text",
+        "biblio.parties.agents[].extracted_name.value",
+    ] {
+        assert!(
+            ignored.contains(&p),
+            "{p} not reported as ignored: {ignored:?}"
+        );
+    }
+    let field = |p: &str| {
+        cols.iter()
+            .find(|c| c.column == p)
+            .and_then(|c| c.field.clone())
+    };
+    assert_eq!(
+        field("biblio.parties.applicants[].extracted_name.value").as_deref(),
+        Some("parties (applicant)")
+    );
+    // Spot checks against the python3 count: 148 claim lines, 76 CPC symbols.
+    let read = |p: &str| sink.values_read[&(input.name.clone(), p.to_string())];
+    assert_eq!(read("claims[].claims[].claim_text[]"), 148);
+    assert_eq!(
+        read("biblio.classifications_cpc.classifications[].symbol"),
+        76
+    );
 }
 
 #[test]
