@@ -80,13 +80,21 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCount
 
 impl FamiliesByCountry {
     pub fn to_csv(&self) -> String {
-        let mut csv = Csv::new(&["country", "families", "multi_member", "multi_member_share"]);
+        // The method on every row, as the citation figures state theirs (F4, F9).
+        let mut csv = Csv::new(&[
+            "country",
+            "families",
+            "multi_member",
+            "multi_member_share",
+            "family_method",
+        ]);
         for r in self.rows.iter().chain(std::iter::once(&self.world)) {
             csv.row([
                 r.country.clone(),
                 r.families.to_string(),
                 r.multi_member.to_string(),
                 fmt_rate(r.multi_member_share),
+                self.family_method.as_str().to_string(),
             ]);
         }
         csv.finish()

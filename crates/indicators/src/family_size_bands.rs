@@ -82,9 +82,14 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], top: usize) -> Fam
 impl FamilySizeBands {
     /// The bands table.
     pub fn to_csv(&self) -> String {
-        let mut csv = Csv::new(&["family_size", "families"]);
+        // The method on every row, as the citation figures state theirs (F4, F9).
+        let mut csv = Csv::new(&["family_size", "families", "family_method"]);
         for (l, n) in self.band_labels.iter().zip(&self.families) {
-            csv.row([l.clone(), n.to_string()]);
+            csv.row([
+                l.clone(),
+                n.to_string(),
+                self.family_method.as_str().to_string(),
+            ]);
         }
         csv.finish()
     }

@@ -176,7 +176,11 @@ fn f3_families_and_f10_bands() {
     );
     assert_eq!(
         b.to_csv(),
-        "family_size,families\n1-2,7\n3-5,1\n6-10,0\n>=11,1\n"
+        format!(
+            // Every method's text holds a comma, so the cell is quoted.
+            "family_size,families,family_method\n1-2,7,\"{m}\"\n3-5,1,\"{m}\"\n6-10,0,\"{m}\"\n>=11,1,\"{m}\"\n",
+            m = b.family_method.as_str()
+        )
     );
 }
 
