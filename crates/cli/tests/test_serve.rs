@@ -299,6 +299,13 @@ fn api_matches_indicators_and_validates_parameters() {
             .unwrap()
             .contains("do not apply")
     );
+    // The field coverage is the one `patq info --fields` gives, citation lists included.
+    let info = t
+        .run(&["info", "ds", "--fields", "--json"])
+        .expect_code(0)
+        .stdout();
+    let fields: Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(s.json("/api/coverage")["rows"], fields);
     let page = s.text("/");
     assert!(page.contains("class=\"synthetic\""), "no SYNTHETIC banner");
     for external in ["src=", "href=\"http", "<link", "@import", "url("] {

@@ -86,6 +86,7 @@ mod tests {
             "id=\"selected\"",
             "id=\"figures\"",
             "id=\"drill\"",
+            "id=\"coverage-table\"",
         ] {
             assert!(html.contains(id), "missing {id}");
         }

@@ -281,6 +281,15 @@ async fn meta(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
     Ok(json_body(&d.meta))
 }
 
+/// `GET /api/coverage`: the field coverage of all applications, computed at start-up; the
+/// filters do not apply to it.
+async fn coverage(State(d): State<Shared>, RawQuery(raw): RawQuery) -> Api {
+    if raw.is_some_and(|r| !r.is_empty()) {
+        return Err(ParamError::new("query", "/api/coverage takes no parameters").into());
+    }
+    Ok(json_body(&d.coverage))
+}
+
 async fn figures(State(d): State<Shared>, State(h): State<Heavy>, RawQuery(raw): RawQuery) -> Api {
     let q = params::parse(raw.as_deref(), &[], &d.known)?;
     // Drawing every chart costs about as much as a small recompute: it runs as heavy work
@@ -473,7 +482,7 @@ fn table_answer(d: &Dashboard, q: &Query, stem: String, csv: bool) -> Api {
 async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "no such page; endpoints: /, /api/meta, /api/figures, /api/explain, /api/table/<name>.csv|json",
+        "no such page; endpoints: /, /api/meta, /api/coverage, /api/figures, /api/explain, /api/table/<name>.csv|json",
         None,
     )
 }
@@ -595,6 +604,7 @@ pub fn router(d: Arc<Dashboard>, limits: &Limits) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/api/meta", get(meta))
+        .route("/api/coverage", get(coverage))
         .route("/api/figures", get(figures))
         .route("/api/explain", get(explain))
         .route("/api/table/{file}", get(table))
@@ -779,6 +789,32 @@ mod tests {
         assert!(Limits::for_addr("127.0.0.1:1".parse().unwrap(), &[]).heavy >= 1);
         assert_eq!(host_entry("a:+80"), None);
         assert_eq!(host_entry(":80"), None);
+    }
+
+    /// The field coverage of the three applications: every one has a filing year, none a
+    /// filing date; the answer is the same under any filter, which it refuses as parameters.
+    #[tokio::test]
+    async fn coverage_is_served_once_for_all_applications() {
+        let l = loopback();
+        let h = &["127.0.0.1:8080"][..];
+        let (status, _, v) = call(&l, request("/api/coverage", h)).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["applications"], 3);
+        assert!(v["note"].as_str().unwrap().contains("filters do not apply"));
+        let row = |field: &str| {
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["field"] == field)
+                .unwrap_or_else(|| panic!("{field} missing: {v}"))
+                .clone()
+        };
+        assert_eq!(row("title")["applications"], 3);
+        assert_eq!(row("title")["share"], 1.0);
+        assert_eq!(row("filing date")["applications"], 0);
+        let (status, _, e) = call(&l, request("/api/coverage?country=US", h)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
     }
 
     #[tokio::test]

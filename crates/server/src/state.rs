@@ -1,12 +1,14 @@
 //! The dashboard's data: the dataset loaded once with every per-application fact precomputed
 //! (the corpus, topic matches, industry membership, the quality index), so that a filter
-//! change only re-selects application indices and reruns the indicator suite.
+//! change only re-selects application indices and reruns the indicator suite. The field
+//! coverage (the data-quality view) is also computed once, on all applications.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use patq_enrich::{CitationGraph, Facts, Harmonizer, Query, Taxonomy};
+use patq_indicators::coverage::{self, Coverage};
 use patq_indicators::suite::{self, Output};
 use patq_indicators::{Corpus, industries};
 use patq_model::PatentRecord;
@@ -118,6 +120,35 @@ pub struct Meta {
     pub generator: String,
 }
 
+/// The field coverage of every application: `GET /api/coverage` and the page's data-quality
+/// panel. Computed once at start-up; the filters do not apply to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageView {
+    pub definition: &'static str,
+    /// What the panel says about the filters.
+    pub note: &'static str,
+    pub applications: u64,
+    pub pct_applications: u64,
+    /// One row per field, in the order of `patq info --fields`.
+    pub rows: Vec<coverage::Row>,
+}
+
+/// The panel's statement on the filters, as T2/F11 state theirs.
+pub const COVERAGE_NOTE: &str = "Computed once on all applications of the dataset; the \
+filters do not apply to it.";
+
+impl CoverageView {
+    fn of(c: &Coverage) -> CoverageView {
+        CoverageView {
+            definition: coverage::DEFINITION,
+            note: COVERAGE_NOTE,
+            applications: c.applications,
+            pct_applications: c.pct_applications,
+            rows: c.rows(),
+        }
+    }
+}
+
 /// The quality index, ranked once on the whole dataset (see [`Dashboard::quality_note`]).
 enum Quality {
     Off,
@@ -155,6 +186,9 @@ pub struct Dashboard {
     /// use them.
     facts: Vec<Facts>,
     quality: Quality,
+    /// Field coverage of all applications (see [`Dashboard::set_citation_lists`]).
+    field_coverage: Coverage,
+    pub coverage: CoverageView,
     /// Every table name a selection can produce.
     pub tables: BTreeSet<String>,
     cache: Mutex<VecDeque<Arc<Computed>>>,
@@ -289,6 +323,9 @@ impl Dashboard {
             },
         };
         lap("quality index", &mut startup);
+        let field_coverage = Coverage::of(records);
+        let coverage = CoverageView::of(&field_coverage);
+        lap("field coverage", &mut startup);
         let title = setup.title.clone().unwrap_or_else(|| {
             if setup.synthetic {
                 "Patent landscape dashboard (synthetic demonstration data)".into()
@@ -322,6 +359,8 @@ impl Dashboard {
             industries,
             facts,
             quality,
+            field_coverage,
+            coverage,
             tables: BTreeSet::new(),
             cache: Mutex::new(VecDeque::new()),
             startup,
@@ -347,6 +386,14 @@ dataset; the filters do not apply to them."
                 .into(),
             Quality::Failed(e) => e.clone(),
         }
+    }
+
+    /// Sets the applications with a citation list, for records loaded without their lists
+    /// ([`Dashboard::with_citations`]): counted from the dataset's citations table by the
+    /// caller, as the report counts them.
+    pub fn set_citation_lists(&mut self, applications: u64) {
+        self.field_coverage.set_citation_lists(applications);
+        self.coverage = CoverageView::of(&self.field_coverage);
     }
 
     /// Whether figure `file` ignores the filters (computed once on all applications).

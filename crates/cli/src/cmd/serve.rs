@@ -83,7 +83,12 @@ pub fn run(args: Args) -> Result<Outcome> {
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
     let graph = super::indicators::citation_graph(&args.dataset, &records)?;
-    let dashboard = Dashboard::with_citations(
+    // The records come without their citation lists: the field coverage counts the
+    // applications with one from the citations table, as the report does.
+    let mut citing = vec![false; records.len()];
+    patq_store::read::for_each_citation(&args.dataset, &records, |i, _| citing[i] = true)?;
+    let citation_lists = citing.iter().filter(|&&c| c).count() as u64;
+    let mut dashboard = Dashboard::with_citations(
         records,
         graph,
         Setup {
@@ -95,6 +100,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             rank: Some(cfg),
         },
     );
+    dashboard.set_citation_lists(citation_lists);
     let steps: Vec<String> = dashboard
         .startup
         .iter()
