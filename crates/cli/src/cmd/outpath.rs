@@ -272,7 +272,8 @@ fn is_own_file(kind: Kind, name: &str, proof: bool) -> bool {
 
 /// A figure table's file name: `F`, `T` or `P`, then a digit or `_`, then letters, digits,
 /// `_` or `-`, ending `.csv` or `.json` (`F2_grants_by_country.csv`, `F13-17_scenarios.json`,
-/// `P_company_profiles.csv`).
+/// `P_company_profiles.csv`); or the data-quality table, `DQ_` and the same
+/// (`DQ_field_coverage.csv`).
 fn is_table_file(name: &str) -> bool {
     let Some(stem) = name
         .strip_suffix(".csv")
@@ -280,10 +281,14 @@ fn is_table_file(name: &str) -> bool {
     else {
         return false;
     };
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if let Some(rest) = stem.strip_prefix("DQ_") {
+        return !rest.is_empty() && rest.chars().all(word);
+    }
     let mut chars = stem.chars();
     matches!(chars.next(), Some('F' | 'T' | 'P'))
         && chars.next().is_some_and(|c| c.is_ascii_digit() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && chars.all(word)
 }
 
 #[cfg(test)]
@@ -298,6 +303,8 @@ mod tests {
             "P_company_profiles.csv",
             "T1_x.json",
             "F99_gone.csv",
+            "DQ_field_coverage.csv",
+            "DQ_field_coverage.json",
         ] {
             assert!(is_table_file(n), "{n}");
         }
@@ -307,6 +314,8 @@ mod tests {
             "Final.csv",
             "F2.docx",
             "F2 x.csv",
+            "DQ_.csv",
+            "DQ.csv",
         ] {
             assert!(!is_table_file(n), "{n}");
         }
