@@ -1,14 +1,18 @@
-//! Corporate groups: an editable alias file (`profiles/aliases.toml`) maps normalised
-//! applicant names, name prefixes and regular expressions to a group with a home country,
-//! so that `Alipay (Hangzhou) Information Technology` and `Advanced New Technologies` both
-//! count for Ant Group.
+//! Corporate groups on top of entities: an editable alias file (`profiles/aliases.toml`) maps
+//! normalised applicant names, name prefixes and regular expressions to a group with a home
+//! country, so that `Alipay (Hangzhou) Information Technology` and `Advanced New
+//! Technologies` both count for Ant Group.
+//!
+//! Every name first gets its entity ([`crate::entity`]); the alias file is matched against
+//! the entity's organisation key (its entries normalised the same way), and a name no alias
+//! claims is a group of its own entity. So a group is always a union of whole entities.
 
 use std::collections::HashMap;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::names::normalize_name;
+use crate::entity::{Kind, entity_of, organisation_key_of};
 
 /// The alias file shipped with patq.
 pub const DEFAULT_ALIASES: &str = include_str!("../../../profiles/aliases.toml");
@@ -39,6 +43,10 @@ pub struct Group {
     /// True when `country` came from the alias file rather than the source.
     pub country_from_alias: bool,
     pub rule: MatchRule,
+    /// The entity key of the name ([`crate::entity::Entity::key`]).
+    pub entity: String,
+    /// Person or organisation: a name an alias claims is an organisation.
+    pub kind: Kind,
 }
 
 /// Errors in an alias file.
@@ -139,7 +147,7 @@ impl Harmonizer {
                 ("prefix", &g.prefixes, &mut prefix_owner),
             ] {
                 for v in list {
-                    let n = normalize_name(v);
+                    let n = organisation_key_of(v);
                     if n.is_empty() {
                         return Err(AliasError::Empty {
                             group: g.id.clone(),
@@ -193,7 +201,7 @@ impl Harmonizer {
     /// The group of an applicant name as written in the source, with the country the source
     /// gives for the applicant (if any).
     pub fn harmonize(&self, raw_name: &str, source_country: Option<&str>) -> Group {
-        let norm = normalize_name(raw_name);
+        let norm = organisation_key_of(raw_name);
         let source_country = source_country
             .map(|c| c.trim().to_ascii_uppercase())
             .filter(|c| !c.is_empty());
@@ -223,15 +231,22 @@ impl Harmonizer {
                     country: g.country.clone().or(source_country),
                     country_from_alias: from_alias,
                     rule,
+                    entity: norm,
+                    kind: Kind::Organisation,
                 }
             }
-            None => Group {
-                id: norm.clone(),
-                name: norm,
-                country: source_country,
-                country_from_alias: false,
-                rule: MatchRule::Unmatched,
-            },
+            None => {
+                let e = entity_of(raw_name);
+                Group {
+                    id: e.key.clone(),
+                    name: e.key.clone(),
+                    country: source_country,
+                    country_from_alias: false,
+                    rule: MatchRule::Unmatched,
+                    entity: e.key,
+                    kind: e.kind,
+                }
+            }
         }
     }
 }

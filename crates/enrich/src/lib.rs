@@ -5,6 +5,7 @@
 pub mod citations;
 pub mod cohort;
 pub mod country;
+pub mod entity;
 pub mod families;
 pub mod unionfind;
 
@@ -14,6 +15,7 @@ pub use citations::{
 };
 pub use cohort::{Cohort, cohort_index};
 pub use country::{CompanyCountry, CountryRule, company_country};
+pub use entity::{Entity, Kind, entity_of};
 pub use families::{Families, FamilyInfo, FamilyMethod};
 pub use unionfind::UnionFind;
 pub mod groups;

@@ -1,5 +1,6 @@
 //! Everything the indicators need per application, computed once: extended families, the
-//! harmonised applicant group, the company's country (and the rule used), filing year, grant,
+//! first applicant's entity (normalised legal name) and corporate group (entities joined by
+//! the alias file; company figures count groups), the company's country (and the rule used), filing year, grant,
 //! international and cited flags, plus which of those the dataset can answer at all.
 //!
 //! Forward citations come from the first method the data supports ([`CitationMethod`]):
@@ -24,8 +25,13 @@ pub const UNKNOWN_COUNTRY: &str = "UNKNOWN";
 /// Derived facts about one application (same index as the record).
 #[derive(Clone, Debug, Serialize)]
 pub struct AppInfo {
-    /// Harmonised group of the first applicant, else of the first owner.
+    /// Corporate group of the first applicant, else of the first owner: what company figures
+    /// count.
     pub group: Option<Text>,
+    /// Entity (normalised legal name) of the same applicant.
+    pub entity: Option<Text>,
+    /// Person or organisation, for the same applicant.
+    pub kind: Option<patq_enrich::Kind>,
     pub country: Option<Text>,
     pub country_rule: CountryRule,
     pub year: Option<i32>,
@@ -222,7 +228,8 @@ pub struct RecordFacts<'h> {
     /// heap string, not one allocation per application). Keyed by country and name; the
     /// value indexes `groups` (a copied index ends the map's borrow, so a hit is one lookup).
     cache: FastMap<String, u32>,
-    groups: Vec<(Group, Text)>,
+    /// Each harmonised name's group, its group id and its entity key as [`Text`].
+    groups: Vec<(Group, Text, Text)>,
     key: String,
     info: Vec<AppInfo>,
     cohorts: Vec<Cohort>,
@@ -268,7 +275,7 @@ impl<'h> RecordFacts<'h> {
         for r in records {
             let party =
                 first_party(r, PartyRole::Applicant).or_else(|| first_party(r, PartyRole::Owner));
-            let cached: Option<&(Group, Text)> = party.map(|p| {
+            let cached: Option<&(Group, Text, Text)> = party.map(|p| {
                 // The country's length first, so no name or country can run into the
                 // other; no country and an empty one harmonise alike.
                 let country = p.country.as_deref().unwrap_or("");
@@ -280,15 +287,21 @@ impl<'h> RecordFacts<'h> {
                     None => {
                         let g = self.harmonizer.harmonize(&p.name, p.country.as_deref());
                         let id = Text::from(g.id.as_str());
+                        // Unmatched names are their own entity: share one string.
+                        let entity = if g.entity == g.id {
+                            id.clone()
+                        } else {
+                            Text::from(g.entity.as_str())
+                        };
                         let ix = u32::try_from(self.groups.len()).expect("companies beyond u32");
-                        self.groups.push((g, id));
+                        self.groups.push((g, id, entity));
                         self.cache.insert(self.key.clone(), ix);
                         ix
                     }
                 };
                 &self.groups[ix as usize]
             });
-            let group = cached.map(|(g, _)| g);
+            let group = cached.map(|(g, _, _)| g);
             self.has_applicants |= group.is_some();
             self.any_grant_evidence |= r.has_grant_evidence();
             let cc = company_country(group, r);
@@ -296,7 +309,9 @@ impl<'h> RecordFacts<'h> {
             let international =
                 office == "WO" || cc.country.as_deref().is_some_and(|c| c != office);
             self.info.push(AppInfo {
-                group: cached.map(|(_, id)| id.clone()),
+                group: cached.map(|(_, id, _)| id.clone()),
+                entity: cached.map(|(_, _, e)| e.clone()),
+                kind: group.map(|g| g.kind),
                 country: cc.country,
                 country_rule: cc.rule,
                 year: r.app.filing_year,

@@ -193,7 +193,10 @@ pub struct ExplainRow {
     pub key: String,
     pub office: String,
     pub year: Option<i32>,
+    /// Corporate group of the first applicant (the level company figures count).
     pub group: Option<String>,
+    /// Entity (normalised legal name) of the same applicant.
+    pub entity: Option<String>,
     pub country: String,
     pub country_rule: &'static str,
     pub granted: Option<bool>,
@@ -204,11 +207,12 @@ pub struct ExplainRow {
     pub title: Option<String>,
 }
 
-pub const ROW_HEADER: [&str; 12] = [
+pub const ROW_HEADER: [&str; 13] = [
     "key",
     "office",
     "year",
     "group",
+    "entity",
     "country",
     "country_rule",
     "granted",
@@ -229,6 +233,7 @@ impl ExplainRow {
             office: app.office.to_string(),
             year: a.year,
             group: a.group.as_deref().map(str::to_string),
+            entity: a.entity.as_deref().map(str::to_string),
             country: a.country_label().to_string(),
             country_rule: a.country_rule.as_str(),
             granted: a.granted,
@@ -241,13 +246,14 @@ impl ExplainRow {
     }
 
     /// The fields in [`ROW_HEADER`] order; unknowns are empty.
-    pub fn fields(&self) -> [String; 12] {
+    pub fn fields(&self) -> [String; 13] {
         let opt = |v: Option<String>| v.unwrap_or_default();
         [
             self.key.clone(),
             self.office.clone(),
             opt(self.year.map(|y| y.to_string())),
             opt(self.group.clone()),
+            opt(self.entity.clone()),
             self.country.clone(),
             self.country_rule.to_string(),
             opt(self.granted.map(|g| g.to_string())),

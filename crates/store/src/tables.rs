@@ -386,7 +386,19 @@ group, company country, extended family, forward citations) for SQL engines. Not
             "applicant_group",
             Str,
             true,
-            "Harmonised group of the first applicant, else first owner",
+            "Corporate group of the first applicant, else first owner: entities joined by the alias file (profiles/aliases.toml); what company figures count",
+        ),
+        (
+            "applicant_entity",
+            Str,
+            true,
+            "Entity of the same applicant: its normalised legal name (legal forms, punctuation, abbreviations, person word order; crates/enrich/src/entity.rs)",
+        ),
+        (
+            "applicant_kind",
+            Str,
+            true,
+            "person or organisation, for the same applicant (from the name: legal-form and institution words, name shape)",
         ),
         (
             "country",

@@ -136,6 +136,8 @@ fn write_app_facts(dir: &std::path::Path, c: &Corpus, taxonomy: &Taxonomy) -> Re
             .u32(Some(c.families.extended[i]))
             .u32(Some(c.families.extended_size(c.families.extended[i])))
             .str(a.group.as_deref())
+            .str(a.entity.as_deref())
+            .str(a.kind.map(|k| k.as_str()))
             .str(a.country.as_deref())
             .str(Some(a.country_rule.as_str()))
             .u32(a.cited_by)
