@@ -412,6 +412,11 @@ pub fn formats_markdown() -> String {
         out.push_str(&format!("| `{path}` | {field} |\n"));
     }
     out.push_str("| any other path | ignored |\n");
+    out.push_str(USPTO_NOTES);
+    for (section, table) in crate::uspto_xml::census::tables() {
+        out.push_str(&format!("\n### {section}\n\n"));
+        out.push_str(&path_table(table));
+    }
     out.push_str(FORMATS_OUTRO);
     out
 }
@@ -441,10 +446,30 @@ const GOOGLE_NOTES: &str = "The export of patents.google.com (\"Download (CSV)\"
 Dates: `yyyy-mm-dd` (Google's own), `yyyymmdd`, `dd.mm.yyyy`, and `dd/mm/yyyy` or `m/d/yyyy` (spreadsheet re-saves). The day-month order of slashed dates is decided per column from the whole file (a value with a part above 12 shows it; a column without such a value follows the file's other date columns); when nothing shows it, a date whose order matters (`03/04/2015`) is rejected, not guessed. A two-digit year takes the century that puts the row's dates in order (priority, filing, publication; filing, grant; none after today) and is rejected when none or several do. Date reading is the shared module `crates/ingest/src/dates.rs`.
 ";
 
-const FORMATS_OUTRO: &str = "
-## USPTO XML and EPO OPS XML
+/// A table of element path patterns as markdown rows; the first matching pattern decides.
+fn path_table(table: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::from("| element path pattern | field |\n|---|---|\n");
+    for (pattern, field) in table {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            pattern.replace('|', "\\|"),
+            field.unwrap_or("ignored")
+        ));
+    }
+    out.push_str("| any other path | ignored |\n");
+    out
+}
 
-Their mapping is described in each reader's module documentation.
+const USPTO_NOTES: &str = "
+## USPTO bulk XML (`uspto-xml`)
+
+Element paths start at the bibliographic section (`us-bibliographic-data-grant/publication-reference/document-id/date`); `/@name` is an attribute. A path is an element with text of its own (or with no child element) or an attribute; a value is such text or attribute not blank after trimming. The root's other children are one path each: `claims/claim` counts one value per claim, `abstract` one per document whose abstract has text; `description`, `drawings` and the like are ignored. Patterns below are relative to the section: `a|b` is either name, `*` any one element, `**` one or more elements (never an attribute); the first matching pattern decides.
+";
+
+const FORMATS_OUTRO: &str = "
+## EPO OPS XML
+
+Its mapping is described in the reader's module documentation.
 ";
 
 /// The Lens CSV columns the Lens reader reports for the header of each schema era: one row

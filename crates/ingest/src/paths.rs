@@ -99,6 +99,44 @@ impl PathCensus {
     }
 }
 
+/// Whether an element path (`a/b/@attr`) matches a table pattern: segments separated by `/`;
+/// a segment `x|y` matches either name, `x*` any name starting with `x`, `*` any one
+/// element, `**` one or more elements. Wildcards never match an attribute (`@name`), which a
+/// pattern names explicitly.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let pats: Vec<&str> = pattern.split('/').collect();
+    let segs: Vec<&str> = path.split('/').collect();
+    segments_match(&pats, &segs)
+}
+
+fn segments_match(pats: &[&str], segs: &[&str]) -> bool {
+    let Some((p, rest)) = pats.split_first() else {
+        return segs.is_empty();
+    };
+    if *p == "**" {
+        return (1..=segs.len())
+            .take_while(|&k| !segs[k - 1].starts_with('@'))
+            .any(|k| segments_match(rest, &segs[k..]));
+    }
+    let Some((s, more)) = segs.split_first() else {
+        return false;
+    };
+    let one = |alt: &str| match alt.strip_suffix('*') {
+        Some(prefix) => s.starts_with(prefix) && !s.starts_with('@'),
+        None => alt == *s,
+    };
+    p.split('|').any(one) && segments_match(rest, more)
+}
+
+/// The field of the first pattern of `table` matching `path`; `None` (ignored) when no pattern
+/// matches or the matching one is itself marked ignored.
+pub fn table_field(table: &[(&str, Option<&'static str>)], path: &str) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(pattern, _)| path_matches(pattern, path))
+        .and_then(|(_, field)| *field)
+}
+
 /// The entry that stands for the ignored paths past [`MAX_IGNORED_PATHS`].
 pub fn more_paths(n: usize) -> String {
     format!("({n} more ignored paths, not listed)")
@@ -108,6 +146,24 @@ pub fn more_paths(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::CollectSink;
+
+    #[test]
+    fn patterns() {
+        assert!(path_matches("a/b|c/d", "a/c/d"));
+        assert!(!path_matches("a/b|c/d", "a/c/d/e"));
+        assert!(!path_matches("a/b|c/d", "a/c"));
+        assert!(path_matches("a/*/d", "a/x/d"));
+        assert!(path_matches("us-*/x", "us-parties/x"));
+        assert!(path_matches("a/**", "a/b/c"));
+        assert!(!path_matches("a/**", "a/b/@c"), "wildcards skip attributes");
+        assert!(!path_matches("a/*", "a/@c"));
+        assert!(path_matches("a/**/d/@e", "a/b/c/d/@e"));
+        assert!(!path_matches("a/**", "a"));
+        let t = [("a/x", None), ("a/*", Some("f"))];
+        assert_eq!(table_field(&t, "a/x"), None);
+        assert_eq!(table_field(&t, "a/y"), Some("f"));
+        assert_eq!(table_field(&t, "b"), None);
+    }
 
     #[test]
     fn sorted_mapped_and_capped_ignored() {

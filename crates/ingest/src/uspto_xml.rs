@@ -11,8 +11,12 @@
 //! - a document nested deeper than [`crate::limits::MAX_XML_DEPTH`] or with a field longer
 //!   than [`crate::limits::MAX_FIELD_BYTES`] is rejected at the element past the limit,
 //!   naming its path;
-//! - documents without publication or application number, or with an unparseable
-//!   publication, filing or priority date, are rejected naming the field.
+//! - documents without publication or application number are rejected naming the field.
+//!
+//! A date that cannot be read (publication, filing, priority, citation, related document) is
+//! a field-level rejection ([`Sink::field_note`], its element path and value) and the record
+//! is kept without it. Every element path of a file is reported mapped to its field or
+//! ignored, with the values read per mapped path (`census`, docs/FORMATS.md).
 //!
 //! Mapping decisions:
 //! - Numbers: US patent numbers lose the XML's zero padding after any letter prefix
@@ -36,12 +40,14 @@
 //! - Named entities from the (never loaded) DTDs are resolved for a common few and kept as
 //!   `&name;` text otherwise; a stray `&` is text.
 
+pub(crate) mod census;
 mod codes;
 mod extract;
 mod parse;
 mod tree;
 
-use crate::sink::excerpt;
+use crate::paths::PathCensus;
+use crate::sink::{FieldAction, FieldNote, excerpt};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
 
 use parse::{Outcome, parse_segment};
@@ -83,6 +89,7 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
             excerpt: excerpt_at(text, at),
         });
     };
+    let mut census = PathCensus::default();
     for (n, w) in bounds.windows(2).enumerate() {
         let (start, end) = (w[0], w[1]);
         if start == end {
@@ -109,8 +116,25 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
             Outcome::Doc(doc) => {
                 let location = Location::Byte(start as u64).to_string();
                 match extract::build(&doc, input.file_index, location) {
-                    Ok(rec) => sink.record(rec),
-                    Err(u) => reject(sink, start, Some(u.field), u.reason),
+                    Ok((rec, notes)) => {
+                        census::census_doc(&doc, true, &mut census);
+                        for n in notes {
+                            sink.field_note(FieldNote {
+                                file: input.name.clone(),
+                                location: Location::Byte(start as u64),
+                                field: n.path,
+                                action: FieldAction::Rejected,
+                                value: excerpt(&n.value, 200),
+                                stored: None,
+                                reason: n.reason,
+                            });
+                        }
+                        sink.record(rec);
+                    }
+                    Err(u) => {
+                        census::census_doc(&doc, false, &mut census);
+                        reject(sink, start, Some(u.field), u.reason)
+                    }
                 }
             }
         }
@@ -126,6 +150,7 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
             sink.progress(end as u64);
         }
     }
+    census.report(&input.name, sink);
     sink.progress(text.len() as u64);
 }
 

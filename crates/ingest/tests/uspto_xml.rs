@@ -14,7 +14,9 @@
 //! strings in ipg120327.196.xml; one grant there writes `D 7510` and `D07510`, both D7/510,
 //! so 264 distinct codes.
 
-use patq_ingest::{CollectSink, Input, Location, uspto_xml};
+use std::collections::{BTreeMap, BTreeSet};
+
+use patq_ingest::{CollectSink, FieldAction, Input, Location, uspto_xml};
 use patq_model::{ClassScheme, PartyRole, PatentRecord, PubClass};
 use patq_testkit::shared_file;
 
@@ -1055,6 +1057,8 @@ fn missing_identity_is_rejected_with_the_field() {
     );
 }
 
+/// A date that cannot be read is a field-level rejection naming its element path and value;
+/// the document is kept without it.
 #[test]
 fn invalid_dates_are_rejected_with_the_value() {
     let bad_filing = grant("08000001", "20120231", "");
@@ -1070,22 +1074,62 @@ fn invalid_dates_are_rejected_with_the_value() {
     );
     let s = read_str(&format!("{bad_filing}{bad_priority}{good_priority}"));
     assert_reconciles(&s, 3);
-    assert_eq!(s.rejections.len(), 2);
+    assert!(s.rejections.is_empty(), "{:?}", s.rejections);
+    assert_eq!(s.records.len(), 3);
+    let notes: Vec<(&str, &str, &str, &Location)> = s
+        .field_notes
+        .iter()
+        .map(|n| {
+            (
+                n.field.as_str(),
+                n.value.as_str(),
+                n.reason.as_str(),
+                &n.location,
+            )
+        })
+        .collect();
     assert_eq!(
-        s.rejections[0].field.as_deref(),
-        Some("application-reference/document-id/date")
+        notes,
+        vec![
+            (
+                "us-bibliographic-data-grant/application-reference/document-id/date",
+                "20120231",
+                "invalid date \"20120231\"",
+                &Location::Byte(0)
+            ),
+            (
+                "us-bibliographic-data-grant/priority-claims/priority-claim/date",
+                "2011-99-01",
+                "invalid date \"2011-99-01\"",
+                &Location::Byte(bad_filing.len() as u64)
+            ),
+        ]
     );
-    assert_eq!(s.rejections[0].reason, "invalid date \"20120231\"");
-    assert_eq!(
-        s.rejections[1].field.as_deref(),
-        Some("priority-claims/priority-claim/date")
+    assert!(
+        s.field_notes
+            .iter()
+            .all(|n| n.action == FieldAction::Rejected)
     );
-    assert!(s.rejections[1].reason.contains("2011-99-01"));
-    let r = &s.records[0];
+    // Kept without the bad value, everything else read.
+    assert_eq!(s.records[0].app.filing_date, None);
+    assert_eq!(s.records[0].app.number, "13000001");
+    assert_eq!(s.records[1].priorities[0].date, None);
+    assert_eq!(s.records[1].priorities[0].key, "DE1020110000015");
+    let r = &s.records[2];
     // Cleaned as written, check digit included (app_key does not know DE number rules).
     assert_eq!(r.priorities[0].key, "DE1020110000015");
     assert_eq!(r.priorities[0].number, "1020110000015");
     assert_eq!(r.app.earliest_priority_date, date("2011-01-02"));
+    // The bad values are counted as read on their paths.
+    let read = |p: &str| s.values_read[&("test.xml".to_string(), p.to_string())];
+    assert_eq!(
+        read("us-bibliographic-data-grant/application-reference/document-id/date"),
+        3
+    );
+    assert_eq!(
+        read("us-bibliographic-data-grant/priority-claims/priority-claim/date"),
+        2
+    );
 }
 
 #[test]
@@ -1275,4 +1319,163 @@ fn deep_and_long_documents_are_rejected_and_neighbours_read() {
         "us-patent-grant/us-bibliographic-data-grant/invention-title"
     );
     assert_eq!(rej[3].1, "us-patent-grant/abstract/p");
+}
+
+/// Values per element path of one USPTO file, counted with a quick-xml walk of its own:
+/// per document (cut at `<?xml` declarations), every element of the bibliographic section
+/// with non-blank text of its own, every non-blank attribute, each `claim` of the claims
+/// section and each abstract with text. Returns (values per path, paths seen).
+fn independent_counts(text: &str) -> (BTreeMap<String, u64>, BTreeSet<String>) {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    /// An open element: name, own text, child elements, any text below.
+    struct Open(String, bool, bool, bool);
+    fn biblio(stack: &[Open]) -> bool {
+        stack.len() >= 2
+            && (stack[1].0.starts_with("us-bibliographic-data-")
+                || stack[1].0 == "subdoc-bibliographic-information")
+    }
+    fn path(stack: &[Open]) -> String {
+        let names: Vec<&str> = stack[1..].iter().map(|f| f.0.as_str()).collect();
+        names.join("/")
+    }
+    fn close(
+        stack: &mut Vec<Open>,
+        values: &mut BTreeMap<String, u64>,
+        seen: &mut BTreeSet<String>,
+    ) {
+        let top = stack.last().unwrap();
+        if biblio(stack) && (top.1 || !top.2) {
+            let p = path(stack);
+            seen.insert(p.clone());
+            *values.entry(p).or_default() += u64::from(top.1);
+        }
+        if stack.len() == 2 && stack[1].0.ends_with("abstract") && stack[1].3 {
+            *values.entry(stack[1].0.clone()).or_default() += 1;
+        }
+        stack.pop();
+    }
+
+    let mut values: BTreeMap<String, u64> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let starts: Vec<usize> = text.match_indices("<?xml").map(|(i, _)| i).collect();
+    for (k, &a) in starts.iter().enumerate() {
+        let b = starts.get(k + 1).copied().unwrap_or(text.len());
+        let mut r = Reader::from_str(&text[a..b]);
+        let mut stack: Vec<Open> = Vec::new();
+        loop {
+            let ev = r.read_event().expect("well-formed real file");
+            match ev {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    if let Some(top) = stack.last_mut() {
+                        top.2 = true;
+                    }
+                    stack.push(Open(name, false, false, false));
+                    if biblio(&stack) {
+                        let p = path(&stack);
+                        for at in e.attributes() {
+                            let at = at.unwrap();
+                            let key = String::from_utf8_lossy(at.key.as_ref()).into_owned();
+                            let ap = format!("{p}/@{key}");
+                            seen.insert(ap.clone());
+                            let v = at.unescape_value().unwrap_or_default();
+                            *values.entry(ap).or_default() += u64::from(!v.trim().is_empty());
+                        }
+                    }
+                    if stack.len() == 3 && stack[1].0.ends_with("claims") && stack[2].0 == "claim" {
+                        *values.entry(format!("{}/claim", stack[1].0)).or_default() += 1;
+                    }
+                    if matches!(ev, Event::Empty(_)) {
+                        close(&mut stack, &mut values, &mut seen);
+                    }
+                }
+                Event::Text(ref t) => {
+                    let text = !String::from_utf8_lossy(t.as_ref()).trim().is_empty();
+                    for f in stack.iter_mut() {
+                        f.3 |= text;
+                    }
+                    if let Some(top) = stack.last_mut() {
+                        top.1 |= text;
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
+                    for f in stack.iter_mut() {
+                        f.3 = true;
+                    }
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = true;
+                    }
+                }
+                Event::End(_) => close(&mut stack, &mut values, &mut seen),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+    }
+    (values, seen)
+}
+
+/// Every mapped element path of every real file: values read equal the independent count;
+/// the ignored paths are reported (and the reported biblio paths are exactly those seen).
+#[test]
+fn real_files_paths_and_values_read() {
+    let mut summary = Vec::new();
+    for file in [
+        "US08613112-20131224.XML",
+        "US08927386-20150106.XML",
+        "ipa061228.one.xml",
+        "ipa130117.one.xml",
+        "ipg050104.small.xml",
+        "ipg080101.small.xml",
+        "ipg110104.small.xml",
+        "ipg120327.18.xml",
+        "ipg120327.196.xml",
+        "ipg130416.small.xml",
+        "pa040101.two.xml",
+    ] {
+        let Some(path) = shared_file(
+            "real_files_paths_and_values_read",
+            &format!("uspto-xml/{file}"),
+        ) else {
+            return;
+        };
+        let input = Input::load(&path, 0).unwrap();
+        let s = read_input(&input);
+        assert!(
+            s.rejections.is_empty() && s.field_notes.is_empty(),
+            "{file}"
+        );
+        let (want, seen) = independent_counts(input.text.as_str());
+        let cols = &s.columns[&input.name];
+        let mut mapped = 0;
+        for c in cols.iter().filter(|c| c.field.is_some()) {
+            let got = s.values_read[&(input.name.clone(), c.column.clone())];
+            assert_eq!(
+                got,
+                want.get(&c.column).copied().unwrap_or(0),
+                "{file}: {}",
+                c.column
+            );
+            mapped += 1;
+        }
+        assert!(mapped > 20, "{file}: {mapped} mapped");
+        let ignored = s.ignored_columns(&input.name);
+        assert!(!ignored.is_empty(), "{file}");
+        let listed_all = !ignored.iter().any(|c| c.contains("more ignored paths"));
+        let reported: BTreeSet<String> = cols
+            .iter()
+            .map(|c| c.column.clone())
+            .filter(|c| c.contains("bibliographic"))
+            .collect();
+        if listed_all {
+            assert_eq!(reported, seen, "{file}");
+        }
+        summary.push(format!(
+            "{file}: {mapped} mapped, {} ignored",
+            ignored.len()
+        ));
+    }
+    eprintln!("{}", summary.join("\n"));
 }

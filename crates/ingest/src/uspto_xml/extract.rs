@@ -29,33 +29,67 @@ fn unusable(field: &str, reason: impl Into<String>) -> Unusable {
     }
 }
 
-/// A date the record depends on: blank is `None`, anything unparseable rejects the record.
-fn strict_date(raw: Option<String>, field: &str) -> Result<Option<NaiveDate>, Unusable> {
-    match raw {
-        None => Ok(None),
-        Some(s) => match parse_date(&s, DateOrder::DayFirst) {
-            Some(d) => Ok(Some(d)),
-            None => Err(unusable(field, format!("invalid date {s:?}"))),
-        },
-    }
+/// A value of a kept document that could not be read (the record is kept without it): its
+/// element path, the value as read and why.
+#[derive(Debug, PartialEq)]
+pub(crate) struct BadValue {
+    /// Below the bibliographic section while extracting; [`build`] puts the section in front.
+    pub path: String,
+    pub value: String,
+    pub reason: String,
 }
 
-/// Builds the record for one document; `location` is the document's place in its file.
+/// A date of the record: blank is `None`; a value that is no date is noted under `path` and
+/// read as absent.
+fn date(raw: Option<String>, path: &str, notes: &mut Vec<BadValue>) -> Option<NaiveDate> {
+    let s = raw?;
+    let d = parse_date(&s, DateOrder::DayFirst);
+    if d.is_none() {
+        notes.push(BadValue {
+            path: path.to_string(),
+            reason: format!("invalid date {s:?}"),
+            value: s,
+        });
+    }
+    d
+}
+
+/// A month-precision date (`20011100`, citations and related documents), noted likewise.
+fn month_date(raw: Option<String>, path: &str, notes: &mut Vec<BadValue>) -> Option<NaiveDate> {
+    let s = raw?;
+    let d = partial_date(&s);
+    if d.is_none() {
+        notes.push(BadValue {
+            path: path.to_string(),
+            reason: format!("invalid date {s:?}"),
+            value: s,
+        });
+    }
+    d
+}
+
+/// Builds the record for one document, with the values it could not read; `location` is the
+/// document's place in its file.
 pub(crate) fn build(
     doc: &Doc,
     source_file: u32,
     location: String,
-) -> Result<PatentRecord, Unusable> {
+) -> Result<(PatentRecord, Vec<BadValue>), Unusable> {
     let Some(b) = doc.biblio.as_ref() else {
         return Err(unusable(
             doc_biblio_name(doc.kind),
             "document has no bibliographic section",
         ));
     };
+    let mut notes = Vec::new();
     let mut rec = match doc.kind {
-        DocKind::Grant | DocKind::Application => v4(doc.kind, b)?,
-        DocKind::Pap => pap(b)?,
+        DocKind::Grant | DocKind::Application => v4(doc.kind, b, &mut notes)?,
+        DocKind::Pap => pap(b, &mut notes)?,
     };
+    let section = doc_biblio_name(doc.kind);
+    for n in &mut notes {
+        n.path = format!("{section}/{}", n.path);
+    }
     let app = &mut rec.app;
     app.abstract_text = (!doc.abstract_text.is_empty()).then(|| doc.abstract_text.clone());
     if !doc.claims.is_empty() {
@@ -76,7 +110,7 @@ pub(crate) fn build(
         source_file,
         location: location.into(),
     };
-    Ok(rec)
+    Ok((rec, notes))
 }
 
 fn doc_biblio_name(kind: DocKind) -> &'static str {
@@ -88,7 +122,7 @@ fn doc_biblio_name(kind: DocKind) -> &'static str {
 }
 
 /// us-patent-grant / us-patent-application, DTD v4.0 to v4.5.
-fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
+fn v4(kind: DocKind, b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
     let mut rec = PatentRecord::default();
 
     // Publication: the identity of the document.
@@ -114,10 +148,11 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
         .and_then(|d| d.text_at(&["kind"]))
         .unwrap_or_default()
         .to_ascii_uppercase();
-    let pub_date = strict_date(
+    let pub_date = date(
         pub_id.and_then(|d| d.text_at(&["date"])),
         "publication-reference/document-id/date",
-    )?;
+        notes,
+    );
     rec.publications.push(Publication {
         office: pub_office.as_str().into(),
         number: pub_number.into(),
@@ -147,10 +182,11 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
             format!("invalid application number {app_raw:?}"),
         ));
     }
-    let filing_date = strict_date(
+    let filing_date = date(
         app_id.and_then(|d| d.text_at(&["date"])),
         "application-reference/document-id/date",
-    )?;
+        notes,
+    );
     let appl_type = app_ref
         .and_then(|a| a.attr("appl-type"))
         .unwrap_or("")
@@ -184,9 +220,9 @@ fn v4(kind: DocKind, b: &Node) -> Result<PatentRecord, Unusable> {
 
     v4_classes(b, &mut rec.classes);
     v4_parties(b, &mut rec.parties);
-    v4_priorities(b, &mut rec.priorities)?;
-    v4_citations(b, &mut rec);
-    v4_related(b, &mut rec);
+    v4_priorities(b, &mut rec.priorities, notes);
+    v4_citations(b, &mut rec, notes);
+    v4_related(b, &mut rec, notes);
     set_priority_facts(&mut rec);
     Ok(rec)
 }
@@ -358,17 +394,20 @@ fn v4_parties(b: &Node, parties: &mut ThinVec<Party>) {
     }
 }
 
-fn v4_priorities(b: &Node, priorities: &mut ThinVec<Priority>) -> Result<(), Unusable> {
+fn v4_priorities(b: &Node, priorities: &mut ThinVec<Priority>, notes: &mut Vec<BadValue>) {
     for p in b.all(&["priority-claims", "priority-claim"]) {
         let office = p.text_at(&["country"]).map(|c| normalize_office(&c));
         let Some(number) = p.text_at(&["doc-number"]) else {
             continue;
         };
-        let date = strict_date(p.text_at(&["date"]), "priority-claims/priority-claim/date")?;
+        let date = date(
+            p.text_at(&["date"]),
+            "priority-claims/priority-claim/date",
+            notes,
+        );
         let office = office.unwrap_or_default();
         push_priority(priorities, &office, &number, None, date);
     }
-    Ok(())
 }
 
 fn push_priority(
@@ -394,14 +433,20 @@ fn push_priority(
     }
 }
 
-fn v4_citations(b: &Node, rec: &mut PatentRecord) {
+fn v4_citations(b: &Node, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
     let mut npl = 0u32;
     let mut seen = false;
-    let cits = b
-        .all(&["references-cited", "citation"])
-        .into_iter()
-        .chain(b.all(&["us-references-cited", "us-citation"]));
-    for c in cits {
+    let cits = [
+        ("references-cited", "citation"),
+        ("us-references-cited", "us-citation"),
+    ]
+    .into_iter()
+    .flat_map(|(group, item)| {
+        b.all(&[group, item])
+            .into_iter()
+            .map(move |c| (group, item, c))
+    });
+    for (group, item, c) in cits {
         seen = true;
         if c.at(&["nplcit"]).is_some() {
             npl += 1;
@@ -422,7 +467,11 @@ fn v4_citations(b: &Node, rec: &mut PatentRecord) {
             office: office.map(Into::into),
             number: number.into(),
             kind: d.text_at(&["kind"]).map(Into::into),
-            date: d.text_at(&["date"]).and_then(|s| partial_date(&s)),
+            date: month_date(
+                d.text_at(&["date"]),
+                &format!("{group}/{item}/patcit/document-id/date"),
+                notes,
+            ),
             category: None,
             cited_by: c
                 .text_at(&["category"])
@@ -436,7 +485,14 @@ fn v4_citations(b: &Node, rec: &mut PatentRecord) {
     }
 }
 
-fn related_doc(relation: &str, d: &Node, us_grant: bool) -> Option<RelatedDoc> {
+/// A related document from its `document-id` element `d`, found at `path` (for notes).
+fn related_doc(
+    relation: &str,
+    d: &Node,
+    us_grant: bool,
+    path: &str,
+    notes: &mut Vec<BadValue>,
+) -> Option<RelatedDoc> {
     let raw = d.text_at(&["doc-number"])?;
     let office = d
         .text_at(&["country"])
@@ -451,10 +507,11 @@ fn related_doc(relation: &str, d: &Node, us_grant: bool) -> Option<RelatedDoc> {
     if number.is_empty() {
         return None;
     }
-    let date = d
-        .text_at(&["date"])
-        .or_else(|| d.text_at(&["document-date"]))
-        .and_then(|s| partial_date(&s));
+    let (raw, leaf) = match d.text_at(&["date"]) {
+        Some(x) => (Some(x), "date"),
+        None => (d.text_at(&["document-date"]), "document-date"),
+    };
+    let date = month_date(raw, &format!("{path}/{leaf}"), notes);
     Some(RelatedDoc {
         relation: relation.to_string(),
         office,
@@ -475,14 +532,20 @@ fn push_related(rec: &mut PatentRecord, r: Option<RelatedDoc>) {
 /// parent is also listed as a priority claim, as PATSTAT lists US domestic priorities.
 const PARENT_IS_PRIORITY: [&str; 3] = ["continuation", "division", "continuation-in-part"];
 
-fn v4_related(b: &Node, rec: &mut PatentRecord) {
+fn v4_related(b: &Node, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
     if let Some(rel) = b.at(&["us-related-documents"]) {
         for group in rel.elems() {
             let name = group.name.as_str();
             match name {
                 "us-provisional-application" => {
                     if let Some(d) = group.at(&["document-id"]) {
-                        let r = related_doc("provisional-application", d, false);
+                        let r = related_doc(
+                            "provisional-application",
+                            d,
+                            false,
+                            "us-related-documents/us-provisional-application/document-id",
+                            notes,
+                        );
                         if let Some(r) = &r {
                             let office = r.office.clone().unwrap_or_else(|| "US".into());
                             push_priority(
@@ -498,13 +561,16 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
                 }
                 "related-publication" => {
                     if let Some(d) = group.at(&["document-id"]) {
-                        push_related(rec, related_doc("prior-publication", d, true));
+                        let path = "us-related-documents/related-publication/document-id";
+                        push_related(rec, related_doc("prior-publication", d, true, path, notes));
                     }
                 }
                 _ => {
+                    let parent = format!("us-related-documents/{name}/relation/parent-doc");
                     for relation in group.kids(&["relation"]) {
                         if let Some(d) = relation.at(&["parent-doc", "document-id"]) {
-                            let r = related_doc(name, d, false);
+                            let path = format!("{parent}/document-id");
+                            let r = related_doc(name, d, false, &path, notes);
                             if let (Some(r), true) = (&r, PARENT_IS_PRIORITY.contains(&name)) {
                                 let office = r.office.clone().unwrap_or_else(|| "US".into());
                                 push_priority(
@@ -520,29 +586,36 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
                         if let Some(d) =
                             relation.at(&["parent-doc", "parent-grant-document", "document-id"])
                         {
-                            push_related(
-                                rec,
-                                related_doc(&format!("{name}-parent-grant"), d, true),
-                            );
+                            let path = format!("{parent}/parent-grant-document/document-id");
+                            let relation = format!("{name}-parent-grant");
+                            push_related(rec, related_doc(&relation, d, true, &path, notes));
                         }
                         if let Some(d) =
                             relation.at(&["parent-doc", "parent-pct-document", "document-id"])
                         {
-                            push_related(rec, pct_related(&format!("{name}-parent-pct"), d));
+                            let path = format!("{parent}/parent-pct-document/document-id");
+                            let relation = format!("{name}-parent-pct");
+                            push_related(rec, pct_related(&relation, d, &path, notes));
                         }
                     }
                     // Corrections and other one-off relations carry a bare document-id.
                     if group.at(&["relation"]).is_none()
                         && let Some(d) = group.at(&["document-id"])
                     {
-                        push_related(rec, related_doc(name, d, false));
+                        let path = format!("us-related-documents/{name}/document-id");
+                        push_related(rec, related_doc(name, d, false, &path, notes));
                     }
                 }
             }
         }
     }
     if let Some(d) = b.at(&["pct-or-regional-filing-data", "document-id"]) {
-        let r = pct_related("pct-371", d);
+        let r = pct_related(
+            "pct-371",
+            d,
+            "pct-or-regional-filing-data/document-id",
+            notes,
+        );
         if let Some(r) = &r {
             let office = r.office.clone().unwrap_or_else(|| "WO".into());
             rec.app.pct_key = Some(app_key(&office, &r.number));
@@ -550,13 +623,19 @@ fn v4_related(b: &Node, rec: &mut PatentRecord) {
         push_related(rec, r);
     }
     if let Some(d) = b.at(&["pct-or-regional-publishing-data", "document-id"]) {
-        push_related(rec, related_doc("pct-publication", d, false));
+        let path = "pct-or-regional-publishing-data/document-id";
+        push_related(rec, related_doc("pct-publication", d, false, path, notes));
     }
 }
 
 /// A PCT application as a related document, its number in PATSTAT form when recognisable.
-fn pct_related(relation: &str, d: &Node) -> Option<RelatedDoc> {
-    let mut r = related_doc(relation, d, false)?;
+fn pct_related(
+    relation: &str,
+    d: &Node,
+    path: &str,
+    notes: &mut Vec<BadValue>,
+) -> Option<RelatedDoc> {
+    let mut r = related_doc(relation, d, false, path, notes)?;
     if let Some(n) = d.text_at(&["doc-number"]).and_then(|raw| pct_number(&raw)) {
         r.number = n;
         r.office = Some("WO".into());
@@ -588,7 +667,7 @@ fn set_priority_facts(rec: &mut PatentRecord) {
 }
 
 /// patent-application-publication, pap v1.5/v1.6 (US pre-grant publications 2001-2004).
-fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
+fn pap(b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
     let mut rec = PatentRecord::default();
     let Some(pub_raw) = b.text_at(&["document-id", "doc-number"]) else {
         return Err(unusable(
@@ -607,10 +686,11 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
         .text_at(&["document-id", "kind-code"])
         .unwrap_or_default()
         .to_ascii_uppercase();
-    let pub_date = strict_date(
+    let pub_date = date(
         b.text_at(&["document-id", "document-date"]),
         "document-id/document-date",
-    )?;
+        notes,
+    );
     // pap documents never name the office: they are all US publications.
     rec.publications.push(Publication {
         office: "US".into(),
@@ -634,10 +714,11 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
             format!("invalid application number {app_raw:?}"),
         ));
     }
-    let filing_date = strict_date(
+    let filing_date = date(
         b.text_at(&["domestic-filing-data", "filing-date"]),
         "domestic-filing-data/filing-date",
-    )?;
+        notes,
+    );
     let plant = pub_kind.starts_with('P');
     rec.app = Application {
         key: app_key("US", &app_number),
@@ -722,21 +803,23 @@ fn pap(b: &Node) -> Result<PatentRecord, Unusable> {
         let Some(number) = f.text_at(&["priority-application-number", "doc-number"]) else {
             continue;
         };
-        let date = strict_date(
+        let date = date(
             f.text_at(&["filing-date"]),
             "foreign-priority-data/filing-date",
-        )?;
+            notes,
+        );
         push_priority(&mut rec.priorities, &office, &number, None, date);
     }
     if let Some(cd) = b.at(&["continuity-data"]) {
         for prov in cd.all(&["non-provisional-of-provisional", "document-id"]) {
-            let r = related_doc("provisional-application", prov, false);
+            let path = "continuity-data/non-provisional-of-provisional/document-id";
+            let r = related_doc("provisional-application", prov, false, path, notes);
             if let Some(r) = &r {
                 push_priority(&mut rec.priorities, "US", &r.number, Some("P"), r.date);
             }
             push_related(&mut rec, r);
         }
-        pap_continuity(cd, &mut rec);
+        pap_continuity(cd, "continuity-data", &mut rec, notes);
     }
     set_priority_facts(&mut rec);
     Ok(rec)
@@ -759,12 +842,13 @@ fn pap_person(n: &Node) -> Option<String> {
 
 /// pap continuity data: `continuations/continuation-of/parent-child/{parent,parent-patent}`,
 /// `division-of`, `continuation-in-part-of` ... wherever the `parent-child` sits.
-fn pap_continuity(n: &Node, rec: &mut PatentRecord) {
+fn pap_continuity(n: &Node, path: &str, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
     for child in n.elems() {
         if child.name == "parent-child" {
             let relation = n.name.strip_suffix("-of").unwrap_or(&n.name).to_string();
             if let Some(d) = child.at(&["parent", "document-id"]) {
-                let r = related_doc(&relation, d, false);
+                let at = format!("{path}/parent-child/parent/document-id");
+                let r = related_doc(&relation, d, false, &at, notes);
                 if let (Some(r), true) = (&r, PARENT_IS_PRIORITY.contains(&relation.as_str())) {
                     let office = r.office.clone().unwrap_or_else(|| "US".into());
                     push_priority(&mut rec.priorities, &office, &r.number, None, r.date);
@@ -772,13 +856,12 @@ fn pap_continuity(n: &Node, rec: &mut PatentRecord) {
                 push_related(rec, r);
             }
             if let Some(d) = child.at(&["parent-patent", "document-id"]) {
-                push_related(
-                    rec,
-                    related_doc(&format!("{relation}-parent-grant"), d, true),
-                );
+                let at = format!("{path}/parent-child/parent-patent/document-id");
+                let relation = format!("{relation}-parent-grant");
+                push_related(rec, related_doc(&relation, d, true, &at, notes));
             }
         } else if child.name != "non-provisional-of-provisional" {
-            pap_continuity(child, rec);
+            pap_continuity(child, &format!("{path}/{}", child.name), rec, notes);
         }
     }
 }

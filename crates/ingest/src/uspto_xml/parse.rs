@@ -77,6 +77,9 @@ pub(crate) struct Doc {
     pub abstract_text: String,
     pub claims: Vec<String>,
     pub claims_count: u32,
+    /// The names of the root's child elements other than the bibliographic section, each
+    /// once, in document order (reported as paths: abstract, claims, description, ...).
+    pub sections: Vec<String>,
 }
 
 /// The result for one segment: the document, plus stray content after its root element
@@ -467,6 +470,7 @@ struct Builder {
     claims: Vec<String>,
     claims_chars: usize,
     claims_count: u32,
+    sections: Vec<String>,
     /// Why the document went past a field limit, once it has.
     over: Option<String>,
 }
@@ -485,6 +489,7 @@ impl Builder {
             claims: Vec::new(),
             claims_chars: 0,
             claims_count: 0,
+            sections: Vec::new(),
             over: None,
         }
     }
@@ -501,6 +506,9 @@ impl Builder {
             if name == self.kind.biblio() && self.biblio.is_none() {
                 self.open_node(name, e);
                 return;
+            }
+            if !self.sections.iter().any(|s| s == name) {
+                self.sections.push(name.to_string());
             }
             match name {
                 "abstract" | "subdoc-abstract" => self.abstract_depth = Some(depth),
@@ -596,6 +604,7 @@ impl Builder {
             abstract_text: collapse_ws(&self.abstract_buf),
             claims: self.claims,
             claims_count: self.claims_count,
+            sections: self.sections,
         }
     }
 }
