@@ -26,7 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::fold_width;
+use crate::names::{fold_width, strip_glued};
 
 /// Whether an applicant is a natural person or an organisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,20 +114,6 @@ pub const LEGAL_FORMS: &[&str] = &[
 
 /// Legal forms written before the name.
 const LEADING_FORMS: &[&str] = &["KABUSHIKI KAISHA", "KABUSHIKIGAISHA"];
-
-/// Legal forms written without spaces (Chinese, Japanese, Korean), longest first.
-const GLUED_FORMS: &[&str] = &[
-    "股份有限公司",
-    "有限责任公司",
-    "有限責任公司",
-    "有限公司",
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "주식회사",
-    "(주)",
-    "公司",
-];
 
 /// Words that join a name's parts and carry nothing (`UNIVERSITY OF X` = `UNIV X`).
 const CONNECTORS: &[&str] = &["OF", "AND", "THE", "FOR"];
@@ -454,25 +440,6 @@ fn strip_forms(ws: &mut Vec<&str>) {
         }
         if !changed {
             return;
-        }
-    }
-}
-
-fn strip_glued(s: &str) -> String {
-    let mut cur = s.trim().to_string();
-    loop {
-        let before = cur.len();
-        for f in GLUED_FORMS {
-            if cur.len() > f.len() {
-                if let Some(rest) = cur.strip_suffix(f) {
-                    cur = rest.trim_end().to_string();
-                } else if let Some(rest) = cur.strip_prefix(f) {
-                    cur = rest.trim_start().to_string();
-                }
-            }
-        }
-        if cur.len() == before {
-            return cur;
         }
     }
 }

@@ -98,7 +98,8 @@ pub fn normalize_name(raw: &str) -> String {
     strip_glued(&joined).trim().to_string()
 }
 
-fn strip_glued(s: &str) -> String {
+/// Removes the [`GLUED_FORMS`] at either end, repeatedly.
+pub(crate) fn strip_glued(s: &str) -> String {
     let mut cur = s.trim().to_string();
     loop {
         let before = cur.len();
