@@ -417,7 +417,8 @@ pub fn formats_markdown() -> String {
         out.push_str(&format!("\n### {section}\n\n"));
         out.push_str(&path_table(table));
     }
-    out.push_str(FORMATS_OUTRO);
+    out.push_str(EPO_NOTES);
+    out.push_str(&path_table(crate::epo_ops::census::TABLE));
     out
 }
 
@@ -466,10 +467,11 @@ const USPTO_NOTES: &str = "
 Element paths start at the bibliographic section (`us-bibliographic-data-grant/publication-reference/document-id/date`); `/@name` is an attribute. A path is an element with text of its own (or with no child element) or an attribute; a value is such text or attribute not blank after trimming. The root's other children are one path each: `claims/claim` counts one value per claim, `abstract` one per document whose abstract has text; `description`, `drawings` and the like are ignored. Patterns below are relative to the section: `a|b` is either name, `*` any one element, `**` one or more elements (never an attribute); the first matching pattern decides.
 ";
 
-const FORMATS_OUTRO: &str = "
-## EPO OPS XML
+const EPO_NOTES: &str = "
+## EPO OPS XML (`epo-ops`)
 
-Its mapping is described in the reader's module documentation.
+Element paths start at the record's element, by local name (namespace prefixes dropped): `exchange-document/...`, `family-member/...` (an exchange-document inside a family member is matched as `exchange-document/...`), `register-document/...`, `inquiry-result/...`, and `publication-reference/...` for a search hit. A path is an element with text of its own (or with no child element) or an attribute (`/@name`); a value is such text or attribute not blank after trimming. Elements of the response outside any record (`ops:meta`, `patent-family`) are not paths. A bad date or class code is noted on the path that holds it. Patterns as for USPTO XML; the first match decides.
+
 ";
 
 /// The Lens CSV columns the Lens reader reports for the header of each schema era: one row

@@ -20,7 +20,12 @@
 //! - The EP Register keeps history; only the first (current) group of applicants, inventors,
 //!   classifications, designations and lapses is read. Statuses, designated states and lapses
 //!   become legal events (`EP-STATUS-<code>`, `DESIGNATED-STATES`, `LAPSED-IN-COUNTRY`).
-//! - A date that is present but unreadable rejects the record, naming the element.
+//! - A date that is present but unreadable, or a class code that is no class code, is a
+//!   field-level rejection ([`Sink::field_note`], its element path and value) and the record
+//!   is kept without it. A record without its application (or, for equivalents, publication)
+//!   number, and a cited patent or priority claim without a number, still reject the record.
+//! - Every element path and attribute of a record is reported mapped to its field or ignored,
+//!   with the values read per mapped path (`census`, docs/FORMATS.md).
 //! - A record nested deeper than [`crate::limits::MAX_XML_DEPTH`] or with a field longer than
 //!   [`crate::limits::MAX_FIELD_BYTES`] is rejected once its end is read, naming the element
 //!   path at fault; elements past the depth limit are counted, not kept. Nesting past the
@@ -38,9 +43,12 @@ use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::limits::{MAX_FIELD_BYTES, MAX_XML_DEPTH, too_deep, too_long};
-use crate::sink::excerpt;
+use crate::paths::PathCensus;
+use crate::sink::{FieldAction, FieldNote, excerpt};
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
+
+pub(crate) mod census;
 
 /// Reads every OPS response into the sink. Problems are reported as rejections; the reader
 /// itself never fails.
@@ -285,7 +293,20 @@ enum Outcome {
 struct Pending {
     start: usize,
     outcome: Outcome,
+    /// The values of a kept record that could not be read: (column path, value, reason).
+    notes: Vec<(String, String, String)>,
 }
+
+/// A value of a record that could not be read (the record is kept without it): the element
+/// as the extraction names it (its last part finds the column, see [`census::locate`]), the
+/// value as read and why.
+struct BadValue {
+    field: String,
+    value: String,
+    reason: String,
+}
+
+type Notes = Vec<BadValue>;
 
 struct Doc<'a> {
     input: &'a Input,
@@ -295,6 +316,7 @@ struct Doc<'a> {
     /// `total-result-count` of the enclosing `patent-family`, when inside one.
     family_total: Option<Result<Option<u32>, String>>,
     since_progress: usize,
+    census: PathCensus,
 }
 
 impl<'a> Doc<'a> {
@@ -313,6 +335,7 @@ impl<'a> Doc<'a> {
             pending: Vec::new(),
             family_total: None,
             since_progress: 0,
+            census: PathCensus::default(),
         }
     }
 
@@ -344,6 +367,7 @@ impl<'a> Doc<'a> {
 
     fn run(mut self, sink: &mut dyn Sink) {
         self.walk(sink);
+        std::mem::take(&mut self.census).report(&self.input.name, sink);
         sink.progress(self.text.len() as u64);
     }
 
@@ -588,6 +612,7 @@ impl<'a> Doc<'a> {
         let Some(mut b) = b else { return };
         let Some(node) = b.stack.pop() else { return };
         let span = &self.text[b.start.min(self.text.len())..end.min(self.text.len())];
+        let mut notes = Notes::new();
         let outcome = if let Some(bad) = b.over.take() {
             Outcome::Reject(bad)
         } else if let Some(nul) = span.find('\0') {
@@ -597,8 +622,10 @@ impl<'a> Doc<'a> {
             })
         } else {
             match b.kind {
-                RecKind::FamilyMember => family_member(&node, self.family_total.as_ref()),
-                RecKind::ExchangeDocument => match exchange_document(&node) {
+                RecKind::FamilyMember => {
+                    family_member(&node, self.family_total.as_ref(), &mut notes)
+                }
+                RecKind::ExchangeDocument => match exchange_document(&node, &mut notes) {
                     Ok(Some(r)) => Outcome::Record(Box::new(r)),
                     Ok(None) => Outcome::Skip("ops-document-not-found"),
                     Err(e) => Outcome::Reject(e),
@@ -611,10 +638,10 @@ impl<'a> Doc<'a> {
                                 "inquiry result without a publication number",
                             )
                         })
-                        .and_then(publication_only),
+                        .and_then(|pr| publication_only(pr, &mut notes)),
                 ),
-                RecKind::SearchHit => wrap(publication_only(&node)),
-                RecKind::RegisterDocument => wrap(register_document(&node)),
+                RecKind::SearchHit => wrap(publication_only(&node, &mut notes)),
+                RecKind::RegisterDocument => wrap(register_document(&node, &mut notes)),
                 RecKind::Fault => {
                     let code = node.child_text("code").unwrap_or_default();
                     let message = node.child_text("message").unwrap_or_default();
@@ -627,9 +654,19 @@ impl<'a> Doc<'a> {
                 }
             }
         };
+        let kept = matches!(outcome, Outcome::Record(_));
+        census::census_record(&node, kept, &mut self.census);
+        let notes = notes
+            .into_iter()
+            .map(|n| {
+                let path = census::locate(&node, &n.field, &n.value).unwrap_or(n.field);
+                (path, n.value, n.reason)
+            })
+            .collect();
         self.pending.push(Pending {
             start: b.start,
             outcome,
+            notes,
         });
         // Family and equivalents members wait for their container so they can be linked.
         if self.family_total.is_none() && b.kind != RecKind::InquiryResult {
@@ -687,6 +724,17 @@ impl<'a> Doc<'a> {
                         source_file: self.input.file_index,
                         location: location.to_lean_string(),
                     };
+                    for (field, value, reason) in p.notes {
+                        sink.field_note(FieldNote {
+                            file: self.input.name.clone(),
+                            location: location.clone(),
+                            field,
+                            action: FieldAction::Rejected,
+                            value: excerpt(&value, 200),
+                            stored: None,
+                            reason,
+                        });
+                    }
                     sink.record(*rec);
                 }
                 Outcome::Reject(bad) => {
@@ -757,13 +805,18 @@ struct Ident {
     date: Option<NaiveDate>,
 }
 
-fn date_field(raw: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Bad> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse_date(s, DateOrder::DayFirst)
-            .map(Some)
-            .ok_or_else(|| Bad::new(field, format!("invalid date {s:?}"))),
+/// An optional date; a value that is no date is noted under `field` and read as absent.
+fn date_field(raw: Option<&str>, field: &str, notes: &mut Notes) -> Option<NaiveDate> {
+    let s = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    let d = parse_date(s, DateOrder::DayFirst);
+    if d.is_none() {
+        notes.push(BadValue {
+            field: field.to_string(),
+            value: s.to_string(),
+            reason: format!("invalid date {s:?}"),
+        });
     }
+    d
 }
 
 fn valid_office(o: &str) -> bool {
@@ -826,7 +879,11 @@ fn epodoc_app(raw: &str) -> Option<(String, String, Option<String>)> {
 
 /// The application of an `application-reference`: DOCDB form preferred, EPODOC converted,
 /// untyped (register) taken as is. The date may sit on any of the forms.
-fn application(node: &Node, field: &str) -> Result<(Ident, Option<String>), Bad> {
+fn application(
+    node: &Node,
+    field: &str,
+    notes: &mut Notes,
+) -> Result<(Ident, Option<String>), Bad> {
     let ids = doc_ids(node);
     let epodoc = ids
         .iter()
@@ -837,7 +894,7 @@ fn application(node: &Node, field: &str) -> Result<(Ident, Option<String>), Bad>
         .find(|d| d.id_type == "docdb" || d.id_type.is_empty())
         .and_then(|d| d.date.clone())
         .or_else(|| ids.iter().find_map(|d| d.date.clone()));
-    let date = date_field(date_raw.as_deref(), &format!("{field}/date"))?;
+    let date = date_field(date_raw.as_deref(), &format!("{field}/date"), notes);
     let typed = ids
         .iter()
         .find(|d| (d.id_type == "docdb" || d.id_type.is_empty()) && d.number.is_some());
@@ -881,7 +938,7 @@ fn application(node: &Node, field: &str) -> Result<(Ident, Option<String>), Bad>
 }
 
 /// A publication from a `publication-reference` (DOCDB, untyped or EPODOC form).
-fn publication(node: &Node, field: &str) -> Result<Option<Publication>, Bad> {
+fn publication(node: &Node, field: &str, notes: &mut Notes) -> Result<Option<Publication>, Bad> {
     let ids = doc_ids(node);
     let typed = ids
         .iter()
@@ -912,7 +969,7 @@ fn publication(node: &Node, field: &str) -> Result<Option<Publication>, Bad> {
             format!("publication without office or number ({office:?} {number:?})"),
         ));
     }
-    let date = date_field(date_raw.as_deref(), &format!("{field}/date"))?;
+    let date = date_field(date_raw.as_deref(), &format!("{field}/date"), notes);
     let kind = kind.trim().to_ascii_uppercase();
     Ok(Some(Publication {
         class: classify_publication(&office, &kind, date),
@@ -924,14 +981,19 @@ fn publication(node: &Node, field: &str) -> Result<Option<Publication>, Bad> {
     }))
 }
 
-fn priority(pc: &Node, own: &(String, String), own_epodoc: Option<&str>) -> Result<Priority, Bad> {
+fn priority(
+    pc: &Node,
+    own: &(String, String),
+    own_epodoc: Option<&str>,
+    notes: &mut Notes,
+) -> Result<Priority, Bad> {
     let ids = doc_ids(pc);
     let date_raw = ids
         .iter()
         .find(|d| d.id_type == "docdb")
         .and_then(|d| d.date.clone())
         .or_else(|| ids.iter().find_map(|d| d.date.clone()));
-    let date = date_field(date_raw.as_deref(), "priority-claim/date")?;
+    let date = date_field(date_raw.as_deref(), "priority-claim/date", notes);
     let docdb = ids
         .iter()
         .find(|d| (d.id_type == "docdb" || d.id_type.is_empty()) && d.number.is_some());
@@ -1031,7 +1093,7 @@ fn finish_priorities(rec: &mut PatentRecord) {
 }
 
 /// One `exchange-document`; `None` for a document OPS reports as not found.
-fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
+fn exchange_document(node: &Node, notes: &mut Notes) -> Result<Option<PatentRecord>, Bad> {
     if let Some(status) = node.attr("status").filter(|s| !s.trim().is_empty())
         && (status.contains("not found") || status.contains("invalid"))
     {
@@ -1049,13 +1111,13 @@ fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
             "exchange-document without application-reference",
         )
     })?;
-    let (app, own_epodoc) = application(appref, "application-reference")?;
+    let (app, own_epodoc) = application(appref, "application-reference", notes)?;
     let mut rec = new_record(&app, appref.attr("doc-id").map(str::to_string));
     rec.app.docdb_family_id = node.attr("family-id").and_then(opt).map(Into::into);
 
     // The publication: publication-reference, else the exchange-document's own attributes.
     let publ = match bib.child("publication-reference") {
-        Some(pr) => publication(pr, "publication-reference")?,
+        Some(pr) => publication(pr, "publication-reference", notes)?,
         None => None,
     };
     let publ = match publ {
@@ -1089,7 +1151,7 @@ fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
         .unwrap_or_default();
     for pc in claims {
         rec.priorities
-            .push(priority(pc, &own, own_epodoc.as_deref())?);
+            .push(priority(pc, &own, own_epodoc.as_deref(), notes)?);
     }
     finish_priorities(&mut rec);
 
@@ -1098,11 +1160,11 @@ fn exchange_document(node: &Node) -> Result<Option<PatentRecord>, Bad> {
         rec.parties
             .extend(exchange_parties(parties, PartyRole::Inventor, "inventor"));
     }
-    classes(bib, &mut rec)?;
+    classes(bib, &mut rec, notes);
     rec.app.title = pick_lang(bib.kids("invention-title"));
     rec.app.abstract_text = pick_lang(node.kids("abstract"));
     if let Some(refs) = bib.child("references-cited") {
-        citations(refs, &mut rec)?;
+        citations(refs, &mut rec, notes)?;
     }
     Ok(Some(rec))
 }
@@ -1216,24 +1278,28 @@ fn ipc_from_text(raw: &str) -> String {
     normalize_class_code(&acc)
 }
 
+/// Adds a class code; one that is no class code is noted under `field` and left out.
 fn add_class(
     rec: &mut PatentRecord,
     scheme: ClassScheme,
     raw: &str,
     field: &str,
-) -> Result<(), Bad> {
+    notes: &mut Notes,
+) {
     let code = match scheme {
         ClassScheme::Uspc => squash(raw),
         _ => ipc_from_text(raw),
     };
     if code.is_empty() {
-        return Ok(());
+        return;
     }
     if scheme != ClassScheme::Uspc && !is_class_code(&code) {
-        return Err(Bad::new(
-            field,
-            format!("unrecognised class code {:?}", raw.trim()),
-        ));
+        notes.push(BadValue {
+            field: field.to_string(),
+            value: raw.trim().to_string(),
+            reason: format!("unrecognised class code {:?}", raw.trim()),
+        });
+        return;
     }
     push_unique(
         &mut rec.classes,
@@ -1242,15 +1308,14 @@ fn add_class(
             code: code.into(),
         },
     );
-    Ok(())
 }
 
 /// IPC-R, legacy IPC and CPC (and US classes) of a `bibliographic-data`.
-fn classes(bib: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
+fn classes(bib: &Node, rec: &mut PatentRecord, notes: &mut Notes) {
     if let Some(ipcr) = bib.child("classifications-ipcr") {
         for c in ipcr.kids("classification-ipcr") {
             if let Some(t) = c.child_text("text") {
-                add_class(rec, ClassScheme::Ipc, &t, "classification-ipcr/text")?;
+                add_class(rec, ClassScheme::Ipc, &t, "classification-ipcr/text", notes);
             }
         }
     }
@@ -1263,7 +1328,8 @@ fn classes(bib: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
                     ClassScheme::Ipc,
                     &t,
                     &format!("classification-ipc/{el}"),
-                )?;
+                    notes,
+                );
             }
         }
     }
@@ -1287,15 +1353,14 @@ fn classes(bib: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
                 } else {
                     pc.child_text("classification-symbol").unwrap_or_default()
                 };
-                add_class(rec, ClassScheme::Cpc, &raw, "patent-classification")?;
+                add_class(rec, ClassScheme::Cpc, &raw, "patent-classification", notes);
             } else if scheme == "UC"
                 && let Some(sym) = pc.child_text("classification-symbol")
             {
-                add_class(rec, ClassScheme::Uspc, &sym, "patent-classification")?;
+                add_class(rec, ClassScheme::Uspc, &sym, "patent-classification", notes);
             }
         }
     }
-    Ok(())
 }
 
 /// Who made a citation, in the store's vocabulary (`examiner | applicant | other`).
@@ -1315,7 +1380,7 @@ fn cited_by(c: &Node) -> Option<String> {
 }
 
 /// Patent citations and the NPL count of a `references-cited`.
-fn citations(refs: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
+fn citations(refs: &Node, rec: &mut PatentRecord, notes: &mut Notes) -> Result<(), Bad> {
     let mut npl = 0u32;
     for c in refs.kids("citation") {
         if c.child("nplcit").is_some() {
@@ -1354,7 +1419,7 @@ fn citations(refs: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
                 "cited patent without a document number",
             ));
         }
-        let date = date_field(date_raw.as_deref(), "citation/patcit/date")?;
+        let date = date_field(date_raw.as_deref(), "citation/patcit/date", notes);
         let cats: Vec<String> = c
             .kids("category")
             .filter_map(|k| opt(&k.deep_text()))
@@ -1377,13 +1442,13 @@ fn citations(refs: &Node, rec: &mut PatentRecord) -> Result<(), Bad> {
 }
 
 /// One INPADOC legal event (`ops:legal`).
-fn legal_event(l: &Node) -> Result<LegalEvent, Bad> {
+fn legal_event(l: &Node, notes: &mut Notes) -> Result<LegalEvent, Bad> {
     let code = l
         .attr("code")
         .and_then(opt)
         .or_else(|| l.child_text("L008EP"))
         .ok_or_else(|| Bad::new("legal/@code", "legal event without a code"))?;
-    let date = date_field(l.child_text("L007EP").as_deref(), "legal/L007EP")?;
+    let date = date_field(l.child_text("L007EP").as_deref(), "legal/L007EP", notes);
     // The L5xx fields hold the event's details (country, free text, effective date); they
     // keep events with the same code and date apart (e.g. lapses in different states).
     let details: Vec<String> = l
@@ -1413,31 +1478,35 @@ fn legal_event(l: &Node) -> Result<LegalEvent, Bad> {
 }
 
 /// One `ops:family-member`, with its nested exchange-document and legal events if any.
-fn family_member(node: &Node, total: Option<&Result<Option<u32>, String>>) -> Outcome {
+fn family_member(
+    node: &Node,
+    total: Option<&Result<Option<u32>, String>>,
+    notes: &mut Notes,
+) -> Outcome {
     if let Some(Err(e)) = total {
         return Outcome::Reject(Bad::new("patent-family/@total-result-count", e.clone()));
     }
-    wrap(family_member_record(node))
+    wrap(family_member_record(node, notes))
 }
 
-fn family_member_record(node: &Node) -> Result<PatentRecord, Bad> {
+fn family_member_record(node: &Node, notes: &mut Notes) -> Result<PatentRecord, Bad> {
     let ex = match node.child("exchange-document") {
-        Some(x) => exchange_document(x)?,
+        Some(x) => exchange_document(x, notes)?,
         None => None,
     };
     let mut rec = match node.child("application-reference") {
         Some(appref) => {
-            let (app, own_epodoc) = application(appref, "application-reference")?;
+            let (app, own_epodoc) = application(appref, "application-reference", notes)?;
             let mut rec = new_record(&app, appref.attr("doc-id").map(str::to_string));
             if let Some(pr) = node.child("publication-reference")
-                && let Some(p) = publication(pr, "publication-reference")?
+                && let Some(p) = publication(pr, "publication-reference", notes)?
             {
                 rec.publications.push(p);
             }
             let own = (app.office.clone(), app.number.clone());
             for pc in node.kids("priority-claim") {
                 rec.priorities
-                    .push(priority(pc, &own, own_epodoc.as_deref())?);
+                    .push(priority(pc, &own, own_epodoc.as_deref(), notes)?);
             }
             if let Some(ex) = ex {
                 rec.merge(ex);
@@ -1462,15 +1531,15 @@ fn family_member_record(node: &Node) -> Result<PatentRecord, Bad> {
     }
     finish_priorities(&mut rec);
     for l in node.kids("legal") {
-        rec.legal_events.push(legal_event(l)?);
+        rec.legal_events.push(legal_event(l, notes)?);
     }
     Ok(rec)
 }
 
 /// A record from a bare publication reference (an equivalents inquiry result, a search hit):
 /// the application number is unknown, so the record is keyed by the publication number.
-fn publication_only(pr: &Node) -> Result<PatentRecord, Bad> {
-    let p = publication(pr, "publication-reference")?.ok_or_else(|| {
+fn publication_only(pr: &Node, notes: &mut Notes) -> Result<PatentRecord, Bad> {
+    let p = publication(pr, "publication-reference", notes)?.ok_or_else(|| {
         Bad::new(
             "publication-reference",
             "publication reference without a publication number",
@@ -1490,7 +1559,7 @@ fn publication_only(pr: &Node) -> Result<PatentRecord, Bad> {
 
 /// One EP Register `reg:register-document`. The register keeps history (older applicant lists,
 /// older classifications); the first group of each kind is the current one and the only one used.
-fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
+fn register_document(node: &Node, notes: &mut Notes) -> Result<PatentRecord, Bad> {
     let bib = node.child("bibliographic-data").ok_or_else(|| {
         Bad::new(
             "bibliographic-data",
@@ -1503,10 +1572,10 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
             "register-document without application-reference",
         )
     })?;
-    let (app, _) = application(appref, "application-reference")?;
+    let (app, _) = application(appref, "application-reference", notes)?;
     let mut rec = new_record(&app, bib.attr("id").and_then(opt));
     for pr in bib.kids("publication-reference") {
-        if let Some(p) = publication(pr, "publication-reference")? {
+        if let Some(p) = publication(pr, "publication-reference", notes)? {
             push_unique(&mut rec.publications, p);
         }
     }
@@ -1515,7 +1584,8 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
             let t = c.child_text("text").unwrap_or_default();
             for part in t.split([',', ';']).flat_map(|p| p.split("//")) {
                 if !part.trim().is_empty() {
-                    add_class(&mut rec, ClassScheme::Ipc, part, "classification-ipcr/text")?;
+                    let field = "classification-ipcr/text";
+                    add_class(&mut rec, ClassScheme::Ipc, part, field, notes);
                 }
             }
         }
@@ -1560,7 +1630,11 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
             if i == 0 {
                 rec.app.legal_status = text.as_deref().map(Into::into);
             }
-            let date = date_field(s.attr("change-date"), "ep-patent-status/@change-date")?;
+            let date = date_field(
+                s.attr("change-date"),
+                "ep-patent-status/@change-date",
+                notes,
+            );
             rec.legal_events.push(LegalEvent {
                 date,
                 code: format!("EP-STATUS-{}", s.attr("status-code").unwrap_or("").trim()),
@@ -1577,7 +1651,11 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
             .collect();
         if !states.is_empty() {
             rec.legal_events.push(LegalEvent {
-                date: date_field(d.attr("change-date"), "designation-of-states/@change-date")?,
+                date: date_field(
+                    d.attr("change-date"),
+                    "designation-of-states/@change-date",
+                    notes,
+                ),
                 code: "DESIGNATED-STATES".into(),
                 description: Some(states.join(" ")),
             });
@@ -1588,7 +1666,8 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
             let date = date_field(
                 l.child_text("date").as_deref(),
                 "term-of-grant/lapsed-in-country/date",
-            )?;
+                notes,
+            );
             rec.legal_events.push(LegalEvent {
                 date,
                 code: "LAPSED-IN-COUNTRY".into(),
@@ -1597,7 +1676,7 @@ fn register_document(node: &Node) -> Result<PatentRecord, Bad> {
         }
     }
     if let Some(refs) = bib.child("references-cited") {
-        citations(refs, &mut rec)?;
+        citations(refs, &mut rec, notes)?;
     }
     // Only an explicit status sets `granted`; B publications already count as grants by kind.
     if rec.legal_events.iter().any(|e| {

@@ -7,10 +7,11 @@
 //! `grep -c '<ops:legal ' get_family_with_legal.xml` (75), `grep -c '<citation' ...` (72), and
 //! per document: `len([c for c in bib.iter(E+'citation') if c.find(E+'patcit') is not None])`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
-use patq_ingest::{CollectSink, Input, Location, epo_ops};
+use patq_ingest::{CollectSink, FieldAction, Input, Location, epo_ops};
 use patq_model::{ClassScheme, FamilyKind, PartyRole, PatentRecord, PubClass};
 use patq_testkit::shared_file;
 
@@ -534,15 +535,29 @@ fn missing_application_number_rejects_the_record() {
     assert!(r.excerpt.starts_with("<exchange-document"), "{}", r.excerpt);
 }
 
+/// A date that cannot be read is a field-level rejection naming its element path and value;
+/// the record is kept without it.
 #[test]
-fn bad_dates_reject_the_record_and_quote_the_value() {
+fn bad_dates_are_field_rejections_and_the_record_is_kept() {
     let bad = doc("<doc-number>15000002</doc-number>", "20161345");
     let s = read_str(&biblio(&[bad, good()]));
-    assert_eq!((s.records.len(), s.rejections.len()), (1, 1));
-    let r = &s.rejections[0];
-    assert_eq!(r.field.as_deref(), Some("publication-reference/date"));
-    assert!(r.reason.contains("\"20161345\""), "{}", r.reason);
-    assert_eq!(r.location, Location::Line(4));
+    assert_eq!((s.records.len(), s.rejections.len()), (2, 0));
+    assert_eq!(s.records[0].app.key, "EP15000002");
+    assert_eq!(s.records[0].publications[0].date, None);
+    assert_eq!(s.records[0].app.filing_date, ymd(2015, 1, 2));
+    assert_eq!(s.field_notes.len(), 1);
+    let n = &s.field_notes[0];
+    let path = "exchange-document/bibliographic-data/publication-reference/document-id/date";
+    assert_eq!(
+        (n.field.as_str(), n.value.as_str(), &n.location, n.action),
+        (path, "20161345", &Location::Line(4), FieldAction::Rejected)
+    );
+    assert!(n.reason.contains("\"20161345\""), "{}", n.reason);
+    // Counted as read on its path: read = kept + rejected.
+    assert_eq!(
+        s.values_read[&("test.xml".to_string(), path.to_string())],
+        2
+    );
 
     let legal = "<?xml version=\"1.0\"?>\n<ops:world-patent-data xmlns=\"http://www.epo.org/exchange\" xmlns:ops=\"http://ops.epo.org\">\n<ops:patent-family total-result-count=\"1\">\n<ops:family-member family-id=\"1\">\
 <publication-reference><document-id document-id-type=\"docdb\"><country>EP</country><doc-number>3000001</doc-number><kind>A1</kind></document-id></publication-reference>\
@@ -550,9 +565,11 @@ fn bad_dates_reject_the_record_and_quote_the_value() {
 <ops:legal code=\"AK\" desc=\"DESIGNATED CONTRACTING STATES\"><ops:L007EP desc=\"Gazette DATE\">2016-99-01</ops:L007EP></ops:legal>\
 </ops:family-member>\n</ops:patent-family>\n</ops:world-patent-data>\n";
     let s = read_str(legal);
-    assert_eq!((s.records.len(), s.rejections.len()), (0, 1));
-    assert_eq!(s.rejections[0].field.as_deref(), Some("legal/L007EP"));
-    assert!(s.rejections[0].reason.contains("2016-99-01"));
+    assert_eq!((s.records.len(), s.rejections.len()), (1, 0));
+    assert_eq!(s.records[0].legal_events[0].code, "AK");
+    assert_eq!(s.records[0].legal_events[0].date, None);
+    assert_eq!(s.field_notes[0].field, "family-member/legal/L007EP");
+    assert_eq!(s.field_notes[0].value, "2016-99-01");
 }
 
 #[test]
@@ -855,4 +872,141 @@ fn deep_and_long_records_are_rejected_and_neighbours_read() {
         "{:?}",
         s.rejections
     );
+}
+
+/// Values per record path of one OPS response, counted with a quick-xml walk of its own:
+/// records are `exchange-document` (outside a family member), `family-member`,
+/// `register-document`, `inquiry-result` and a `publication-reference` directly in a
+/// `search-result`; in each, every element with non-blank text of its own and every
+/// non-blank attribute, by local names from the record's element.
+fn independent_counts(text: &str) -> (BTreeMap<String, u64>, BTreeSet<String>) {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    fn local(q: &[u8]) -> String {
+        let s = String::from_utf8_lossy(q);
+        s.rsplit(':').next().unwrap_or("").to_string()
+    }
+    /// An open element inside a record: name, own text, child elements.
+    struct Open(String, bool, bool);
+    fn path(stack: &[Open]) -> String {
+        let names: Vec<&str> = stack.iter().map(|f| f.0.as_str()).collect();
+        names.join("/")
+    }
+    let mut values: BTreeMap<String, u64> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let mut r = Reader::from_str(text);
+    let mut outside: Vec<String> = Vec::new();
+    let mut rec: Vec<Open> = Vec::new();
+    loop {
+        let ev = r.read_event().expect("well-formed real file");
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let name = local(e.name().as_ref());
+                let starts = rec.is_empty()
+                    && (matches!(
+                        name.as_str(),
+                        "exchange-document"
+                            | "family-member"
+                            | "register-document"
+                            | "inquiry-result"
+                    ) || (name == "publication-reference"
+                        && outside.last().is_some_and(|p| p == "search-result")));
+                if rec.is_empty() && !starts {
+                    if matches!(ev, Event::Start(_)) {
+                        outside.push(name);
+                    }
+                    continue;
+                }
+                if let Some(top) = rec.last_mut() {
+                    top.2 = true;
+                }
+                rec.push(Open(name, false, false));
+                let p = path(&rec);
+                for at in e.attributes() {
+                    let at = at.unwrap();
+                    let ap = format!("{p}/@{}", local(at.key.as_ref()));
+                    seen.insert(ap.clone());
+                    let v = at.unescape_value().unwrap_or_default();
+                    *values.entry(ap).or_default() += u64::from(!v.trim().is_empty());
+                }
+                if matches!(ev, Event::Empty(_)) {
+                    let top = rec.last().unwrap();
+                    if !top.2 {
+                        seen.insert(p.clone());
+                        values.entry(p).or_default();
+                    }
+                    rec.pop();
+                }
+            }
+            Event::Text(ref t) if !rec.is_empty() => {
+                let text = !String::from_utf8_lossy(t.as_ref()).trim().is_empty();
+                rec.last_mut().unwrap().1 |= text;
+            }
+            Event::CData(_) | Event::GeneralRef(_) if !rec.is_empty() => {
+                rec.last_mut().unwrap().1 = true;
+            }
+            Event::End(_) => {
+                if rec.is_empty() {
+                    outside.pop();
+                    continue;
+                }
+                let top = rec.last().unwrap();
+                if top.1 || !top.2 {
+                    let p = path(&rec);
+                    seen.insert(p.clone());
+                    *values.entry(p).or_default() += u64::from(top.1);
+                }
+                rec.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (values, seen)
+}
+
+/// Every mapped element path of every real response: values read equal the independent
+/// count, the reported paths are exactly those seen, ignored ones among them.
+#[test]
+fn real_files_paths_and_values_read() {
+    let mut summary = Vec::new();
+    for file in [
+        "get_biblio_multiple.xml",
+        "get_family.xml",
+        "get_family_with_biblio.xml",
+        "get_family_with_legal.xml",
+        "get_legal.xml",
+        "get_published_equivalents.xml",
+        "get_register_biblio.xml",
+        "search_with_constituent.xml",
+    ] {
+        let Some(path) = shared_file(
+            "real_files_paths_and_values_read",
+            &format!("epo-ops-xml/{file}"),
+        ) else {
+            return;
+        };
+        let input = Input::load(&path, 0).unwrap();
+        let mut s = CollectSink::default();
+        epo_ops::read(&[&input], &mut s).unwrap();
+        assert!(
+            s.rejections.is_empty() && s.field_notes.is_empty(),
+            "{file}"
+        );
+        let (want, seen) = independent_counts(input.text.as_str());
+        let cols = &s.columns[&input.name];
+        let reported: BTreeSet<String> = cols.iter().map(|c| c.column.clone()).collect();
+        assert_eq!(reported, seen, "{file}");
+        let mut mapped = 0;
+        for c in cols.iter().filter(|c| c.field.is_some()) {
+            let got = s.values_read[&(input.name.clone(), c.column.clone())];
+            assert_eq!(got, want[&c.column], "{file}: {}", c.column);
+            mapped += 1;
+        }
+        assert!(mapped > 0, "{file}");
+        let ignored = cols.len() - mapped;
+        summary.push(format!("{file}: {mapped} mapped, {ignored} ignored"));
+    }
+    eprintln!("{}", summary.join("\n"));
 }
