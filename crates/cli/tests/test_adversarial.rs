@@ -498,6 +498,7 @@ fn impossible_dates_are_rejected_naming_the_field() {
     }
 }
 
+/// In XML too a bad date loses only itself, named by its element path and value.
 #[test]
 fn impossible_date_in_xml_is_rejected_naming_the_element() {
     let tc = TestCommand::new();
@@ -507,17 +508,20 @@ fn impossible_date_in_xml_is_rejected_naming_the_element() {
         format!("{}{bad}", uspto_grant("08000001", "13000001")),
     );
     let got = ingest(&tc, &["a.xml"]);
-    assert_eq!(got.counts, (2, 1, 1, 0));
+    assert_eq!(got.counts, (2, 2, 0, 0));
+    assert_eq!(got.quarantine.len(), 1, "{:#?}", got.quarantine);
     let q = &got.quarantine[0];
+    assert_eq!(q["action"], "rejected", "{q}");
     assert_eq!(q["location"]["unit"], "byte");
-    assert!(
-        q["field"]
-            .as_str()
-            .unwrap()
-            .contains("application-reference"),
+    assert_eq!(
+        q["field"].as_str(),
+        Some("us-bibliographic-data-grant/application-reference/document-id/date"),
         "{q}"
     );
-    assert!(q["reason"].as_str().unwrap().contains("00000000"), "{q}");
+    assert_eq!(q["value"].as_str(), Some("00000000"), "{q}");
+    let recs = records(&tc);
+    let r = recs.iter().find(|r| r.app.key == "US13000002").unwrap();
+    assert_eq!(r.app.filing_date, None);
 }
 
 #[test]
