@@ -1,6 +1,7 @@
-//! P: the profile of one harmonised group (grants and their share of the world, citations and
-//! their bands, core-technology, international and triadic counts, offices, yearly filings),
-//! and the ranking of groups by applications that picks whose profiles to show.
+//! P: the profile of one corporate group (`applicant_group`: entities joined by the alias file):
+//! grants and their share of the world, citations and their bands, core-technology,
+//! international and triadic counts, offices, yearly filings; and the ranking of groups by
+//! applications that picks whose profiles to show.
 
 use patq_model::AppFields;
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,15 +15,15 @@ use crate::industries::Matches;
 use crate::par;
 use crate::table::{Availability, Csv, band_label, band_of, fmt_opt, fmt_opt_rate, fmt_rate, rate};
 
-pub const DEFINITION: &str = "P. Profile of one company (harmonised group of the first \
-applicant). World = every application of the selection. Share of world grants = its grants / \
-all grants; share of world cited = its cited applications (>= 1 forward citation) / all cited \
-applications; citation bands 1-2, 3-10, >10 among its cited applications; core-technology \
-share = its applications the taxonomy marks core / its applications; international share = \
-applications filed outside its home country (WO included) / its applications; extended \
-families and triadic families (EP and JP members and a granted US member) counted over the \
-families in which it holds a selected application; offices = distinct filing offices of its \
-applications.";
+pub const DEFINITION: &str = "P. Profile of one company; P counts corporate groups \
+(applicant_group: entities joined by the alias file) of the first applicant. World = every \
+application of the selection. Share of world grants = its grants / all grants; share of world \
+cited = its cited applications (>= 1 forward citation) / all cited applications; citation bands \
+1-2, 3-10, >10 among its cited applications; core-technology share = its applications the taxonomy \
+marks core / its applications; international share = applications filed outside its home country \
+(WO included) / its applications; extended families and triadic families (EP and JP members and a \
+granted US member) counted over the families in which it holds a selected application; offices = \
+distinct filing offices of its applications.";
 
 /// A group and its number of applications in some set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

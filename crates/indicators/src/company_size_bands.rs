@@ -1,4 +1,5 @@
-//! T1: companies (harmonised groups) by their number of applications, in bands, by country.
+//! T1: companies by their number of applications, in bands, by country. Counts corporate groups
+//! (`applicant_group`: entities joined by the alias file).
 
 use patq_model::AppFields;
 use std::collections::BTreeMap;
@@ -18,9 +19,9 @@ pub const BANDS: [(u64, Option<u64>); 6] = [
 ];
 
 pub const DEFINITION: &str = "T1. Companies by number of applications in the selection, in bands \
-1-9, 10-49, 50-99, 100-499, 500-999, >=1000. Company = harmonised group of the first applicant \
-(else first owner). A company's country is the country most of its applications give it (ties: \
-smallest code).";
+1-9, 10-49, 50-99, 100-499, 500-999, >=1000. T1 counts corporate groups (applicant_group: entities \
+joined by the alias file) of the first applicant (else first owner). A company's country is the \
+country most of its applications give it (ties: smallest code).";
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {

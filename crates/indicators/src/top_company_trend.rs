@@ -1,4 +1,5 @@
-//! F12: applications per filing year of the top N companies (harmonised groups) of a country.
+//! F12: applications per filing year of the top N companies of a country. Counts corporate groups
+//! (`applicant_group`: entities joined by the alias file).
 
 use patq_model::AppFields;
 use std::collections::BTreeMap;
@@ -13,10 +14,10 @@ use crate::table::{Availability, Csv};
 pub const DEFAULT_TOP: usize = 5;
 
 pub const DEFINITION: &str = "F12. Applications per filing year of the top N companies of a \
-country (harmonised group of the first applicant; company country as in F2). Ranking by \
-applications in the selection, ties by group id. Years run from the earliest to the latest \
-filing year of these companies, zero where a company filed nothing; applications without a \
-filing year are counted apart.";
+country; F12 counts corporate groups (applicant_group: entities joined by the alias file) of the \
+first applicant, company country as in F2. Ranking by applications in the selection, ties by group \
+id. Years run from the earliest to the latest filing year of these companies, zero where a company \
+filed nothing; applications without a filing year are counted apart.";
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Company {

@@ -1,5 +1,6 @@
-//! F6: applications per filing year and distinct applicant groups per year, for one company
-//! country or for all.
+//! F6: applications per filing year and distinct applicant companies per year, for one company
+//! country or for all. The company count counts corporate groups (`applicant_group`: entities
+//! joined by the alias file) of the first applicant.
 
 use patq_model::AppFields;
 use std::collections::BTreeMap;
@@ -9,9 +10,10 @@ use serde::Serialize;
 use crate::corpus::Corpus;
 use crate::table::{Availability, Csv, fmt_opt};
 
-pub const DEFINITION: &str = "F6. Applications per filing year and applicant companies \
-(distinct harmonised groups of the first applicant) per filing year, for one company country \
-or all. Applications without a filing year are reported apart.";
+pub const DEFINITION: &str = "F6. Applications per filing year and applicant companies per filing \
+year, for one company country or all. The company count counts corporate groups (applicant_group: \
+entities joined by the alias file) of the first applicant. Applications without a filing year are \
+reported apart.";
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {

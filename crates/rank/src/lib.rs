@@ -1,7 +1,7 @@
-//! T2 and F11 of METHODOLOGY.md: the patent quality index of the companies (harmonised groups)
-//! with more than N applications, its TOP-N country distribution, and beyond the reference,
-//! configurable weights, dimensions and normalisations plus rank intervals under weight
-//! changes and bootstrap resampling.
+//! T2 and F11 of METHODOLOGY.md: the patent quality index of the companies (corporate groups,
+//! `applicant_group`: entities joined by the alias file) with more than N applications, its
+//! TOP-N country distribution, and beyond the reference, configurable weights, dimensions and
+//! normalisations plus rank intervals under weight changes and bootstrap resampling.
 //!
 //! Build a [`patq_indicators::Corpus`], select applications, then call [`rank`] with a
 //! [`RankConfig`] (the shipped `profiles/rank-report.toml`, a user file, or a [`Preset`]).
@@ -51,17 +51,18 @@ pub use robust::RankInterval;
 
 use dims::{AppFacts, Counting, raw_value};
 
-pub const DEFINITION: &str = "T2. Patent quality index of companies (harmonised groups of the \
-first applicant, else first owner) with more than the threshold number of applications in the \
-selection. Each dimension's raw value (a count, or a share of the group's applications) is \
-turned into 0-100 points across the ranked groups by the stated normalisation; the score is \
-the weighted mean of the points (weights divided by their sum, so a dimension the data cannot \
-give is dropped and the others renormalised). Scores equal to 6 decimals tie and are ordered \
-by group id. A company's country is the country most of its applications give it (ties: \
-smallest code).";
+pub const DEFINITION: &str = "T2. Patent quality index of companies; T2 counts corporate groups \
+(applicant_group: entities joined by the alias file) of the first applicant, else first owner, \
+with more than the threshold number of applications in the selection. Each dimension's raw value \
+(a count, or a share of the group's applications) is turned into 0-100 points across the ranked \
+groups by the stated normalisation; the score is the weighted mean of the points (weights divided \
+by their sum, so a dimension the data cannot give is dropped and the others renormalised). Scores \
+equal to 6 decimals tie and are ordered by group id. A company's country is the country most of \
+its applications give it (ties: smallest code).";
 
-pub const F11_DEFINITION: &str = "F11. Country distribution of the TOP-N companies of the \
-quality index: number of companies per company country, most first (ties: code order).";
+pub const F11_DEFINITION: &str = "F11. Country distribution of the TOP-N companies of the quality \
+index; F11 counts corporate groups (applicant_group: entities joined by the alias file): number of \
+companies per company country, most first (ties: code order).";
 
 /// What the ranking used of one configured dimension.
 #[derive(Clone, Debug, PartialEq, Serialize)]
