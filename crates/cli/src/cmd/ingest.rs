@@ -328,14 +328,14 @@ fn print_fields(s: &patq_store::SourceEntry) {
         return;
     }
     println!("{}: values per mapped column", s.path);
+    // Counts first and the column last: XML and JSON columns are long element or key paths.
     println!(
-        "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "column", "read", "kept", "rejected", "repaired", "flagged"
+        "  {:>9} {:>9} {:>9} {:>9} {:>9}  column",
+        "read", "kept", "rejected", "repaired", "flagged"
     );
     for (column, c) in &s.fields {
         println!(
-            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            column,
+            "  {:>9} {:>9} {:>9} {:>9} {:>9}  {column}",
             c.read,
             // The builder fills `kept` when it writes the manifest; this runs before.
             c.read.saturating_sub(c.rejected),
