@@ -242,6 +242,56 @@ fn field_of(path: &str) -> Option<&'static str> {
     KEY_TABLE.iter().find(|(p, _)| *p == path).map(|(_, f)| *f)
 }
 
+/// Notes as rejected every non-empty value of a mapped path inside `entry`, a list entry under
+/// `base` (e.g. `biblio.parties.applicants[]`) that is not stored for `reason` (an applicant
+/// without a name), except the keys in `kept` (read elsewhere): they were counted as read, so
+/// they must be counted as rejected.
+fn entry_not_stored(
+    entry: &Value,
+    base: &str,
+    kept: &[&str],
+    reason: &str,
+    notes: &mut Vec<BadValue>,
+) {
+    fn walk(v: &Value, path: &mut String, kept: &[&str], reason: &str, out: &mut Vec<BadValue>) {
+        let len = path.len();
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    path.push('.');
+                    path.push_str(k);
+                    walk(x, path, kept, reason, out);
+                    path.truncate(len);
+                }
+            }
+            Value::Array(a) => {
+                path.push_str("[]");
+                for x in a {
+                    walk(x, path, kept, reason, out);
+                }
+                path.truncate(len);
+            }
+            Value::Null => {}
+            Value::String(t) if t.trim().is_empty() => {}
+            leaf => {
+                let known = KEY_TABLE.iter().find(|(p, _)| *p == path.as_str());
+                if let Some((p, _)) = known.filter(|(p, _)| !kept.iter().any(|k| p.ends_with(k))) {
+                    let value = match leaf {
+                        Value::String(t) => t.trim().to_string(),
+                        other => other.to_string(),
+                    };
+                    out.push(BadValue {
+                        field: p,
+                        value: value.chars().take(200).collect(),
+                        reason: reason.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    walk(entry, &mut base.to_string(), kept, reason, notes);
+}
+
 /// Adds the leaf key paths of `doc` to the census; values count only for a kept document.
 fn census_doc(doc: &Value, kept: bool, census: &mut PathCensus) {
     fn walk(v: &Value, path: &mut String, kept: bool, census: &mut PathCensus) {
@@ -743,7 +793,7 @@ fn record(
         "families.extended_family.size",
         notes,
     );
-    parties(b, &mut rec);
+    parties(b, &mut rec, notes);
     classes(b, &mut rec);
     if let Some(refs) = refs {
         citations(refs, &mut rec, notes);
@@ -766,6 +816,9 @@ fn priority_claims(b: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>)
             (e, d) => e.or(d),
         };
         if clean_number(&number).is_empty() {
+            // Its date still counts for the earliest priority date.
+            let why = "priority claim without a number: not stored as a priority";
+            entry_not_stored(c, "biblio.priority_claims.claims[]", &[".date"], why, notes);
             continue;
         }
         let (office, number) = app_number(&s(c, &["jurisdiction"]), &number, &ckind);
@@ -800,16 +853,30 @@ fn priority_claims(b: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>)
 }
 
 /// Applicants, inventors and owners (an owner listed twice once).
-fn parties(b: &Value, rec: &mut PatentRecord) {
-    for (role, path) in [
-        (PartyRole::Applicant, "applicants"),
-        (PartyRole::Inventor, "inventors"),
-        (PartyRole::Owner, "owners_all"),
+fn parties(b: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
+    for (role, path, base) in [
+        (
+            PartyRole::Applicant,
+            "applicants",
+            "biblio.parties.applicants[]",
+        ),
+        (
+            PartyRole::Inventor,
+            "inventors",
+            "biblio.parties.inventors[]",
+        ),
+        (
+            PartyRole::Owner,
+            "owners_all",
+            "biblio.parties.owners_all[]",
+        ),
     ] {
         let mut seq = 0;
         for p in arr(b, &["parties", path]) {
             let name = s(p, &["extracted_name", "value"]);
             if name.is_empty() {
+                let why = "party without a name: not stored";
+                entry_not_stored(p, base, &[], why, notes);
                 continue;
             }
             let country = [s(p, &["residence"]), s(p, &["extracted_country"])]
@@ -861,6 +928,9 @@ fn citations(refs: &Value, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
         let id = pc.get("document_id").unwrap_or(&Value::Null);
         let number = clean_number(&s(id, &["doc_number"]));
         if number.is_empty() {
+            let why = "cited patent without a number: not stored as a citation";
+            let base = "biblio.references_cited.citations[]";
+            entry_not_stored(c, base, &[], why, notes);
             continue;
         }
         let d = date(

@@ -491,3 +491,49 @@ fn deep_and_long_documents_are_rejected_and_neighbours_read() {
         );
     }
 }
+
+/// A list entry that cannot be stored (an applicant without a name, a priority claim or a
+/// cited patent without a number) keeps its document, and each of its values that was counted
+/// as read is noted as rejected, so `read = kept + rejected` still holds per path.
+#[test]
+fn list_entries_without_a_key_are_noted() {
+    use patq_ingest::FieldAction;
+    let doc = DOC.replace(
+        r#""biblio":{"#,
+        r#""biblio":{"parties":{"applicants":[{"residence":"US"},{"extracted_name":{"value":"ACME"},"residence":"DE"}]},"priority_claims":{"claims":[{"jurisdiction":"US","kind":"A","date":"2016-03-04"}]},"references_cited":{"citations":[{"patcit":{"document_id":{"jurisdiction":"WO","kind":"A1"}}}]},"#,
+    );
+    let sink = read_str(&doc);
+    assert_eq!(sink.records.len(), 1, "{:?}", sink.rejections);
+    let r = &sink.records[0];
+    assert_eq!(r.parties.len(), 1);
+    assert_eq!(r.parties[0].name.as_str(), "ACME");
+    assert!(r.priorities.is_empty() && r.citations.is_empty());
+    // The claim's date still dates the earliest priority.
+    assert_eq!(r.app.earliest_priority_date, ymd(2016, 3, 4));
+    let rejected = |path: &str| -> Vec<&str> {
+        sink.notes(path, FieldAction::Rejected)
+            .iter()
+            .map(|n| n.value.as_str())
+            .collect()
+    };
+    assert_eq!(rejected("biblio.parties.applicants[].residence"), ["US"]);
+    assert_eq!(
+        rejected("biblio.priority_claims.claims[].jurisdiction"),
+        ["US"]
+    );
+    assert_eq!(rejected("biblio.priority_claims.claims[].kind"), ["A"]);
+    assert!(rejected("biblio.priority_claims.claims[].date").is_empty());
+    assert_eq!(
+        rejected("biblio.references_cited.citations[].patcit.document_id.jurisdiction"),
+        ["WO"]
+    );
+    // Every rejected value was counted as read under its path.
+    for n in &sink.field_notes {
+        let read = sink
+            .values_read
+            .iter()
+            .find(|((_, c), _)| c == &n.field)
+            .map_or(0, |(_, n)| *n);
+        assert!(read >= 1, "{} noted but not read", n.field);
+    }
+}
