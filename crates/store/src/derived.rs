@@ -57,6 +57,8 @@ mod tests {
                 .u32(Some(i as u32))
                 .u32(Some(2))
                 .str(None)
+                .str(Some("ACME"))
+                .str(Some("organisation"))
                 .str(Some("US"))
                 .str(Some("applicant"))
                 .u32(Some(3))
@@ -73,6 +75,10 @@ mod tests {
         assert_eq!(c.req_str("key", 1).unwrap(), "US2");
         assert_eq!(c.u32("family", 1).unwrap(), Some(1));
         assert_eq!(c.u32("family_size", 1).unwrap(), Some(2));
+        assert_eq!(
+            c.str("applicant_entity", 1).unwrap().as_deref(),
+            Some("ACME")
+        );
         // Only the final file is left: no temporary sibling.
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
