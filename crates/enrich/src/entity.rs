@@ -26,7 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::{fold_width, strip_glued};
+use crate::names::{fold_width, strip_forms, strip_glued};
 
 /// Whether an applicant is a natural person or an organisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -407,7 +407,7 @@ fn organisation_key(words: Vec<String>) -> String {
         .map(|w| canonical(w))
         .filter(|w| !CONNECTORS.contains(w))
         .collect();
-    strip_forms(&mut ws);
+    strip_forms(&mut ws, LEGAL_FORMS, LEADING_FORMS);
     if ws.iter().filter(|w| **w == "UNIV").count() == 1
         && let Some(at) = ws.iter().position(|w| *w == "UNIV")
     {
@@ -417,31 +417,6 @@ fn organisation_key(words: Vec<String>) -> String {
     let key = ws.join(" ");
     // A glued form can reappear once the punctuation around it is gone.
     strip_glued(&key)
-}
-
-/// Removes legal forms from the end (repeatedly) and the leading ones from the start; a
-/// name made only of a legal form keeps it.
-fn strip_forms(ws: &mut Vec<&str>) {
-    loop {
-        let mut changed = false;
-        for form in LEGAL_FORMS {
-            let f: Vec<&str> = form.split(' ').collect();
-            if ws.len() > f.len() && ws[ws.len() - f.len()..] == f[..] {
-                ws.truncate(ws.len() - f.len());
-                changed = true;
-            }
-        }
-        for form in LEADING_FORMS {
-            let f: Vec<&str> = form.split(' ').collect();
-            if ws.len() > f.len() && ws[..f.len()] == f[..] {
-                ws.drain(..f.len());
-                changed = true;
-            }
-        }
-        if !changed {
-            return;
-        }
-    }
 }
 
 fn is_hangul_syllable(c: char) -> bool {

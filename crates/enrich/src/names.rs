@@ -119,17 +119,29 @@ pub(crate) fn strip_glued(s: &str) -> String {
 }
 
 fn strip_word_forms(words: &mut Vec<&str>) {
+    // Japanese names put the legal form first; `THE` likewise carries nothing.
+    strip_forms(
+        words,
+        WORD_FORMS,
+        &["KABUSHIKI KAISHA", "KABUSHIKIGAISHA", "THE"],
+    );
+}
+
+/// Removes the `trailing` forms from the end of `words` and the `leading` ones from its start,
+/// repeatedly (so `GMBH CO KG` and `CO LTD` go), each a whole-word phrase; a name made only of
+/// a form keeps it. Shared by the group key ([`normalize_name`]) and the entity key, which
+/// differ only in their tables.
+pub(crate) fn strip_forms(words: &mut Vec<&str>, trailing: &[&str], leading: &[&str]) {
     loop {
         let mut changed = false;
-        for form in WORD_FORMS {
+        for form in trailing {
             let f: Vec<&str> = form.split(' ').collect();
             if words.len() > f.len() && words[words.len() - f.len()..] == f[..] {
                 words.truncate(words.len() - f.len());
                 changed = true;
             }
         }
-        // Japanese names put the legal form first; `THE` likewise carries nothing.
-        for form in ["KABUSHIKI KAISHA", "KABUSHIKIGAISHA", "THE"] {
+        for form in leading {
             let f: Vec<&str> = form.split(' ').collect();
             if words.len() > f.len() && words[..f.len()] == f[..] {
                 words.drain(..f.len());
