@@ -178,3 +178,55 @@ fn xlsx_text(path: &std::path::Path) -> String {
     }
     all
 }
+
+/// A landscape far smaller than the reference report's still gets a quality index: no company
+/// of the drones or jet-engine exports has more than 100 applications, so the threshold is
+/// lowered to the largest that admits 10 companies, and the rule is stated.
+#[test]
+fn small_lens_landscapes_get_a_ranked_quality_index() {
+    for (name, file, threshold, ranked) in [
+        (
+            "t2_drones",
+            "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+            28,
+            10,
+        ),
+        ("t2_jets", "lens-csv-jetengines/lens-export.csv", 21, 11),
+    ] {
+        let Some(t) = util::ingested(name, file) else {
+            return;
+        };
+        let out = t
+            .run(&["rank", "ds", "--out", "rk"])
+            .expect_code(0)
+            .stdout();
+        assert!(
+            out.contains(&format!(
+                "more than {threshold} applications, {ranked} companies"
+            )),
+            "{out}"
+        );
+        let t2 = std::fs::read_to_string(t.path("rk/T2_quality_index.csv")).unwrap();
+        let rows: Vec<&str> = t2.lines().skip(1).collect();
+        assert_eq!(rows.len(), ranked, "{t2}");
+        // Every ranked company has its rank intervals (weights and bootstrap, p5 and p95).
+        for row in rows {
+            let cells: Vec<&str> = row.split(',').collect();
+            let n = cells.len();
+            assert!(
+                cells[n - 8..].iter().all(|c| c.parse::<u32>().is_ok()),
+                "{row}"
+            );
+            assert!(cells[3].parse::<u32>().unwrap() > threshold, "{row}");
+        }
+        // The reference preset keeps the report's fixed threshold: nobody is ranked.
+        let reference = t
+            .run(&["rank", "ds", "--preset", "reference"])
+            .expect_code(0)
+            .stdout();
+        assert!(
+            reference.starts_with("Quality index (reference): 0 companies with more than 100"),
+            "{reference}"
+        );
+    }
+}

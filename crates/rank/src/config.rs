@@ -90,14 +90,43 @@ pub struct RankConfig {
     /// Default variant of every dimension.
     #[serde(default)]
     pub variant: Variant,
-    /// A group is ranked when it has strictly more applications than this in the selection.
+    /// A group is ranked when it has strictly more applications than this in the selection
+    /// (the reference report's threshold; [`Threshold`] says whether the data may lower it).
     pub min_applications: u64,
+    /// Whether `min_applications` is kept as written or lowered for a small landscape.
+    #[serde(default)]
+    pub threshold: Threshold,
     /// Rows shown by the table and counted by the country distribution (F11).
     #[serde(default = "default_top")]
     pub top: usize,
     pub dimensions: BTreeMap<Dimension, DimensionSpec>,
     #[serde(default)]
     pub robustness: Robustness,
+}
+
+/// How the eligibility threshold of the quality index is chosen.
+///
+/// The reference report ranks companies with more than 100 applications, a size only a large
+/// landscape reaches: applied to a landscape of a few thousand applications it ranks nobody.
+/// `FromData` keeps the reference's threshold whenever it admits enough companies to compare,
+/// and otherwise lowers it just far enough, so the table says something about any data set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Threshold {
+    /// `min_applications` when at least [`Threshold::ENOUGH`] companies pass it; else the
+    /// largest threshold that admits that many, never below [`Threshold::FLOOR`] applications.
+    #[default]
+    FromData,
+    /// `min_applications` exactly, however few companies pass it.
+    Fixed,
+}
+
+impl Threshold {
+    /// Companies a ranking needs before its order means something.
+    pub const ENOUGH: usize = 10;
+    /// Fewest applications a ranked company has: below this a share (grant rate, core
+    /// share) moves by 20 points with one application.
+    pub const FLOOR: u64 = 5;
 }
 
 fn default_name() -> String {
@@ -169,6 +198,9 @@ impl RankConfig {
 pub enum Preset {
     /// The reference report's T2: five dimensions, weight 20 each (`profiles/rank-report.toml`).
     Report,
+    /// The reference report's settings exactly: [`Preset::Report`] with the threshold of 100
+    /// applications fixed, whatever the data.
+    Reference,
     /// OECD-style composite quality indicator (Squicciarini, Dernis & Criscuolo 2013, OECD STI
     /// Working Paper 2013/03): forward citations within 5 years, family size, claims,
     /// generality, cohort-normalised by filing year x field with 1% trimming.
@@ -182,6 +214,7 @@ impl Preset {
     pub fn as_str(self) -> &'static str {
         match self {
             Preset::Report => "report",
+            Preset::Reference => "reference",
             Preset::Oecd => "oecd",
             Preset::Pai => "pai",
         }
@@ -191,6 +224,11 @@ impl Preset {
     pub fn config(self) -> Result<RankConfig, RankError> {
         match self {
             Preset::Report => Ok(RankConfig::default()),
+            Preset::Reference => Ok(RankConfig {
+                name: "reference".into(),
+                threshold: Threshold::Fixed,
+                ..RankConfig::default()
+            }),
             // Whether the data has enough of the four components is only known in `rank`,
             // which returns `RankError::OecdComponents` when it has fewer than 2.
             Preset::Oecd => RankConfig::from_toml(OECD_PROFILE),
@@ -219,10 +257,11 @@ impl std::str::FromStr for Preset {
     fn from_str(s: &str) -> Result<Preset, RankError> {
         match s {
             "report" => Ok(Preset::Report),
+            "reference" => Ok(Preset::Reference),
             "oecd" => Ok(Preset::Oecd),
             "pai" => Ok(Preset::Pai),
             _ => Err(RankError::Invalid(format!(
-                "unknown preset {s:?}: expected report, oecd or pai"
+                "unknown preset {s:?}: expected report, reference, oecd or pai"
             ))),
         }
     }

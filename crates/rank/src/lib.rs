@@ -44,7 +44,9 @@ use patq_enrich::Taxonomy;
 use patq_indicators::{Availability, Corpus};
 use serde::Serialize;
 
-pub use config::{DEFAULT_PROFILE, DimensionSpec, Preset, RankConfig, RankError, Robustness};
+pub use config::{
+    DEFAULT_PROFILE, DimensionSpec, Preset, RankConfig, RankError, Robustness, Threshold,
+};
 pub use dims::{Dimension, Variant};
 pub use normalize::Normalisation;
 pub use robust::RankInterval;
@@ -130,6 +132,9 @@ pub struct Ranking {
     pub normalisation_definition: &'static str,
     /// Ranked groups have strictly more applications than this.
     pub min_applications: u64,
+    /// How `min_applications` was chosen, when the data lowered the configured threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_rule: Option<String>,
     /// Applications in the selection.
     pub applications: u64,
     /// Groups with at least one application in the selection.
@@ -258,7 +263,9 @@ pub fn rank(
         }
     }
     let groups = by_group.len() as u64;
-    by_group.retain(|_, apps| apps.len() as u64 > cfg.min_applications);
+    let sizes: Vec<u64> = by_group.values().map(|a| a.len() as u64).collect();
+    let (min_applications, threshold_rule) = eligibility(&sizes, cfg);
+    by_group.retain(|_, apps| apps.len() as u64 > min_applications);
 
     let mut infos = Vec::new();
     let mut dims = Vec::new();
@@ -291,7 +298,8 @@ pub fn rank(
             i.effective_weight = i.weight / total * 100.0;
         }
     }
-    let mut notes = notes(&infos, cfg, by_group.len());
+    let mut notes = notes(&infos, min_applications, by_group.len());
+    notes.extend(threshold_rule.clone());
     if let Some(q) = &quality {
         notes.extend(q.notes(sel.len()));
     }
@@ -373,7 +381,8 @@ pub fn rank(
         preset: cfg.name.clone(),
         normalisation: cfg.normalisation,
         normalisation_definition: cfg.normalisation.definition(),
-        min_applications: cfg.min_applications,
+        min_applications,
+        threshold_rule,
         applications: sel.len() as u64,
         groups,
         dimensions: infos,
@@ -393,7 +402,42 @@ pub fn rank(
     })
 }
 
-fn notes(infos: &[DimensionInfo], cfg: &RankConfig, eligible: usize) -> Vec<String> {
+/// The threshold a company must pass (strictly more applications), and the rule in words when
+/// the data lowered the configured one. `sizes` are the applications of each company.
+pub fn eligibility(sizes: &[u64], cfg: &RankConfig) -> (u64, Option<String>) {
+    let configured = cfg.min_applications;
+    let passing = |t: u64| sizes.iter().filter(|&&n| n > t).count();
+    let floor = Threshold::FLOOR - 1;
+    if cfg.threshold == Threshold::Fixed
+        || configured <= floor
+        || passing(configured) >= Threshold::ENOUGH
+    {
+        return (configured, None);
+    }
+    let mut desc = sizes.to_vec();
+    desc.sort_unstable_by(|a, b| b.cmp(a));
+    // The largest t with at least ENOUGH sizes above it is one less than the ENOUGH-th size.
+    let t = desc
+        .get(Threshold::ENOUGH - 1)
+        .map_or(floor, |&n| n.saturating_sub(1))
+        .clamp(floor, configured);
+    let rule = format!(
+        "threshold from the data: more than {configured} applications (the reference report's \
+         rule) admits {} of {} companies, fewer than {}; the threshold is the largest that \
+         admits at least {} companies, never below {} applications: more than {t} \
+         applications, {} companies (--preset reference or --min-applications keep a fixed \
+         threshold)",
+        passing(configured),
+        sizes.len(),
+        Threshold::ENOUGH,
+        Threshold::ENOUGH,
+        Threshold::FLOOR,
+        passing(t),
+    );
+    (t, Some(rule))
+}
+
+fn notes(infos: &[DimensionInfo], min_applications: u64, eligible: usize) -> Vec<String> {
     let mut notes = Vec::new();
     let kept: Vec<String> = infos
         .iter()
@@ -411,8 +455,8 @@ fn notes(infos: &[DimensionInfo], cfg: &RankConfig, eligible: usize) -> Vec<Stri
     }
     if eligible == 0 {
         notes.push(format!(
-            "no company has more than {} applications in the selection: nothing is ranked",
-            cfg.min_applications
+            "no company has more than {min_applications} applications in the selection: \
+             nothing is ranked"
         ));
     }
     notes
@@ -453,6 +497,55 @@ fn country_distribution(rows: &[Row]) -> Vec<CountryCount> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eligibility_keeps_the_reference_threshold_when_enough_companies_pass() {
+        let cfg = RankConfig::default();
+        // Ten companies above 100: the reference's rule stands.
+        let sizes: Vec<u64> = (0..10).map(|i| 101 + i).chain([3, 50]).collect();
+        assert_eq!(eligibility(&sizes, &cfg), (100, None));
+    }
+
+    #[test]
+    fn eligibility_lowers_to_the_largest_threshold_admitting_ten() {
+        let cfg = RankConfig::default();
+        // Sizes 80, 62, 48, 42, 39, 31, 30, 29, 29, 28, 20: the 10th largest is 28, so
+        // "more than 27" admits 10 companies and "more than 28" only 9.
+        let sizes = [80, 62, 48, 42, 39, 31, 30, 29, 29, 28, 20];
+        let (t, rule) = eligibility(&sizes, &cfg);
+        assert_eq!(t, 27);
+        let rule = rule.expect("the rule is stated");
+        assert!(rule.contains("admits 0 of 11 companies"), "{rule}");
+        assert!(
+            rule.contains("more than 27 applications, 10 companies"),
+            "{rule}"
+        );
+        // Ties at the 10th size admit more than ten.
+        let (t, _) = eligibility(&[40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 9], &cfg);
+        assert_eq!(t, 39);
+    }
+
+    #[test]
+    fn eligibility_never_goes_below_five_applications() {
+        let cfg = RankConfig::default();
+        // Only three companies at all, and the 10th largest would be 2: floor "more than 4".
+        assert_eq!(eligibility(&[12, 7, 2], &cfg).0, 4);
+        let sizes = [9, 8, 7, 6, 5, 5, 5, 4, 3, 2, 1];
+        assert_eq!(eligibility(&sizes, &cfg).0, 4);
+    }
+
+    #[test]
+    fn a_fixed_threshold_is_kept() {
+        let fixed = Preset::Reference.config().unwrap();
+        assert_eq!(fixed.threshold, Threshold::Fixed);
+        assert_eq!(eligibility(&[80, 62, 48], &fixed), (100, None));
+        // A configured threshold already at or below the floor is the user's choice.
+        let low = RankConfig {
+            min_applications: 1,
+            ..RankConfig::default()
+        };
+        assert_eq!(eligibility(&[3, 2], &low), (1, None));
+    }
 
     #[test]
     fn ranks_break_ties_by_id_and_ignore_rounding_noise() {

@@ -37,7 +37,13 @@ pub fn quality_index(r: &Ranking) -> Vec<Output> {
                 "Quality index: companies with more than {} applications",
                 r.min_applications
             ),
-            definition: format!("{} {}", r.definition, r.normalisation_definition),
+            definition: match &r.threshold_rule {
+                Some(rule) => format!(
+                    "{} {} Eligibility: {rule}.",
+                    r.definition, r.normalisation_definition
+                ),
+                None => format!("{} {}", r.definition, r.normalisation_definition),
+            },
             csv: r.to_csv(),
             json: Some(json),
         },

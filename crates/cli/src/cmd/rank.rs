@@ -22,8 +22,10 @@ pub struct Args {
     /// Rows shown (and counted by F11).
     #[arg(long)]
     pub top: Option<usize>,
-    /// Named ranking.
-    #[arg(long, default_value = "report", value_parser = ["report", "oecd", "pai"])]
+    /// Named ranking: report (the reference report's index; its threshold of 100 applications
+    /// is lowered for a small landscape, as the output says), reference (the same, threshold
+    /// fixed at 100), oecd or pai.
+    #[arg(long, default_value = "report", value_parser = ["report", "reference", "oecd", "pai"])]
     pub preset: String,
     /// Ranking configuration file (TOML, as profiles/rank-report.toml); overrides --preset.
     #[arg(long, value_name = "FILE")]
@@ -58,6 +60,7 @@ pub fn config(
     }
     if let Some(m) = min {
         cfg.min_applications = m;
+        cfg.threshold = patq_rank::Threshold::Fixed;
     }
     Ok(cfg)
 }

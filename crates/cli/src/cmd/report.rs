@@ -36,8 +36,9 @@ pub struct Args {
     /// Seed of the synthetic corpus (only without DATASET).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Quality-index preset (report, pai, oecd) for T2/F11.
-    #[arg(long, default_value = "report", value_parser = ["report", "oecd", "pai"])]
+    /// Quality-index preset for T2/F11: report, reference (the report's threshold of 100
+    /// applications kept however few companies pass it), oecd or pai.
+    #[arg(long, default_value = "report", value_parser = ["report", "reference", "oecd", "pai"])]
     pub preset: String,
     /// Quality-index configuration file; overrides --preset.
     #[arg(long, value_name = "FILE")]
