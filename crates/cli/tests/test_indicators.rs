@@ -272,7 +272,8 @@ fn assert_same_as_complete_records(
     let outputs = patq_indicators::suite::compute(
         &corpus,
         &sel,
-        &patq_enrich::Taxonomy::default(),
+        // The CLI's default for real data that names no topic is the generic WIPO taxonomy.
+        &patq_enrich::Taxonomy::named("wipo").unwrap(),
         &Default::default(),
     );
     assert!(outputs.len() >= 15, "{}", outputs.len());

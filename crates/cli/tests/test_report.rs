@@ -142,6 +142,16 @@ fn lens_drones_report_renders_grants_and_industries() {
     let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
     assert!(html.contains("<section id=\"t3-industries\""));
     assert!(html.matches("<svg").count() >= 10);
+    // A drones landscape gets WIPO's technology fields, and nothing of blockchain.
+    assert!(html.contains("Mechanical engineering: Transport"));
+    assert!(
+        !html.to_lowercase().contains("blockchain"),
+        "blockchain wording"
+    );
+    assert!(
+        html.contains("core not available: needs a core-technology rule: the wipo taxonomy"),
+        "the core dimension's drop is not stated"
+    );
     // The dataset was ingested from an absolute path and lives in an absolute temp dir;
     // neither reaches what the report shows others: the source by its file name only.
     let src = patq_testkit::shared_file("report_lens", "lens-csv-oldham").unwrap();
@@ -225,8 +235,68 @@ fn small_lens_landscapes_get_a_ranked_quality_index() {
             .expect_code(0)
             .stdout();
         assert!(
-            reference.starts_with("Quality index (reference): 0 companies with more than 100"),
+            reference.contains("Quality index (reference): 0 companies with more than 100"),
             "{reference}"
         );
+    }
+}
+
+/// T3 by WIPO technology fields on both Lens exports, against counts made independently in
+/// python from the raw files' CPC and IPCR columns and WIPO's concordance CSV (prefix match
+/// after removing spaces; an application counted once per field). On the drones file the
+/// rows AU 2000/022464 A and D are one application, as patq reads them.
+#[test]
+fn t3_technology_fields_match_an_independent_count() {
+    for (name, file, expected) in [
+        (
+            "t3_drones",
+            "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+            &[
+                ("f32", 1535),
+                ("f10", 1038),
+                ("f06", 1058),
+                ("f22", 11),
+                ("f28", 14),
+                ("unclassified", 41),
+            ][..],
+        ),
+        (
+            "t3_jets",
+            "lens-csv-jetengines/lens-export.csv",
+            &[
+                ("f27", 2055),
+                ("f32", 584),
+                ("f23", 336),
+                ("f24", 337),
+                ("f06", 44),
+                ("f22", 6),
+                ("unclassified", 16),
+            ][..],
+        ),
+    ] {
+        let Some(t) = util::ingested(name, file) else {
+            return;
+        };
+        let out = t.run(&["indicators", "ds", "--out", "ind"]).expect_code(0);
+        assert!(out.stdout().contains("taxonomy wipo"), "{}", out.stdout());
+        let t3 = std::fs::read_to_string(t.path("ind/T3_industries.csv")).unwrap();
+        for (field, apps) in expected {
+            let row = t3
+                .lines()
+                .find(|l| l.starts_with(&format!("{field},")))
+                .unwrap_or_else(|| panic!("{field} missing:\n{t3}"));
+            // industry,name,companies,applications,... with quoted names holding commas.
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(row.as_bytes());
+            let rec = r.records().next().unwrap().unwrap();
+            assert_eq!(rec[3].parse::<u64>().unwrap(), *apps, "{name} {row}");
+        }
+        // With the drones profile the core dimension is back, ruled by B64C39/02 or B64U.
+        let ranked = t
+            .run(&["rank", "ds", "--taxonomy", "drones"])
+            .expect_code(0)
+            .stdout();
+        assert!(!ranked.contains("core not available"), "{ranked}");
     }
 }

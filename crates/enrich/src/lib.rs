@@ -25,7 +25,7 @@ pub mod topic;
 
 pub use groups::{Group, Harmonizer, MatchRule};
 pub use names::normalize_name;
-pub use taxonomy::{Facts, FactsMemo, Split, Taxonomy};
+pub use taxonomy::{Facts, FactsMemo, NAMED_TAXONOMIES, Split, Taxonomy};
 pub use topic::{DEFAULT_TOPIC, Doc, ParseError, Query};
 
 pub use patq_model::FastMap;

@@ -12,13 +12,13 @@ use crate::corpus::Corpus;
 use crate::par;
 use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, rate};
 
-pub const DEFINITION: &str = "T3. Industries of the technology taxonomy (profiles/taxonomy.toml; \
-an industry matches through its own rule or any of its scenarios' rules, on CPC/IPC classes and \
-words of title, abstract and claims). An application can belong to several industries, so the \
-rows do not add up to the total; 'unclassified' counts applications matching no industry. \
-Companies = distinct harmonised groups with a granted application in the industry; grant rate \
-= grants / applications. Ordered by grants, then industry id (by applications when grant \
-status is unknown).";
+pub const DEFINITION: &str = "T3. Industries of the technology taxonomy in use, named with the \
+selection (by default WIPO's 35 technology fields). An industry matches through its own rule or \
+any of its scenarios' rules, on CPC/IPC classes and words of title, abstract and claims. An \
+application can belong to several industries, so the rows do not add up to the total; \
+'unclassified' counts applications matching no industry. Companies = distinct harmonised groups \
+with a granted application in the industry; grant rate = grants / applications. Ordered by \
+grants, then industry id (by applications when grant status is unknown).";
 
 /// Label of the row of applications that match no industry.
 pub const UNCLASSIFIED: &str = "unclassified";

@@ -15,7 +15,7 @@ use crate::table::{Availability, Csv, fmt_opt};
 pub const TOP_COMPANIES: usize = 5;
 
 pub const DEFINITION: &str = "F13-17. Scenarios inside one industry of the technology taxonomy \
-(profiles/taxonomy.toml). An application is in a scenario when the scenario's rule matches it; \
+in use (for a WIPO technology field, its IPC subclasses). An application is in a scenario when the scenario's rule matches it; \
 it can be in several scenarios, or in the industry through the industry's own rule only \
 (counted as 'without scenario'). Companies = distinct harmonised groups with an application in \
 the scenario; top companies = the 5 groups with the most applications in it (ties by group \

@@ -17,7 +17,7 @@ use crate::*;
 pub struct Options {
     /// Country whose trend F6 shows; None = all countries.
     pub trend_country: Option<String>,
-    /// Office of F7; None = CN when present in the selection, else the busiest office.
+    /// Office of F7; None = the office with most applications in the selection.
     pub grant_office: Option<String>,
     /// Country of F8 and F12; None = the country with most applications (known countries only).
     pub focus_country: Option<String>,
@@ -99,14 +99,12 @@ pub fn resolve(
             UNKNOWN_COUNTRY,
         )
     });
-    let office = o.grant_office.clone().or_else(|| {
-        let offices = || sel.iter().map(|&i| c.records[i].office());
-        if offices().any(|o| o == "CN") {
-            Some("CN".into())
-        } else {
-            busiest(offices(), "")
-        }
-    });
+    // The reference report looks at CN, its landscape's largest office; for any other
+    // landscape the largest office is the one whose grant trend says most.
+    let office = o
+        .grant_office
+        .clone()
+        .or_else(|| busiest(sel.iter().map(|&i| c.records[i].office()), ""));
     (country, office)
 }
 
@@ -237,7 +235,14 @@ fn first_figures(
             "F7",
             "F7_office_grant_trend",
             PART_TRENDS,
-            format!("Grants and grant rate per filing year at office {off}"),
+            if o.grant_office.is_some() {
+                format!("Grants and grant rate per filing year at office {off}")
+            } else {
+                format!(
+                    "Grants and grant rate per filing year at office {off} (the office with most \
+                     applications; --grant-office chooses another)"
+                )
+            },
             f7.definition,
             f7.to_csv(),
             Some(&f7),

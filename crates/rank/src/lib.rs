@@ -226,7 +226,16 @@ pub fn ranks(scores: &[f64], ids: &[String]) -> Vec<u32> {
     out
 }
 
-fn availability(c: &Corpus, sel: &[usize], d: Dimension) -> Availability {
+fn availability(c: &Corpus, sel: &[usize], d: Dimension, taxonomy: &Taxonomy) -> Availability {
+    if d == Dimension::Core && !taxonomy.has_core_rule() {
+        return Availability::NotAvailable {
+            needs: format!(
+                "a core-technology rule: the {} taxonomy has none (a topic profile's [split] \
+                 gives one)",
+                taxonomy.name
+            ),
+        };
+    }
     let present = match d {
         Dimension::Granted => c.has_grant_status,
         Dimension::Cited | Dimension::AssetIndex => c.has_citation_counts,
@@ -271,7 +280,7 @@ pub fn rank(
     let mut dims = Vec::new();
     let mut weights = Vec::new();
     for (&d, spec) in &cfg.dimensions {
-        let availability = availability(c, sel, d);
+        let availability = availability(c, sel, d, taxonomy);
         if availability.is_available() {
             dims.push((d, cfg.variant_of(d)));
             weights.push(spec.weight);

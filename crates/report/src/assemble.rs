@@ -37,13 +37,12 @@ pub fn quality_index(r: &Ranking) -> Vec<Output> {
                 "Quality index: companies with more than {} applications",
                 r.min_applications
             ),
-            definition: match &r.threshold_rule {
-                Some(rule) => format!(
-                    "{} {} Eligibility: {rule}.",
-                    r.definition, r.normalisation_definition
-                ),
-                None => format!("{} {}", r.definition, r.normalisation_definition),
-            },
+            // The notes say which dimensions were dropped and why, and how the eligibility
+            // threshold was chosen when the data lowered it.
+            definition: std::iter::once(format!("{} {}", r.definition, r.normalisation_definition))
+                .chain(r.notes.iter().map(|n| format!("Note: {n}.")))
+                .collect::<Vec<_>>()
+                .join(" "),
             csv: r.to_csv(),
             json: Some(json),
         },

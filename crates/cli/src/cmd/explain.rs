@@ -20,7 +20,7 @@ use crate::Outcome;
 /// In CSV format the count line goes to stderr so stdout stays plain CSV.
 ///
 /// Specs: F2, F2:grants, F3, F3:multi, F4:cited, F5:international, F6:<year>,
-/// F7:<year>[:grants] (at --office, default CN), F9:<band>, F10:<band>, T1:<band>,
+/// F7:<year>[:grants] (at --office, default the busiest office), F9:<band>, F10:<band>, T1:<band>,
 /// F18[:<office>]; an unknown spec lists them all with their bands.
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -35,7 +35,8 @@ pub struct Args {
     /// Only applications of companies of this country (ISO code).
     #[arg(long)]
     pub country: Option<String>,
-    /// Only applications filed at this office; also the office F7 looks at (default CN).
+    /// Only applications filed at this office; also the office F7 looks at (default: the office
+    /// with most applications, as `patq indicators` chooses).
     #[arg(long)]
     pub office: Option<String>,
     /// First filing year (inclusive).
@@ -80,6 +81,14 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(msg) = args.topic.apply(&corpus, &mut sel)? {
         eprintln!("{msg}");
     }
+    // F7's office is chosen on the selection before --group narrows it, as indicators does.
+    let options = patq_indicators::suite::Options {
+        grant_office: args.office.clone(),
+        ..Default::default()
+    };
+    let f7_office = patq_indicators::suite::resolve(&corpus, &sel, &options)
+        .1
+        .unwrap_or_default();
     if let Some(g) = &args.group {
         let id = harmonizer.harmonize(g, None).id;
         sel.retain(|&i| {
@@ -89,8 +98,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 .is_some_and(|x| x == g || x == id)
         });
     }
-    let f7_office = args.office.as_deref().unwrap_or("CN");
-    let e = explain(&corpus, &sel, spec, f7_office)?;
+    let e = explain(&corpus, &sel, spec, &f7_office)?;
 
     let mut count = format!("{} applications", e.apps.len());
     if let Some((n, unit)) = e.counted {

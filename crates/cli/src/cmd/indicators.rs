@@ -45,7 +45,8 @@ pub struct FigureArgs {
     /// Country whose yearly trend F6 shows (default: all).
     #[arg(long)]
     pub trend_country: Option<String>,
-    /// Office whose grant trend F7 shows (default: CN when present, else the busiest office).
+    /// Office whose grant trend F7 shows (default: the office with most applications; CN
+    /// under `patq report --preset reference`).
     #[arg(long)]
     pub grant_office: Option<String>,
     /// Country of F8 and F12 (default: the country with most applications).
@@ -77,7 +78,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let kind = super::outpath::Kind::Tables;
     super::outpath::check(&args.out, kind, &[args.dataset.as_path()])?;
     let mut t = super::Phases::start();
-    let taxonomy = args.select.taxonomy()?;
+    let manifest = patq_store::Manifest::load(&args.dataset)?;
+    let (taxonomy, taxonomy_why) = args.select.taxonomy(manifest.synthetic)?;
     let filters = args.select.filters();
     let topic = args.select.topic.load()?;
     let harmonizer = Harmonizer::default();
@@ -85,7 +87,6 @@ pub fn run(args: Args) -> Result<Outcome> {
     // cohort, taxonomy, topic) are taken and only its compact cores kept, so the complete
     // records (~640 bytes per application at 10M) are never all held. The applications'
     // count sizes every per-application list up front.
-    let manifest = patq_store::Manifest::load(&args.dataset)?;
     let n = manifest
         .tables
         .get("applications")
@@ -155,6 +156,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         args.out.display(),
         outputs.len()
     );
+    println!("Industries (T3, F13-17) and core technology by the {taxonomy_why}");
     // The process ends here: handing millions of small allocations back one by one would
     // take seconds on a large dataset, and the OS reclaims the memory at once.
     std::mem::forget(matches);

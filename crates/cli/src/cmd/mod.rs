@@ -102,6 +102,45 @@ pub fn searchable(r: &patq_model::PatentRecord) -> bool {
         || !r.classes.is_empty()
 }
 
+/// The taxonomy `--taxonomy` names (a shipped name or a file), else the default for the topic:
+/// the reference report's blockchain taxonomy for a blockchain selection, WIPO's technology
+/// fields for any other. Returns it with the reason shown beside the figures.
+pub fn choose_taxonomy(
+    flag: Option<&str>,
+    topic: Option<&str>,
+    synthetic: bool,
+) -> Result<(patq_enrich::Taxonomy, String)> {
+    use patq_enrich::{NAMED_TAXONOMIES, Taxonomy};
+    let (name, why) = match flag {
+        Some(f) if NAMED_TAXONOMIES.iter().any(|(n, _)| *n == f) => (f, "--taxonomy"),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading taxonomy file {path}"))?;
+            let t = Taxonomy::from_toml(&text).with_context(|| format!("taxonomy file {path}"))?;
+            let why = format!("taxonomy {} from --taxonomy {path}", t.name);
+            return Ok((t, why));
+        }
+        None if matches!(topic, Some("blockchain" | "default")) => {
+            ("blockchain", "the blockchain topic's default")
+        }
+        None if synthetic => (
+            "blockchain",
+            "the default on patq's synthetic corpus, which is modelled on the blockchain report",
+        ),
+        None => (
+            "wipo",
+            "the default for any topic (--taxonomy chooses another)",
+        ),
+    };
+    let t = Taxonomy::named(name)?;
+    let source = t
+        .source
+        .as_deref()
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    Ok((t, format!("taxonomy {name}{source}: {why}")))
+}
+
 /// The filing-year, company-country and office bounds of a selection.
 #[derive(clap::Args, Clone)]
 pub struct FilterArgs {
@@ -138,10 +177,13 @@ pub struct SelectArgs {
     pub bounds: FilterArgs,
     #[command(flatten)]
     pub topic: TopicArg,
-    /// Technology taxonomy (core vs application split, industries, scenarios) as TOML; default
-    /// the shipped profiles/taxonomy.toml.
-    #[arg(long, value_name = "FILE")]
-    pub taxonomy: Option<std::path::PathBuf>,
+    /// Technology taxonomy (industries with their scenarios, and the core-technology rule):
+    /// `wipo` (WIPO's 35 technology fields, for any topic), `blockchain` (the reference
+    /// report's industries and core/application split), `drones` (a worked topic profile:
+    /// WIPO fields plus a drone core rule), or a TOML FILE. Default: blockchain with
+    /// `--topic blockchain` or on patq's synthetic blockchain-like corpus, else wipo.
+    #[arg(long, value_name = "wipo|blockchain|drones|FILE")]
+    pub taxonomy: Option<String>,
 }
 
 impl SelectArgs {
@@ -156,16 +198,28 @@ impl SelectArgs {
         Ok((sel, msg))
     }
 
-    pub fn taxonomy(&self) -> Result<patq_enrich::Taxonomy> {
-        match &self.taxonomy {
-            None => Ok(patq_enrich::Taxonomy::default()),
-            Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading taxonomy file {}", p.display()))?;
-                patq_enrich::Taxonomy::from_toml(&text)
-                    .with_context(|| format!("taxonomy file {}", p.display()))
-            }
+    /// The taxonomy the figures use and, in words, why it is that one. `synthetic`: the
+    /// dataset is patq's synthetic corpus, which is modelled on the blockchain landscape.
+    pub fn taxonomy(&self, synthetic: bool) -> Result<(patq_enrich::Taxonomy, String)> {
+        choose_taxonomy(
+            self.taxonomy.as_deref(),
+            self.topic.topic.as_deref(),
+            synthetic,
+        )
+    }
+
+    /// [`SelectArgs::taxonomy`] for a quality-index preset: `reference` reproduces the
+    /// reference report, so its default taxonomy is the blockchain one.
+    pub fn taxonomy_for(
+        &self,
+        preset: &str,
+        synthetic: bool,
+    ) -> Result<(patq_enrich::Taxonomy, String)> {
+        if preset == "reference" && self.taxonomy.is_none() {
+            let t = patq_enrich::Taxonomy::named("blockchain")?;
+            return Ok((t, "taxonomy blockchain: --preset reference".into()));
         }
+        self.taxonomy(synthetic)
     }
 
     /// One line describing the selection, for reports and logs.

@@ -115,7 +115,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
     };
     let (manifest, records) = super::indicators::records_without_citations(&dataset)?;
-    let taxonomy = args.select.taxonomy()?;
+    let (taxonomy, taxonomy_why) = args.select.taxonomy_for(&args.preset, manifest.synthetic)?;
     let corpus = super::indicators::corpus(&dataset, &records)?;
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = &topic {
@@ -127,7 +127,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         &corpus,
         &sel,
         &taxonomy,
-        &args.figures.options(),
+        &figure_options(&args),
     ));
     let cfg = super::rank::config(&args.preset, args.weights.as_ref(), None, None)?;
     let mut notes = Vec::new();
@@ -164,6 +164,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(t) = topic {
         facts.push(("Topic".into(), t));
     }
+    facts.push(("Technology taxonomy".into(), taxonomy_why));
     facts.extend(notes);
     let meta = Meta {
         title: args.title.clone().unwrap_or_else(|| {
@@ -217,4 +218,14 @@ pub fn run(args: Args) -> Result<Outcome> {
         w.tables.len()
     );
     Ok(Outcome::Ok)
+}
+
+/// The figure choices of the arguments; `--preset reference` looks at the reference report's
+/// office (CN) unless --grant-office names another.
+fn figure_options(args: &Args) -> patq_indicators::suite::Options {
+    let mut o = args.figures.options();
+    if args.preset == "reference" && o.grant_office.is_none() {
+        o.grant_office = Some("CN".into());
+    }
+    o
 }

@@ -52,10 +52,10 @@ pub struct Args {
     /// beside "none" and the shipped blockchain profile.
     #[arg(long, value_name = "FILE")]
     pub topic: Option<PathBuf>,
-    /// Technology taxonomy (industries for the filter, T3 and F13-17) as TOML; default the
-    /// shipped profiles/taxonomy.toml.
-    #[arg(long, value_name = "FILE")]
-    pub taxonomy: Option<PathBuf>,
+    /// Technology taxonomy (industries for the filter, T3 and F13-17): wipo, blockchain,
+    /// drones or a TOML FILE; default as for `patq report`.
+    #[arg(long, value_name = "wipo|blockchain|drones|FILE")]
+    pub taxonomy: Option<String>,
     /// Page title.
     #[arg(long)]
     pub title: Option<String>,
@@ -74,12 +74,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         },
         taxonomy: args.taxonomy.clone(),
     };
-    let taxonomy = select.taxonomy()?;
     let topic_file = match (&args.topic, select.topic.load()?) {
         (Some(p), Some(q)) => Some((shown_name(p), q)),
         _ => None,
     };
     let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
+    let (taxonomy, _) = select.taxonomy(manifest.synthetic)?;
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
     let graph = super::indicators::citation_graph(&args.dataset, &records)?;
