@@ -272,14 +272,9 @@ fn assert_same_as_complete_records(
     // The CLI's default taxonomy: blockchain on patq's synthetic corpus, which is modelled on
     // the blockchain report, the generic WIPO fields on real data that names no topic.
     let synthetic = patq_store::Manifest::load(&t.path("ds")).unwrap().synthetic;
-    let taxonomy = patq_enrich::Taxonomy::named(if synthetic { "blockchain" } else { "wipo" })
-        .unwrap();
-    let outputs = patq_indicators::suite::compute(
-        &corpus,
-        &sel,
-        &taxonomy,
-        &Default::default(),
-    );
+    let taxonomy =
+        patq_enrich::Taxonomy::named(if synthetic { "blockchain" } else { "wipo" }).unwrap();
+    let outputs = patq_indicators::suite::compute(&corpus, &sel, &taxonomy, &Default::default());
     assert!(outputs.len() >= 15, "{}", outputs.len());
     for o in &outputs {
         let written = std::fs::read_to_string(t.path(&format!("{out}/{}.csv", o.file))).unwrap();

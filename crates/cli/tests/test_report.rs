@@ -53,6 +53,18 @@ fn default_report_is_synthetic_self_contained_and_deterministic() {
         );
     }
     assert!(html.matches("<svg").count() >= 15, "too few charts");
+    // The built-in corpus carries citation lists, so no panel is left without data.
+    assert!(
+        run.stdout().contains(", 0 with a not-available panel)"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!html.contains("not available"));
+    let f4 = std::fs::read_to_string(t.path("a/tables/F4_citations.csv")).unwrap();
+    assert!(
+        f4.lines().skip(1).all(|l| l.ends_with(",citation lists")),
+        "{f4}"
+    );
     // Each synthetic figure carries the label, not only the banner.
     assert!(html.matches("<span class=\"tag\">SYNTHETIC</span>").count() > 20);
     let xlsx = std::fs::read(t.path("a/report.xlsx")).unwrap();

@@ -9,9 +9,12 @@
 //! - `legal_status.granted` decides `granted` when present; otherwise `publication_type`
 //!   `GRANTED_PATENT` gives `Some(true)`, `PATENT_APPLICATION` `Some(false)`, anything else
 //!   `None`.
+//! - A US application number loses the filing year Lens writes in front of it
+//!   (`201514863446` is `US14863446`), the form of every other source.
 //! - Lens lists an application among its own priority claims; that self-claim is dropped, and
 //!   an application whose claims name nothing else is marked as a priority (first) filing.
-//! - `docdb_id` identifies the publication in DOCDB, not a family, so it is not mapped.
+//! - `docdb_id` identifies the publication in DOCDB, not a family, so it is not mapped;
+//!   `lens_id` names the publication too, so it is the publication's `source_id` only.
 //!
 //! Every leaf key path of a file (`biblio.parties.applicants[].extracted_name.value`: keys
 //! joined by `.`, `[]` for an array's items) is reported as a column ([`key_table`] maps it,
@@ -55,7 +58,7 @@ const PROGRESS_EVERY: u64 = 200;
 
 /// The leaf key paths this reader reads and the field each fills; any other path is ignored.
 const KEY_TABLE: &[(&str, &str)] = &[
-    ("lens_id", "publications.source_id, applications.source_id"),
+    ("lens_id", "publications.source_id"),
     ("jurisdiction", "publications.office (record key)"),
     ("doc_number", "publications.number (record key)"),
     ("kind", "publications.kind"),
@@ -675,7 +678,18 @@ fn app_number(juris: &str, number: &str, kind: &str) -> (String, String) {
             return ("WO".into(), n);
         }
     }
-    (office, clean_number(number))
+    let number = clean_number(number);
+    // Lens JSON writes a US application number with its filing year in front
+    // (`201514863446` for 14/863,446); the series code and serial alone are the number the
+    // USPTO, PatentsView and Lens CSV use, so keys agree across sources.
+    if office == "US"
+        && number.len() == 12
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && (number.starts_with("19") || number.starts_with("20"))
+    {
+        return (office, number[4..].to_string());
+    }
+    (office, number)
 }
 
 fn record(
@@ -711,7 +725,8 @@ fn record(
 
     let a = &mut rec.app;
     a.provenance = provenance;
-    a.source_id = lens_id.map(Into::into);
+    // A Lens ID names a publication: the A1 and B2 of one application have different ones,
+    // so it stays on the publication (citations resolve through it there).
     let ar = ["biblio", "application_reference"];
     let ar_number = s(doc, &[ar[0], ar[1], "doc_number"]);
     let ar_kind = s(doc, &[ar[0], ar[1], "kind"]).to_ascii_uppercase();
@@ -1047,7 +1062,11 @@ mod tests {
         );
         assert_eq!(
             app_number("us", "201514863446", "A"),
-            ("US".to_string(), "201514863446".to_string())
+            ("US".to_string(), "14863446".to_string())
+        );
+        assert_eq!(
+            app_number("US", "201562130600", "P"),
+            ("US".to_string(), "62130600".to_string())
         );
     }
 

@@ -50,7 +50,7 @@ pub const FILE: &str = "synthetic-lens.csv";
 
 /// A Lens-ID-shaped identifier for row `n` (`ddd-ddd-ddd-ddd-dC`). Multiplying by a number
 /// prime to 10 modulo 10^13 is a bijection, so identifiers never repeat.
-fn lens_id(seed: u64, n: u64) -> String {
+pub(crate) fn lens_id(seed: u64, n: u64) -> String {
     const M: u64 = 10_000_000_000_000;
     let offset = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % M;
     let v = ((n as u128 * 3_141_592_653_589 + offset as u128) % M as u128) as u64;

@@ -1,16 +1,20 @@
 //! Deterministic, seeded generator of a SYNTHETIC blockchain-like patent corpus, calibrated to
 //! the published figures of the 2021 blockchain patent quality report (see `calib`), written
-//! as a Lens CSV export or as PatentsView tables. It is patq's built-in demo dataset and its
-//! benchmark input; nothing in it is real data, and every output says so (a `SYNTHETIC` marker
-//! file, `SYNTH` company names, a note in every abstract).
+//! as a Lens CSV export, Lens JSON, PatentsView tables or PATSTAT tables. It is patq's built-in
+//! demo dataset and its benchmark input; nothing in it is real data, and every output says so
+//! (a `SYNTHETIC` marker file, `SYNTH` company names, a note in every abstract).
 //!
 //! Families are generated one at a time and streamed to disk, so memory stays flat up to
 //! millions of applications (the PatentsView citation table keeps one small entry per US
-//! grant, the PATSTAT citation pass 8 bytes per application; no writer holds edges). The same configuration always gives byte-identical files.
+//! grant, the PATSTAT citation pass 8 bytes per application; only the Lens JSON writer holds
+//! its edges, to write each citing document's list). The same configuration always gives
+//! byte-identical files.
 
 mod calib;
+mod citations;
 mod generate;
 mod lens;
+mod lens_json;
 mod patentsview;
 mod patstat;
 mod text;
@@ -46,7 +50,8 @@ pub struct SynthSummary {
     pub applications: u64,
     /// Publication rows (Lens) or `g_patent` rows (PatentsView).
     pub publications: u64,
-    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens), the
+    /// Forward citations: the sum of `Cited by Patent Count` over applications (Lens CSV), the
+    /// citations between the corpus's applications in the lists (Lens JSON), the
     /// rows of `g_us_patent_citation` (PatentsView), or the `tls212` rows linking two
     /// applications of the corpus (PATSTAT).
     pub citations: u64,
@@ -83,6 +88,17 @@ pub fn generate_lens_csv(
     lens::write(cfg, out_dir, progress)
 }
 
+/// Writes `out_dir/synthetic-lens.jsonl` (Lens API JSON, one document per publication per
+/// line, with backward citation lists between the corpus's applications) and the marker file.
+/// `citations` in the summary counts the edges written.
+pub fn generate_lens_json(
+    cfg: &SynthConfig,
+    out_dir: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<SynthSummary, SynthError> {
+    lens_json::write(cfg, out_dir, progress)
+}
+
 /// Writes PatentsView-layout TSV tables (`g_patent`, `g_application`,
 /// `g_assignee_disambiguated`, `g_location_disambiguated`, `g_cpc_current`,
 /// `g_us_patent_citation`, `g_foreign_priority`) for the US grants of the same corpus, and the
@@ -109,6 +125,11 @@ pub fn generate_patstat(
 }
 
 pub use patstat::EXTERNAL_CITATIONS_MEAN;
+
+/// The file [`generate_lens_csv`] writes.
+pub const LENS_CSV_FILE: &str = lens::FILE;
+/// The file [`generate_lens_json`] writes.
+pub const LENS_JSON_FILE: &str = lens_json::FILE;
 
 /// The name of the marker file written next to every synthetic corpus.
 pub const MARKER: &str = "SYNTHETIC";

@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
+use crate::citations::{self, Cite};
 use crate::generate::{App, Generator};
 use crate::{
     PROGRESS_EVERY, SynthConfig, SynthError, SynthSummary, Table, ensure_dir, write_marker,
@@ -93,7 +93,7 @@ pub const EXTERNAL_CITATIONS_MEAN: u32 = 8;
 const EXTERNAL_PUBLN_BASE: u64 = 900_000_000_000;
 
 /// The first day a filing can have; filing days are stored as offsets from it.
-fn day0() -> NaiveDate {
+pub(crate) fn day0() -> NaiveDate {
     NaiveDate::from_ymd_opt(2015, 1, 1).expect("valid date")
 }
 
@@ -233,30 +233,7 @@ pub fn write(
 /// later-filed applications of the corpus, then outside citations of the same application.
 /// Returns the number of in-corpus edges.
 fn write_citations(seed: u64, apps: &Compact, table: &mut Table) -> Result<u64, SynthError> {
-    // A separate stream: the corpus itself must not depend on which writer runs.
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9A75_7A7C_17ED);
-    let n = apps.day.len();
-    // Applications ordered by filing day (counting sort: days fit in u16), and where each
-    // day's run starts, so "filed after day d" is the suffix from `start[d + 1]`.
-    let days = apps.day.iter().copied().max().map_or(0, |d| d as usize + 1);
-    let mut start = vec![0u32; days + 2];
-    for &d in &apps.day {
-        start[d as usize + 2] += 1;
-    }
-    for d in 2..start.len() {
-        start[d] += start[d - 1];
-    }
-    let mut order = vec![0u32; n];
-    {
-        let mut fill = start.clone();
-        for (i, &d) in apps.day.iter().enumerate() {
-            order[fill[d as usize + 1] as usize] = i as u32;
-            fill[d as usize + 1] += 1;
-        }
-    }
     let mut citn_id: u64 = 0;
-    let mut edges = 0u64;
-    let mut chosen: Vec<u32> = Vec::new();
     let mut row = |table: &mut Table, citing: u32, cited: u64, origin: &str| {
         citn_id += 1;
         table.row([
@@ -270,31 +247,19 @@ fn write_citations(seed: u64, apps: &Compact, table: &mut Table) -> Result<u64, 
             "",
         ])
     };
-    for i in 0..n {
-        let cited_publn = apps.publn[i];
-        let first_later = start[apps.day[i] as usize + 2] as usize;
-        let later = n - first_later;
-        let want = (apps.cited_by[i] as usize).min(later);
-        chosen.clear();
-        let mut tries = 0;
-        while chosen.len() < want && tries < want * 8 {
-            let c = order[rng.random_range(first_later..n)];
-            if !chosen.contains(&c) {
-                chosen.push(c);
-            }
-            tries += 1;
-        }
-        chosen.sort_unstable();
-        for &c in &chosen {
+    citations::draw(seed, &apps.day, &apps.cited_by, |rng, step| match step {
+        Cite::Edge { citing, cited } => {
             let origin = if rng.random_bool(0.6) { "SEA" } else { "APP" };
-            row(table, apps.publn[c as usize], cited_publn as u64, origin)?;
-            edges += 1;
+            let cited_publn = apps.publn[cited as usize] as u64;
+            row(table, apps.publn[citing as usize], cited_publn, origin)
         }
-        // Older art outside the corpus, cited by application i.
-        for _ in 0..rng.random_range(0..=2 * EXTERNAL_CITATIONS_MEAN) {
-            let doc = EXTERNAL_PUBLN_BASE + rng.random_range(0..50_000_000u64);
-            row(table, apps.publn[i], doc, "SEA")?;
+        Cite::End { cited } => {
+            // Older art outside the corpus, cited by application `cited`.
+            for _ in 0..rng.random_range(0..=2 * EXTERNAL_CITATIONS_MEAN) {
+                let doc = EXTERNAL_PUBLN_BASE + rng.random_range(0..50_000_000u64);
+                row(table, apps.publn[cited as usize], doc, "SEA")?;
+            }
+            Ok(())
         }
-    }
-    Ok(edges)
+    })
 }

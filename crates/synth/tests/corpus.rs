@@ -1,13 +1,13 @@
 //! End-to-end tests of the synthetic corpus: determinism, calibration against the published
 //! figures (computed from the files as written, through the real readers), and readability by
-//! the patq Lens CSV and PatentsView readers.
+//! the patq Lens CSV, Lens JSON and PatentsView readers.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use patq_ingest::{CollectSink, Input, lens_csv, patentsview};
-use patq_model::{PatentRecord, PubClass};
-use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview};
+use patq_ingest::{CollectSink, Input, lens_csv, lens_json, patentsview};
+use patq_model::{PartyRole, PatentRecord, PubClass};
+use patq_synth::{SynthConfig, generate_lens_csv, generate_lens_json, generate_patentsview};
 
 fn lens(dir: &Path, applications: u64, seed: u64) -> patq_synth::SynthSummary {
     let cfg = SynthConfig { applications, seed };
@@ -374,4 +374,119 @@ fn patentsview_tables_are_read_back() {
     let pv: std::collections::BTreeSet<String> =
         sink.records.iter().map(|r| r.app.key.to_string()).collect();
     assert_eq!(pv, lens_granted_us);
+}
+
+/// Reads a corpus file with `read` and merges its publications into applications by key.
+fn applications(
+    path: &Path,
+    read: fn(&[&Input], &mut dyn patq_ingest::Sink) -> Result<(), patq_ingest::IngestError>,
+) -> BTreeMap<String, PatentRecord> {
+    let input = Input::load(path, 0).unwrap();
+    let mut sink = CollectSink::default();
+    read(&[&input], &mut sink).unwrap();
+    assert!(sink.rejections.is_empty(), "{:?}", sink.rejections.first());
+    let mut apps: BTreeMap<String, PatentRecord> = BTreeMap::new();
+    for r in sink.records {
+        match apps.get_mut(r.app.key.as_str()) {
+            Some(a) => {
+                let conflicts = a.merge(r);
+                assert!(conflicts.is_empty(), "{conflicts:?}");
+            }
+            None => {
+                apps.insert(r.app.key.to_string(), r);
+            }
+        }
+    }
+    apps
+}
+
+/// The Lens JSON layout is the Lens CSV corpus with citation lists: the same applications
+/// with the same facts, read through the real readers, and every citation names a
+/// publication of the corpus filed before the citing application.
+#[test]
+fn lens_json_is_the_csv_corpus_with_citation_lists() {
+    let cfg = SynthConfig {
+        applications: 3_000,
+        seed: 7,
+    };
+    let c = tempfile::tempdir().unwrap();
+    let j = tempfile::tempdir().unwrap();
+    let j2 = tempfile::tempdir().unwrap();
+    generate_lens_csv(&cfg, c.path(), &mut |_| {}).unwrap();
+    let s = generate_lens_json(&cfg, j.path(), &mut |_| {}).unwrap();
+    generate_lens_json(&cfg, j2.path(), &mut |_| {}).unwrap();
+    let file = patq_synth::LENS_JSON_FILE;
+    assert!(
+        std::fs::read(j.path().join(file)).unwrap() == std::fs::read(j2.path().join(file)).unwrap(),
+        "two runs with the same seed differ"
+    );
+    let csv = applications(&c.path().join(patq_synth::LENS_CSV_FILE), lens_csv::read);
+    let json = applications(&j.path().join(file), lens_json::read);
+    assert_eq!(s.applications, 3_000);
+    assert_eq!(json.len(), 3_000);
+    let only_csv: Vec<&String> = csv.keys().filter(|k| !json.contains_key(*k)).collect();
+    let only_json: Vec<&String> = json.keys().filter(|k| !csv.contains_key(*k)).collect();
+    assert!(
+        only_csv.is_empty() && only_json.is_empty(),
+        "only in the CSV: {:?}; only in the JSON: {:?}",
+        &only_csv[..only_csv.len().min(5)],
+        &only_json[..only_json.len().min(5)]
+    );
+    for (key, a) in &csv {
+        let b = &json[key];
+        assert_eq!(a.app.filing_date, b.app.filing_date, "{key}");
+        assert_eq!(a.is_granted(), b.is_granted(), "{key}");
+        assert_eq!(a.app.title, b.app.title, "{key}");
+        assert_eq!(
+            a.app.earliest_priority_date, b.app.earliest_priority_date,
+            "{key}"
+        );
+        assert_eq!(a.app.cited_by_count, b.app.cited_by_count, "{key}");
+        // The CSV also lists owners, which the JSON layout leaves out.
+        let named = |r: &PatentRecord, role: PartyRole| {
+            let mut v: Vec<String> = r
+                .parties
+                .iter()
+                .filter(|p| p.role == role)
+                .map(|p| p.name.to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        for role in [PartyRole::Applicant, PartyRole::Inventor] {
+            assert_eq!(named(a, role), named(b, role), "{key}");
+        }
+        assert!(a.citations.is_empty());
+    }
+    // Publications by Lens ID, with their application's filing date.
+    let mut filed: HashMap<String, (String, chrono::NaiveDate)> = HashMap::new();
+    for (key, r) in &json {
+        for p in &r.publications {
+            let id = p
+                .source_id
+                .as_deref()
+                .expect("every publication has a Lens ID");
+            filed.insert(id.to_string(), (key.clone(), r.app.filing_date.unwrap()));
+        }
+    }
+    let mut edges = 0u64;
+    let mut cited: HashMap<&str, u32> = HashMap::new();
+    for (key, r) in &json {
+        for c in &r.citations {
+            let id = c
+                .source_id
+                .as_deref()
+                .expect("a citation names its Lens ID");
+            let (target, date) = &filed[id];
+            assert!(*date < r.app.filing_date.unwrap(), "{key} cites {target}");
+            *cited.entry(target.as_str()).or_default() += 1;
+            edges += 1;
+        }
+    }
+    assert_eq!(edges, s.citations);
+    assert!(edges > 1_000, "{edges}");
+    // The lists never exceed the source's cited-by count.
+    for (target, n) in cited {
+        assert!(n <= json[target].app.cited_by_count.unwrap(), "{target}");
+    }
 }

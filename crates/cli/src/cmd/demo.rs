@@ -47,7 +47,8 @@ pub fn prepare(
         applications,
         seed,
         out: corpus.clone(),
-        layout: "lens".into(),
+        // Lens JSON: the Lens layout that carries citation lists, so every figure has data.
+        layout: "lens-json".into(),
         quiet,
     })?;
     super::ingest::ingest(&super::ingest::Args {

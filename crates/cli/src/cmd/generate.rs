@@ -1,10 +1,12 @@
-//! `patq generate`: write a deterministic synthetic blockchain-like corpus (Lens CSV and/or
-//! PatentsView TSV), labelled synthetic, for demos and benchmarks.
+//! `patq generate`: write a deterministic synthetic blockchain-like corpus (Lens CSV or JSON,
+//! PatentsView TSV, PATSTAT CSV tables), labelled synthetic, for demos and benchmarks.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use patq_synth::{SynthConfig, generate_lens_csv, generate_patentsview, generate_patstat};
+use patq_synth::{
+    SynthConfig, generate_lens_csv, generate_lens_json, generate_patentsview, generate_patstat,
+};
 
 use crate::Outcome;
 
@@ -23,11 +25,17 @@ pub struct Args {
     /// Output directory.
     #[arg(long, short)]
     pub out: PathBuf,
-    /// Layouts to write: lens (synthetic-lens.csv), patentsview (g_*.tsv), both of those, or
-    /// patstat (tls*.csv: every office, with citation edges between applications and priority
-    /// links; the benchmark input). Each layout in its own directory is best: `patq ingest`
-    /// merges whatever it finds in one directory.
-    #[arg(long, default_value = "lens", value_parser = ["lens", "patentsview", "both", "patstat"])]
+    /// Layouts to write: lens (synthetic-lens.csv, the Lens CSV export: no citation lists),
+    /// lens-json (synthetic-lens.jsonl, Lens API JSON with citation lists between the
+    /// applications; the built-in default of `patq report` and `patq demo`), patentsview
+    /// (g_*.tsv), both (lens and patentsview), or patstat (tls*.csv: every office, with
+    /// citation edges and priority links; the benchmark input). Each layout in its own
+    /// directory is best: `patq ingest` merges whatever it finds in one directory.
+    #[arg(
+        long,
+        default_value = "lens",
+        value_parser = ["lens", "lens-json", "patentsview", "both", "patstat"]
+    )]
     pub layout: String,
     /// No progress bar.
     #[arg(long, short)]
@@ -63,6 +71,23 @@ pub fn generate(args: &Args) -> Result<()> {
             args.seed,
             s.applications,
             s.publications,
+            s.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            args.out.display()
+        );
+    }
+    if args.layout == "lens-json" {
+        let s = generate_lens_json(&cfg, &args.out, &mut tick)?;
+        println!(
+            "SYNTHETIC corpus (seed {}): {} applications, {} publications, {} citations between \
+             them, {} in {}",
+            args.seed,
+            s.applications,
+            s.publications,
+            s.citations,
             s.files
                 .iter()
                 .map(|f| f.display().to_string())

@@ -62,9 +62,6 @@ impl Kind {
     }
 }
 
-/// The Lens CSV file `patq generate` writes (patq_synth's lens::FILE).
-const LENS_FILE: &str = "synthetic-lens.csv";
-
 /// Names listed in a refusal before "and N more".
 const LISTED: usize = 10;
 
@@ -248,10 +245,12 @@ fn walk(dir: &Path, kind: Kind, prefix: &str, out: &mut Vec<String>) -> Result<(
 /// Whether a file named `name` is one `kind` writes; `proof`: the directory holds the
 /// kind's marker.
 fn is_own_file(kind: Kind, name: &str, proof: bool) -> bool {
-    // The generated Lens file is written before the corpus's marker, and its name says what
-    // it is; PatentsView and PATSTAT names are those of real downloads, so they need the
-    // marker.
-    if kind == Kind::Corpus && name == LENS_FILE {
+    // The generated Lens files are written before the corpus's marker, and their names say
+    // what they are; PatentsView and PATSTAT names are those of real downloads, so they need
+    // the marker.
+    if kind == Kind::Corpus
+        && (name == patq_synth::LENS_CSV_FILE || name == patq_synth::LENS_JSON_FILE)
+    {
         return true;
     }
     if !proof {
