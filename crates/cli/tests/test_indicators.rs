@@ -248,6 +248,32 @@ fn topic_on_lens_drones() {
         world(&t, "drone/F2_grants_by_country.csv"),
         "WORLD,655,179,0.2733"
     );
+    // The drones profile bundles its search and its taxonomy. Counted with Python over the
+    // CSV (titles as words, CPC and IPCR lists as prefixes): 1,066 applications have drone,
+    // drones, uav or uavs in their title, an "unmanned aerial vehicle*" or "unmanned
+    // aircraft" phrase, or a B64U or B64C39/02 class.
+    let run = t
+        .run(&["indicators", "ds", "--out", "profile", "--topic", "drones"])
+        .expect_code(0);
+    let out = run.stdout();
+    assert!(
+        out.starts_with("topic drones: 1066 of 5880 applications match\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("by the taxonomy drones (") && out.contains(": the profile of --topic drones"),
+        "{out}"
+    );
+    // A profile without a search is refused rather than read as a query file.
+    let run = t
+        .run(&["indicators", "ds", "--out", "wipo", "--topic", "wipo"])
+        .expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("--topic wipo: the wipo profile has no topic query"),
+        "{}",
+        run.stderr()
+    );
 }
 
 /// `patq indicators` reads the records in chunks and keeps only their compact cores (the

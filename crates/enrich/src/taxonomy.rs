@@ -1,6 +1,6 @@
-//! The technology taxonomy of `profiles/taxonomy.toml`: the core-technology vs application
-//! split and industries with scenarios, each rule a topic query (CPC/IPC prefixes and
-//! keywords), so analysts can edit the rules without touching code.
+//! Topic profiles and their technology taxonomies (`profiles/*.toml`): a topic's search, the
+//! core-technology vs application split and industries with scenarios, each rule a topic
+//! query (CPC/IPC prefixes and keywords), so analysts can edit the rules without touching code.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -88,6 +88,8 @@ struct File {
     source: Option<String>,
     /// A shipped taxonomy whose industries this file uses when it lists none of its own.
     base: Option<String>,
+    /// The topic's search, in the topic query language.
+    topic: Option<String>,
     split: Option<SplitDef>,
     #[serde(default)]
     industry: Vec<IndustryDef>,
@@ -143,6 +145,8 @@ pub struct Taxonomy {
     pub name: String,
     /// Where the classification comes from, when the file says.
     pub source: Option<String>,
+    /// The topic's search (`--topic NAME` applies it); `None` when the profile has none.
+    pub topic: Option<Query>,
     /// Core-technology rule; `None` when the taxonomy has no split, so nothing is "core".
     pub core: Option<Query>,
     pub application: Option<Query>,
@@ -167,6 +171,11 @@ impl Taxonomy {
     /// Parses a taxonomy file (format documented at the top of `profiles/taxonomy.toml`).
     pub fn from_toml(text: &str) -> Result<Taxonomy, TaxonomyError> {
         let f: File = toml::from_str(text)?;
+        let topic = f
+            .topic
+            .as_deref()
+            .map(|t| parse(|| "topic".into(), t))
+            .transpose()?;
         let (core, application) = match &f.split {
             Some(s) => (
                 Some(parse(|| "split.core".into(), &s.core)?),
@@ -225,6 +234,7 @@ impl Taxonomy {
         Ok(Taxonomy {
             name: f.name.unwrap_or_else(|| "custom".into()),
             source,
+            topic,
             core,
             application,
             industries,
@@ -244,7 +254,13 @@ impl Taxonomy {
                     known.join(", ")
                 ))
             })?;
-        Taxonomy::from_toml(text)
+        let mut t = Taxonomy::from_toml(text)?;
+        // The blockchain search is the reference's own file (profiles/blockchain.topic), kept
+        // apart so it reads as the published query.
+        if name == "blockchain" && t.topic.is_none() {
+            t.topic = Some(Query::default());
+        }
+        Ok(t)
     }
 
     /// True when the taxonomy says which patents are core technology.
@@ -467,6 +483,30 @@ mod tests {
         assert_eq!(*f.industries, [(medical, vec![presc])]);
         let r = rec("Sharding of a ledger", "", &[]);
         assert_eq!(t.facts(&r).split, Split::Core);
+    }
+
+    /// A profile bundles its topic's search: drones writes one, blockchain's is the published
+    /// query file, the generic WIPO taxonomy has none; a bad query names the `topic` key.
+    #[test]
+    fn profiles_carry_their_topic() {
+        let drones = Taxonomy::named("drones").unwrap();
+        let q = drones.topic.expect("drones has a topic");
+        let mut r = rec("", "", &["B64U10/13"]);
+        assert!(q.matches(&r));
+        r = rec("", "", &["G06Q40/02"]);
+        r.app.title = Some("Delivery drone with a parcel hook".into());
+        assert!(q.matches(&r));
+        r.app.title = Some("Parcel locker".into());
+        assert!(!q.matches(&r));
+        assert!(drones.core.is_some() && drones.industries.len() == 35);
+        let blockchain = Taxonomy::named("blockchain").unwrap();
+        assert_eq!(
+            format!("{:?}", blockchain.topic.unwrap()),
+            format!("{:?}", Query::default())
+        );
+        assert!(Taxonomy::named("wipo").unwrap().topic.is_none());
+        let e = Taxonomy::from_toml("topic = 'drone AND'\n").unwrap_err();
+        assert!(e.to_string().starts_with("topic: line 1, column 10"), "{e}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod sql;
 
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use patq_enrich::Query;
 use patq_indicators::Corpus;
@@ -42,12 +42,30 @@ pub use patq_ingest::timing::Phases;
 /// The `--topic` option shared by the subcommands that select applications.
 #[derive(clap::Args, Clone)]
 pub struct TopicArg {
-    /// Only applications matching a topic query: a FILE (syntax in crates/enrich/src/topic.rs),
-    /// `default` or `blockchain` (the shipped profiles/blockchain.topic), or `none`. Without
-    /// --topic no topic filter applies: a dataset is normally already the export of its
-    /// topic's search, which may have matched on text patq does not hold (full text).
-    #[arg(long, value_name = "FILE|default|blockchain|none")]
+    /// Only applications matching a topic query: a query FILE (syntax in
+    /// crates/enrich/src/topic.rs), a topic profile (`blockchain`, `drones`, or a profile
+    /// FILE.toml with a `topic` query; the profile's taxonomy then becomes the default), or
+    /// `none`; `default` is `blockchain`. Without --topic no topic filter applies: a dataset is
+    /// normally already the export of its topic's search, which may have matched on text patq
+    /// does not hold (full text).
+    #[arg(long, value_name = "FILE|PROFILE|none")]
     pub topic: Option<String>,
+}
+
+/// A topic profile's taxonomy: a shipped profile with a topic query, or a `.toml` profile
+/// file; None for a plain query file, `none` and `default`.
+fn topic_profile(topic: &str) -> Result<Option<patq_enrich::Taxonomy>> {
+    use patq_enrich::{NAMED_TAXONOMIES, Taxonomy};
+    if NAMED_TAXONOMIES.iter().any(|(n, _)| *n == topic) {
+        return Ok(Some(Taxonomy::named(topic)?));
+    }
+    if topic.ends_with(".toml") {
+        let text = std::fs::read_to_string(topic)
+            .with_context(|| format!("reading topic profile {topic}"))?;
+        let t = Taxonomy::from_toml(&text).with_context(|| format!("topic profile {topic}"))?;
+        return Ok(Some(t));
+    }
+    Ok(None)
 }
 
 impl TopicArg {
@@ -56,7 +74,15 @@ impl TopicArg {
     pub fn load(&self) -> Result<Option<Query>> {
         match self.topic.as_deref() {
             None | Some("none") => Ok(None),
-            Some("default" | "blockchain") => Ok(Some(Query::default())),
+            Some("default") => Ok(Some(Query::default())),
+            Some(t) if let Some(profile) = topic_profile(t)? => match profile.topic {
+                Some(q) => Ok(Some(q)),
+                None => bail!(
+                    "--topic {t}: the {} profile has no topic query (a profile's `topic = '...'` \
+                     gives one); --taxonomy {t} uses its industries without filtering",
+                    profile.name
+                ),
+            },
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading topic file {path}"))?;
@@ -111,34 +137,42 @@ pub fn choose_taxonomy(
     synthetic: bool,
 ) -> Result<(patq_enrich::Taxonomy, String)> {
     use patq_enrich::{NAMED_TAXONOMIES, Taxonomy};
-    let (name, why) = match flag {
-        Some(f) if NAMED_TAXONOMIES.iter().any(|(n, _)| *n == f) => (f, "--taxonomy"),
+    let (t, why) = match flag {
+        Some(f) if NAMED_TAXONOMIES.iter().any(|(n, _)| *n == f) => {
+            (Taxonomy::named(f)?, "--taxonomy".to_string())
+        }
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading taxonomy file {path}"))?;
             let t = Taxonomy::from_toml(&text).with_context(|| format!("taxonomy file {path}"))?;
-            let why = format!("taxonomy {} from --taxonomy {path}", t.name);
-            return Ok((t, why));
+            (t, format!("--taxonomy {path}"))
         }
-        None if matches!(topic, Some("blockchain" | "default")) => {
-            ("blockchain", "the blockchain topic's default")
+        None if topic == Some("default") => (
+            Taxonomy::named("blockchain")?,
+            "the blockchain topic's default".into(),
+        ),
+        None if let Some(t) = topic
+            && let Some(profile) = topic_profile(t)? =>
+        {
+            (profile, format!("the profile of --topic {t}"))
         }
         None if synthetic => (
-            "blockchain",
-            "the default on patq's synthetic corpus, which is modelled on the blockchain report",
+            Taxonomy::named("blockchain")?,
+            "the default on patq's synthetic corpus, which is modelled on the blockchain report"
+                .into(),
         ),
         None => (
-            "wipo",
-            "the default for any topic (--taxonomy chooses another)",
+            Taxonomy::named("wipo")?,
+            "the default for any topic (--taxonomy chooses another)".into(),
         ),
     };
-    let t = Taxonomy::named(name)?;
     let source = t
         .source
         .as_deref()
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
-    Ok((t, format!("taxonomy {name}{source}: {why}")))
+    let why = format!("taxonomy {}{source}: {why}", t.name);
+    Ok((t, why))
 }
 
 /// The filing-year, company-country and office bounds of a selection.
