@@ -11,19 +11,20 @@ use patq_indicators::explain::{ExplainRow, ROW_HEADER, Spec, explain, rows_csv};
 
 use crate::Outcome;
 
-/// List the applications behind one number of `patq indicators`, e.g.
-///   patq explain ds F2:grants --country CN
-///   patq explain ds "F9:>10" --from 2018 --format csv > cited.csv
+/// List the applications behind one number of `patq indicators`.
+///
+/// Examples: `patq explain ds F2:grants --country CN`; `patq explain ds "F9:>10" --from 2018
+/// --format csv > cited.csv`.
+///
 /// The first line gives the count ("N applications", plus the families or companies the
 /// figure counts for F3, F10 and T1); it equals the number `patq indicators` prints with the
-/// same --from/--to/--country/--office/--topic (world row). --group narrows further.
-/// In CSV format the count line goes to stderr so stdout stays plain CSV.
+/// same --from/--to/--country/--office/--topic (world row). --group narrows further. In CSV
+/// format the count line goes to stderr so stdout stays plain CSV.
 ///
 /// Specs: F2, F2:grants, F3, F3:multi, F4:cited, F5:international, F6:<year>,
-/// F7:<year>[:grants] (at --office, default the busiest office), F9:<band>, F10:<band>, T1:<band>,
-/// F18[:<office>]; an unknown spec lists them all with their bands.
+/// F7:<year>[:grants] (at --office, default the busiest office), F9:<band>, F10:<band>,
+/// T1:<band>, F18[:<office>]; an unknown spec lists them all with their bands.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Dataset directory written by `patq ingest`.
     pub dataset: PathBuf,

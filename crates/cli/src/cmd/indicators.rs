@@ -16,17 +16,18 @@ use patq_store::atomic::write_file;
 
 use crate::Outcome;
 
-/// Compute the indicators of METHODOLOGY.md and write OUT/<figure>.csv and OUT/<figure>.json:
-/// F2 grants and grant rate by country, F3 families, F4 cited patents, F9 citation bands,
-/// F6 applications and companies per year, F7 grants per year at one office, T1 companies by
-/// size band, F12 top companies per year, F5 international filings, F8 international filings
-/// by office, F18 first filings by office, F10 family-size bands, T3 industries, F13-17
+/// Compute the indicators of METHODOLOGY.md into OUT/<figure>.csv and OUT/<figure>.json.
+///
+/// F2 grants and grant rate by country, F3 families, F4 cited patents, F9 citation bands, F6
+/// applications and companies per year, F7 grants per year at one office, T1 companies by size
+/// band, F12 top companies per year, F5 international filings, F8 international filings by
+/// office, F18 first filings by office, F10 family-size bands, T3 industries, F13-17
 /// scenarios, P company profiles.
-/// The quality index (T2, F11) is `patq rank`; everything at once is `patq report`.
-/// A dataset without a field an indicator needs (e.g. PATSTAT without grant status) gives
-/// "not available: needs X", never zeros.
+///
+/// The quality index (T2, F11) is `patq rank`; everything at once is `patq report`. A dataset
+/// without a field an indicator needs (e.g. PATSTAT without grant status) gives "not
+/// available: needs X", never zeros.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Dataset directory written by `patq ingest`.
     pub dataset: PathBuf,

@@ -28,7 +28,6 @@ use crate::Outcome;
 /// --strict when any record was rejected (the dataset is then not written), 2 on error or
 /// when nothing usable was read.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Input files or directories.
     #[arg(required = true, value_name = "SOURCE")]

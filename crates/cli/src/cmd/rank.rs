@@ -8,14 +8,15 @@ use patq_rank::{Preset, RankConfig};
 
 use crate::Outcome;
 
-/// Rank companies (harmonised groups with more than --min-applications applications) on the
-/// five dimensions of the reference report (grants, cited patents, underlying-technology
-/// patents, families, international patents; weight 20 each, log-max normalisation), or on a
-/// preset (pai: Patent Asset Index-like; oecd: OECD composite, needs citation edges with
-/// dates), or on your own weights file (see profiles/rank-report.toml). Prints the top table
-/// with rank intervals; --out writes T2_quality_index.csv|json and F11_top_countries.csv.
+/// Rank companies on a patent quality index (T2) with rank intervals.
+///
+/// Companies are harmonised groups with more than --min-applications applications. The
+/// dimensions are those of the reference report (grants, cited patents, underlying-technology
+/// patents, families, international patents; weight 20 each, log-max normalisation), a preset
+/// (pai: Patent Asset Index-like; oecd: OECD composite, needs citation edges with dates), or
+/// your own weights file (see profiles/rank-report.toml). Prints the top table with rank
+/// intervals; --out writes T2_quality_index.csv|json and F11_top_countries.csv.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Dataset directory written by `patq ingest`.
     pub dataset: PathBuf,

@@ -12,14 +12,15 @@ use patq_store::atomic;
 use super::outpath;
 use crate::Outcome;
 
-/// Write OUT/report.html (one file: inline CSS and SVG charts, no network), OUT/report.xlsx
-/// (one sheet per table) and OUT/tables/<figure>.csv|json: the field coverage of the dataset
-/// (DQ), F2-F18, T1-T3 and the profiles of the top companies, each with its definition and
-/// a "not available: needs X" panel where the dataset lacks a field. Without DATASET, patq
-/// first generates its built-in SYNTHETIC blockchain-like corpus (55,000 applications, seed
-/// 42) into OUT/synthetic and reports on it; every page then says SYNTHETIC.
+/// Write the whole report: OUT/report.html, OUT/report.xlsx and OUT/tables/.
+///
+/// report.html is one file (inline CSS and SVG charts, no network), report.xlsx has one sheet
+/// per table, and tables/<figure>.csv|json hold the field coverage of the dataset (DQ),
+/// F2-F18, T1-T3 and the profiles of the top companies, each with its definition and a "not
+/// available: needs X" panel where the dataset lacks a field. Without DATASET, patq first
+/// generates its built-in SYNTHETIC blockchain-like corpus (55,000 applications, seed 42) into
+/// OUT/synthetic and reports on it; every page then says SYNTHETIC.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Dataset directory written by `patq ingest` (default: the built-in synthetic corpus).
     pub dataset: Option<PathBuf>,

@@ -12,14 +12,15 @@ use patq_server::{ConnLimits, Dashboard, Options, Setup};
 
 use crate::Outcome;
 
-/// Serve a dashboard of DATASET on http://127.0.0.1:PORT: the figures of `patq report` with
-/// filters (filing years, company country, office, company, topic, industry) that recompute
-/// them, a click on a bar or number to list the applications behind it (as `patq explain`),
-/// and each table as CSV/JSON under the current filters. Prints exactly one line,
-/// `listening on http://ADDR:PORT`, once the dataset is loaded; stop with Ctrl-C.
-/// T2/F11 (quality index) are ranked once on all applications and ignore the filters.
+/// Serve a dashboard of DATASET on http://127.0.0.1:PORT.
+///
+/// The dashboard shows the figures of `patq report` with filters (filing years, company
+/// country, office, company, topic, industry) that recompute them, a click on a bar or number
+/// to list the applications behind it (as `patq explain`), and each table as CSV/JSON under
+/// the current filters. Prints exactly one line, `listening on http://ADDR:PORT`, once the
+/// dataset is loaded; stop with Ctrl-C. T2/F11 (quality index) are ranked once on all
+/// applications and ignore the filters.
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Dataset directory written by `patq ingest`.
     pub dataset: PathBuf,

@@ -14,13 +14,13 @@ use patq_store::tables::APP_FACTS;
 
 use crate::Outcome;
 
-/// Print the indicator queries (F2-F7, F9, F10, T1, T2) as SQL for Spark or DuckDB over the
-/// dataset layout of docs/SCHEMA.md. With --dataset, first write DIR/app_facts.parquet: patq's
-/// harmonised group, company country, extended family and forward citations per application,
-/// so the engine does not re-implement name harmonisation. The queries give the numbers
-/// `patq indicators` writes (scripts/spark_check.py checks this).
+/// Print the indicator queries (F2-F7, F9, F10, T1, T2) as SQL for Spark or DuckDB.
+///
+/// The queries read the dataset layout of docs/SCHEMA.md. With --dataset, patq first writes
+/// DIR/app_facts.parquet: its harmonised group, company country, extended family and forward
+/// citations per application, so the engine does not re-implement name harmonisation. The
+/// queries give the numbers `patq indicators` writes (scripts/spark_check.py checks this).
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// SQL dialect.
     #[arg(long, value_parser = ["spark", "duckdb"], default_value = "duckdb")]
