@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 // Ingest and indicators make tens of millions of small allocations on two threads; mimalloc's
-// per-thread pages make them cheaper and fault far fewer pages than glibc's malloc (measured at
-// 1M applications: ingest 48.2 s -> 35.3 s, indicators 11.4-12.8 s -> 9.5-11.8 s; PERFORMANCE.md).
+// per-thread pages make them cheaper and fault far fewer pages than glibc's malloc
+// (docs/performance-history.md has the comparison).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -49,8 +49,8 @@ pub struct FamilyInfo {
     /// Member applications present in the data.
     pub size: u32,
     /// Distinct filing offices of the members, sorted; one list shared by every family with
-    /// the same offices (a few hundred distinct lists, where one list per family was 0.3 GB
-    /// at 10M applications), behind a thin pointer.
+    /// the same offices (a corpus has a few hundred distinct lists but millions of families),
+    /// behind a thin pointer.
     #[serde(serialize_with = "offices_as_seq")]
     pub offices: Arc<Vec<Text>>,
     /// OECD triadic family: a member filed at EP, one at JP and a granted US member.
@@ -126,9 +126,8 @@ impl Families {
         let mut uf = UnionFind::new(n);
         // Every link target is a union-find node: an application key is the node of the
         // first application with that key, found in a table of 4-byte record indices (a probe
-        // reads the key from the record; at 10M applications a map of borrowed keys to
-        // indices held ~0.8 GB while the families were built); any other key (an outside
-        // filing) gets a phantom node of its own.
+        // reads the key from the record, so no map of borrowed keys is held beside the
+        // records); any other key (an outside filing) gets a phantom node of its own.
         let hasher = foldhash::fast::RandomState::default();
         let key_of = |j: u32| records[j as usize].key();
         let mut apps: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(n);

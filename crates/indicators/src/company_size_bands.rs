@@ -43,8 +43,8 @@ pub struct CompanySizeBands {
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CompanySizeBands {
     // (group, application) of every application with a group, grouped by group id (integers
     // sort fast; a company's few countries are then counted by a short scan). Eight bytes a
-    // pair, reserved once: at 10M applications a list of (group, country name) grown by
-    // doubling was 0.4 GB at the suite's peak.
+    // pair, reserved once: this list is alive at the suite's peak, so neither wide pairs nor
+    // growth by doubling are affordable.
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(sel.len());
     pairs.extend(
         sel.iter()

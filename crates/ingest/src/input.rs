@@ -7,8 +7,8 @@ use crate::IngestError;
 
 /// The text of an input: the file itself mapped into memory when its bytes are UTF-8 as they
 /// stand (most exports), otherwise the decoded copy. Mapping hands the reader the page cache's
-/// pages instead of gigabytes of freshly zeroed memory to copy into: at 10M applications
-/// (5 GB of PATSTAT CSV) reading into fresh memory was ~11 s of page faults.
+/// pages instead of gigabytes of freshly zeroed memory to copy into, whose page faults alone
+/// cost seconds on a multi-gigabyte extract.
 pub enum Content {
     Owned(String),
     /// Checked to be UTF-8 when mapped.
@@ -123,8 +123,8 @@ impl Input {
         // SAFETY: see `Content::deref`; the map is read-only and private to this process.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
         // Checked in pieces whose pages are let go once checked: a reader takes the text in
-        // parts later, and a 3.4 GB tls212 file resident all at once was the peak of a
-        // 10M-application ingest.
+        // parts later, and a whole citation table resident at once would set the ingest's
+        // peak.
         if !mappable_by_pieces(&map, CHECK_PIECE, |r| release_pages(&map, r)) {
             // Decoded from the mapped bytes: the file is not read a second time.
             return Ok(Input::from_bytes(path, map.to_vec(), file_index));

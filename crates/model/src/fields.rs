@@ -100,8 +100,8 @@ pub struct AppCore {
     source_id: Option<Text>,
     /// The office and number when the key is not the two joined (see `office_len`), then
     /// what only families read: PCT key, earliest filing id, DOCDB and INPADOC family ids
-    /// and priority keys, packed by [`Links`]. Held as seven strings and a list they were
-    /// 104 bytes of every core plus a list allocation, 1.4 GB at 10M applications.
+    /// and priority keys, packed by [`Links`]: one allocation instead of seven strings and a
+    /// list in every core, since cores are held for every application at once.
     packed: ThinVec<u8>,
     filing_date: Option<NaiveDate>,
     filing_year: Option<i32>,

@@ -11,24 +11,13 @@
 //!
 //! # Choice of the default normalisation
 //!
-//! The reference T2 shows top scores 99.0, 91.8, 90.7: a leader just under 100 and the next
-//! groups close behind. Measured on the SYNTHETIC demo corpus (`patq_synth`, 55,000
-//! applications, seed 42, shipped aliases and taxonomy, 5 dimensions x 20, count variant,
-//! more than 100 applications: 65 groups ranked; the ignored test
-//! `default_normalisation_reproduces_the_reference_shape` in `tests/synthetic.rs` prints and
-//! checks these), the top three scores were:
-//!
-//! | normalisation | top 3 | squared distance to 99.0, 91.8, 90.7 |
-//! |---|---|---|
-//! | max-ratio  | 95.7, 50.0, 36.2 | 4,732 |
-//! | min-max    | 95.6, 49.6, 35.6 | 4,833 |
-//! | percentile | 98.9, 97.7, 95.5 | 58 |
-//! | log-max    | 99.4, 89.3, 86.2 | 27 |
-//!
-//! Portfolio sizes are heavy-tailed (the synthetic leader has 7,261 applications, the second
-//! 3,320), so proportional scores put everyone far behind the leader; log-max compresses the
-//! lead the way the reference's scores suggest, so it is the default. Percentile comes close
-//! but erases distances altogether (only order counts).
+//! The reference T2's top scores (99.0, 91.8, 90.7) show a leader just under 100 and the next
+//! groups close behind. Portfolio sizes are heavy-tailed, so proportional normalisations
+//! (max-ratio, min-max) put every group far behind the leader; log-max compresses the lead the
+//! way the reference's scores suggest, so it is the default. Percentile comes close but erases
+//! distances altogether (only order counts). docs/QUALITY-INDEX.md has the comparison on the
+//! synthetic corpus; the ignored test `default_normalisation_reproduces_the_reference_shape`
+//! in `tests/synthetic.rs` reruns it.
 
 pub mod config;
 pub mod dims;

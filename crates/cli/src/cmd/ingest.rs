@@ -96,8 +96,8 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     for (path, explicit) in files {
         let name = path.display().to_string();
         // A format is named from a file's first bytes. A PATSTAT table is then read by its
-        // own pass (see `patstat::read_owned`), so it is not read whole here: at 10M
-        // applications reading every table twice cost 12.7 s of 245 s.
+        // own pass (see `patstat::read_owned`), so it is not read whole here: multi-gigabyte
+        // tables would otherwise be read twice.
         let head = Input::load_head(&path, 0, HEAD_BYTES)?;
         let patstat = args.format.or_else(|| detect(&head.text)) == Some(Format::Patstat);
         let mut input = if patstat {
@@ -169,7 +169,7 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     let staging = Staging::guard(tmp_sibling(&args.out));
     // A PATSTAT extract alone hands its records over in key order (`patstat::read_owned`), so
     // the dataset is written while it is read instead of every record being held until the
-    // end (at 10M applications that held copy was 8 GB).
+    // end, which at PATSTAT scale would be a second copy of the whole dataset in memory.
     if !patstat.is_empty() && patentsview.is_empty() && single.is_empty() {
         builder
             .stream_to(&args.out)
