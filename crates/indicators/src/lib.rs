@@ -12,6 +12,7 @@ pub mod company_profile;
 pub mod company_size_bands;
 pub mod corpus;
 pub mod coverage;
+pub mod dataset;
 pub mod explain;
 pub mod families;
 pub mod family_size_bands;
@@ -30,4 +31,5 @@ pub mod top_company_trend;
 pub mod trend;
 
 pub use corpus::{AppInfo, CitationMethod, Corpus, Filters, RecordFacts, UNKNOWN_COUNTRY};
+pub use dataset::{Cores, Dataset, read_cores, stored_citation_graph};
 pub use table::{Availability, rate};

@@ -69,9 +69,10 @@ const TITLE_WIDTH: usize = 60;
 pub fn run(args: Args) -> Result<Outcome> {
     // Check the spec before loading a possibly large dataset.
     let spec: Spec = args.indicator.parse()?;
-    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
+    let ds = patq_indicators::Dataset::open(&args.dataset)?;
+    let manifest = &ds.manifest;
     let harmonizer = Harmonizer::default();
-    let corpus = super::indicators::corpus(&args.dataset, &records)?;
+    let corpus = ds.corpus()?;
     let filters = Filters {
         from_year: args.from,
         to_year: args.to,

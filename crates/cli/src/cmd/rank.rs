@@ -77,9 +77,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         args.top,
         args.min_applications,
     )?;
-    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
+    let ds = patq_indicators::Dataset::open(&args.dataset)?;
+    let manifest = &ds.manifest;
     let (taxonomy, taxonomy_why) = args.select.taxonomy_for(&args.preset, manifest.synthetic)?;
-    let corpus = super::indicators::corpus(&args.dataset, &records)?;
+    let corpus = ds.corpus()?;
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = topic {
         println!("{msg}");

@@ -80,19 +80,6 @@ fn report_dir(out: &Path, dataset: Option<&Path>) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The field coverage of every application of the dataset; the records were read without
-/// their citation lists, so those are counted from the citations table.
-fn field_coverage(
-    dataset: &Path,
-    records: &[patq_model::PatentRecord],
-) -> Result<patq_indicators::coverage::Coverage> {
-    let mut cov = patq_indicators::coverage::Coverage::of(records);
-    let mut citing = vec![false; records.len()];
-    patq_store::read::for_each_citation(dataset, records, |i, _| citing[i] = true)?;
-    cov.set_citation_lists(citing.iter().filter(|&&c| c).count() as u64);
-    Ok(cov)
-}
-
 pub fn run(args: Args) -> Result<Outcome> {
     // Checked before any work, so a wrong --out fails at once.
     let dest = report_dir(&args.out, args.dataset.as_deref())?;
@@ -115,15 +102,16 @@ pub fn run(args: Args) -> Result<Outcome> {
             )?
         }
     };
-    let (manifest, records) = super::indicators::records_without_citations(&dataset)?;
+    let ds = patq_indicators::Dataset::open(&dataset)?;
+    let manifest = &ds.manifest;
     let (taxonomy, taxonomy_why) = args.select.taxonomy_for(&args.preset, manifest.synthetic)?;
-    let corpus = super::indicators::corpus(&dataset, &records)?;
+    let corpus = ds.corpus()?;
     let (sel, topic) = args.select.select(&corpus)?;
     if let Some(msg) = &topic {
         println!("{msg}");
     }
     // The data-quality view first: it says what every figure after it stands on.
-    let mut outputs = vec![field_coverage(&dataset, &records)?.output()];
+    let mut outputs = vec![ds.field_coverage()?.output()];
     outputs.extend(suite::compute(
         &corpus,
         &sel,
@@ -155,7 +143,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         ("Selection".to_string(), args.select.describe()),
         (
             "Applications".to_string(),
-            format!("{} selected of {}", sel.len(), records.len()),
+            format!("{} selected of {}", sel.len(), ds.records.len()),
         ),
         (
             "Citations".to_string(),

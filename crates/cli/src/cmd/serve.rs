@@ -79,18 +79,17 @@ pub fn run(args: Args) -> Result<Outcome> {
         (Some(p), Some(q)) => Some((shown_name(p), q)),
         _ => None,
     };
-    let (manifest, records) = super::indicators::records_without_citations(&args.dataset)?;
+    let ds = patq_indicators::Dataset::open(&args.dataset)?;
+    let manifest = ds.manifest.clone();
     let (taxonomy, _) = select.taxonomy(manifest.synthetic)?;
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
-    let graph = super::indicators::citation_graph(&args.dataset, &records)?;
+    let graph = ds.citation_graph()?;
     // The records come without their citation lists: the field coverage counts the
     // applications with one from the citations table, as the report does.
-    let mut citing = vec![false; records.len()];
-    patq_store::read::for_each_citation(&args.dataset, &records, |i, _| citing[i] = true)?;
-    let citation_lists = citing.iter().filter(|&&c| c).count() as u64;
+    let citation_lists = ds.applications_citing()?;
     let mut dashboard = Dashboard::with_citations(
-        records,
+        ds.records,
         graph,
         Setup {
             title: args.title.clone(),

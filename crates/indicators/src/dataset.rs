@@ -1,0 +1,198 @@
+//! Opening a dataset written by `patq ingest` for the figures: its records without their
+//! citation lists and the [`Corpus`] over them, the citation graph streamed from the
+//! citations table; or, for the lean path of `patq indicators`, compact cores read in chunks.
+//!
+//! ```no_run
+//! let ds = patq_indicators::Dataset::open(std::path::Path::new("ds"))?;
+//! let corpus = ds.corpus()?;
+//! let sel = corpus.select(&Default::default());
+//! let outputs = patq_indicators::suite::compute(
+//!     &corpus,
+//!     &sel,
+//!     &patq_enrich::Taxonomy::named("wipo").expect("shipped"),
+//!     &Default::default(),
+//! );
+//! assert!(!outputs.is_empty());
+//! # Ok::<(), patq_store::StoreError>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use patq_enrich::{
+    CitationGraph, CitationGraphBuilder, CitedDoc, Harmonizer, PubDoc, Publications,
+    RecordPublications,
+};
+use patq_ingest::timing::Phases;
+use patq_model::{AppCore, AppFields, PatentRecord};
+use patq_store::{Manifest, StoreError};
+
+use crate::coverage::Coverage;
+use crate::{Corpus, RecordFacts};
+
+/// A dataset's records, loaded without their citation lists: those are about nine owned
+/// citations per application, and the corpus needs only their graph, which
+/// [`Dataset::corpus`] and [`Dataset::citation_graph`] stream from the citations table.
+pub struct Dataset {
+    dir: PathBuf,
+    pub manifest: Manifest,
+    pub records: Vec<PatentRecord>,
+}
+
+impl Dataset {
+    /// Reads the manifest and every record of `dir` except its citation lists.
+    pub fn open(dir: &Path) -> Result<Dataset, StoreError> {
+        let (manifest, records) = patq_store::read::load_records_except(dir, &["citations"])?;
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            manifest,
+            records,
+        })
+    }
+
+    /// The directory the dataset was read from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The corpus of the records with the shipped aliases, its citation graph streamed.
+    pub fn corpus(&self) -> Result<Corpus<'_>, StoreError> {
+        Corpus::build_streaming(&self.records, &Harmonizer::default(), || {
+            self.citation_graph()
+        })
+    }
+
+    /// The citation graph: what [`Corpus::build`] computes from complete records, resolved
+    /// while streaming the citations table (None when it has no rows).
+    pub fn citation_graph(&self) -> Result<Option<CitationGraph>, StoreError> {
+        let pubs = RecordPublications(&self.records);
+        graph_with(&self.dir, &self.records, pubs, |never| match never {})
+    }
+
+    /// The field coverage of every application; the records were read without their
+    /// citation lists, so those are counted from the citations table.
+    pub fn field_coverage(&self) -> Result<Coverage, StoreError> {
+        let mut cov = Coverage::of(&self.records);
+        cov.set_citation_lists(self.applications_citing()?);
+        Ok(cov)
+    }
+
+    /// Applications with at least one row in the citations table (a citation list).
+    pub fn applications_citing(&self) -> Result<u64, StoreError> {
+        let mut citing = vec![false; self.records.len()];
+        patq_store::read::for_each_citation(&self.dir, &self.records, |i, _| citing[i] = true)?;
+        Ok(citing.iter().filter(|&&c| c).count() as u64)
+    }
+}
+
+/// The compact cores of a dataset and the per-record facts taken from its records, read in
+/// chunks so the complete records are never all held (see [`read_cores`]).
+pub struct Cores<'h> {
+    pub manifest: Manifest,
+    pub cores: Vec<AppCore>,
+    pub facts: RecordFacts<'h>,
+}
+
+/// Applications read at a time by [`read_cores`]: large enough that per-chunk work (the
+/// taxonomy facts run in parallel over a chunk) amortises, small enough that a chunk of
+/// complete records is a few tens of MB next to the compact cores kept.
+const CHUNK: usize = 1 << 16;
+
+/// Reads `dir` in chunks, handing each chunk of complete records (without citation lists) to
+/// `each` for what else the caller needs of them (taxonomy facts, a topic), and keeps only
+/// their cores and per-record facts. Build the corpus with [`Corpus::from_facts`] and
+/// [`stored_citation_graph`].
+pub fn read_cores<'h, E: From<StoreError>>(
+    dir: &Path,
+    harmonizer: &'h Harmonizer,
+    mut each: impl FnMut(&[PatentRecord]) -> Result<(), E>,
+) -> Result<Cores<'h>, E> {
+    let manifest = Manifest::load(dir)?;
+    // The applications' count sizes every per-application list up front.
+    let n = manifest
+        .tables
+        .get("applications")
+        .map_or(0, |&n| usize::try_from(n).unwrap_or(0));
+    let mut facts = RecordFacts::new(harmonizer);
+    facts.reserve(n);
+    let mut cores: Vec<AppCore> = Vec::with_capacity(n);
+    patq_store::read::for_each_chunk(dir, &["citations"], CHUNK, |chunk: Vec<PatentRecord>| {
+        facts.add(&chunk);
+        each(&chunk)?;
+        cores.extend(chunk.into_iter().map(AppCore::from));
+        Ok::<(), E>(())
+    })?;
+    Ok(Cores {
+        manifest,
+        cores,
+        facts,
+    })
+}
+
+/// The citation graph of records that hold neither their citation lists nor their
+/// publications (the cores of [`read_cores`]): both are streamed from the dataset's tables.
+pub fn stored_citation_graph<R: AppFields>(
+    dir: &Path,
+    records: &[R],
+) -> Result<Option<CitationGraph>, StoreError> {
+    graph_with(dir, records, StoredPublications { dir, records }, |e| e)
+}
+
+/// The publications table of a dataset, read whenever the citation index needs it.
+struct StoredPublications<'a, R> {
+    dir: &'a Path,
+    records: &'a [R],
+}
+
+impl<R: AppFields> Publications for StoredPublications<'_, R> {
+    type Error = StoreError;
+
+    fn source_ids(&self, f: &mut dyn FnMut(usize, &str)) -> Result<(), Self::Error> {
+        patq_store::read::for_each_publication_id(self.dir, self.records, |i, _, id| {
+            if let Some(id) = id {
+                f(i, id);
+            }
+        })
+        .map(|_| ())
+    }
+
+    fn numbers(&self, f: &mut dyn FnMut(usize, PubDoc<'_>)) -> Result<(), Self::Error> {
+        patq_store::read::for_each_publication(self.dir, self.records, |i, p| {
+            let doc = PubDoc {
+                office: p.office,
+                number: p.number,
+                kind: p.kind,
+            };
+            f(i, doc);
+        })
+        .map(|_| ())
+    }
+}
+
+/// The citation graph of `records` with their publications from `pubs` (whose errors `lift`
+/// turns into the store's), the citations streamed from the dataset's table.
+fn graph_with<P: Publications, R: AppFields>(
+    dir: &Path,
+    records: &[R],
+    pubs: P,
+    lift: fn(P::Error) -> StoreError,
+) -> Result<Option<CitationGraph>, StoreError> {
+    let mut t = Phases::start();
+    let mut b = CitationGraphBuilder::with_publications(records, pubs).map_err(lift)?;
+    t.done("(concurrent) citation index");
+    patq_store::read::for_each_citation(dir, records, |i, c| {
+        b.add(
+            i,
+            &CitedDoc {
+                office: c.office,
+                number: c.number,
+                kind: c.kind,
+                source_id: c.source_id,
+            },
+        );
+    })?;
+    t.done("(concurrent) citations read and resolved");
+    if b.seen() == 0 {
+        return Ok(None);
+    }
+    Ok(Some(b.try_finish().map_err(lift)?))
+}
