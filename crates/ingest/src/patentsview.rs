@@ -31,7 +31,8 @@ use patq_model::{
 };
 
 use crate::patstat::{
-    Row, TableFile, ValueNote, flag, keyed_rows, open_tables, optional, pct_number, skip_order,
+    RecordFiles, Row, TableFile, ValueNote, flag, keyed_rows, open_tables, optional, pct_number,
+    skip_order,
 };
 use crate::util::{opt, parse_count};
 use crate::{IngestError, Input, Sink, Skip};
@@ -589,6 +590,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for (_, file) in &files {
         file.report(sink);
     }
+    let record_files = RecordFiles::of(of(Table::Patent).map(|f| f.input));
     for slot in slots {
         let mut rec = slot.rec;
         let a = &mut rec.app;
@@ -604,7 +606,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .filter_map(|p| p.date)
             .chain(a.filing_date)
             .min();
-        sink.record(rec);
+        record_files.record(sink, rec)?;
     }
     Ok(())
 }

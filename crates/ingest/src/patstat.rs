@@ -644,6 +644,37 @@ impl At<'_> {
     }
 }
 
+/// The names of the files a reader's records come from, by their index (the records'
+/// `provenance.source_file`), for a reader that hands records over after it has let its
+/// inputs go.
+pub(crate) struct RecordFiles {
+    files: Vec<(u32, String)>,
+}
+
+impl RecordFiles {
+    pub fn of<'i>(inputs: impl Iterator<Item = &'i Input>) -> RecordFiles {
+        RecordFiles {
+            files: inputs.map(|i| (i.file_index, i.name.clone())).collect(),
+        }
+    }
+
+    /// Hands `rec` to the sink; a refusal is returned naming the file the record came from
+    /// (the first file when the inputs share one index, as inputs not numbered by a
+    /// dataset do).
+    pub fn record(&self, sink: &mut dyn Sink, rec: PatentRecord) -> Result<(), IngestError> {
+        let source_file = rec.app.provenance.source_file;
+        sink.record(rec).map_err(|source| {
+            let path = self
+                .files
+                .iter()
+                .find(|(i, _)| *i == source_file)
+                .or(self.files.first())
+                .map_or_else(String::new, |(_, name)| name.clone());
+            IngestError::Sink { path, source }
+        })
+    }
+}
+
 /// Picks the separator that splits the header line into the most columns (outside quotes).
 pub(crate) fn sniff_delimiter(text: &str, candidates: &[u8]) -> u8 {
     let first = text.lines().next().unwrap_or("");
@@ -1476,6 +1507,14 @@ fn read_sources(
         kinds.push((table, f.delim));
         estimates.push(rows_estimate(&head));
     }
+    // The files records come from, to name the one whose record a sink refuses: the inputs
+    // themselves are let go before the records are handed over.
+    let record_files = RecordFiles::of(
+        srcs.iter()
+            .zip(&kinds)
+            .filter(|(_, (t, _))| *t == Table::T201)
+            .map(|(src, _)| src.input()),
+    );
     // Each table's row list is reserved for about the rows its files hold: grown by doubling
     // instead, the 90M tls212 rows of a 10M extract were copied into fresh memory again and
     // again (pages the kernel zeroes first), up to twice their size live at the last step.
@@ -2207,7 +2246,7 @@ fn read_sources(
         for k in 0..chunks {
             let recs = build_chunk(k, &mut bucket, &mut kept, &mut bytes).map_err(spill_error)?;
             for rec in recs {
-                sink.record(rec);
+                record_files.record(sink, rec)?;
             }
         }
     } else {
@@ -2239,7 +2278,10 @@ fn read_sources(
                 match recs {
                     Ok(recs) => {
                         for rec in recs {
-                            sink.record(rec);
+                            if let Err(e) = record_files.record(sink, rec) {
+                                read = Err(e);
+                                break 'chunks;
+                            }
                         }
                     }
                     Err(e) => {

@@ -56,6 +56,10 @@ pub enum StoreError {
         key: String,
         previous: String,
     },
+    /// A [`DatasetBuilder`] that refused a record (its streamed dataset failed, `reason`)
+    /// is not finished: the read stopped at that record, so the dataset would lack the rest.
+    #[error("{path}: dataset not written: the read stopped at an earlier error: {reason}")]
+    Abandoned { path: String, reason: String },
     /// A table read in application key order ([`read::for_each_chunk`]) has a row whose
     /// `app_key` sorts before the row above it (not a dataset written by patq), found once
     /// chunks had been handed out, too late to read the dataset whole instead.

@@ -159,7 +159,7 @@ fn write(dir: &Path, records: Vec<PatentRecord>) -> std::path::PathBuf {
     b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
         .unwrap();
     for r in records {
-        b.record(r);
+        b.record(r).unwrap();
     }
     let out = dir.join("ds");
     b.write(&out).unwrap();
