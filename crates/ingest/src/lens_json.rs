@@ -39,9 +39,9 @@ use serde_json::Value;
 use crate::json_items::top_items;
 use crate::limits::{MAX_FIELD_BYTES, MAX_JSON_DEPTH, too_long};
 use crate::paths::PathCensus;
-use crate::patstat::pct_number;
 use crate::sink::{FieldAction, FieldNote, excerpt};
 use crate::util::parse_count;
+use crate::util::pct_number;
 use crate::{IngestError, Input, Location, Rejection, Sink};
 
 /// Longest line accepted; a larger one is almost surely not a single Lens document (a

@@ -9,6 +9,7 @@
 mod compact;
 mod csv_rows;
 pub mod dates;
+mod delimited;
 pub mod detect;
 pub mod epo_ops;
 pub mod google_csv;

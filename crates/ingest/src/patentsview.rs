@@ -30,11 +30,10 @@ use patq_model::{
     normalize_office, parse_date,
 };
 
-use crate::patstat::{
-    RecordFiles, Row, TableFile, ValueNote, flag, keyed_rows, open_tables, optional, pct_number,
-    skip_order,
+use crate::delimited::{
+    RecordFiles, Row, TableFile, ValueNote, keyed_rows, open_tables, optional, skip_order,
 };
-use crate::util::{opt, parse_count};
+use crate::util::{flag, opt, parse_count, pct_number};
 use crate::{IngestError, Input, Sink, Skip};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
