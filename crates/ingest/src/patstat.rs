@@ -754,52 +754,206 @@ impl Cell {
     }
 }
 
-/// The reader; `parallel` says where it uses a second thread.
-fn read_sources(
-    mut srcs: Vec<Src<'_>>,
-    sink: &mut dyn Sink,
+/// One read's inputs, each named from its header (its table and separator) and loaded for the
+/// pass over its table only, and where the read uses a second thread.
+struct Reading<'a> {
+    srcs: Vec<Src<'a>>,
+    kinds: Vec<(Table, u8)>,
+    /// About how many rows each input holds ([`rows_estimate`]).
+    estimates: Vec<usize>,
     parallel: Parallel,
-) -> Result<(), IngestError> {
-    // Tables are named from their headers, one file loaded at a time.
-    let mut kinds: Vec<(Table, u8)> = Vec::new();
-    let mut estimates: Vec<usize> = Vec::new();
-    for src in &srcs {
-        let head = src.head()?;
-        let (table, f) = open_tables(&[&*head], b",;\t|", "PATSTAT", classify, Table::name)?
-            .pop()
-            .expect("one table per input");
-        kinds.push((table, f.delim));
-        estimates.push(rows_estimate(&head));
+}
+
+impl<'a> Reading<'a> {
+    /// Names every input's table from its header, one file loaded at a time.
+    fn new(srcs: Vec<Src<'a>>, parallel: Parallel) -> Result<Reading<'a>, IngestError> {
+        let mut kinds: Vec<(Table, u8)> = Vec::new();
+        let mut estimates: Vec<usize> = Vec::new();
+        for src in &srcs {
+            let head = src.head()?;
+            let (table, f) = open_tables(&[&*head], b",;\t|", "PATSTAT", classify, Table::name)?
+                .pop()
+                .expect("one table per input");
+            kinds.push((table, f.delim));
+            estimates.push(rows_estimate(&head));
+        }
+        Ok(Reading {
+            srcs,
+            kinds,
+            estimates,
+            parallel,
+        })
     }
-    // The files records come from, to name the one whose record a sink refuses: the inputs
-    // themselves are let go before the records are handed over.
-    let record_files = RecordFiles::of(
-        srcs.iter()
-            .zip(&kinds)
-            .filter(|(_, (t, _))| *t == Table::T201)
-            .map(|(src, _)| src.input()),
-    );
-    // Each table's row list is reserved for about the rows its files hold: grown by doubling
-    // instead, the 90M tls212 rows of a 10M extract were copied into fresh memory again and
-    // again (pages the kernel zeroes first), up to twice their size live at the last step.
-    let rows_of = |want: Table| -> usize {
-        kinds
+
+    /// About how many rows the inputs of table `want` hold. Each table's row list is reserved
+    /// for that many: grown by doubling instead, a large table's rows would be copied into
+    /// fresh memory again and again (pages the kernel zeroes first), up to twice their size
+    /// live at the last step.
+    fn rows_of(&self, want: Table) -> usize {
+        self.kinds
             .iter()
-            .zip(&estimates)
+            .zip(&self.estimates)
             .filter(|((t, _), _)| *t == want)
             .map(|(_, &n)| n)
             .sum()
-    };
-    let mut strs = Interner::default();
-    // Each application's key and number, each publication's number: reserved once.
-    let mut arena = Arena::with_capacity(
-        2 * rows_of(Table::T201) + rows_of(Table::T211),
-        24 * rows_of(Table::T201) + 12 * rows_of(Table::T211),
-    );
+    }
 
-    // tls201: the applications, in file order.
-    let mut apps: Vec<AppSlot> = Vec::with_capacity(rows_of(Table::T201));
-    let mut links: Vec<AppLink> = Vec::with_capacity(rows_of(Table::T201));
+    /// The inputs of table `want`.
+    fn inputs_of(&self, want: Table) -> impl Iterator<Item = &Input> {
+        self.srcs
+            .iter()
+            .zip(&self.kinds)
+            .filter(move |(_, (t, _))| *t == want)
+            .map(|(src, _)| src.input())
+    }
+
+    /// [`pass`] over the inputs of table `want`.
+    fn pass(
+        &mut self,
+        want: Table,
+        sink: &mut dyn Sink,
+        f: impl FnMut(&Row<'_>, &mut dyn Sink),
+    ) -> Result<(), IngestError> {
+        pass(&mut self.srcs, &self.kinds, want, sink, f)
+    }
+
+    /// [`pass_split`] over the inputs of table `want`.
+    fn pass_split<T: Send, M: FnMut(&Row<'_>) -> T>(
+        &mut self,
+        want: Table,
+        sink: &mut dyn Sink,
+        mapper: impl Fn() -> M + Sync,
+        apply: impl FnMut(T, &At<'_>, &mut dyn Sink),
+    ) -> Result<(), IngestError> {
+        let chunk_bytes = self.parallel.chunk_bytes;
+        pass_split(
+            chunk_bytes,
+            &mut self.srcs,
+            &self.kinds,
+            want,
+            sink,
+            mapper,
+            apply,
+        )
+    }
+}
+
+/// The strings the passes keep: short repeated ones (offices, kinds, categories) interned,
+/// each application's key and number and each publication's number in one arena.
+struct Strings {
+    strs: Interner,
+    arena: Arena,
+}
+
+/// The error of the temporary file rows are kept in.
+fn spill_error(source: std::io::Error) -> IngestError {
+    IngestError::Spill {
+        dir: std::env::temp_dir().display().to_string(),
+        source,
+    }
+}
+
+/// The reader; `parallel` says where it uses a second thread. One function per table pass,
+/// in the order they run: each child table joins the applications of tls201 by `appln_id`.
+fn read_sources(
+    srcs: Vec<Src<'_>>,
+    sink: &mut dyn Sink,
+    parallel: Parallel,
+) -> Result<(), IngestError> {
+    let mut r = Reading::new(srcs, parallel)?;
+    // The files records come from, to name the one whose record a sink refuses: the inputs
+    // themselves are let go before the records are handed over.
+    let record_files = RecordFiles::of(r.inputs_of(Table::T201));
+    let mut st = Strings {
+        strs: Interner::default(),
+        // Each application's key and number, each publication's number: reserved once.
+        arena: Arena::with_capacity(
+            2 * r.rows_of(Table::T201) + r.rows_of(Table::T211),
+            24 * r.rows_of(Table::T201) + 12 * r.rows_of(Table::T211),
+        ),
+    };
+    let Applications { apps, links, by_id } = read_applications(&mut r, sink, &mut st)?;
+    let n_apps = apps.len();
+    // Records are built in key order, known now: the largest child tables are kept in
+    // buckets of it ([`Spill`]), so that building them needs one bucket's rows at a time.
+    // Sorting holds 32 bytes per application for a moment (320 MB at 10M), better before the
+    // child rows exist than beside them.
+    let order = key_order(n_apps, |i| st.arena.get(links[i].key));
+    let layout = Layout::new(&order, RECORD_CHUNK);
+    let app_rows = spill_applications(apps, &by_id, &st.arena, &layout, parallel)?;
+    let mut marks = vec![AppMarks::default(); n_apps];
+    let join = Join { by_id: &by_id };
+
+    let (mut pubs, pub_ids) = read_publications(&mut r, sink, &join, &mut st, &mut marks)?;
+    let (mut persons, person_ids) = read_persons(&mut r, sink)?;
+    let parties = read_parties(&mut r, sink, &join, &layout, &mut persons, person_ids)?;
+    let mut prios = read_priorities(&mut r, sink, &join, &mut st.arena)?;
+    let classes = read_classes(&mut r, sink, &join, &layout, &mut st.strs)?;
+    let [titles, abstracts] = read_texts(&mut r, sink, &join, n_apps)?;
+    let cited = Cited {
+        pub_ids: &pub_ids,
+        pubs: &pubs,
+    };
+    let (cites, forms) = read_citations(&mut r, sink, &join, cited, &layout, &mut st, &mut marks)?;
+    drop((pub_ids, by_id, r));
+    let mut phase = Phases::start();
+    // Rows that joined nothing and the estimates' margins leave the lists partly unused.
+    pubs.shrink_to_fit();
+    prios.shrink_to_fit();
+    if std::env::var_os("PATQ_TIMINGS").is_some() {
+        for (table, (rows, written)) in [
+            ("tls201", app_rows.sizes()),
+            ("tls207", parties.sizes()),
+            ("tls209/224", classes.sizes()),
+            ("tls212", cites.sizes()),
+        ] {
+            eprintln!(
+                "patq: timing: (patstat) {table} rows kept: {rows}, {} MB of them in a temporary file",
+                written >> 20
+            );
+        }
+    }
+    let joined = Joined {
+        pub_groups: Groups::new(pubs.iter().map(|p| p.app), n_apps),
+        prio_groups: Groups::new(prios.iter().map(|p| p.app), n_apps),
+        st,
+        links,
+        marks,
+        pubs,
+        prios,
+        persons,
+        titles,
+        abstracts,
+        forms,
+        app_rows,
+        parties,
+        classes,
+        cites,
+        layout,
+        order,
+    };
+    joined.hand_over(sink, &record_files, parallel)?;
+    phase.done("(patstat) records built and handed over");
+    Ok(())
+}
+
+/// The tls201 rows kept, in file order.
+struct Applications {
+    apps: Vec<AppSlot>,
+    links: Vec<AppLink>,
+    /// Row index by `appln_id`.
+    by_id: IdMap<u32>,
+}
+
+/// tls201: the applications, in file order, with the lookup of their `appln_id`s. A repeated
+/// id is rejected, naming where it first appeared.
+fn read_applications(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    st: &mut Strings,
+) -> Result<Applications, IngestError> {
+    let mut apps: Vec<AppSlot> = Vec::with_capacity(r.rows_of(Table::T201));
+    let mut links: Vec<AppLink> = Vec::with_capacity(r.rows_of(Table::T201));
     // Repeated ids found while reading; the lookup map is built once every id is known.
     let mut first_num = FirstSeen::default();
     let mut first_text: FastMap<Box<str>, u32> = FastMap::default();
@@ -815,74 +969,67 @@ fn read_sources(
             })
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T201,
-        sink,
-        mapper,
-        |read, row, sink| match read {
-            Ok((id, app, packed, granted_stated, internat, notes)) => {
-                let next = apps.len() as u32;
-                let first = match &id {
-                    Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
-                    Err(text) => *first_text.entry(text.clone()).or_insert(next),
+    r.pass_split(Table::T201, sink, mapper, |read, row, sink| match read {
+        Ok((id, app, packed, granted_stated, internat, notes)) => {
+            let next = apps.len() as u32;
+            let first = match &id {
+                Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
+                Err(text) => *first_text.entry(text.clone()).or_insert(next),
+            };
+            if first != next {
+                let at = unpack_app(&apps[first as usize].app).provenance.location;
+                let id = match id {
+                    Ok(n) => n.to_string(),
+                    Err(text) => text.into(),
                 };
-                if first != next {
-                    let at = unpack_app(&apps[first as usize].app).provenance.location;
-                    let id = match id {
-                        Ok(n) => n.to_string(),
-                        Err(text) => text.into(),
-                    };
-                    row.reject(
-                        sink,
-                        Some("appln_id"),
-                        format!("duplicate appln_id {id} (first at {at})"),
-                    );
-                } else {
-                    for (col, raw, reason) in notes {
-                        row.reject_value(sink, col, &raw, reason);
-                    }
-                    links.push(AppLink {
-                        id: read_id_key(&id, &mut arena),
-                        key: arena.push(&app.key),
-                        number: arena.push(&app.number),
-                        office: strs.id(&app.office),
-                        kind: strs.opt(app.kind.as_deref()),
-                        date: app.filing_date,
-                    });
-                    apps.push(AppSlot {
-                        app: packed,
-                        granted_stated,
-                        internat: internat.map(|raw| Err(id_key(&raw, &mut arena))),
-                    });
+                row.reject(
+                    sink,
+                    Some("appln_id"),
+                    format!("duplicate appln_id {id} (first at {at})"),
+                );
+            } else {
+                for (col, raw, reason) in notes {
+                    row.reject_value(sink, col, &raw, reason);
                 }
+                links.push(AppLink {
+                    id: read_id_key(&id, &mut st.arena),
+                    key: st.arena.push(&app.key),
+                    number: st.arena.push(&app.number),
+                    office: st.strs.id(&app.office),
+                    kind: st.strs.opt(app.kind.as_deref()),
+                    date: app.filing_date,
+                });
+                apps.push(AppSlot {
+                    app: packed,
+                    granted_stated,
+                    internat: internat.map(|raw| Err(id_key(&raw, &mut st.arena))),
+                });
             }
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-        },
-    )?;
+        }
+        Err((field, reason)) => row.reject(sink, Some(field), reason),
+    })?;
     // Every later table looks its rows up here (tls212: ~9 rows per application).
     drop(first_num);
     let mut by_id: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(links.iter().map(|l| l.id)));
     for (text, j) in first_text {
         by_id.insert(text, j);
     }
-    let n_apps = apps.len();
-    // Records are built in key order, known now: the largest child tables are kept in
-    // buckets of it ([`Spill`]), so that building them needs one bucket's rows at a time.
-    // Sorting holds 32 bytes per application for a moment (320 MB at 10M), better before the
-    // child rows exist than beside them.
-    let order = key_order(n_apps, |i| arena.get(links[i].key));
-    let layout = Layout::new(&order, RECORD_CHUNK);
-    let spill_error = |source: std::io::Error| IngestError::Spill {
-        dir: std::env::temp_dir().display().to_string(),
-        source,
-    };
+    Ok(Applications { apps, links, by_id })
+}
+
+/// Keeps each application's row in the bucket of its place in key order, its PCT link
+/// resolved now that every `appln_id` is known.
+fn spill_applications(
+    apps: Vec<AppSlot>,
+    by_id: &IdMap<u32>,
+    arena: &Arena,
+    layout: &Layout,
+    parallel: Parallel,
+) -> Result<Spill<AppOut>, IngestError> {
     let mut app_rows: Spill<AppOut> = Spill::new(layout.buckets(), parallel.spill_bytes);
     for (i, slot) in apps.into_iter().enumerate() {
         let internat = slot.internat.map(|link| match link {
-            Err(id) => get_key(&by_id, id, &arena).copied().ok_or(id),
+            Err(id) => get_key(by_id, id, arena).copied().ok_or(id),
             resolved => resolved,
         });
         let app = AppOut {
@@ -894,10 +1041,18 @@ fn read_sources(
         app_rows.push(layout.bucket_of(app.app), &app);
     }
     app_rows.finish().map_err(spill_error)?;
-    let mut marks = vec![AppMarks::default(); n_apps];
+    Ok(app_rows)
+}
 
-    // The application a child row joins, or why it joins none.
-    let app_index = |row: &Row<'_>| -> Result<u32, (&'static str, String)> {
+/// How a child row finds its application: by its `appln_id` among the tls201 rows.
+#[derive(Clone, Copy)]
+struct Join<'j> {
+    by_id: &'j IdMap<u32>,
+}
+
+impl Join<'_> {
+    /// The application a child row joins, or why it joins none.
+    fn app_index(self, row: &Row<'_>) -> Result<u32, (&'static str, String)> {
         let raw = row.get("appln_id");
         let Some(id) = int_id(raw) else {
             return Err((
@@ -905,7 +1060,7 @@ fn read_sources(
                 format!("missing or non-numeric appln_id {raw:?}"),
             ));
         };
-        by_id.get(id).copied().ok_or_else(|| {
+        self.by_id.get(id).copied().ok_or_else(|| {
             (
                 "appln_id",
                 format!(
@@ -914,24 +1069,37 @@ fn read_sources(
                 ),
             )
         })
-    };
-    let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
-        app_index(row)
+    }
+
+    /// [`Join::app_index`], a row that joins none rejected.
+    fn app_of(self, row: &Row<'_>, sink: &mut dyn Sink) -> Option<usize> {
+        self.app_index(row)
             .map_err(|(field, reason)| row.reject(sink, Some(field), reason))
             .ok()
             .map(|i| i as usize)
-    };
-    let attached = |row: &At<'_>, sink: &mut dyn Sink| {
-        let kind = ATTACHED
-            .iter()
-            .find(|k| k[9..] == *row.file.table)
-            .copied()
-            .unwrap_or("attached");
-        sink.skip_at(&row.file.input.name, row.location(), kind);
-    };
+    }
+}
 
-    // tls211 publications, kept by pat_publn_id for tls212.
-    let mut pubs: Vec<PubRow> = Vec::with_capacity(rows_of(Table::T211));
+/// Counts a child row joined into its application as a skip of kind `attached:<table>`.
+fn attached(row: &At<'_>, sink: &mut dyn Sink) {
+    let kind = ATTACHED
+        .iter()
+        .find(|k| k[9..] == *row.file.table)
+        .copied()
+        .unwrap_or("attached");
+    sink.skip_at(&row.file.input.name, row.location(), kind);
+}
+
+/// tls211: the publications, kept by `pat_publn_id` for tls212.
+fn read_publications(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    st: &mut Strings,
+    marks: &mut [AppMarks],
+) -> Result<(Vec<PubRow>, IdMap<u32>), IngestError> {
+    let join = *join;
+    let mut pubs: Vec<PubRow> = Vec::with_capacity(r.rows_of(Table::T211));
     let mapper = || {
         move |row: &Row<'_>| -> Result<PubIn, (&'static str, String)> {
             let raw = row.get("pat_publn_id");
@@ -941,7 +1109,7 @@ fn read_sources(
                     format!("missing or non-numeric pat_publn_id {raw:?}"),
                 ));
             };
-            let app = app_index(row)?;
+            let app = join.app_index(row)?;
             let number = clean_number(row.get("publn_nr"));
             if number.is_empty() {
                 // PATSTAT's placeholder publication of an application never published.
@@ -971,48 +1139,46 @@ fn read_sources(
             }))
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T211,
-        sink,
-        mapper,
-        |read, row, sink| match read {
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-            Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
-            Ok(PubIn::Pub(p)) => {
-                for (col, raw, reason) in p.notes {
-                    row.reject_value(sink, col, &raw, reason);
-                }
-                if p.first_grant == Some(true) {
-                    marks[p.app as usize].first_grant = true;
-                }
-                pubs.push(PubRow {
-                    app: p.app,
-                    class: classify_publication(&p.office, &p.kind, p.date),
-                    office: strs.id(&p.office),
-                    number: arena.push(&p.number),
-                    kind: strs.id(&p.kind),
-                    date: p.date,
-                    pid: read_id_key(&p.pid, &mut arena),
-                });
-                attached(row, sink);
+    r.pass_split(Table::T211, sink, mapper, |read, row, sink| match read {
+        Err((field, reason)) => row.reject(sink, Some(field), reason),
+        Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
+        Ok(PubIn::Pub(p)) => {
+            for (col, raw, reason) in p.notes {
+                row.reject_value(sink, col, &raw, reason);
             }
-        },
-    )?;
+            if p.first_grant == Some(true) {
+                marks[p.app as usize].first_grant = true;
+            }
+            pubs.push(PubRow {
+                app: p.app,
+                class: classify_publication(&p.office, &p.kind, p.date),
+                office: st.strs.id(&p.office),
+                number: st.arena.push(&p.number),
+                kind: st.strs.id(&p.kind),
+                date: p.date,
+                pid: read_id_key(&p.pid, &mut st.arena),
+            });
+            attached(row, sink);
+        }
+    })?;
     // A later row of an id replaces an earlier one, as inserting row by row did.
     let mut pub_ids: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(pubs.iter().map(|p| p.pid)));
     for (j, p) in pubs.iter().enumerate() {
         if let IdKey::Text(t) = p.pid {
-            pub_ids.insert(arena.get(t).into(), j as u32);
+            pub_ids.insert(st.arena.get(t).into(), j as u32);
         }
     }
+    Ok((pubs, pub_ids))
+}
 
-    // tls206 persons; their rows are counted once the links are known.
+/// tls206: the persons, by `person_id`; their rows are counted once tls207 has linked them.
+fn read_persons(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+) -> Result<(Vec<Person>, IdMap<u32>), IngestError> {
     let mut persons: Vec<Person> = Vec::new();
     let mut person_ids: IdMap<u32> = IdMap::default();
-    pass(&mut srcs, &kinds, Table::T206, sink, |row, sink| {
+    r.pass(Table::T206, sink, |row, sink| {
         let raw = row.get("person_id");
         let Some(id) = int_id(raw) else {
             row.reject(
@@ -1047,10 +1213,24 @@ fn read_sources(
         });
     })?;
     person_ids.compact();
+    Ok((persons, person_ids))
+}
 
-    let mut parties: Spill<PartyRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
-    pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
-        let Some(i) = app_of(row, sink) else { return };
+/// tls207: the links of persons to applications as applicant and/or inventor; then each
+/// tls206 row is counted, as attached or (linked by no row) unused.
+fn read_parties(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    layout: &Layout,
+    persons: &mut [Person],
+    person_ids: IdMap<u32>,
+) -> Result<Spill<PartyRow>, IngestError> {
+    let mut parties: Spill<PartyRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
+    r.pass(Table::T207, sink, |row, sink| {
+        let Some(i) = join.app_of(row, sink) else {
+            return;
+        };
         let pid = row.get("person_id");
         let Some(&person) = person_ids.get(pid) else {
             row.reject(
@@ -1099,10 +1279,21 @@ fn read_sources(
     for s in person_skips {
         sink.skip(s);
     }
+    Ok(parties)
+}
 
-    let mut prios: Vec<PrioRow> = Vec::with_capacity(rows_of(Table::T204));
-    pass(&mut srcs, &kinds, Table::T204, sink, |row, sink| {
-        let Some(i) = app_of(row, sink) else { return };
+/// tls204: the priority claims, each pointing at a tls201 row or (absent) at its id.
+fn read_priorities(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    arena: &mut Arena,
+) -> Result<Vec<PrioRow>, IngestError> {
+    let mut prios: Vec<PrioRow> = Vec::with_capacity(r.rows_of(Table::T204));
+    r.pass(Table::T204, sink, |row, sink| {
+        let Some(i) = join.app_of(row, sink) else {
+            return;
+        };
         let raw = row.get("prior_appln_id");
         let Some(pid) = link_id(raw) else {
             row.reject(
@@ -1112,9 +1303,9 @@ fn read_sources(
             );
             return;
         };
-        let target = match by_id.get(pid) {
+        let target = match join.by_id.get(pid) {
             Some(&j) => Ok(j),
-            None => Err(id_key(pid, &mut arena)),
+            None => Err(id_key(pid, arena)),
         };
         prios.push(PrioRow {
             app: i as u32,
@@ -1122,15 +1313,26 @@ fn read_sources(
         });
         attached(row, sink);
     })?;
+    Ok(prios)
+}
 
-    let mut classes: Spill<ClassRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
+/// tls209 and tls224: the IPC and CPC classes.
+fn read_classes(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    layout: &Layout,
+    strs: &mut Interner,
+) -> Result<Spill<ClassRow>, IngestError> {
+    let join = *join;
+    let mut classes: Spill<ClassRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
     for (table, col, scheme) in [
         (Table::T209, "ipc_class_symbol", ClassScheme::Ipc),
         (Table::T224, "cpc_class_symbol", ClassScheme::Cpc),
     ] {
         let mapper = || {
             move |row: &Row<'_>| -> Result<(u32, String), (&'static str, String)> {
-                let app = app_index(row)?;
+                let app = join.app_index(row)?;
                 let code = normalize_class_code(row.get(col));
                 if code.is_empty() {
                     return Err((col, "empty class symbol".into()));
@@ -1138,31 +1340,34 @@ fn read_sources(
                 Ok((app, code))
             }
         };
-        pass_split(
-            parallel.chunk_bytes,
-            &mut srcs,
-            &kinds,
-            table,
-            sink,
-            mapper,
-            |read, row, sink| match read {
-                Err((field, reason)) => row.reject(sink, Some(field), reason),
-                Ok((app, code)) => {
-                    let class = ClassRow {
-                        app,
-                        code: strs.id(&code),
-                        scheme,
-                    };
-                    classes.push(layout.bucket_of(app), &class);
-                    attached(row, sink);
-                }
-            },
-        )?;
+        r.pass_split(table, sink, mapper, |read, row, sink| match read {
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+            Ok((app, code)) => {
+                let class = ClassRow {
+                    app,
+                    code: strs.id(&code),
+                    scheme,
+                };
+                classes.push(layout.bucket_of(app), &class);
+                attached(row, sink);
+            }
+        })?;
     }
     classes.finish().map_err(spill_error)?;
+    Ok(classes)
+}
 
-    // Titles and abstracts: the first non-empty one per application.
-    let mut texts: [Vec<Option<Box<str>>>; 2] = [Vec::new(), Vec::new()];
+/// A title or abstract per application (tls202, tls203), empty lists when a table is absent.
+type Texts = [Vec<Option<Box<str>>>; 2];
+
+/// tls202 and tls203: the first non-empty title and abstract of each application.
+fn read_texts(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    n_apps: usize,
+) -> Result<Texts, IngestError> {
+    let mut texts: Texts = [Vec::new(), Vec::new()];
     for (n, (table, col)) in [
         (Table::T202, "appln_title"),
         (Table::T203, "appln_abstract"),
@@ -1171,8 +1376,10 @@ fn read_sources(
     .enumerate()
     {
         let slots = &mut texts[n];
-        pass(&mut srcs, &kinds, table, sink, |row, sink| {
-            let Some(i) = app_of(row, sink) else { return };
+        r.pass(table, sink, |row, sink| {
+            let Some(i) = join.app_of(row, sink) else {
+                return;
+            };
             if slots.is_empty() {
                 slots.resize(n_apps, None);
             }
@@ -1182,15 +1389,35 @@ fn read_sources(
             attached(row, sink);
         })?;
     }
+    Ok(texts)
+}
 
-    let mut cites: Spill<CiteRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
+/// The publications tls212 rows cite and are cited from.
+#[derive(Clone, Copy)]
+struct Cited<'c> {
+    pub_ids: &'c IdMap<u32>,
+    pubs: &'c [PubRow],
+}
+
+/// tls212: the citations, each of a publication (its application's) to a publication, an
+/// application or an NPL document (counted).
+fn read_citations(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    cited: Cited<'_>,
+    layout: &Layout,
+    st: &mut Strings,
+    marks: &mut [AppMarks],
+) -> Result<(Spill<CiteRow>, CiteForms), IngestError> {
+    let mut cites: Spill<CiteRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
     let mut forms = CiteForms::default();
     // tls212 is most of an extract: its rows are read on two threads and pushed in file order.
     let mapper = || {
         // A publication's citations are consecutive rows: the last citing id found is tried
         // first.
         let mut last: (String, u32) = (String::new(), 0);
-        let (pub_ids, by_id, pubs) = (&pub_ids, &by_id, &pubs);
+        let (pub_ids, by_id, pubs) = (cited.pub_ids, join.by_id, cited.pubs);
         move |row: &Row<'_>| -> CiteIn {
             let raw = row.get("pat_publn_id");
             let found = if !last.0.is_empty() && last.0 == raw {
@@ -1239,112 +1466,121 @@ fn read_sources(
             }
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T212,
-        sink,
-        mapper,
-        |cite, at, sink| match cite {
-            CiteIn::Reject(field, reason) => at.reject(sink, Some(field), reason),
-            CiteIn::Npl(app) => {
-                marks[app as usize].npl += 1;
-                attached(at, sink);
-            }
-            CiteIn::Cite {
-                app,
+    r.pass_split(Table::T212, sink, mapper, |cite, at, sink| match cite {
+        CiteIn::Reject(field, reason) => at.reject(sink, Some(field), reason),
+        CiteIn::Npl(app) => {
+            marks[app as usize].npl += 1;
+            attached(at, sink);
+        }
+        CiteIn::Cite {
+            app,
+            tag,
+            id,
+            category,
+            origin,
+        } => {
+            let id = match id {
+                Ok(n) => n,
+                Err(text) => u64::from(st.arena.push(&text)),
+            };
+            let form = forms.id(CiteForm {
+                category: st.strs.opt(category.get()),
+                origin: st.strs.opt(origin.get()),
                 tag,
-                id,
-                category,
-                origin,
-            } => {
-                let id = match id {
-                    Ok(n) => n,
-                    Err(text) => u64::from(arena.push(&text)),
-                };
-                let form = forms.id(CiteForm {
-                    category: strs.opt(category.get()),
-                    origin: strs.opt(origin.get()),
-                    tag,
-                });
-                cites.push(layout.bucket_of(app), &CiteRow { id, app, form });
-                attached(at, sink);
-            }
-        },
-    )?;
+            });
+            cites.push(layout.bucket_of(app), &CiteRow { id, app, form });
+            attached(at, sink);
+        }
+    })?;
     cites.finish().map_err(spill_error)?;
-    drop((pub_ids, by_id, srcs));
-    let mut phase = Phases::start();
-    // Rows that joined nothing and the estimates' margins leave the lists partly unused.
-    pubs.shrink_to_fit();
-    prios.shrink_to_fit();
-    if std::env::var_os("PATQ_TIMINGS").is_some() {
-        for (table, (rows, written)) in [
-            ("tls201", app_rows.sizes()),
-            ("tls207", parties.sizes()),
-            ("tls209/224", classes.sizes()),
-            ("tls212", cites.sizes()),
-        ] {
-            eprintln!(
-                "patq: timing: (patstat) {table} rows kept: {rows}, {} MB of them in a temporary file",
-                written >> 20
-            );
+    Ok((cites, forms))
+}
+
+/// One bucket's spilled rows, read back for the records built from them.
+struct Rows {
+    apps: Bucket<AppOut>,
+    parties: Bucket<PartyRow>,
+    classes: Bucket<ClassRow>,
+    cites: Bucket<CiteRow>,
+}
+
+/// Everything the passes gathered, from which the records are built in key order.
+struct Joined {
+    st: Strings,
+    links: Vec<AppLink>,
+    marks: Vec<AppMarks>,
+    pubs: Vec<PubRow>,
+    prios: Vec<PrioRow>,
+    persons: Vec<Person>,
+    titles: Vec<Option<Box<str>>>,
+    abstracts: Vec<Option<Box<str>>>,
+    forms: CiteForms,
+    app_rows: Spill<AppOut>,
+    parties: Spill<PartyRow>,
+    classes: Spill<ClassRow>,
+    cites: Spill<CiteRow>,
+    layout: Layout,
+    /// Application indices in key order.
+    order: Vec<u32>,
+    pub_groups: Groups,
+    prio_groups: Groups,
+}
+
+impl Joined {
+    fn id_text(&self, id: IdKey) -> patq_model::Text {
+        id.text(&self.st.arena)
+    }
+
+    fn load(&self, b: usize, bytes: &mut Vec<u8>) -> std::io::Result<Rows> {
+        Ok(Rows {
+            apps: self.app_rows.bucket(b, &self.layout, bytes)?,
+            parties: self.parties.bucket(b, &self.layout, bytes)?,
+            classes: self.classes.bucket(b, &self.layout, bytes)?,
+            cites: self.cites.bucket(b, &self.layout, bytes)?,
+        })
+    }
+
+    fn publication(&self, p: &PubRow) -> Publication {
+        let Strings { strs, arena } = &self.st;
+        Publication {
+            office: strs.get(p.office).into(),
+            number: arena.get(p.number).into(),
+            kind: strs.get(p.kind).into(),
+            date: p.date,
+            class: p.class,
+            source_id: Some(self.id_text(p.pid)),
         }
     }
 
-    // Each record is put together from its rows in file order, duplicates dropped, exactly as
-    // the rows were once pushed onto a record as they were read.
-    let id_text = |id: IdKey| id.text(&arena);
-    let pub_groups = Groups::new(pubs.iter().map(|p| p.app), n_apps);
-    let prio_groups = Groups::new(prios.iter().map(|p| p.app), n_apps);
-    /// One bucket's spilled rows, read back for the records built from them.
-    struct Rows {
-        apps: Bucket<AppOut>,
-        parties: Bucket<PartyRow>,
-        classes: Bucket<ClassRow>,
-        cites: Bucket<CiteRow>,
+    fn priority(&self, target: Result<u32, IdKey>) -> Priority {
+        let Strings { strs, arena } = &self.st;
+        match target {
+            Ok(j) => {
+                let l = &self.links[j as usize];
+                Priority {
+                    office: strs.get(l.office).into(),
+                    number: arena.get(l.number).into(),
+                    kind: strs.get_opt(l.kind).map(Into::into),
+                    date: l.date,
+                    key: arena.get(l.key).into(),
+                }
+            }
+            Err(id) => {
+                let pid = self.id_text(id);
+                Priority {
+                    office: patq_model::Text::default(),
+                    number: pid.clone(),
+                    kind: None,
+                    date: None,
+                    key: patq_model::format_text!("PATSTAT:{pid}"),
+                }
+            }
+        }
     }
-    let load = |b: usize, bytes: &mut Vec<u8>| -> std::io::Result<Rows> {
-        Ok(Rows {
-            apps: app_rows.bucket(b, &layout, bytes)?,
-            parties: parties.bucket(b, &layout, bytes)?,
-            classes: classes.bucket(b, &layout, bytes)?,
-            cites: cites.bucket(b, &layout, bytes)?,
-        })
-    };
-    let publication = |p: &PubRow| Publication {
-        office: strs.get(p.office).into(),
-        number: arena.get(p.number).into(),
-        kind: strs.get(p.kind).into(),
-        date: p.date,
-        class: p.class,
-        source_id: Some(id_text(p.pid)),
-    };
-    let priority = |target: Result<u32, IdKey>| match target {
-        Ok(j) => {
-            let l = &links[j as usize];
-            Priority {
-                office: strs.get(l.office).into(),
-                number: arena.get(l.number).into(),
-                kind: strs.get_opt(l.kind).map(Into::into),
-                date: l.date,
-                key: arena.get(l.key).into(),
-            }
-        }
-        Err(id) => {
-            let pid = id_text(id);
-            Priority {
-                office: patq_model::Text::default(),
-                number: pid.clone(),
-                kind: None,
-                date: None,
-                key: patq_model::format_text!("PATSTAT:{pid}"),
-            }
-        }
-    };
-    let citation = |c: &CiteRow| {
-        let form = forms.get(c.form);
+
+    fn citation(&self, c: &CiteRow) -> Citation {
+        let Strings { strs, arena } = &self.st;
+        let form = self.forms.get(c.form);
         let missing = || {
             if form.tag >= CITE_TEXT {
                 arena.get(c.id as u32).into()
@@ -1355,7 +1591,7 @@ fn read_sources(
         let (category, cited_by) = (strs.get_opt(form.category), strs.get_opt(form.origin));
         match form.tag % CITE_TEXT {
             CITE_PUB => {
-                let p = &pubs[c.id as usize];
+                let p = &self.pubs[c.id as usize];
                 Citation {
                     office: Some(strs.get(p.office).into()),
                     number: arena.get(p.number).into(),
@@ -1365,7 +1601,7 @@ fn read_sources(
                     date: p.date,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(id_text(p.pid)),
+                    source_id: Some(self.id_text(p.pid)),
                 }
             }
             CITE_PUB_MISSING => {
@@ -1381,8 +1617,8 @@ fn read_sources(
                 }
             }
             CITE_APPLN => {
-                let l = &links[c.id as usize];
-                let ca = id_text(l.id);
+                let l = &self.links[c.id as usize];
+                let ca = self.id_text(l.id);
                 Citation {
                     office: Some(strs.get(l.office).into()),
                     number: arena.get(l.number).into(),
@@ -1406,34 +1642,37 @@ fn read_sources(
                 }
             }
         }
-    };
-    let [titles, abstracts] = texts;
-    let text =
-        |v: &[Option<Box<str>>], i: usize| v.get(i).and_then(|t| t.as_deref()).map(String::from);
-    // Builds application `i`'s record from its slot, title, abstract and rows, `local` its
-    // position in the bucket `rows` holds; `kept` is scratch.
-    let build = |i: usize, local: usize, rows: &Rows, kept: &mut Vec<u32>| {
+    }
+
+    /// Application `i`'s record from its slot, title, abstract and rows, in file order,
+    /// duplicates dropped, exactly as the rows were once pushed onto a record as they were
+    /// read; `local` is its position in the bucket `rows` holds, `kept` scratch.
+    fn build(&self, i: usize, local: usize, rows: &Rows, kept: &mut Vec<u32>) -> PatentRecord {
+        let Strings { strs, arena } = &self.st;
         let slot = &rows.apps.rows[rows.apps.of(local)[0] as usize];
-        let mark = marks[i];
+        let mark = self.marks[i];
         let mut rec = PatentRecord {
             app: unpack_app(&slot.packed),
             ..PatentRecord::default()
         };
         if let Some(link) = slot.internat {
             rec.app.pct_key = Some(match link {
-                Ok(j) => arena.get(links[j as usize].key).into(),
-                Err(id) => patq_model::format_text!("PATSTAT:{}", id_text(id)),
+                Ok(j) => arena.get(self.links[j as usize].key).into(),
+                Err(id) => patq_model::format_text!("PATSTAT:{}", self.id_text(id)),
             });
         }
         if mark.first_grant && !slot.granted_stated {
             rec.app.granted = Some(true);
         }
-        for &r in pub_groups.of(i) {
-            push_new(&mut rec.publications, publication(&pubs[r as usize]));
+        for &r in self.pub_groups.of(i) {
+            push_new(
+                &mut rec.publications,
+                self.publication(&self.pubs[r as usize]),
+            );
         }
         for &r in rows.parties.of(local) {
             let p = &rows.parties.rows[r as usize];
-            let person = &persons[p.person as usize];
+            let person = &self.persons[p.person as usize];
             push_new(
                 &mut rec.parties,
                 Party {
@@ -1444,8 +1683,11 @@ fn read_sources(
                 },
             );
         }
-        for &r in prio_groups.of(i) {
-            push_new(&mut rec.priorities, priority(prios[r as usize].target));
+        for &r in self.prio_groups.of(i) {
+            push_new(
+                &mut rec.priorities,
+                self.priority(self.prios[r as usize].target),
+            );
         }
         for &r in rows.classes.of(local) {
             let c = &rows.classes.rows[r as usize];
@@ -1457,8 +1699,9 @@ fn read_sources(
                 },
             );
         }
-        rec.app.title = text(&titles, i);
-        rec.app.abstract_text = text(&abstracts, i);
+        let text = |v: &[Option<Box<str>>]| v.get(i).and_then(|t| t.as_deref()).map(String::from);
+        rec.app.title = text(&self.titles);
+        rec.app.abstract_text = text(&self.abstracts);
         // Two rows give equal citations exactly when their compact forms are equal (a cited
         // publication or application is one row or index per id; categories and origins are
         // interned), so duplicates are dropped before any string is built.
@@ -1470,52 +1713,67 @@ fn read_sources(
                 kept.push(r);
             }
         }
-        rec.citations = kept.iter().map(|&r| citation(&cites[r as usize])).collect();
+        rec.citations = kept
+            .iter()
+            .map(|&r| self.citation(&cites[r as usize]))
+            .collect();
         if mark.npl > 0 {
             rec.app.npl_citation_count = Some(mark.npl);
         }
         rec
-    };
-    // Builds the records of chunk `k` of the key order, `bucket` the rows of the last bucket
-    // read (a chunk lies in one bucket) and `kept`, `bytes` scratch.
-    let chunks = order.len().div_ceil(RECORD_CHUNK);
-    let build_chunk = |k: usize,
-                       bucket: &mut Option<(usize, Rows)>,
-                       kept: &mut Vec<u32>,
-                       bytes: &mut Vec<u8>|
-     -> std::io::Result<Vec<PatentRecord>> {
+    }
+
+    /// The records of chunk `k` of the key order; `bucket` holds the rows of the last bucket
+    /// read (a chunk lies in one bucket) and `kept`, `bytes` are scratch.
+    fn build_chunk(
+        &self,
+        k: usize,
+        bucket: &mut Option<(usize, Rows)>,
+        kept: &mut Vec<u32>,
+        bytes: &mut Vec<u8>,
+    ) -> std::io::Result<Vec<PatentRecord>> {
         let start = k * RECORD_CHUNK;
-        let b = layout.bucket_at(start);
+        let b = self.layout.bucket_at(start);
         if bucket.as_ref().is_none_or(|(held, _)| *held != b) {
             // The bucket before is let go first: two of them would be held for a moment.
             *bucket = None;
-            *bucket = Some((b, load(b, bytes)?));
+            *bucket = Some((b, self.load(b, bytes)?));
         }
         let rows = &bucket.as_ref().expect("just read").1;
-        let base = layout.positions(b).start;
-        let chunk = &order[start..(start + RECORD_CHUNK).min(order.len())];
+        let base = self.layout.positions(b).start;
+        let chunk = &self.order[start..(start + RECORD_CHUNK).min(self.order.len())];
         Ok(chunk
             .iter()
             .enumerate()
-            .map(|(j, &i)| build(i as usize, start + j - base, rows, kept))
+            .map(|(j, &i)| self.build(i as usize, start + j - base, rows, kept))
             .collect())
-    };
-    // Records go out in key order, the rows of one key in file order, so a sink can write
-    // them as they come (`DatasetBuilder::stream_to`) instead of holding them all. From
-    // `records_from` applications on they are built on [`BUILDERS`] other threads, in chunks
-    // handed over in order through short queues, while this thread hands them to the sink
-    // (which for a streamed dataset fills the table columns).
-    if n_apps < parallel.records_from {
-        let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
-        for k in 0..chunks {
-            let recs = build_chunk(k, &mut bucket, &mut kept, &mut bytes).map_err(spill_error)?;
-            for rec in recs {
-                record_files.record(sink, rec)?;
+    }
+
+    /// Hands every record to the sink in key order, the rows of one key in file order, so a
+    /// sink can write them as they come (`DatasetBuilder::stream_to`) instead of holding them
+    /// all. From `records_from` applications on they are built on [`BUILDERS`] other
+    /// threads, in chunks handed over in order through short queues, while this thread hands
+    /// them to the sink (which for a streamed dataset fills the table columns).
+    fn hand_over(
+        &self,
+        sink: &mut dyn Sink,
+        record_files: &RecordFiles,
+        parallel: Parallel,
+    ) -> Result<(), IngestError> {
+        let chunks = self.order.len().div_ceil(RECORD_CHUNK);
+        if self.marks.len() < parallel.records_from {
+            let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
+            for k in 0..chunks {
+                let recs = self
+                    .build_chunk(k, &mut bucket, &mut kept, &mut bytes)
+                    .map_err(spill_error)?;
+                for rec in recs {
+                    record_files.record(sink, rec)?;
+                }
             }
+            return Ok(());
         }
-    } else {
         std::thread::scope(|s| -> Result<(), IngestError> {
-            let build_chunk = &build_chunk;
             let mut queues = Vec::new();
             let mut builders = Vec::new();
             for t in 0..BUILDERS {
@@ -1524,7 +1782,7 @@ fn read_sources(
                 builders.push(s.spawn(move || {
                     let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
                     for k in (t..chunks).step_by(BUILDERS) {
-                        let recs = build_chunk(k, &mut bucket, &mut kept, &mut bytes);
+                        let recs = self.build_chunk(k, &mut bucket, &mut kept, &mut bytes);
                         // The receiver is gone only when the sink panicked or a read failed.
                         if tx.send(recs).is_err() {
                             break;
@@ -1560,10 +1818,8 @@ fn read_sources(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             }
             read
-        })?;
+        })
     }
-    phase.done("(patstat) records built and handed over");
-    Ok(())
 }
 
 /// About how many rows a table file holds, from `head`, its first bytes: their line count
