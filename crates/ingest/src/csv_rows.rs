@@ -7,7 +7,7 @@ use csv::StringRecord;
 use patq_model::PatentRecord;
 
 use crate::sink::excerpt;
-use crate::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink};
+use crate::{ColumnUse, FieldAction, FieldNote, IngestError, Location, Rejection, Sink};
 
 /// Why a row was rejected: the column at fault (as the file names it) and the reason.
 #[derive(Debug, PartialEq)]
@@ -42,7 +42,8 @@ pub(crate) struct Offset {
 /// Reads every data row after the header from `reader` (built over `text`) and sends what
 /// `parse` returns to `sink`. A row the csv crate cannot read, a quoted field left open at the
 /// end of the file or a row whose field count differs from `width` is quarantined with its line
-/// and an excerpt; the loop stops only at end of input or when the parser makes no progress.
+/// and an excerpt; the loop stops at end of input, when the parser makes no progress, or at the
+/// first record the sink refuses (returned as [`IngestError::Sink`]).
 pub(crate) fn for_each_row(
     reader: &mut csv::Reader<&[u8]>,
     text: &str,
@@ -51,7 +52,7 @@ pub(crate) fn for_each_row(
     width: usize,
     sink: &mut dyn Sink,
     mut parse: impl FnMut(&StringRecord, u64) -> Result<PatentRecord, RowError>,
-) {
+) -> Result<(), IngestError> {
     for_each_row_noting(reader, text, file, offset, width, sink, |rec, line, _| {
         parse(rec, line)
     })
@@ -67,7 +68,7 @@ pub(crate) fn for_each_row_noting(
     width: usize,
     sink: &mut dyn Sink,
     mut parse: impl FnMut(&StringRecord, u64, &mut dyn Sink) -> Result<PatentRecord, RowError>,
-) {
+) -> Result<(), IngestError> {
     let mut rec = StringRecord::new();
     let mut count: u64 = 0;
     loop {
@@ -127,11 +128,12 @@ pub(crate) fn for_each_row_noting(
             continue;
         }
         match parse(&rec, line, sink) {
-            Ok(record) => sink.record(record),
+            Ok(record) => sink.record(record).map_err(IngestError::sink(file))?,
             Err(err) => reject(sink, err),
         }
     }
     sink.progress((offset.bytes + text.len()) as u64);
+    Ok(())
 }
 
 /// Each header column with the field it fills (`field_of` its name) or `None` when no field

@@ -50,11 +50,11 @@ use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
 
 pub(crate) mod census;
 
-/// Reads every OPS response into the sink. Problems are reported as rejections; the reader
-/// itself never fails.
+/// Reads every OPS response into the sink. Problems with the input are reported as
+/// rejections; the reader fails only when the sink refuses a record.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for input in inputs {
-        Doc::new(input).run(sink);
+        Doc::new(input).run(sink)?;
     }
     Ok(())
 }
@@ -359,23 +359,32 @@ impl<'a> Doc<'a> {
     }
 
     /// A problem with the document as a whole (not tied to one record).
-    fn reject_doc(&mut self, sink: &mut dyn Sink, at: usize, reason: String) {
-        self.flush(sink, None);
+    fn reject_doc(
+        &mut self,
+        sink: &mut dyn Sink,
+        at: usize,
+        reason: String,
+    ) -> Result<(), IngestError> {
+        self.flush(sink, None)?;
         let r = self.rejection(at, None, reason);
         sink.reject(r);
+        Ok(())
     }
 
-    fn run(mut self, sink: &mut dyn Sink) {
-        self.walk(sink);
+    fn run(mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
+        self.walk(sink)?;
         std::mem::take(&mut self.census).report(&self.input.name, sink);
         sink.progress(self.text.len() as u64);
+        Ok(())
     }
 
-    fn walk(&mut self, sink: &mut dyn Sink) {
+    /// Reads the document's records into the sink; stops at the first record the sink
+    /// refuses.
+    fn walk(&mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
         if self.text.trim().is_empty() {
             let r = self.rejection(0, None, "empty file: no OPS XML response".into());
             sink.reject(r);
-            return;
+            return Ok(());
         }
         let mut reader = Reader::from_str(self.text);
         // Open elements outside a record, as qualified names for messages.
@@ -408,13 +417,13 @@ impl<'a> Doc<'a> {
                     };
                     match building.take() {
                         Some(b) => {
-                            self.flush(sink, None);
+                            self.flush(sink, None)?;
                             let r = self.rejection(b.start, None, msg);
                             sink.reject(r);
                         }
-                        None => self.reject_doc(sink, at, msg),
+                        None => self.reject_doc(sink, at, msg)?,
                     }
-                    return;
+                    return Ok(());
                 }
             };
             match event {
@@ -435,7 +444,7 @@ impl<'a> Doc<'a> {
                         if name == "fault" || name == "error" {
                             building = Some(Building::new(RecKind::Fault, before, node));
                             if is_empty {
-                                self.finish(sink, building.take(), before);
+                                self.finish(sink, building.take(), before)?;
                             }
                             continue;
                         }
@@ -446,8 +455,8 @@ impl<'a> Doc<'a> {
                                     let msg = format!(
                                         "unsupported OPS response <{qname}> (expected ops:world-patent-data)"
                                     );
-                                    self.reject_doc(sink, before, msg);
-                                    return;
+                                    self.reject_doc(sink, before, msg)?;
+                                    return Ok(());
                                 }
                             }
                         }
@@ -457,8 +466,8 @@ impl<'a> Doc<'a> {
                             Some(r) => response = Some(r),
                             None => {
                                 let msg = format!("unsupported OPS response <{qname}>");
-                                self.reject_doc(sink, before, msg);
-                                return;
+                                self.reject_doc(sink, before, msg)?;
+                                return Ok(());
                             }
                         }
                     }
@@ -490,7 +499,7 @@ impl<'a> Doc<'a> {
                         Some(kind) => {
                             let b = Building::new(kind, before, node);
                             if is_empty {
-                                self.finish(sink, Some(b), reader.buffer_position() as usize);
+                                self.finish(sink, Some(b), reader.buffer_position() as usize)?;
                             } else {
                                 building = Some(b);
                             }
@@ -498,8 +507,8 @@ impl<'a> Doc<'a> {
                         None if !is_empty && open.len() >= MAX_XML_DEPTH => {
                             // Outside any record nothing is kept, but the open names are.
                             let msg = format!("{} outside any record", too_deep());
-                            self.reject_doc(sink, before, msg);
-                            return;
+                            self.reject_doc(sink, before, msg)?;
+                            return Ok(());
                         }
                         None if !is_empty => open.push(qname),
                         None => {}
@@ -517,7 +526,7 @@ impl<'a> Doc<'a> {
                             None => {
                                 let mut b = building.take().expect("building is set");
                                 b.stack.push(node);
-                                self.finish(sink, Some(b), reader.buffer_position() as usize);
+                                self.finish(sink, Some(b), reader.buffer_position() as usize)?;
                             }
                         }
                         continue;
@@ -530,12 +539,12 @@ impl<'a> Doc<'a> {
                             } else {
                                 FamilyKind::Simple
                             };
-                            self.flush(sink, Some(family));
+                            self.flush(sink, Some(family))?;
                             self.family_total = None;
                         }
                     }
                     if open.is_empty() {
-                        self.flush(sink, None);
+                        self.flush(sink, None)?;
                     }
                 }
                 Event::Text(t) => {
@@ -552,8 +561,8 @@ impl<'a> Doc<'a> {
                             } else {
                                 "not an XML document: text before the first element".to_string()
                             };
-                            self.reject_doc(sink, before, msg);
-                            return;
+                            self.reject_doc(sink, before, msg)?;
+                            return Ok(());
                         }
                         None => {}
                     }
@@ -582,7 +591,7 @@ impl<'a> Doc<'a> {
                 Event::Eof => {
                     let end = self.text.len();
                     if let Some(b) = building.take() {
-                        self.flush(sink, None);
+                        self.flush(sink, None)?;
                         let name = b.stack.first().map(|n| n.name.clone()).unwrap_or_default();
                         let r = self.rejection(
                             b.start,
@@ -594,13 +603,13 @@ impl<'a> Doc<'a> {
                         let msg = format!(
                             "truncated XML: <{q}> not closed at end of file; any records after this point are lost"
                         );
-                        self.reject_doc(sink, end, msg);
+                        self.reject_doc(sink, end, msg)?;
                     } else if !saw_root {
-                        self.reject_doc(sink, 0, "no XML element found".into());
+                        self.reject_doc(sink, 0, "no XML element found".into())?;
                     } else {
-                        self.flush(sink, None);
+                        self.flush(sink, None)?;
                     }
-                    return;
+                    return Ok(());
                 }
                 _ => {}
             }
@@ -608,9 +617,16 @@ impl<'a> Doc<'a> {
     }
 
     /// Converts a completed record element and queues (or emits) its outcome.
-    fn finish(&mut self, sink: &mut dyn Sink, b: Option<Building>, end: usize) {
-        let Some(mut b) = b else { return };
-        let Some(node) = b.stack.pop() else { return };
+    fn finish(
+        &mut self,
+        sink: &mut dyn Sink,
+        b: Option<Building>,
+        end: usize,
+    ) -> Result<(), IngestError> {
+        let Some(mut b) = b else { return Ok(()) };
+        let Some(node) = b.stack.pop() else {
+            return Ok(());
+        };
         let span = &self.text[b.start.min(self.text.len())..end.min(self.text.len())];
         let mut notes = Notes::new();
         let outcome = if let Some(bad) = b.over.take() {
@@ -670,13 +686,18 @@ impl<'a> Doc<'a> {
         });
         // Family and equivalents members wait for their container so they can be linked.
         if self.family_total.is_none() && b.kind != RecKind::InquiryResult {
-            self.flush(sink, None);
+            self.flush(sink, None)?;
         }
+        Ok(())
     }
 
     /// Emits queued outcomes; with `family`, links each record to the publications of the other
     /// applications queued with it.
-    fn flush(&mut self, sink: &mut dyn Sink, family: Option<FamilyKind>) {
+    fn flush(
+        &mut self,
+        sink: &mut dyn Sink,
+        family: Option<FamilyKind>,
+    ) -> Result<(), IngestError> {
         let pending = std::mem::take(&mut self.pending);
         let members: Vec<(String, String)> = pending
             .iter()
@@ -735,7 +756,8 @@ impl<'a> Doc<'a> {
                             reason,
                         });
                     }
-                    sink.record(*rec);
+                    sink.record(*rec)
+                        .map_err(IngestError::sink(&self.input.name))?;
                 }
                 Outcome::Reject(bad) => {
                     let r = self.rejection(p.start, bad.field, bad.reason);
@@ -753,6 +775,7 @@ impl<'a> Doc<'a> {
                 sink.progress(p.start as u64);
             }
         }
+        Ok(())
     }
 }
 

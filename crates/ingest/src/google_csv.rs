@@ -257,7 +257,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
             }
             Ok(record)
         },
-    );
+    )?;
     counts.report(sink, &input.name, &cols.names);
     Ok(())
 }

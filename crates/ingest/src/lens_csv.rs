@@ -74,7 +74,7 @@ use crate::dates::{
     self, DateError, DayMonth, OrderVote, ParsedDate, Resolved, Slot, resolve_centuries,
     week_year_original,
 };
-use crate::sink::{ColumnUse, FieldAction, FieldNote, Rejection, Skip};
+use crate::sink::{ColumnUse, FieldAction, FieldNote, Rejection, SinkError, Skip};
 use crate::util::{opt, parse_count, split_lens_list};
 use crate::{IngestError, Input, Location, Sink};
 
@@ -277,11 +277,11 @@ struct NoteSink<'s> {
 }
 
 impl Sink for NoteSink<'_> {
-    fn record(&mut self, record: PatentRecord) {
+    fn record(&mut self, record: PatentRecord) -> Result<(), SinkError> {
         for note in self.pending.borrow_mut().drain(..) {
             self.inner.field_note(note);
         }
-        self.inner.record(record);
+        self.inner.record(record)
     }
     fn reject(&mut self, rejection: Rejection) {
         // A rejected row's quarantine line names the row; notes of its values would count
@@ -366,7 +366,7 @@ fn read_one(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
         cols.width,
         &mut note_sink,
         |rec, line| rows.parse_row(rec, line),
-    );
+    )?;
     for (i, col) in cols.by_position.iter().enumerate() {
         if col.is_some() {
             sink.values_read(&input.name, &cols.names[i], rows.read[i]);

@@ -42,9 +42,9 @@ use serde_json::Value;
 use crate::json_items::top_items;
 use crate::limits::{MAX_FIELD_BYTES, MAX_JSON_DEPTH, too_long};
 use crate::paths::PathCensus;
-use crate::patstat::pct_number;
 use crate::sink::{FieldAction, FieldNote, excerpt};
 use crate::util::parse_count;
+use crate::util::pct_number;
 use crate::{IngestError, Input, Location, Rejection, Sink};
 
 /// Longest line accepted; a larger one is almost surely not a single Lens document (a
@@ -362,12 +362,12 @@ fn read_docs(
     if !looks_jsonl && (trimmed.starts_with('[') || trimmed.starts_with('{')) {
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(docs)) => {
-                emit_all(input, docs, census, sink);
+                emit_all(input, docs, census, sink)?;
                 return Ok(());
             }
             Ok(Value::Object(mut o)) => {
                 if let Some(Value::Array(docs)) = o.remove("data") {
-                    emit_all(input, docs, census, sink);
+                    emit_all(input, docs, census, sink)?;
                 } else {
                     emit(
                         input,
@@ -376,7 +376,7 @@ fn read_docs(
                         text,
                         census,
                         sink,
-                    );
+                    )?;
                 }
                 return Ok(());
             }
@@ -384,7 +384,7 @@ fn read_docs(
             // One document nested too deep fails the whole parse: each document is then
             // parsed on its own, so only that one is rejected.
             Err(e) if too_deep(&e) && top_items(text).is_some() => {
-                emit_items(input, text, census, sink);
+                emit_items(input, text, census, sink)?;
                 return Ok(());
             }
             Err(e) if trimmed.starts_with('[') => {
@@ -431,7 +431,7 @@ fn read_docs(
                 match o.remove("data") {
                     Some(Value::Array(docs)) => {
                         for d in &docs {
-                            emit(input, loc.clone(), d, line, census, sink);
+                            emit(input, loc.clone(), d, line, census, sink)?;
                         }
                     }
                     _ => sink.reject(rejection(
@@ -443,7 +443,7 @@ fn read_docs(
                     )),
                 }
             }
-            Ok(v) => emit(input, loc, &v, line, census, sink),
+            Ok(v) => emit(input, loc, &v, line, census, sink)?,
             Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), line)),
         }
     }
@@ -451,7 +451,12 @@ fn read_docs(
     Ok(())
 }
 
-fn emit_all(input: &Input, docs: Vec<Value>, census: &mut PathCensus, sink: &mut dyn Sink) {
+fn emit_all(
+    input: &Input,
+    docs: Vec<Value>,
+    census: &mut PathCensus,
+    sink: &mut dyn Sink,
+) -> Result<(), IngestError> {
     for (i, d) in docs.iter().enumerate() {
         let text = d.to_string();
         emit(
@@ -461,27 +466,34 @@ fn emit_all(input: &Input, docs: Vec<Value>, census: &mut PathCensus, sink: &mut
             &text,
             census,
             sink,
-        );
+        )?;
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             sink.progress((input.text.len() * i / docs.len()) as u64);
         }
     }
+    Ok(())
 }
 
 /// Reads the items of the text's array (see [`top_items`]) one by one, as records 1, 2, ...
-fn emit_items(input: &Input, text: &str, census: &mut PathCensus, sink: &mut dyn Sink) {
+fn emit_items(
+    input: &Input,
+    text: &str,
+    census: &mut PathCensus,
+    sink: &mut dyn Sink,
+) -> Result<(), IngestError> {
     let items = top_items(text).unwrap_or_default();
     for (i, r) in items.iter().enumerate() {
         let loc = Location::Record(i as u64 + 1);
         let item = &text[r.clone()];
         match serde_json::from_str::<Value>(item) {
-            Ok(d) => emit(input, loc, &d, item, census, sink),
+            Ok(d) => emit(input, loc, &d, item, census, sink)?,
             Err(e) => sink.reject(rejection(input, loc, None, json_fault(&e), item)),
         }
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             sink.progress(r.start as u64);
         }
     }
+    Ok(())
 }
 
 /// True when serde_json stopped at its recursion limit ([`MAX_JSON_DEPTH`]).
@@ -540,11 +552,11 @@ fn emit(
     text: &str,
     census: &mut PathCensus,
     sink: &mut dyn Sink,
-) {
+) -> Result<(), IngestError> {
     if let Some(field) = long_field(doc) {
         census_doc(doc, false, census);
         sink.reject(rejection(input, loc, Some(&field), too_long(), text));
-        return;
+        return Ok(());
     }
     let prov = Provenance {
         source_file: input.file_index,
@@ -570,13 +582,14 @@ fn emit(
                     reason,
                 });
             }
-            sink.record(r);
+            sink.record(r).map_err(IngestError::sink(&input.name))?;
         }
         Err((field, reason)) => {
             census_doc(doc, false, census);
             sink.reject(rejection(input, loc, field.as_deref(), reason, text))
         }
     }
+    Ok(())
 }
 
 /// A rejection's field and reason.

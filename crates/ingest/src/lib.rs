@@ -9,6 +9,7 @@
 mod compact;
 mod csv_rows;
 pub mod dates;
+mod delimited;
 pub mod detect;
 pub mod epo_ops;
 pub mod google_csv;
@@ -29,7 +30,9 @@ pub mod walk;
 
 pub use detect::{Format, detect};
 pub use input::Input;
-pub use sink::{CollectSink, ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, Skip};
+pub use sink::{
+    CollectSink, ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, SinkError, Skip,
+};
 
 /// Errors that stop a reader altogether (as opposed to a bad record, which is a [`Rejection`]).
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +63,23 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
+    /// The sink refused a record read from `path` (see [`SinkError`]); the read stopped there.
+    #[error("{path}: {source}")]
+    Sink {
+        path: String,
+        #[source]
+        source: SinkError,
+    },
+}
+
+impl IngestError {
+    /// Wraps the error of a sink that refused a record read from `path`.
+    pub fn sink(path: &str) -> impl FnOnce(SinkError) -> IngestError + '_ {
+        move |source| IngestError::Sink {
+            path: path.to_string(),
+            source,
+        }
+    }
 }
 
 /// Reads every input with its format's reader. Inputs of one format are read together, in the

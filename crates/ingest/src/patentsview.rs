@@ -30,10 +30,10 @@ use patq_model::{
     normalize_office, parse_date,
 };
 
-use crate::patstat::{
-    Row, TableFile, ValueNote, flag, keyed_rows, open_tables, optional, pct_number, skip_order,
+use crate::delimited::{
+    RecordFiles, Row, TableFile, ValueNote, keyed_rows, open_tables, optional, skip_order,
 };
-use crate::util::{opt, parse_count};
+use crate::util::{flag, opt, parse_count, pct_number};
 use crate::{IngestError, Input, Sink, Skip};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -589,6 +589,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for (_, file) in &files {
         file.report(sink);
     }
+    let record_files = RecordFiles::of(of(Table::Patent).map(|f| f.input));
     for slot in slots {
         let mut rec = slot.rec;
         let a = &mut rec.app;
@@ -604,7 +605,7 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .filter_map(|p| p.date)
             .chain(a.filing_date)
             .min();
-        sink.record(rec);
+        record_files.record(sink, rec)?;
     }
     Ok(())
 }

@@ -17,729 +17,34 @@
 //! (`internat_appln_id`) pointing at an application absent from the tls201 rows given gets the
 //! key `PATSTAT:<appln_id>`, which never collides with a real office key.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use chrono::{Datelike, NaiveDate};
-use csv::StringRecord;
 use patq_model::packed::{pack_app, unpack_app};
 use patq_model::{
     Application, Citation, ClassScheme, Classification, DateOrder, FastMap, Party, PartyRole,
-    PatentRecord, Priority, Provenance, PubClass, Publication, ThinVec, ToText, app_key,
-    canonical_id, classify_publication, clean_number, normalize_class_code, normalize_office,
-    parse_date,
+    PatentRecord, Priority, PubClass, Publication, ThinVec, ToText, app_key, canonical_id,
+    classify_publication, clean_number, normalize_class_code, normalize_office, parse_date,
 };
 
 use crate::compact::{
     Arena, FirstSeen, IdKey, IdMap, Interner, get_key, id_key, numbered_ids, read_id_key,
 };
-use crate::sink::excerpt;
+use crate::delimited::{
+    At, RecordFiles, Row, TableFile, ValueNote, open_tables, optional, skip_order,
+};
 use crate::spill::{Bucket, Layout, Spill, SpillRow, take, take_u32, take_u64};
 use crate::timing::Phases;
-use crate::util::{opt, parse_count};
-use crate::{IngestError, Input, Location, Rejection, Sink, Skip};
+use crate::util::{flag, opt, parse_count, pct_number};
+use crate::{IngestError, Input, Sink, Skip};
 use patq_model::Groups;
 
-/// Rows between two progress reports.
-const PROGRESS_EVERY: u64 = 500;
-
 // ---------------------------------------------------------------------------------------------
-// Generic delimited-table plumbing, shared with the PatentsView reader.
-
-/// One delimited input whose header has been read.
-pub(crate) struct TableFile<'a> {
-    pub input: &'a Input,
-    pub table: &'static str,
-    pub delim: u8,
-    /// Column name -> field index, first occurrence of a name; a short list scanned linearly
-    /// is faster than hashing the name on every field access of every row.
-    cols: Vec<(String, usize)>,
-    ncols: usize,
-    /// The header's names (trimmed, lower-cased) and the field each fills, for
-    /// [`Sink::columns`]; set by [`TableFile::map_columns`].
-    uses: Vec<crate::ColumnUse>,
-    /// Indices of the mapped columns, and their non-empty values in the rows taken (rows
-    /// rejected by the reader after they were read are taken back in [`At::reject`]).
-    mapped: Vec<usize>,
-    counts: Vec<AtomicU64>,
-}
-
-impl<'a> TableFile<'a> {
-    /// Reads the header of `input` with the given separator; column names are trimmed and
-    /// lower-cased. `None` for an input without any header line.
-    pub fn open(input: &'a Input, delim: u8) -> Option<(TableFile<'a>, Vec<String>)> {
-        let mut rdr = reader(&input.text, delim, true);
-        let header = rdr.headers().ok()?.clone();
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| h.trim().trim_matches('"').trim().to_ascii_lowercase())
-            .collect();
-        if names.iter().all(|n| n.is_empty()) {
-            return None;
-        }
-        let mut cols: Vec<(String, usize)> = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            if !cols.iter().any(|(c, _)| c == n) {
-                cols.push((n.clone(), i));
-            }
-        }
-        let t = TableFile {
-            input,
-            table: "",
-            delim,
-            cols,
-            ncols: names.len(),
-            uses: names
-                .iter()
-                .map(|n| crate::ColumnUse {
-                    column: n.clone(),
-                    field: None,
-                })
-                .collect(),
-            mapped: Vec::new(),
-            counts: Vec::new(),
-        };
-        Some((t, names))
-    }
-
-    /// Names the field each column fills (`fields`: column, field); the other columns are
-    /// ignored. The first of two columns of one name is the one read.
-    pub fn map_columns(&mut self, fields: &[(&str, &'static str)]) {
-        self.mapped.clear();
-        for (i, u) in self.uses.iter_mut().enumerate() {
-            u.field = fields
-                .iter()
-                .find(|(c, _)| *c == u.column)
-                .map(|(_, f)| f.to_string());
-            if u.field.is_some() && self.cols.iter().any(|&(_, j)| j == i) {
-                self.mapped.push(i);
-            }
-        }
-        self.counts = self.mapped.iter().map(|_| AtomicU64::new(0)).collect();
-    }
-
-    /// Tells the sink the file's columns and the non-empty values read per mapped column.
-    pub fn report(&self, sink: &mut dyn Sink) {
-        let name = &self.input.name;
-        sink.columns(name, &self.uses);
-        for (&i, n) in self.mapped.iter().zip(&self.counts) {
-            sink.values_read(name, &self.uses[i].column, n.load(Ordering::Relaxed));
-        }
-    }
-
-    /// Counts the non-empty mapped cells of a row taken into `local` (one per mapped column).
-    fn count(&self, rec: &StringRecord, local: &mut [u64]) {
-        for (n, &i) in local.iter_mut().zip(&self.mapped) {
-            if rec.get(i).is_some_and(|v| !v.trim().is_empty()) {
-                *n += 1;
-            }
-        }
-    }
-
-    /// Adds a chunk's counts to the file's.
-    fn flush(&self, local: &[u64]) {
-        for (n, &k) in self.counts.iter().zip(local) {
-            n.fetch_add(k, Ordering::Relaxed);
-        }
-    }
-
-    /// Takes back the counted values of the row starting at `byte`, which the reader rejects
-    /// whole after reading it: its values are in the quarantined record, not the dataset.
-    /// Rejections are rare, so the row is parsed once more rather than its cells kept.
-    fn uncount(&self, byte: u64) {
-        if self.mapped.is_empty() {
-            return;
-        }
-        let text = self.input.text.get(byte as usize..).unwrap_or("");
-        let mut rec = StringRecord::new();
-        if let Ok(true) = reader(text, self.delim, false).read_record(&mut rec) {
-            let mut local = vec![0u64; self.mapped.len()];
-            self.count(&rec, &mut local);
-            for (n, &k) in self.counts.iter().zip(&local) {
-                // Wrapping: a chunk read on the other thread may not have added its counts yet.
-                n.fetch_sub(k, Ordering::Relaxed);
-            }
-        }
-    }
-
-    pub fn has(&self, col: &str) -> bool {
-        self.index(col).is_some()
-    }
-
-    fn index(&self, col: &str) -> Option<usize> {
-        self.cols.iter().find(|(c, _)| c == col).map(|&(_, i)| i)
-    }
-
-    /// Calls `f` for every data row with the right number of fields; rows with a wrong field
-    /// count or a CSV syntax error are rejected here.
-    pub fn for_each_row(&self, sink: &mut dyn Sink, mut f: impl FnMut(&Row<'_>, &mut dyn Sink)) {
-        let whole = Chunk {
-            start: 0,
-            end: self.input.text.len(),
-            lines_before: 0,
-        };
-        self.scan(whole, |event| match event {
-            Scanned::Row(row) => f(&row, sink),
-            Scanned::Reject(r) | Scanned::Broken(r) => sink.reject(r),
-            Scanned::Progress(byte) => sink.progress(byte),
-        });
-        sink.progress(self.input.text.len() as u64);
-    }
-
-    /// [`TableFile::for_each_row`] on two threads for a large file: the file is cut into
-    /// chunks at record starts, `map` reads the rows of two chunks in three on a second thread
-    /// (each thread with a mapper of its own from `mapper`), and `apply` takes every mapped
-    /// row on the caller's thread in file order, so whatever `apply` builds is what one
-    /// thread would have built. `map` must only read what `apply` does not change. (The
-    /// caller's thread maps one chunk in three because it also applies every row.)
-    pub fn for_each_row_split<T: Send, M: FnMut(&Row<'_>) -> T>(
-        &self,
-        sink: &mut dyn Sink,
-        chunk_bytes: usize,
-        mapper: impl Fn() -> M + Sync,
-        mut apply: impl FnMut(T, &At<'_>, &mut dyn Sink),
-    ) {
-        let chunks = self.chunks(chunk_bytes);
-        if chunks.len() < 2 {
-            let mut map = mapper();
-            return self.for_each_row(sink, |row, sink| apply(map(row), &row.at, sink));
-        }
-        let mine = |k: usize| k.is_multiple_of(3);
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Deferred<T>>>(2);
-            let later = &chunks;
-            let mapper = &mapper;
-            s.spawn(move || {
-                let mut map = mapper();
-                // Chunks are of about equal size: each list starts with room for as many rows
-                // as the last one held.
-                let mut last = 0;
-                for (_, &chunk) in later.iter().enumerate().filter(|(k, _)| !mine(*k)) {
-                    let mut out = Vec::with_capacity(last);
-                    let mut broken = false;
-                    self.scan(chunk, |event| match event {
-                        Scanned::Row(row) => out.push(Deferred::Row(row.line, row.byte, map(&row))),
-                        Scanned::Reject(r) => out.push(Deferred::Reject(r)),
-                        Scanned::Broken(r) => {
-                            broken = true;
-                            out.push(Deferred::Broken(r));
-                        }
-                        Scanned::Progress(_) => {}
-                    });
-                    last = out.len();
-                    // The caller stops at a broken record or when it has stopped listening.
-                    if tx.send(out).is_err() || broken {
-                        return;
-                    }
-                }
-            });
-            let mut map = mapper();
-            for (k, &chunk) in chunks.iter().enumerate() {
-                let mut broken = false;
-                if mine(k) {
-                    self.scan(chunk, |event| match event {
-                        Scanned::Row(row) => apply(map(&row), &row.at, sink),
-                        Scanned::Reject(r) => sink.reject(r),
-                        Scanned::Broken(r) => {
-                            broken = true;
-                            sink.reject(r);
-                        }
-                        Scanned::Progress(byte) => sink.progress(byte),
-                    });
-                } else {
-                    let Ok(rows) = rx.recv() else { break };
-                    for d in rows {
-                        match d {
-                            Deferred::Row(line, byte, t) => {
-                                let at = At {
-                                    file: self,
-                                    line,
-                                    byte,
-                                };
-                                apply(t, &at, sink);
-                            }
-                            Deferred::Reject(r) => sink.reject(r),
-                            Deferred::Broken(r) => {
-                                broken = true;
-                                sink.reject(r);
-                            }
-                        }
-                    }
-                    sink.progress(chunk.end as u64);
-                }
-                // Every row of the chunk has been taken: its mapped pages (tls212 alone is
-                // gigabytes) need not count in resident memory any more.
-                self.input.text.release(chunk.start..chunk.end);
-                if broken {
-                    break;
-                }
-            }
-            // Dropping the receiver ends the second thread if it is still reading.
-            drop(rx);
-        });
-        sink.progress(self.input.text.len() as u64);
-    }
-
-    /// The file cut into chunks of about `every` bytes, each starting where a record starts
-    /// (the first chunk holds the header); one chunk for a file of less than two.
-    fn chunks(&self, every: usize) -> Vec<Chunk> {
-        let text = self.input.text.as_bytes();
-        let mut chunks: Vec<Chunk> = Vec::new();
-        let (mut start, mut lines_before) = (0usize, 0u64);
-        // Each chunk is cut as soon as its end is found: its lines are counted and, the
-        // finding and counting having read every page of it, a mapped file's pages are let
-        // go until the chunk is read (the whole of tls212 resident at once, 3.4 GB at 10M
-        // applications, was the ingest's peak).
-        let mut cut = |end: usize| {
-            chunks.push(Chunk {
-                start,
-                end,
-                lines_before,
-            });
-            // A plain counting loop vectorises; memchr_iter stops at every line end.
-            lines_before += text[start..end].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.input.text.release(start..end);
-            start = end;
-        };
-        if text.len() >= 2 * every {
-            each_record_start(text, self.delim, every, &mut cut);
-        }
-        cut(text.len());
-        chunks
-    }
-
-    /// Reads the rows of one chunk and reports each row, rejected row and progress point to
-    /// `each`; a record the csv reader cannot read ends the chunk (and, by the callers, the
-    /// file), as the reader cannot resume inside it reliably.
-    fn scan(&self, chunk: Chunk, mut each: impl FnMut(Scanned<'_>)) {
-        let whole = self.input.text.as_bytes();
-        let text = &self.input.text[chunk.start..chunk.end];
-        let mut rdr = reader(text, self.delim, chunk.start == 0);
-        if chunk.start == 0 {
-            let _ = rdr.headers();
-        }
-        let mut rec = StringRecord::new();
-        let mut n: u64 = 0;
-        let mut counted = vec![0u64; self.mapped.len()];
-        let mut lines = LineCounter {
-            byte: chunk.start,
-            line: chunk.lines_before,
-        };
-        let base = chunk.start as u64;
-        loop {
-            let byte = base + rdr.position().byte();
-            let line = lines.line_at(whole, byte);
-            match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    each(Scanned::Broken(Rejection {
-                        file: self.input.name.clone(),
-                        location: Location::Line(line.max(1)),
-                        field: None,
-                        reason: format!("{} row is not valid CSV: {e}", self.table),
-                        excerpt: text_excerpt(&self.input.text, byte),
-                    }));
-                    break;
-                }
-            }
-            // The csv crate places a record after CRLF at the `\n` and counts lines one short,
-            // so the line is recounted from the byte offset of the record's first character.
-            let mut byte = rec.position().map_or(byte, |p| base + p.byte());
-            while matches!(whole.get(byte as usize), Some(b'\r' | b'\n')) {
-                byte += 1;
-            }
-            let line = lines.line_at(whole, byte);
-            n += 1;
-            if n.is_multiple_of(PROGRESS_EVERY) {
-                each(Scanned::Progress(byte));
-            }
-            // A blank line inside the file carries no record.
-            if rec.len() <= 1 && rec.get(0).is_none_or(|s| s.trim().is_empty()) {
-                continue;
-            }
-            let row = Row {
-                at: At {
-                    file: self,
-                    line,
-                    byte,
-                },
-                rec: &rec,
-            };
-            if rec.len() != self.ncols {
-                let swallowed = rec.iter().any(|f| f.contains('\n'));
-                let mut reason = format!(
-                    "{} row has {} fields, the header has {}",
-                    self.table,
-                    rec.len(),
-                    self.ncols
-                );
-                if swallowed {
-                    reason.push_str(" (a field spans lines: probably an unclosed quote)");
-                }
-                each(Scanned::Reject(row.rejection(None, reason)));
-                continue;
-            }
-            self.count(&rec, &mut counted);
-            each(Scanned::Row(row));
-        }
-        self.flush(&counted);
-    }
-}
-
-/// A part of a file that starts where a record starts.
-#[derive(Clone, Copy)]
-struct Chunk {
-    start: usize,
-    end: usize,
-    /// Line ends before `start`.
-    lines_before: u64,
-}
-
-/// What [`TableFile::scan`] finds.
-enum Scanned<'r> {
-    Row(Row<'r>),
-    Reject(Rejection),
-    /// A record the csv reader cannot read: the file is not read on.
-    Broken(Rejection),
-    Progress(u64),
-}
-
-/// A row mapped on the second thread, with its line and byte offset, or a rejection there.
-enum Deferred<T> {
-    Row(u64, u64, T),
-    Reject(Rejection),
-    Broken(Rejection),
-}
-
-/// The offsets [`each_record_start`] finds, as a list.
-#[cfg(test)]
-fn record_starts(text: &[u8], delim: u8, every: usize) -> Vec<usize> {
-    let mut starts = Vec::new();
-    each_record_start(text, delim, every, |s| starts.push(s));
-    starts
-}
-
-/// Hands `found` byte offsets, about `every` bytes apart and in increasing order, where
-/// records start, each as soon as it is found: each just past a line end that is not inside
-/// a quoted field, by the quoting rules the csv reader applies (a quote opens a field only at
-/// its start; `""` inside a quoted field is a quote). The first offset is at least `every`;
-/// none is at the end of `text`.
-fn each_record_start(text: &[u8], delim: u8, every: usize, mut found: impl FnMut(usize)) {
-    let (mut pos, mut quoted) = (0usize, false);
-    let mut target = every;
-    while target < text.len() {
-        if quoted {
-            let Some(q) = memchr::memchr(b'"', &text[pos..]).map(|i| pos + i) else {
-                // An unclosed quote runs to the end: no record starts after it.
-                break;
-            };
-            if text.get(q + 1) == Some(&b'"') {
-                pos = q + 2;
-            } else {
-                quoted = false;
-                pos = q + 1;
-            }
-            continue;
-        }
-        let from = pos.max(target);
-        let line_end = memchr::memchr(b'\n', &text[from..]).map(|i| from + i);
-        // Only quotes before that line end matter (a search to the end of the text for
-        // every chunk would read a quote-free file once per chunk).
-        let upto = line_end.unwrap_or(text.len());
-        let quote = memchr::memchr(b'"', &text[pos..upto]).map(|i| pos + i);
-        match (quote, line_end) {
-            (Some(q), _) => {
-                quoted = q == 0 || matches!(text[q - 1], b'\n' | b'\r') || text[q - 1] == delim;
-                pos = q + 1;
-            }
-            (_, Some(nl)) if nl + 1 < text.len() => {
-                found(nl + 1);
-                pos = nl + 1;
-                target = pos + every;
-            }
-            _ => break,
-        }
-    }
-}
-
-/// Turns increasing byte offsets into 1-based line numbers in linear total time.
-#[derive(Default)]
-struct LineCounter {
-    byte: usize,
-    line: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
-        let to = (byte as usize).min(text.len());
-        if to < self.byte {
-            *self = LineCounter::default();
-        }
-        self.line += text[self.byte..to].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.byte = to;
-        self.line + 1
-    }
-}
-
-fn reader(text: &str, delim: u8, headers: bool) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .has_headers(headers)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-}
-
-/// The first line of the record starting at `byte`, cut for an excerpt.
-fn text_excerpt(text: &str, byte: u64) -> String {
-    let rest = text.get(byte as usize..).unwrap_or("");
-    excerpt(rest.lines().next().unwrap_or(""), 200)
-}
-
-/// Opens every input as a table file (separator sniffed among `delims`) and names its table
-/// with `classify`; `what` names the format in the error for a file without a header row.
-pub(crate) fn open_tables<'a, T: Copy>(
-    inputs: &[&'a Input],
-    delims: &[u8],
-    what: &str,
-    classify: impl Fn(&TableFile<'a>, &[String]) -> Result<T, String>,
-    name: impl Fn(T) -> &'static str,
-) -> Result<Vec<(T, TableFile<'a>)>, IngestError> {
-    let mut files = Vec::new();
-    for input in inputs {
-        let delim = sniff_delimiter(&input.text, delims);
-        let Some((mut t, names)) = TableFile::open(input, delim) else {
-            return Err(IngestError::Malformed {
-                path: input.name.clone(),
-                message: format!("empty file: no {what} header row"),
-            });
-        };
-        let malformed = |message| IngestError::Malformed {
-            path: input.name.clone(),
-            message,
-        };
-        // Every column counts as read: which columns a table reads depends on the table.
-        if let Some(message) = crate::csv_rows::duplicate_column(&names, |_| true) {
-            return Err(malformed(message));
-        }
-        let table = classify(&t, &names).map_err(malformed)?;
-        t.table = name(table);
-        files.push((table, t));
-    }
-    Ok(files)
-}
-
-/// Reads the rows of a primary table (one row per record, keyed by the id `row_fn` returns); a
-/// repeated id is rejected, naming the `id_col` and where the id first appeared (`location`).
-pub(crate) fn keyed_rows<'a, S>(
-    files: impl Iterator<Item = &'a TableFile<'a>>,
-    sink: &mut dyn Sink,
-    id_col: &'static str,
-    row_fn: impl Fn(&Row<'_>) -> Result<(String, S), (&'static str, String)>,
-    location: impl Fn(&S) -> String,
-) -> (Vec<S>, HashMap<String, usize>) {
-    let mut slots: Vec<S> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for f in files {
-        f.for_each_row(sink, |row, sink| match row_fn(row) {
-            Ok((id, slot)) => {
-                if let Some(&first) = by_id.get(&id) {
-                    let at = location(&slots[first]);
-                    row.reject(
-                        sink,
-                        Some(id_col),
-                        format!("duplicate {id_col} {id} (first at {at})"),
-                    );
-                } else {
-                    by_id.insert(id, slots.len());
-                    slots.push(slot);
-                }
-            }
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-        });
-    }
-    (slots, by_id)
-}
-
-/// Where a row of a [`TableFile`] starts, for its provenance, rejection or skip.
-pub(crate) struct At<'r> {
-    pub file: &'r TableFile<'r>,
-    pub line: u64,
-    pub byte: u64,
-}
-
-/// One data row of a [`TableFile`]: where it starts and its fields.
-pub(crate) struct Row<'r> {
-    pub at: At<'r>,
-    pub rec: &'r StringRecord,
-}
-
-impl<'r> std::ops::Deref for Row<'r> {
-    type Target = At<'r>;
-    fn deref(&self) -> &At<'r> {
-        &self.at
-    }
-}
-
-impl Row<'_> {
-    /// The trimmed value of a column, `""` when the table lacks it.
-    pub fn get(&self, col: &str) -> &str {
-        self.file
-            .index(col)
-            .and_then(|i| self.rec.get(i))
-            .map(str::trim)
-            .unwrap_or("")
-    }
-}
-
-impl At<'_> {
-    pub fn location(&self) -> Location {
-        Location::Line(self.line)
-    }
-
-    pub fn provenance(&self) -> Provenance {
-        Provenance {
-            source_file: self.file.input.file_index,
-            location: self.location().to_lean_string(),
-        }
-    }
-
-    /// Rejects a row the reader read (and counted): the whole record, not one value.
-    pub fn reject(&self, sink: &mut dyn Sink, field: Option<&str>, reason: String) {
-        self.file.uncount(self.byte);
-        sink.reject(self.rejection(field, reason));
-    }
-
-    /// Reports a value of this row, whose record is kept, as rejected: not stored.
-    pub fn reject_value(&self, sink: &mut dyn Sink, column: &str, value: &str, reason: String) {
-        sink.field_note(self.value_note(column, value, reason));
-    }
-
-    /// The note of a value of this row that is not stored.
-    pub fn value_note(&self, column: &str, value: &str, reason: String) -> crate::FieldNote {
-        let file = &self.file.input.name;
-        crate::csv_rows::rejected_value(file, self.line, column, value, reason)
-    }
-
-    pub fn rejection(&self, field: Option<&str>, reason: String) -> Rejection {
-        Rejection {
-            file: self.file.input.name.clone(),
-            location: self.location(),
-            field: field.map(str::to_string),
-            reason,
-            excerpt: text_excerpt(&self.file.input.text, self.byte),
-        }
-    }
-
-    pub fn skip(&self, sink: &mut dyn Sink, kind: String) {
-        sink.skip(self.skip_of(kind));
-    }
-
-    pub fn skip_of(&self, kind: String) -> Skip {
-        Skip {
-            file: self.file.input.name.clone(),
-            location: self.location(),
-            kind,
-        }
-    }
-}
-
-/// Picks the separator that splits the header line into the most columns (outside quotes).
-pub(crate) fn sniff_delimiter(text: &str, candidates: &[u8]) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    let mut best = (0usize, candidates[0]);
-    for &d in candidates {
-        let mut in_quotes = false;
-        let mut n = 0;
-        for b in first.bytes() {
-            if b == b'"' {
-                in_quotes = !in_quotes;
-            } else if b == d && !in_quotes {
-                n += 1;
-            }
-        }
-        if n > best.0 {
-            best = (n, d);
-        }
-    }
-    best.1
-}
-
-/// Orders deferred skips by file and position, so they come out in input order.
-pub(crate) fn skip_order(s: &Skip) -> (String, u64) {
-    let at = match s.location {
-        Location::Line(n) | Location::Record(n) | Location::Byte(n) => n,
-    };
-    (s.file.clone(), at)
-}
+// PATSTAT
 
 /// A positive integer id (`appln_id`, `person_id` ...); `None` when empty or not numeric.
 pub(crate) fn int_id(raw: &str) -> Option<&str> {
     let t = raw.trim();
     (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
 }
-
-/// PCT application number in the shared form `CC` + year + 6-digit serial (`US2017034582`),
-/// from `PCT/US2017/034582`, `US2017034582`, `US 2017/34582`, `2017US34582` (EPODOC order),
-/// and the 2-digit-year forms used until 2004 (`PCT/US99/12345`, `US9912345`, `99US12345`;
-/// years 78-99 are 19xx). `None` when the text does not look like a PCT number, including WO
-/// publication numbers (`WO 99/12345`), which name no receiving office.
-pub(crate) fn pct_number(raw: &str) -> Option<String> {
-    let c = clean_number(raw);
-    let c = c.strip_prefix("PCT").unwrap_or(&c);
-    let c = c.strip_prefix("WO").unwrap_or(c);
-    let b = c.as_bytes();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (cc, year, serial) = if b.len() > 6 && b[..2].iter().all(u8::is_ascii_alphabetic) {
-        let rest = &c[2..];
-        // Written with slashes, the office-and-year part says how many digits the year has;
-        // run together, digits whose first four are no PCT year start with a 2-digit year
-        // (`US9912345`; 2-digit years ended in 2004, so `19..`/`20..` is always 4 digits).
-        let slashed_year = raw
-            .split('/')
-            .filter(|_| raw.contains('/'))
-            .map(clean_number)
-            .find(|p| p.len() > 2 && p.starts_with(&c[..2]) && digits(&p[2..]))
-            .map(|p| p.len() - 2);
-        let short = match slashed_year {
-            Some(n) => n == 2,
-            None => !rest
-                .get(..4)
-                .and_then(|y| y.parse().ok())
-                .is_some_and(plausible_pct_year),
-        };
-        let y = if short { 2 } else { 4 };
-        (
-            &c[..2],
-            &rest[..y.min(rest.len())],
-            &rest[y.min(rest.len())..],
-        )
-    } else if b.len() > 6 && b[4..6].iter().all(u8::is_ascii_alphabetic) {
-        (&c[4..6], &c[..4], &c[6..])
-    } else if b.len() > 4 && b[2..4].iter().all(u8::is_ascii_alphabetic) {
-        (&c[2..4], &c[..2], &c[4..])
-    } else {
-        return None;
-    };
-    if !digits(year) || !digits(serial) || serial.len() > 6 {
-        return None;
-    }
-    let year: u32 = year.parse().ok()?;
-    let year = match year {
-        78..=99 => 1900 + year,
-        0..=77 => 2000 + year,
-        y => y,
-    };
-    plausible_pct_year(year).then(|| format!("{cc}{year}{serial:0>6}"))
-}
-
-/// The PCT took effect in 1978.
-fn plausible_pct_year(year: u32) -> bool {
-    (1978..=2100).contains(&year)
-}
-
-// ---------------------------------------------------------------------------------------------
-// PATSTAT
 
 /// Skip kinds of joined child rows, one per table (`attached:<table>`), spelled out so no
 /// string is built per row.
@@ -957,16 +262,6 @@ fn patstat_year(raw: &str) -> Result<Option<i32>, String> {
     match t.parse::<i32>() {
         Ok(y) if (1700..=2200).contains(&y) => Ok(Some(y)),
         _ => Err(format!("not a year: {t:?}")),
-    }
-}
-
-/// `Y`/`N`, `1`/`0`, `true`/`false`.
-pub(crate) fn flag(raw: &str) -> Result<Option<bool>, String> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "y" | "yes" | "1" | "true" | "t" => Ok(Some(true)),
-        "n" | "no" | "0" | "false" | "f" => Ok(Some(false)),
-        other => Err(format!("not a yes/no flag: {other:?}")),
     }
 }
 
@@ -1459,44 +754,206 @@ impl Cell {
     }
 }
 
-/// The reader; `parallel` says where it uses a second thread.
-fn read_sources(
-    mut srcs: Vec<Src<'_>>,
-    sink: &mut dyn Sink,
+/// One read's inputs, each named from its header (its table and separator) and loaded for the
+/// pass over its table only, and where the read uses a second thread.
+struct Reading<'a> {
+    srcs: Vec<Src<'a>>,
+    kinds: Vec<(Table, u8)>,
+    /// About how many rows each input holds ([`rows_estimate`]).
+    estimates: Vec<usize>,
     parallel: Parallel,
-) -> Result<(), IngestError> {
-    // Tables are named from their headers, one file loaded at a time.
-    let mut kinds: Vec<(Table, u8)> = Vec::new();
-    let mut estimates: Vec<usize> = Vec::new();
-    for src in &srcs {
-        let head = src.head()?;
-        let (table, f) = open_tables(&[&*head], b",;\t|", "PATSTAT", classify, Table::name)?
-            .pop()
-            .expect("one table per input");
-        kinds.push((table, f.delim));
-        estimates.push(rows_estimate(&head));
+}
+
+impl<'a> Reading<'a> {
+    /// Names every input's table from its header, one file loaded at a time.
+    fn new(srcs: Vec<Src<'a>>, parallel: Parallel) -> Result<Reading<'a>, IngestError> {
+        let mut kinds: Vec<(Table, u8)> = Vec::new();
+        let mut estimates: Vec<usize> = Vec::new();
+        for src in &srcs {
+            let head = src.head()?;
+            let (table, f) = open_tables(&[&*head], b",;\t|", "PATSTAT", classify, Table::name)?
+                .pop()
+                .expect("one table per input");
+            kinds.push((table, f.delim));
+            estimates.push(rows_estimate(&head));
+        }
+        Ok(Reading {
+            srcs,
+            kinds,
+            estimates,
+            parallel,
+        })
     }
-    // Each table's row list is reserved for about the rows its files hold: grown by doubling
-    // instead, the 90M tls212 rows of a 10M extract were copied into fresh memory again and
-    // again (pages the kernel zeroes first), up to twice their size live at the last step.
-    let rows_of = |want: Table| -> usize {
-        kinds
+
+    /// About how many rows the inputs of table `want` hold. Each table's row list is reserved
+    /// for that many: grown by doubling instead, a large table's rows would be copied into
+    /// fresh memory again and again (pages the kernel zeroes first), up to twice their size
+    /// live at the last step.
+    fn rows_of(&self, want: Table) -> usize {
+        self.kinds
             .iter()
-            .zip(&estimates)
+            .zip(&self.estimates)
             .filter(|((t, _), _)| *t == want)
             .map(|(_, &n)| n)
             .sum()
-    };
-    let mut strs = Interner::default();
-    // Each application's key and number, each publication's number: reserved once.
-    let mut arena = Arena::with_capacity(
-        2 * rows_of(Table::T201) + rows_of(Table::T211),
-        24 * rows_of(Table::T201) + 12 * rows_of(Table::T211),
-    );
+    }
 
-    // tls201: the applications, in file order.
-    let mut apps: Vec<AppSlot> = Vec::with_capacity(rows_of(Table::T201));
-    let mut links: Vec<AppLink> = Vec::with_capacity(rows_of(Table::T201));
+    /// The inputs of table `want`.
+    fn inputs_of(&self, want: Table) -> impl Iterator<Item = &Input> {
+        self.srcs
+            .iter()
+            .zip(&self.kinds)
+            .filter(move |(_, (t, _))| *t == want)
+            .map(|(src, _)| src.input())
+    }
+
+    /// [`pass`] over the inputs of table `want`.
+    fn pass(
+        &mut self,
+        want: Table,
+        sink: &mut dyn Sink,
+        f: impl FnMut(&Row<'_>, &mut dyn Sink),
+    ) -> Result<(), IngestError> {
+        pass(&mut self.srcs, &self.kinds, want, sink, f)
+    }
+
+    /// [`pass_split`] over the inputs of table `want`.
+    fn pass_split<T: Send, M: FnMut(&Row<'_>) -> T>(
+        &mut self,
+        want: Table,
+        sink: &mut dyn Sink,
+        mapper: impl Fn() -> M + Sync,
+        apply: impl FnMut(T, &At<'_>, &mut dyn Sink),
+    ) -> Result<(), IngestError> {
+        let chunk_bytes = self.parallel.chunk_bytes;
+        pass_split(
+            chunk_bytes,
+            &mut self.srcs,
+            &self.kinds,
+            want,
+            sink,
+            mapper,
+            apply,
+        )
+    }
+}
+
+/// The strings the passes keep: short repeated ones (offices, kinds, categories) interned,
+/// each application's key and number and each publication's number in one arena.
+struct Strings {
+    strs: Interner,
+    arena: Arena,
+}
+
+/// The error of the temporary file rows are kept in.
+fn spill_error(source: std::io::Error) -> IngestError {
+    IngestError::Spill {
+        dir: std::env::temp_dir().display().to_string(),
+        source,
+    }
+}
+
+/// The reader; `parallel` says where it uses a second thread. One function per table pass,
+/// in the order they run: each child table joins the applications of tls201 by `appln_id`.
+fn read_sources(
+    srcs: Vec<Src<'_>>,
+    sink: &mut dyn Sink,
+    parallel: Parallel,
+) -> Result<(), IngestError> {
+    let mut r = Reading::new(srcs, parallel)?;
+    // The files records come from, to name the one whose record a sink refuses: the inputs
+    // themselves are let go before the records are handed over.
+    let record_files = RecordFiles::of(r.inputs_of(Table::T201));
+    let mut st = Strings {
+        strs: Interner::default(),
+        // Each application's key and number, each publication's number: reserved once.
+        arena: Arena::with_capacity(
+            2 * r.rows_of(Table::T201) + r.rows_of(Table::T211),
+            24 * r.rows_of(Table::T201) + 12 * r.rows_of(Table::T211),
+        ),
+    };
+    let Applications { apps, links, by_id } = read_applications(&mut r, sink, &mut st)?;
+    let n_apps = apps.len();
+    // Records are built in key order, known now: the largest child tables are kept in
+    // buckets of it ([`Spill`]), so that building them needs one bucket's rows at a time.
+    // Sorting holds 32 bytes per application for a moment (320 MB at 10M), better before the
+    // child rows exist than beside them.
+    let order = key_order(n_apps, |i| st.arena.get(links[i].key));
+    let layout = Layout::new(&order, RECORD_CHUNK);
+    let app_rows = spill_applications(apps, &by_id, &st.arena, &layout, parallel)?;
+    let mut marks = vec![AppMarks::default(); n_apps];
+    let join = Join { by_id: &by_id };
+
+    let (mut pubs, pub_ids) = read_publications(&mut r, sink, &join, &mut st, &mut marks)?;
+    let (mut persons, person_ids) = read_persons(&mut r, sink)?;
+    let parties = read_parties(&mut r, sink, &join, &layout, &mut persons, person_ids)?;
+    let mut prios = read_priorities(&mut r, sink, &join, &mut st.arena)?;
+    let classes = read_classes(&mut r, sink, &join, &layout, &mut st.strs)?;
+    let [titles, abstracts] = read_texts(&mut r, sink, &join, n_apps)?;
+    let cited = Cited {
+        pub_ids: &pub_ids,
+        pubs: &pubs,
+    };
+    let (cites, forms) = read_citations(&mut r, sink, &join, cited, &layout, &mut st, &mut marks)?;
+    drop((pub_ids, by_id, r));
+    let mut phase = Phases::start();
+    // Rows that joined nothing and the estimates' margins leave the lists partly unused.
+    pubs.shrink_to_fit();
+    prios.shrink_to_fit();
+    if std::env::var_os("PATQ_TIMINGS").is_some() {
+        for (table, (rows, written)) in [
+            ("tls201", app_rows.sizes()),
+            ("tls207", parties.sizes()),
+            ("tls209/224", classes.sizes()),
+            ("tls212", cites.sizes()),
+        ] {
+            eprintln!(
+                "patq: timing: (patstat) {table} rows kept: {rows}, {} MB of them in a temporary file",
+                written >> 20
+            );
+        }
+    }
+    let joined = Joined {
+        pub_groups: Groups::new(pubs.iter().map(|p| p.app), n_apps),
+        prio_groups: Groups::new(prios.iter().map(|p| p.app), n_apps),
+        st,
+        links,
+        marks,
+        pubs,
+        prios,
+        persons,
+        titles,
+        abstracts,
+        forms,
+        app_rows,
+        parties,
+        classes,
+        cites,
+        layout,
+        order,
+    };
+    joined.hand_over(sink, &record_files, parallel)?;
+    phase.done("(patstat) records built and handed over");
+    Ok(())
+}
+
+/// The tls201 rows kept, in file order.
+struct Applications {
+    apps: Vec<AppSlot>,
+    links: Vec<AppLink>,
+    /// Row index by `appln_id`.
+    by_id: IdMap<u32>,
+}
+
+/// tls201: the applications, in file order, with the lookup of their `appln_id`s. A repeated
+/// id is rejected, naming where it first appeared.
+fn read_applications(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    st: &mut Strings,
+) -> Result<Applications, IngestError> {
+    let mut apps: Vec<AppSlot> = Vec::with_capacity(r.rows_of(Table::T201));
+    let mut links: Vec<AppLink> = Vec::with_capacity(r.rows_of(Table::T201));
     // Repeated ids found while reading; the lookup map is built once every id is known.
     let mut first_num = FirstSeen::default();
     let mut first_text: FastMap<Box<str>, u32> = FastMap::default();
@@ -1512,74 +969,67 @@ fn read_sources(
             })
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T201,
-        sink,
-        mapper,
-        |read, row, sink| match read {
-            Ok((id, app, packed, granted_stated, internat, notes)) => {
-                let next = apps.len() as u32;
-                let first = match &id {
-                    Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
-                    Err(text) => *first_text.entry(text.clone()).or_insert(next),
+    r.pass_split(Table::T201, sink, mapper, |read, row, sink| match read {
+        Ok((id, app, packed, granted_stated, internat, notes)) => {
+            let next = apps.len() as u32;
+            let first = match &id {
+                Ok(n) => first_num.first(*n, next, || numbered_ids(links.iter().map(|l| l.id))),
+                Err(text) => *first_text.entry(text.clone()).or_insert(next),
+            };
+            if first != next {
+                let at = unpack_app(&apps[first as usize].app).provenance.location;
+                let id = match id {
+                    Ok(n) => n.to_string(),
+                    Err(text) => text.into(),
                 };
-                if first != next {
-                    let at = unpack_app(&apps[first as usize].app).provenance.location;
-                    let id = match id {
-                        Ok(n) => n.to_string(),
-                        Err(text) => text.into(),
-                    };
-                    row.reject(
-                        sink,
-                        Some("appln_id"),
-                        format!("duplicate appln_id {id} (first at {at})"),
-                    );
-                } else {
-                    for (col, raw, reason) in notes {
-                        row.reject_value(sink, col, &raw, reason);
-                    }
-                    links.push(AppLink {
-                        id: read_id_key(&id, &mut arena),
-                        key: arena.push(&app.key),
-                        number: arena.push(&app.number),
-                        office: strs.id(&app.office),
-                        kind: strs.opt(app.kind.as_deref()),
-                        date: app.filing_date,
-                    });
-                    apps.push(AppSlot {
-                        app: packed,
-                        granted_stated,
-                        internat: internat.map(|raw| Err(id_key(&raw, &mut arena))),
-                    });
+                row.reject(
+                    sink,
+                    Some("appln_id"),
+                    format!("duplicate appln_id {id} (first at {at})"),
+                );
+            } else {
+                for (col, raw, reason) in notes {
+                    row.reject_value(sink, col, &raw, reason);
                 }
+                links.push(AppLink {
+                    id: read_id_key(&id, &mut st.arena),
+                    key: st.arena.push(&app.key),
+                    number: st.arena.push(&app.number),
+                    office: st.strs.id(&app.office),
+                    kind: st.strs.opt(app.kind.as_deref()),
+                    date: app.filing_date,
+                });
+                apps.push(AppSlot {
+                    app: packed,
+                    granted_stated,
+                    internat: internat.map(|raw| Err(id_key(&raw, &mut st.arena))),
+                });
             }
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-        },
-    )?;
+        }
+        Err((field, reason)) => row.reject(sink, Some(field), reason),
+    })?;
     // Every later table looks its rows up here (tls212: ~9 rows per application).
     drop(first_num);
     let mut by_id: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(links.iter().map(|l| l.id)));
     for (text, j) in first_text {
         by_id.insert(text, j);
     }
-    let n_apps = apps.len();
-    // Records are built in key order, known now: the largest child tables are kept in
-    // buckets of it ([`Spill`]), so that building them needs one bucket's rows at a time.
-    // Sorting holds 32 bytes per application for a moment (320 MB at 10M), better before the
-    // child rows exist than beside them.
-    let order = key_order(n_apps, |i| arena.get(links[i].key));
-    let layout = Layout::new(&order, RECORD_CHUNK);
-    let spill_error = |source: std::io::Error| IngestError::Spill {
-        dir: std::env::temp_dir().display().to_string(),
-        source,
-    };
+    Ok(Applications { apps, links, by_id })
+}
+
+/// Keeps each application's row in the bucket of its place in key order, its PCT link
+/// resolved now that every `appln_id` is known.
+fn spill_applications(
+    apps: Vec<AppSlot>,
+    by_id: &IdMap<u32>,
+    arena: &Arena,
+    layout: &Layout,
+    parallel: Parallel,
+) -> Result<Spill<AppOut>, IngestError> {
     let mut app_rows: Spill<AppOut> = Spill::new(layout.buckets(), parallel.spill_bytes);
     for (i, slot) in apps.into_iter().enumerate() {
         let internat = slot.internat.map(|link| match link {
-            Err(id) => get_key(&by_id, id, &arena).copied().ok_or(id),
+            Err(id) => get_key(by_id, id, arena).copied().ok_or(id),
             resolved => resolved,
         });
         let app = AppOut {
@@ -1591,10 +1041,18 @@ fn read_sources(
         app_rows.push(layout.bucket_of(app.app), &app);
     }
     app_rows.finish().map_err(spill_error)?;
-    let mut marks = vec![AppMarks::default(); n_apps];
+    Ok(app_rows)
+}
 
-    // The application a child row joins, or why it joins none.
-    let app_index = |row: &Row<'_>| -> Result<u32, (&'static str, String)> {
+/// How a child row finds its application: by its `appln_id` among the tls201 rows.
+#[derive(Clone, Copy)]
+struct Join<'j> {
+    by_id: &'j IdMap<u32>,
+}
+
+impl Join<'_> {
+    /// The application a child row joins, or why it joins none.
+    fn app_index(self, row: &Row<'_>) -> Result<u32, (&'static str, String)> {
         let raw = row.get("appln_id");
         let Some(id) = int_id(raw) else {
             return Err((
@@ -1602,7 +1060,7 @@ fn read_sources(
                 format!("missing or non-numeric appln_id {raw:?}"),
             ));
         };
-        by_id.get(id).copied().ok_or_else(|| {
+        self.by_id.get(id).copied().ok_or_else(|| {
             (
                 "appln_id",
                 format!(
@@ -1611,24 +1069,37 @@ fn read_sources(
                 ),
             )
         })
-    };
-    let app_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
-        app_index(row)
+    }
+
+    /// [`Join::app_index`], a row that joins none rejected.
+    fn app_of(self, row: &Row<'_>, sink: &mut dyn Sink) -> Option<usize> {
+        self.app_index(row)
             .map_err(|(field, reason)| row.reject(sink, Some(field), reason))
             .ok()
             .map(|i| i as usize)
-    };
-    let attached = |row: &At<'_>, sink: &mut dyn Sink| {
-        let kind = ATTACHED
-            .iter()
-            .find(|k| k[9..] == *row.file.table)
-            .copied()
-            .unwrap_or("attached");
-        sink.skip_at(&row.file.input.name, row.location(), kind);
-    };
+    }
+}
 
-    // tls211 publications, kept by pat_publn_id for tls212.
-    let mut pubs: Vec<PubRow> = Vec::with_capacity(rows_of(Table::T211));
+/// Counts a child row joined into its application as a skip of kind `attached:<table>`.
+fn attached(row: &At<'_>, sink: &mut dyn Sink) {
+    let kind = ATTACHED
+        .iter()
+        .find(|k| k[9..] == *row.file.table)
+        .copied()
+        .unwrap_or("attached");
+    sink.skip_at(&row.file.input.name, row.location(), kind);
+}
+
+/// tls211: the publications, kept by `pat_publn_id` for tls212.
+fn read_publications(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    st: &mut Strings,
+    marks: &mut [AppMarks],
+) -> Result<(Vec<PubRow>, IdMap<u32>), IngestError> {
+    let join = *join;
+    let mut pubs: Vec<PubRow> = Vec::with_capacity(r.rows_of(Table::T211));
     let mapper = || {
         move |row: &Row<'_>| -> Result<PubIn, (&'static str, String)> {
             let raw = row.get("pat_publn_id");
@@ -1638,7 +1109,7 @@ fn read_sources(
                     format!("missing or non-numeric pat_publn_id {raw:?}"),
                 ));
             };
-            let app = app_index(row)?;
+            let app = join.app_index(row)?;
             let number = clean_number(row.get("publn_nr"));
             if number.is_empty() {
                 // PATSTAT's placeholder publication of an application never published.
@@ -1668,48 +1139,46 @@ fn read_sources(
             }))
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T211,
-        sink,
-        mapper,
-        |read, row, sink| match read {
-            Err((field, reason)) => row.reject(sink, Some(field), reason),
-            Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
-            Ok(PubIn::Pub(p)) => {
-                for (col, raw, reason) in p.notes {
-                    row.reject_value(sink, col, &raw, reason);
-                }
-                if p.first_grant == Some(true) {
-                    marks[p.app as usize].first_grant = true;
-                }
-                pubs.push(PubRow {
-                    app: p.app,
-                    class: classify_publication(&p.office, &p.kind, p.date),
-                    office: strs.id(&p.office),
-                    number: arena.push(&p.number),
-                    kind: strs.id(&p.kind),
-                    date: p.date,
-                    pid: read_id_key(&p.pid, &mut arena),
-                });
-                attached(row, sink);
+    r.pass_split(Table::T211, sink, mapper, |read, row, sink| match read {
+        Err((field, reason)) => row.reject(sink, Some(field), reason),
+        Ok(PubIn::Unpublished) => row.skip(sink, "unpublished:tls211".into()),
+        Ok(PubIn::Pub(p)) => {
+            for (col, raw, reason) in p.notes {
+                row.reject_value(sink, col, &raw, reason);
             }
-        },
-    )?;
+            if p.first_grant == Some(true) {
+                marks[p.app as usize].first_grant = true;
+            }
+            pubs.push(PubRow {
+                app: p.app,
+                class: classify_publication(&p.office, &p.kind, p.date),
+                office: st.strs.id(&p.office),
+                number: st.arena.push(&p.number),
+                kind: st.strs.id(&p.kind),
+                date: p.date,
+                pid: read_id_key(&p.pid, &mut st.arena),
+            });
+            attached(row, sink);
+        }
+    })?;
     // A later row of an id replaces an earlier one, as inserting row by row did.
     let mut pub_ids: IdMap<u32> = IdMap::from_num_pairs(numbered_ids(pubs.iter().map(|p| p.pid)));
     for (j, p) in pubs.iter().enumerate() {
         if let IdKey::Text(t) = p.pid {
-            pub_ids.insert(arena.get(t).into(), j as u32);
+            pub_ids.insert(st.arena.get(t).into(), j as u32);
         }
     }
+    Ok((pubs, pub_ids))
+}
 
-    // tls206 persons; their rows are counted once the links are known.
+/// tls206: the persons, by `person_id`; their rows are counted once tls207 has linked them.
+fn read_persons(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+) -> Result<(Vec<Person>, IdMap<u32>), IngestError> {
     let mut persons: Vec<Person> = Vec::new();
     let mut person_ids: IdMap<u32> = IdMap::default();
-    pass(&mut srcs, &kinds, Table::T206, sink, |row, sink| {
+    r.pass(Table::T206, sink, |row, sink| {
         let raw = row.get("person_id");
         let Some(id) = int_id(raw) else {
             row.reject(
@@ -1744,10 +1213,24 @@ fn read_sources(
         });
     })?;
     person_ids.compact();
+    Ok((persons, person_ids))
+}
 
-    let mut parties: Spill<PartyRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
-    pass(&mut srcs, &kinds, Table::T207, sink, |row, sink| {
-        let Some(i) = app_of(row, sink) else { return };
+/// tls207: the links of persons to applications as applicant and/or inventor; then each
+/// tls206 row is counted, as attached or (linked by no row) unused.
+fn read_parties(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    layout: &Layout,
+    persons: &mut [Person],
+    person_ids: IdMap<u32>,
+) -> Result<Spill<PartyRow>, IngestError> {
+    let mut parties: Spill<PartyRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
+    r.pass(Table::T207, sink, |row, sink| {
+        let Some(i) = join.app_of(row, sink) else {
+            return;
+        };
         let pid = row.get("person_id");
         let Some(&person) = person_ids.get(pid) else {
             row.reject(
@@ -1796,10 +1279,21 @@ fn read_sources(
     for s in person_skips {
         sink.skip(s);
     }
+    Ok(parties)
+}
 
-    let mut prios: Vec<PrioRow> = Vec::with_capacity(rows_of(Table::T204));
-    pass(&mut srcs, &kinds, Table::T204, sink, |row, sink| {
-        let Some(i) = app_of(row, sink) else { return };
+/// tls204: the priority claims, each pointing at a tls201 row or (absent) at its id.
+fn read_priorities(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    arena: &mut Arena,
+) -> Result<Vec<PrioRow>, IngestError> {
+    let mut prios: Vec<PrioRow> = Vec::with_capacity(r.rows_of(Table::T204));
+    r.pass(Table::T204, sink, |row, sink| {
+        let Some(i) = join.app_of(row, sink) else {
+            return;
+        };
         let raw = row.get("prior_appln_id");
         let Some(pid) = link_id(raw) else {
             row.reject(
@@ -1809,9 +1303,9 @@ fn read_sources(
             );
             return;
         };
-        let target = match by_id.get(pid) {
+        let target = match join.by_id.get(pid) {
             Some(&j) => Ok(j),
-            None => Err(id_key(pid, &mut arena)),
+            None => Err(id_key(pid, arena)),
         };
         prios.push(PrioRow {
             app: i as u32,
@@ -1819,15 +1313,26 @@ fn read_sources(
         });
         attached(row, sink);
     })?;
+    Ok(prios)
+}
 
-    let mut classes: Spill<ClassRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
+/// tls209 and tls224: the IPC and CPC classes.
+fn read_classes(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    layout: &Layout,
+    strs: &mut Interner,
+) -> Result<Spill<ClassRow>, IngestError> {
+    let join = *join;
+    let mut classes: Spill<ClassRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
     for (table, col, scheme) in [
         (Table::T209, "ipc_class_symbol", ClassScheme::Ipc),
         (Table::T224, "cpc_class_symbol", ClassScheme::Cpc),
     ] {
         let mapper = || {
             move |row: &Row<'_>| -> Result<(u32, String), (&'static str, String)> {
-                let app = app_index(row)?;
+                let app = join.app_index(row)?;
                 let code = normalize_class_code(row.get(col));
                 if code.is_empty() {
                     return Err((col, "empty class symbol".into()));
@@ -1835,31 +1340,34 @@ fn read_sources(
                 Ok((app, code))
             }
         };
-        pass_split(
-            parallel.chunk_bytes,
-            &mut srcs,
-            &kinds,
-            table,
-            sink,
-            mapper,
-            |read, row, sink| match read {
-                Err((field, reason)) => row.reject(sink, Some(field), reason),
-                Ok((app, code)) => {
-                    let class = ClassRow {
-                        app,
-                        code: strs.id(&code),
-                        scheme,
-                    };
-                    classes.push(layout.bucket_of(app), &class);
-                    attached(row, sink);
-                }
-            },
-        )?;
+        r.pass_split(table, sink, mapper, |read, row, sink| match read {
+            Err((field, reason)) => row.reject(sink, Some(field), reason),
+            Ok((app, code)) => {
+                let class = ClassRow {
+                    app,
+                    code: strs.id(&code),
+                    scheme,
+                };
+                classes.push(layout.bucket_of(app), &class);
+                attached(row, sink);
+            }
+        })?;
     }
     classes.finish().map_err(spill_error)?;
+    Ok(classes)
+}
 
-    // Titles and abstracts: the first non-empty one per application.
-    let mut texts: [Vec<Option<Box<str>>>; 2] = [Vec::new(), Vec::new()];
+/// A title or abstract per application (tls202, tls203), empty lists when a table is absent.
+type Texts = [Vec<Option<Box<str>>>; 2];
+
+/// tls202 and tls203: the first non-empty title and abstract of each application.
+fn read_texts(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    n_apps: usize,
+) -> Result<Texts, IngestError> {
+    let mut texts: Texts = [Vec::new(), Vec::new()];
     for (n, (table, col)) in [
         (Table::T202, "appln_title"),
         (Table::T203, "appln_abstract"),
@@ -1868,8 +1376,10 @@ fn read_sources(
     .enumerate()
     {
         let slots = &mut texts[n];
-        pass(&mut srcs, &kinds, table, sink, |row, sink| {
-            let Some(i) = app_of(row, sink) else { return };
+        r.pass(table, sink, |row, sink| {
+            let Some(i) = join.app_of(row, sink) else {
+                return;
+            };
             if slots.is_empty() {
                 slots.resize(n_apps, None);
             }
@@ -1879,15 +1389,35 @@ fn read_sources(
             attached(row, sink);
         })?;
     }
+    Ok(texts)
+}
 
-    let mut cites: Spill<CiteRow> = Spill::new(layout.buckets(), parallel.spill_bytes);
+/// The publications tls212 rows cite and are cited from.
+#[derive(Clone, Copy)]
+struct Cited<'c> {
+    pub_ids: &'c IdMap<u32>,
+    pubs: &'c [PubRow],
+}
+
+/// tls212: the citations, each of a publication (its application's) to a publication, an
+/// application or an NPL document (counted).
+fn read_citations(
+    r: &mut Reading<'_>,
+    sink: &mut dyn Sink,
+    join: &Join<'_>,
+    cited: Cited<'_>,
+    layout: &Layout,
+    st: &mut Strings,
+    marks: &mut [AppMarks],
+) -> Result<(Spill<CiteRow>, CiteForms), IngestError> {
+    let mut cites: Spill<CiteRow> = Spill::new(layout.buckets(), r.parallel.spill_bytes);
     let mut forms = CiteForms::default();
     // tls212 is most of an extract: its rows are read on two threads and pushed in file order.
     let mapper = || {
         // A publication's citations are consecutive rows: the last citing id found is tried
         // first.
         let mut last: (String, u32) = (String::new(), 0);
-        let (pub_ids, by_id, pubs) = (&pub_ids, &by_id, &pubs);
+        let (pub_ids, by_id, pubs) = (cited.pub_ids, join.by_id, cited.pubs);
         move |row: &Row<'_>| -> CiteIn {
             let raw = row.get("pat_publn_id");
             let found = if !last.0.is_empty() && last.0 == raw {
@@ -1936,112 +1466,121 @@ fn read_sources(
             }
         }
     };
-    pass_split(
-        parallel.chunk_bytes,
-        &mut srcs,
-        &kinds,
-        Table::T212,
-        sink,
-        mapper,
-        |cite, at, sink| match cite {
-            CiteIn::Reject(field, reason) => at.reject(sink, Some(field), reason),
-            CiteIn::Npl(app) => {
-                marks[app as usize].npl += 1;
-                attached(at, sink);
-            }
-            CiteIn::Cite {
-                app,
+    r.pass_split(Table::T212, sink, mapper, |cite, at, sink| match cite {
+        CiteIn::Reject(field, reason) => at.reject(sink, Some(field), reason),
+        CiteIn::Npl(app) => {
+            marks[app as usize].npl += 1;
+            attached(at, sink);
+        }
+        CiteIn::Cite {
+            app,
+            tag,
+            id,
+            category,
+            origin,
+        } => {
+            let id = match id {
+                Ok(n) => n,
+                Err(text) => u64::from(st.arena.push(&text)),
+            };
+            let form = forms.id(CiteForm {
+                category: st.strs.opt(category.get()),
+                origin: st.strs.opt(origin.get()),
                 tag,
-                id,
-                category,
-                origin,
-            } => {
-                let id = match id {
-                    Ok(n) => n,
-                    Err(text) => u64::from(arena.push(&text)),
-                };
-                let form = forms.id(CiteForm {
-                    category: strs.opt(category.get()),
-                    origin: strs.opt(origin.get()),
-                    tag,
-                });
-                cites.push(layout.bucket_of(app), &CiteRow { id, app, form });
-                attached(at, sink);
-            }
-        },
-    )?;
+            });
+            cites.push(layout.bucket_of(app), &CiteRow { id, app, form });
+            attached(at, sink);
+        }
+    })?;
     cites.finish().map_err(spill_error)?;
-    drop((pub_ids, by_id, srcs));
-    let mut phase = Phases::start();
-    // Rows that joined nothing and the estimates' margins leave the lists partly unused.
-    pubs.shrink_to_fit();
-    prios.shrink_to_fit();
-    if std::env::var_os("PATQ_TIMINGS").is_some() {
-        for (table, (rows, written)) in [
-            ("tls201", app_rows.sizes()),
-            ("tls207", parties.sizes()),
-            ("tls209/224", classes.sizes()),
-            ("tls212", cites.sizes()),
-        ] {
-            eprintln!(
-                "patq: timing: (patstat) {table} rows kept: {rows}, {} MB of them in a temporary file",
-                written >> 20
-            );
+    Ok((cites, forms))
+}
+
+/// One bucket's spilled rows, read back for the records built from them.
+struct Rows {
+    apps: Bucket<AppOut>,
+    parties: Bucket<PartyRow>,
+    classes: Bucket<ClassRow>,
+    cites: Bucket<CiteRow>,
+}
+
+/// Everything the passes gathered, from which the records are built in key order.
+struct Joined {
+    st: Strings,
+    links: Vec<AppLink>,
+    marks: Vec<AppMarks>,
+    pubs: Vec<PubRow>,
+    prios: Vec<PrioRow>,
+    persons: Vec<Person>,
+    titles: Vec<Option<Box<str>>>,
+    abstracts: Vec<Option<Box<str>>>,
+    forms: CiteForms,
+    app_rows: Spill<AppOut>,
+    parties: Spill<PartyRow>,
+    classes: Spill<ClassRow>,
+    cites: Spill<CiteRow>,
+    layout: Layout,
+    /// Application indices in key order.
+    order: Vec<u32>,
+    pub_groups: Groups,
+    prio_groups: Groups,
+}
+
+impl Joined {
+    fn id_text(&self, id: IdKey) -> patq_model::Text {
+        id.text(&self.st.arena)
+    }
+
+    fn load(&self, b: usize, bytes: &mut Vec<u8>) -> std::io::Result<Rows> {
+        Ok(Rows {
+            apps: self.app_rows.bucket(b, &self.layout, bytes)?,
+            parties: self.parties.bucket(b, &self.layout, bytes)?,
+            classes: self.classes.bucket(b, &self.layout, bytes)?,
+            cites: self.cites.bucket(b, &self.layout, bytes)?,
+        })
+    }
+
+    fn publication(&self, p: &PubRow) -> Publication {
+        let Strings { strs, arena } = &self.st;
+        Publication {
+            office: strs.get(p.office).into(),
+            number: arena.get(p.number).into(),
+            kind: strs.get(p.kind).into(),
+            date: p.date,
+            class: p.class,
+            source_id: Some(self.id_text(p.pid)),
         }
     }
 
-    // Each record is put together from its rows in file order, duplicates dropped, exactly as
-    // the rows were once pushed onto a record as they were read.
-    let id_text = |id: IdKey| id.text(&arena);
-    let pub_groups = Groups::new(pubs.iter().map(|p| p.app), n_apps);
-    let prio_groups = Groups::new(prios.iter().map(|p| p.app), n_apps);
-    /// One bucket's spilled rows, read back for the records built from them.
-    struct Rows {
-        apps: Bucket<AppOut>,
-        parties: Bucket<PartyRow>,
-        classes: Bucket<ClassRow>,
-        cites: Bucket<CiteRow>,
+    fn priority(&self, target: Result<u32, IdKey>) -> Priority {
+        let Strings { strs, arena } = &self.st;
+        match target {
+            Ok(j) => {
+                let l = &self.links[j as usize];
+                Priority {
+                    office: strs.get(l.office).into(),
+                    number: arena.get(l.number).into(),
+                    kind: strs.get_opt(l.kind).map(Into::into),
+                    date: l.date,
+                    key: arena.get(l.key).into(),
+                }
+            }
+            Err(id) => {
+                let pid = self.id_text(id);
+                Priority {
+                    office: patq_model::Text::default(),
+                    number: pid.clone(),
+                    kind: None,
+                    date: None,
+                    key: patq_model::format_text!("PATSTAT:{pid}"),
+                }
+            }
+        }
     }
-    let load = |b: usize, bytes: &mut Vec<u8>| -> std::io::Result<Rows> {
-        Ok(Rows {
-            apps: app_rows.bucket(b, &layout, bytes)?,
-            parties: parties.bucket(b, &layout, bytes)?,
-            classes: classes.bucket(b, &layout, bytes)?,
-            cites: cites.bucket(b, &layout, bytes)?,
-        })
-    };
-    let publication = |p: &PubRow| Publication {
-        office: strs.get(p.office).into(),
-        number: arena.get(p.number).into(),
-        kind: strs.get(p.kind).into(),
-        date: p.date,
-        class: p.class,
-        source_id: Some(id_text(p.pid)),
-    };
-    let priority = |target: Result<u32, IdKey>| match target {
-        Ok(j) => {
-            let l = &links[j as usize];
-            Priority {
-                office: strs.get(l.office).into(),
-                number: arena.get(l.number).into(),
-                kind: strs.get_opt(l.kind).map(Into::into),
-                date: l.date,
-                key: arena.get(l.key).into(),
-            }
-        }
-        Err(id) => {
-            let pid = id_text(id);
-            Priority {
-                office: patq_model::Text::default(),
-                number: pid.clone(),
-                kind: None,
-                date: None,
-                key: patq_model::format_text!("PATSTAT:{pid}"),
-            }
-        }
-    };
-    let citation = |c: &CiteRow| {
-        let form = forms.get(c.form);
+
+    fn citation(&self, c: &CiteRow) -> Citation {
+        let Strings { strs, arena } = &self.st;
+        let form = self.forms.get(c.form);
         let missing = || {
             if form.tag >= CITE_TEXT {
                 arena.get(c.id as u32).into()
@@ -2052,7 +1591,7 @@ fn read_sources(
         let (category, cited_by) = (strs.get_opt(form.category), strs.get_opt(form.origin));
         match form.tag % CITE_TEXT {
             CITE_PUB => {
-                let p = &pubs[c.id as usize];
+                let p = &self.pubs[c.id as usize];
                 Citation {
                     office: Some(strs.get(p.office).into()),
                     number: arena.get(p.number).into(),
@@ -2062,7 +1601,7 @@ fn read_sources(
                     date: p.date,
                     category: category.map(Into::into),
                     cited_by: cited_by.map(Into::into),
-                    source_id: Some(id_text(p.pid)),
+                    source_id: Some(self.id_text(p.pid)),
                 }
             }
             CITE_PUB_MISSING => {
@@ -2078,8 +1617,8 @@ fn read_sources(
                 }
             }
             CITE_APPLN => {
-                let l = &links[c.id as usize];
-                let ca = id_text(l.id);
+                let l = &self.links[c.id as usize];
+                let ca = self.id_text(l.id);
                 Citation {
                     office: Some(strs.get(l.office).into()),
                     number: arena.get(l.number).into(),
@@ -2103,34 +1642,37 @@ fn read_sources(
                 }
             }
         }
-    };
-    let [titles, abstracts] = texts;
-    let text =
-        |v: &[Option<Box<str>>], i: usize| v.get(i).and_then(|t| t.as_deref()).map(String::from);
-    // Builds application `i`'s record from its slot, title, abstract and rows, `local` its
-    // position in the bucket `rows` holds; `kept` is scratch.
-    let build = |i: usize, local: usize, rows: &Rows, kept: &mut Vec<u32>| {
+    }
+
+    /// Application `i`'s record from its slot, title, abstract and rows, in file order,
+    /// duplicates dropped, exactly as the rows were once pushed onto a record as they were
+    /// read; `local` is its position in the bucket `rows` holds, `kept` scratch.
+    fn build(&self, i: usize, local: usize, rows: &Rows, kept: &mut Vec<u32>) -> PatentRecord {
+        let Strings { strs, arena } = &self.st;
         let slot = &rows.apps.rows[rows.apps.of(local)[0] as usize];
-        let mark = marks[i];
+        let mark = self.marks[i];
         let mut rec = PatentRecord {
             app: unpack_app(&slot.packed),
             ..PatentRecord::default()
         };
         if let Some(link) = slot.internat {
             rec.app.pct_key = Some(match link {
-                Ok(j) => arena.get(links[j as usize].key).into(),
-                Err(id) => patq_model::format_text!("PATSTAT:{}", id_text(id)),
+                Ok(j) => arena.get(self.links[j as usize].key).into(),
+                Err(id) => patq_model::format_text!("PATSTAT:{}", self.id_text(id)),
             });
         }
         if mark.first_grant && !slot.granted_stated {
             rec.app.granted = Some(true);
         }
-        for &r in pub_groups.of(i) {
-            push_new(&mut rec.publications, publication(&pubs[r as usize]));
+        for &r in self.pub_groups.of(i) {
+            push_new(
+                &mut rec.publications,
+                self.publication(&self.pubs[r as usize]),
+            );
         }
         for &r in rows.parties.of(local) {
             let p = &rows.parties.rows[r as usize];
-            let person = &persons[p.person as usize];
+            let person = &self.persons[p.person as usize];
             push_new(
                 &mut rec.parties,
                 Party {
@@ -2141,8 +1683,11 @@ fn read_sources(
                 },
             );
         }
-        for &r in prio_groups.of(i) {
-            push_new(&mut rec.priorities, priority(prios[r as usize].target));
+        for &r in self.prio_groups.of(i) {
+            push_new(
+                &mut rec.priorities,
+                self.priority(self.prios[r as usize].target),
+            );
         }
         for &r in rows.classes.of(local) {
             let c = &rows.classes.rows[r as usize];
@@ -2154,8 +1699,9 @@ fn read_sources(
                 },
             );
         }
-        rec.app.title = text(&titles, i);
-        rec.app.abstract_text = text(&abstracts, i);
+        let text = |v: &[Option<Box<str>>]| v.get(i).and_then(|t| t.as_deref()).map(String::from);
+        rec.app.title = text(&self.titles);
+        rec.app.abstract_text = text(&self.abstracts);
         // Two rows give equal citations exactly when their compact forms are equal (a cited
         // publication or application is one row or index per id; categories and origins are
         // interned), so duplicates are dropped before any string is built.
@@ -2167,52 +1713,67 @@ fn read_sources(
                 kept.push(r);
             }
         }
-        rec.citations = kept.iter().map(|&r| citation(&cites[r as usize])).collect();
+        rec.citations = kept
+            .iter()
+            .map(|&r| self.citation(&cites[r as usize]))
+            .collect();
         if mark.npl > 0 {
             rec.app.npl_citation_count = Some(mark.npl);
         }
         rec
-    };
-    // Builds the records of chunk `k` of the key order, `bucket` the rows of the last bucket
-    // read (a chunk lies in one bucket) and `kept`, `bytes` scratch.
-    let chunks = order.len().div_ceil(RECORD_CHUNK);
-    let build_chunk = |k: usize,
-                       bucket: &mut Option<(usize, Rows)>,
-                       kept: &mut Vec<u32>,
-                       bytes: &mut Vec<u8>|
-     -> std::io::Result<Vec<PatentRecord>> {
+    }
+
+    /// The records of chunk `k` of the key order; `bucket` holds the rows of the last bucket
+    /// read (a chunk lies in one bucket) and `kept`, `bytes` are scratch.
+    fn build_chunk(
+        &self,
+        k: usize,
+        bucket: &mut Option<(usize, Rows)>,
+        kept: &mut Vec<u32>,
+        bytes: &mut Vec<u8>,
+    ) -> std::io::Result<Vec<PatentRecord>> {
         let start = k * RECORD_CHUNK;
-        let b = layout.bucket_at(start);
+        let b = self.layout.bucket_at(start);
         if bucket.as_ref().is_none_or(|(held, _)| *held != b) {
             // The bucket before is let go first: two of them would be held for a moment.
             *bucket = None;
-            *bucket = Some((b, load(b, bytes)?));
+            *bucket = Some((b, self.load(b, bytes)?));
         }
         let rows = &bucket.as_ref().expect("just read").1;
-        let base = layout.positions(b).start;
-        let chunk = &order[start..(start + RECORD_CHUNK).min(order.len())];
+        let base = self.layout.positions(b).start;
+        let chunk = &self.order[start..(start + RECORD_CHUNK).min(self.order.len())];
         Ok(chunk
             .iter()
             .enumerate()
-            .map(|(j, &i)| build(i as usize, start + j - base, rows, kept))
+            .map(|(j, &i)| self.build(i as usize, start + j - base, rows, kept))
             .collect())
-    };
-    // Records go out in key order, the rows of one key in file order, so a sink can write
-    // them as they come (`DatasetBuilder::stream_to`) instead of holding them all. From
-    // `records_from` applications on they are built on [`BUILDERS`] other threads, in chunks
-    // handed over in order through short queues, while this thread hands them to the sink
-    // (which for a streamed dataset fills the table columns).
-    if n_apps < parallel.records_from {
-        let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
-        for k in 0..chunks {
-            let recs = build_chunk(k, &mut bucket, &mut kept, &mut bytes).map_err(spill_error)?;
-            for rec in recs {
-                sink.record(rec);
+    }
+
+    /// Hands every record to the sink in key order, the rows of one key in file order, so a
+    /// sink can write them as they come (`DatasetBuilder::stream_to`) instead of holding them
+    /// all. From `records_from` applications on they are built on [`BUILDERS`] other
+    /// threads, in chunks handed over in order through short queues, while this thread hands
+    /// them to the sink (which for a streamed dataset fills the table columns).
+    fn hand_over(
+        &self,
+        sink: &mut dyn Sink,
+        record_files: &RecordFiles,
+        parallel: Parallel,
+    ) -> Result<(), IngestError> {
+        let chunks = self.order.len().div_ceil(RECORD_CHUNK);
+        if self.marks.len() < parallel.records_from {
+            let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
+            for k in 0..chunks {
+                let recs = self
+                    .build_chunk(k, &mut bucket, &mut kept, &mut bytes)
+                    .map_err(spill_error)?;
+                for rec in recs {
+                    record_files.record(sink, rec)?;
+                }
             }
+            return Ok(());
         }
-    } else {
         std::thread::scope(|s| -> Result<(), IngestError> {
-            let build_chunk = &build_chunk;
             let mut queues = Vec::new();
             let mut builders = Vec::new();
             for t in 0..BUILDERS {
@@ -2221,7 +1782,7 @@ fn read_sources(
                 builders.push(s.spawn(move || {
                     let (mut bucket, mut kept, mut bytes) = (None, Vec::new(), Vec::new());
                     for k in (t..chunks).step_by(BUILDERS) {
-                        let recs = build_chunk(k, &mut bucket, &mut kept, &mut bytes);
+                        let recs = self.build_chunk(k, &mut bucket, &mut kept, &mut bytes);
                         // The receiver is gone only when the sink panicked or a read failed.
                         if tx.send(recs).is_err() {
                             break;
@@ -2239,7 +1800,10 @@ fn read_sources(
                 match recs {
                     Ok(recs) => {
                         for rec in recs {
-                            sink.record(rec);
+                            if let Err(e) = record_files.record(sink, rec) {
+                                read = Err(e);
+                                break 'chunks;
+                            }
                         }
                     }
                     Err(e) => {
@@ -2254,10 +1818,8 @@ fn read_sources(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             }
             read
-        })?;
+        })
     }
-    phase.done("(patstat) records built and handed over");
-    Ok(())
 }
 
 /// About how many rows a table file holds, from `head`, its first bytes: their line count
@@ -2311,24 +1873,6 @@ fn push_new<T: PartialEq>(list: &mut ThinVec<T>, x: T) {
 /// What [`app_row`] reads from a tls201 row: its `appln_id`, the application, whether
 /// `granted` was stated, the raw `internat_appln_id`, and the values not stored.
 type AppRow<'r> = (&'r str, Application, bool, Option<&'r str>, Vec<ValueNote>);
-
-/// A value of a kept row that is not stored: its column, raw text and why.
-pub(crate) type ValueNote = (&'static str, Box<str>, String);
-
-/// Reads an optional value: one that cannot be read is noted in `notes` and left out, and
-/// the row is kept.
-pub(crate) fn optional<T>(
-    row: &Row<'_>,
-    col: &'static str,
-    notes: &mut Vec<ValueNote>,
-    read: impl FnOnce(&str) -> Result<Option<T>, String>,
-) -> Option<T> {
-    let raw = row.get(col);
-    read(raw)
-        .map_err(|reason| notes.push((col, raw.into(), reason)))
-        .ok()
-        .flatten()
-}
 
 /// Reads the application of a tls201 row; `Err((column, reason))` rejects it.
 fn app_row<'r>(row: &'r Row<'_>) -> Result<AppRow<'r>, (&'static str, String)> {
@@ -2476,49 +2020,6 @@ mod tests {
         .collect()
     }
 
-    fn parse(text: &str) -> Vec<Vec<String>> {
-        let mut rdr = reader(text, b',', false);
-        rdr.records()
-            .map(|r| r.unwrap().iter().map(str::to_string).collect())
-            .collect()
-    }
-
-    proptest::proptest! {
-        /// Cutting a text at the record starts found changes no record the csv reader reads,
-        /// whatever quoting the fields use (quoted line ends and separators, doubled quotes,
-        /// a quote inside an unquoted field).
-        #[test]
-        fn record_starts_cut_between_records(
-            rows in proptest::collection::vec(
-                proptest::collection::vec(
-                    proptest::prop_oneof![
-                        "[a-z0-9]{0,6}",
-                        "\"[a-z,\n]{0,6}\"",
-                        "\"[a-z]{0,3}\"\"[a-z\n]{0,3}\"",
-                        "[a-z]{1,3}\"[a-z]{0,3}",
-                    ],
-                    1..5,
-                ),
-                1..40,
-            ),
-            crlf in proptest::bool::ANY,
-            every in 1usize..60,
-        ) {
-            let end = if crlf { "\r\n" } else { "\n" };
-            let text: String = rows.iter().map(|r| r.join(",") + end).collect();
-            let whole = parse(&text);
-            let starts = record_starts(text.as_bytes(), b',', every);
-            let mut pieces = Vec::new();
-            let mut from = 0;
-            for &s in starts.iter().chain([text.len()].iter()) {
-                proptest::prop_assert!(s > from || s == text.len());
-                pieces.extend(parse(&text[from..s]));
-                from = s;
-            }
-            proptest::prop_assert_eq!(pieces, whole);
-        }
-    }
-
     /// The real Denter tls201 extract (25,097 applications, 13 buckets) gives the same
     /// records, rejections and skips with every application's row written to the temporary
     /// file as with none.
@@ -2624,42 +2125,6 @@ mod tests {
     }
 
     #[test]
-    fn pct_numbers_share_one_form() {
-        assert_eq!(
-            pct_number("PCT/US2017/034582").as_deref(),
-            Some("US2017034582")
-        );
-        assert_eq!(pct_number("WO2013CA50967").as_deref(), Some("CA2013050967"));
-        assert_eq!(pct_number("US2017034582").as_deref(), Some("US2017034582"));
-        assert_eq!(pct_number("US 2017/34582").as_deref(), Some("US2017034582"));
-        assert_eq!(pct_number("12345"), None);
-        assert_eq!(pct_number("US2017A"), None);
-        // Every historic writing of PCT/US99/12345 (2-digit year until 2004).
-        for raw in [
-            "PCT/US99/12345",
-            "PCT/US1999/012345",
-            "PCT/US99/012345",
-            "US9912345",
-            "US1999012345",
-            "WO1999US12345",
-            "1999US12345",
-            "99US12345",
-            "pct/us 99/12345",
-            "US99012345",
-        ] {
-            assert_eq!(pct_number(raw).as_deref(), Some("US1999012345"), "{raw}");
-        }
-        assert_eq!(
-            pct_number("PCT/EP03/00123").as_deref(),
-            Some("EP2003000123")
-        );
-        // A WO publication number names no receiving office.
-        assert_eq!(pct_number("WO 99/12345"), None);
-        assert_eq!(pct_number("WO 2004/012345"), None);
-        assert_eq!(pct_number("PCT/US1850/012345"), None);
-    }
-
-    #[test]
     fn row_estimates_scale_the_head_to_the_file() {
         let text: String = std::iter::once("appln_id,appln_auth\n".to_string())
             .chain((0..1000).map(|i| format!("{i:05},EP\n")))
@@ -2706,12 +2171,5 @@ mod tests {
         assert_eq!(flag("Y"), Ok(Some(true)));
         assert_eq!(flag("0"), Ok(Some(false)));
         assert!(flag("maybe").is_err());
-    }
-
-    #[test]
-    fn delimiter_sniffing() {
-        assert_eq!(sniff_delimiter("a;b;c\n", b",;\t"), b';');
-        assert_eq!(sniff_delimiter("a,b,\"c;d\"\n", b",;\t"), b',');
-        assert_eq!(sniff_delimiter("a\tb\n", b",;\t"), b'\t');
     }
 }

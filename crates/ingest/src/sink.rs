@@ -126,6 +126,53 @@ pub struct ColumnUse {
     pub field: Option<String>,
 }
 
+/// Why a sink could not take a record (the dataset it writes failed, say): the reader stops
+/// at the first one and returns it as [`crate::IngestError::Sink`], naming the file it was
+/// reading, instead of reading on into a sink that can no longer keep what it is given.
+// The text names the cause as well as `source()` does, as patq's other errors do (the CLI
+// leaves out a cause whose text is already shown).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}{}", cause_text(.source))]
+pub struct SinkError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl SinkError {
+    /// An error of the sink's own, with no underlying cause.
+    pub fn new(message: impl Into<String>) -> SinkError {
+        SinkError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error caused by `source` (e.g. the store's write error), described by `message`.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> SinkError {
+        SinkError {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// The sink's description of what failed, without its cause.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// `": cause"` for a [`SinkError`] with a cause, else nothing.
+fn cause_text(source: &Option<Box<dyn std::error::Error + Send + Sync + 'static>>) -> String {
+    source
+        .as_ref()
+        .map(|e| format!(": {e}"))
+        .unwrap_or_default()
+}
+
 /// Receives everything a reader produces.
 ///
 /// Besides whole records (read, rejected or skipped), a reader reports how it used each file:
@@ -134,7 +181,9 @@ pub struct ColumnUse {
 /// that `read = kept + rejected` holds per field as `in = out + rejected + skipped` holds per
 /// record.
 pub trait Sink {
-    fn record(&mut self, record: PatentRecord);
+    /// A record read and kept. An `Err` means the sink can take nothing more: the reader
+    /// stops reading and returns it (as [`crate::IngestError::Sink`]).
+    fn record(&mut self, record: PatentRecord) -> Result<(), SinkError>;
     fn reject(&mut self, rejection: Rejection);
     fn skip(&mut self, skip: Skip);
     /// A value of a record that is kept (the record goes to [`Sink::record`]) but the value was
@@ -177,8 +226,9 @@ pub struct CollectSink {
 }
 
 impl Sink for CollectSink {
-    fn record(&mut self, record: PatentRecord) {
+    fn record(&mut self, record: PatentRecord) -> Result<(), SinkError> {
         self.records.push(record);
+        Ok(())
     }
     fn reject(&mut self, rejection: Rejection) {
         self.rejections.push(rejection);

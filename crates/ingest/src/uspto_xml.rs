@@ -55,7 +55,7 @@ use parse::{Outcome, parse_segment};
 /// Reads every input of this format into the sink.
 pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for input in inputs {
-        read_input(input, sink);
+        read_input(input, sink)?;
     }
     Ok(())
 }
@@ -73,7 +73,7 @@ fn document_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn read_input(input: &Input, sink: &mut dyn Sink) {
+fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<(), IngestError> {
     let text = input.text.as_str();
     let mut bounds = document_starts(text);
     if bounds.first() != Some(&0) {
@@ -129,7 +129,7 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
                                 reason: n.reason,
                             });
                         }
-                        sink.record(rec);
+                        sink.record(rec).map_err(IngestError::sink(&input.name))?;
                     }
                     Err(u) => {
                         census::census_doc(&doc, false, &mut census);
@@ -152,6 +152,7 @@ fn read_input(input: &Input, sink: &mut dyn Sink) {
     }
     census.report(&input.name, sink);
     sink.progress(text.len() as u64);
+    Ok(())
 }
 
 /// Up to 200 characters from `at` (on a character boundary), for rejection excerpts: a

@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::words::stored_word;
+
 /// What a publication is, for counting grants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PubClass {
@@ -38,18 +40,17 @@ impl PubClass {
         matches!(self, PubClass::Grant | PubClass::Design)
     }
 
-    /// Inverse of [`PubClass::as_str`].
+    /// Inverse of [`PubClass::as_str`]; `FromStr` says which word was not known.
     pub fn parse(s: &str) -> Option<PubClass> {
-        Some(match s {
-            "application" => PubClass::Application,
-            "grant" => PubClass::Grant,
-            "utility_model" => PubClass::UtilityModel,
-            "design" => PubClass::Design,
-            "other" => PubClass::Other,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
+
+stored_word!(
+    PubClass,
+    "publication class",
+    [Application, Grant, UtilityModel, Design, Other]
+);
 
 /// Classifies a publication from its office, kind code and (for pre-2001 US) its date.
 ///

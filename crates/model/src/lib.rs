@@ -10,6 +10,7 @@ pub mod ids;
 pub mod kind;
 pub mod packed;
 pub mod record;
+mod words;
 
 /// `format!` for [`Text`]: the string is built inline when it fits (16 bytes), without the
 /// `String` that `format!` would allocate first.
@@ -31,3 +32,4 @@ pub use kind::{PubClass, classify_publication};
 /// `to_string` for [`Text`]: the string is built inline when it fits.
 pub use lean_string::ToLeanString as ToText;
 pub use record::*;
+pub use words::UnknownValue;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub use thin_vec::{ThinVec, thin_vec};
 
 use crate::kind::PubClass;
+use crate::words::stored_word;
 
 /// A short string stored inline when it fits in 16 bytes (keys, offices, numbers, kinds, ids),
 /// in two words where a `String` takes three, `Option<Text>` included: no heap allocation for
@@ -120,6 +121,8 @@ impl PartyRole {
     }
 }
 
+stored_word!(PartyRole, "party role", [Applicant, Inventor, Owner]);
+
 /// An applicant, inventor or owner, as written in the source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Party {
@@ -152,6 +155,8 @@ impl ClassScheme {
         }
     }
 }
+
+stored_word!(ClassScheme, "class scheme", [Cpc, Ipc, Uspc, Locarno]);
 
 /// A class code, normalised to the `H04L9/3236` form for CPC and IPC
 /// (see [`normalize_class_code`]).
@@ -239,6 +244,8 @@ impl FamilyKind {
         }
     }
 }
+
+stored_word!(FamilyKind, "family kind", [Simple, Extended]);
 
 /// A member of this application's family, as listed by the source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, Skip};
+use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, SinkError, Skip};
 use patq_model::PatentRecord;
 use patq_model::Text;
 use patq_model::packed::{pack, unpack};
@@ -85,6 +85,10 @@ pub struct DatasetBuilder {
     conflict_notes: Vec<String>,
     /// Called with the bytes done in the current file, for progress bars.
     on_progress: Option<Box<dyn FnMut(u64)>>,
+    /// Why a record was refused (the streamed dataset could not be written): the read
+    /// stopped there, so the dataset would lack records and [`DatasetBuilder::write`] refuses
+    /// to finish it.
+    abandoned: Option<String>,
 }
 
 /// A dataset written while it is read: only the last record is held, so a record of the same
@@ -95,15 +99,30 @@ struct Stream {
     writers: TableWriters,
     pending: Option<PatentRecord>,
     written: u64,
-    /// The first record that arrived out of key order, reported by `write`.
-    disorder: Option<(String, String)>,
 }
 
 impl Stream {
-    fn flush(&mut self) {
-        if let Some(r) = self.pending.take() {
-            self.writers.push(&r);
-            self.written += 1;
+    /// Writes the held record, if any; false once writing has failed (see
+    /// [`TableWriters::push`]).
+    fn flush(&mut self) -> bool {
+        match self.pending.take() {
+            Some(r) => {
+                self.written += 1;
+                self.writers.push(&r)
+            }
+            None => true,
+        }
+    }
+
+    /// The error that stopped the writing, once [`Stream::flush`] said it stopped.
+    fn failure(&mut self) -> StoreError {
+        match self.writers.finish() {
+            Err(e) => e,
+            // `push` stops only on an error that `finish` returns; this is never reached.
+            Ok(_) => StoreError::Abandoned {
+                path: self.out.display().to_string(),
+                reason: "the table writers stopped without an error".into(),
+            },
         }
     }
 }
@@ -126,8 +145,9 @@ impl DatasetBuilder {
     /// Writes records into the dataset at `out` as they arrive instead of holding them until
     /// [`DatasetBuilder::write`] (which must then be given the same `out`). The caller promises
     /// that records arrive in key order, those of one key one after another (they are merged as
-    /// usual); a record out of order fails the write. Memory then stays that of one record,
-    /// and the files are the same byte for byte as those written from held records.
+    /// usual); a record out of order is refused, which stops the read, and the dataset is then
+    /// not written. Memory then stays that of one record, and the files are the same byte for
+    /// byte as those written from held records.
     pub fn stream_to(&mut self, out: &Path) -> Result<(), StoreError> {
         assert!(
             self.records.is_empty() && self.stream.is_none(),
@@ -141,7 +161,6 @@ impl DatasetBuilder {
             staged,
             pending: None,
             written: 0,
-            disorder: None,
         };
         self.stream = Some(stream);
         Ok(())
@@ -220,18 +239,21 @@ impl DatasetBuilder {
 
     /// Writes the dataset to `out` (replacing an existing one only once the new one is
     /// complete) and returns its manifest.
+    ///
+    /// Refuses ([`StoreError::Abandoned`]) when a record was refused before: the read stopped
+    /// there and the dataset would be incomplete.
     pub fn write(mut self, out: &Path) -> Result<Manifest, StoreError> {
+        if let Some(reason) = self.abandoned.take() {
+            return Err(StoreError::Abandoned {
+                path: out.display().to_string(),
+                reason,
+            });
+        }
         let (staged, tables, _stream) = match self.stream.take() {
             Some(mut stream) => {
                 assert_eq!(stream.out, out, "write to the path given to stream_to");
+                // A failed write of the last record is returned by `finish` below.
                 stream.flush();
-                if let Some((key, previous)) = stream.disorder.take() {
-                    return Err(StoreError::Order {
-                        path: out.display().to_string(),
-                        key,
-                        previous,
-                    });
-                }
                 self.totals.applications = stream.written;
                 let tables = stream.writers.finish()?;
                 // `_stream` keeps the staging directory until the rename below, and removes
@@ -305,31 +327,58 @@ impl DatasetBuilder {
     fn source_index(&mut self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
+
+    /// Gives up the dataset after `err`: the staging directory of a streamed one is removed,
+    /// [`DatasetBuilder::write`] will refuse, and the error is returned for the reader to stop.
+    fn abandon(&mut self, err: StoreError) -> SinkError {
+        self.abandoned = Some(err.to_string());
+        // Dropping the stream closes its files and removes its staging directory.
+        let out = self.stream.take().map(|s| s.out.clone());
+        let what = match out {
+            Some(out) => format!("dataset {} cannot be written", out.display()),
+            None => "dataset cannot be written".to_string(),
+        };
+        SinkError::with_source(what, err)
+    }
 }
 
 impl Sink for DatasetBuilder {
-    fn record(&mut self, record: PatentRecord) {
+    /// Refuses the record when the streamed dataset cannot be written (a write error, or a
+    /// record out of key order), so that the reader stops instead of reading on for nothing;
+    /// every record after that is refused too.
+    fn record(&mut self, record: PatentRecord) -> Result<(), SinkError> {
+        if let Some(reason) = &self.abandoned {
+            return Err(SinkError::new(format!(
+                "dataset abandoned after an earlier error: {reason}"
+            )));
+        }
         self.count_record(record.app.provenance.source_file);
         if let Some(stream) = self.stream.as_mut() {
             match stream.pending.take() {
                 Some(mut last) if last.app.key == record.app.key => {
                     self.merge(&mut last, record);
-                    self.stream.as_mut().expect("streaming").pending = Some(last);
+                    if let Some(stream) = self.stream.as_mut() {
+                        stream.pending = Some(last);
+                    }
                 }
                 Some(last) if last.app.key > record.app.key => {
-                    if stream.disorder.is_none() {
-                        stream.disorder =
-                            Some((record.app.key.to_string(), last.app.key.to_string()));
-                    }
-                    stream.pending = Some(last);
+                    let err = StoreError::Order {
+                        path: stream.out.display().to_string(),
+                        key: record.app.key.to_string(),
+                        previous: last.app.key.to_string(),
+                    };
+                    return Err(self.abandon(err));
                 }
                 last => {
                     stream.pending = last;
-                    stream.flush();
+                    if !stream.flush() {
+                        let err = stream.failure();
+                        return Err(self.abandon(err));
+                    }
                     stream.pending = Some(record);
                 }
             }
-            return;
+            return Ok(());
         }
         match self.records.get_mut(&record.app.key) {
             Some(packed) => {
@@ -342,6 +391,7 @@ impl Sink for DatasetBuilder {
                 self.records.insert(record.app.key, packed);
             }
         }
+        Ok(())
     }
 
     fn decoded(&mut self, file: &str, encoding: &'static str, had_errors: bool) {

@@ -56,6 +56,10 @@ pub enum StoreError {
         key: String,
         previous: String,
     },
+    /// A [`DatasetBuilder`] that refused a record (its streamed dataset failed, `reason`)
+    /// is not finished: the read stopped at that record, so the dataset would lack the rest.
+    #[error("{path}: dataset not written: the read stopped at an earlier error: {reason}")]
+    Abandoned { path: String, reason: String },
     /// A table read in application key order ([`read::for_each_chunk`]) has a row whose
     /// `app_key` sorts before the row above it (not a dataset written by patq), found once
     /// chunks had been handed out, too late to read the dataset whole instead.
@@ -67,12 +71,33 @@ pub enum StoreError {
         key: String,
         previous: String,
     },
+    /// A stored word (a party's role, a class scheme, a publication class, a family kind)
+    /// that this patq does not know, or a null where one is required; `row` counts from 0 in
+    /// the table's file. Read as a default it would change the figures unsaid.
+    #[error("table {table}, column {column}, row {row}: {}", unknown_word(kind, value.as_deref()))]
+    UnknownValue {
+        table: String,
+        column: String,
+        row: u64,
+        /// What the word names, e.g. `party role`.
+        kind: &'static str,
+        /// The word as stored; `None` for a null.
+        value: Option<String>,
+    },
     #[error("{path}: column {column}: {message}")]
     Column {
         path: String,
         column: String,
         message: String,
     },
+}
+
+/// The text of [`StoreError::UnknownValue`] after its place.
+fn unknown_word(kind: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("unknown {kind} {v:?}"),
+        None => format!("no {kind} (null)"),
+    }
 }
 
 pub(crate) fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {

@@ -158,9 +158,11 @@ pub fn load_records_except(
                     tables.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
                     let sent = (|| {
+                        let mut first_row = 0;
                         for batch in read_table(dir, def)? {
                             let at = index.rows(&keys[..], &batch, def.name)?;
-                            let rows = children(def.name, &batch)?;
+                            let rows = children(def.name, &batch, first_row)?;
+                            first_row += batch.num_rows() as u64;
                             if tx.send(Ok((at, rows))).is_err() {
                                 break;
                             }
@@ -373,6 +375,7 @@ fn send_children(
 ) {
     let sent = (|| {
         let mut previous: Option<String> = None;
+        let mut first_row = 0;
         for batch in open_table(dir, def)? {
             let batch = batch?;
             // The key column is looked at before the others are converted, as in
@@ -384,7 +387,8 @@ fn send_children(
                     key,
                     previous,
                 })?;
-            let items = children(def.name, &batch)?;
+            let items = children(def.name, &batch, first_row)?;
+            first_row += batch.num_rows() as u64;
             if tx.send(Ok(KeyedRows { items, keys, runs })).is_err() {
                 break;
             }
@@ -561,11 +565,17 @@ pub fn for_each_publication_id<R: AppFields>(
     mut f: impl FnMut(usize, PubClass, Option<&str>),
 ) -> Result<u64, StoreError> {
     let cols = ["app_key", "class", "source_id"];
+    let mut first_row = 0;
     for_each_row(dir, PUBS, records, &cols, |at, c| {
         let (class, source) = (c.strs("class")?, c.strs("source_id")?);
+        let place = Place {
+            table: PUBS.name,
+            first_row,
+        };
         for (i, &ri) in at.iter().enumerate() {
-            f(ri, pub_class(class, i), opt_str(source, i));
+            f(ri, place.word(class, "class", i)?, opt_str(source, i));
         }
+        first_row += at.len() as u64;
         Ok(())
     })
 }
@@ -628,9 +638,36 @@ fn read_columns(
         .map_err(perr)
 }
 
-/// The publication class of row `i` (an unknown word reads as `Other`).
-fn pub_class(a: &StringArray, i: usize) -> PubClass {
-    PubClass::parse(opt_str(a, i).unwrap_or("")).unwrap_or(PubClass::Other)
+/// Where a batch's rows sit: its table, and the row of the table it starts at (counted from
+/// 0), so that a bad value is named by its row in the file, not in the batch.
+#[derive(Clone, Copy)]
+struct Place {
+    table: &'static str,
+    first_row: u64,
+}
+
+impl Place {
+    /// The enum stored as a word in row `i` of the batch's `column`. A word this patq does not
+    /// know, or none, is an error naming table, column, row and value: read as a default
+    /// (an applicant, IPC) it would change the figures unsaid.
+    fn word<T: std::str::FromStr<Err = UnknownValue>>(
+        self,
+        a: &StringArray,
+        column: &'static str,
+        i: usize,
+    ) -> Result<T, StoreError> {
+        let value = opt_str(a, i);
+        value
+            .unwrap_or("")
+            .parse()
+            .map_err(|e: UnknownValue| StoreError::UnknownValue {
+                table: self.table.to_string(),
+                column: column.to_string(),
+                row: self.first_row + i as u64,
+                kind: e.kind,
+                value: value.map(str::to_string),
+            })
+    }
 }
 
 fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
@@ -936,10 +973,27 @@ fn each<T>(rows: usize, item: impl Fn(usize) -> T) -> std::vec::IntoIter<T> {
     (0..rows).map(item).collect::<Vec<_>>().into_iter()
 }
 
-/// Converts the rows of one batch of a child table (see [`Children`]).
-fn children(table: &'static str, batch: &RecordBatch) -> Result<Children, StoreError> {
+/// [`each`] for an `item` that can fail: the first error is returned.
+fn try_each<T>(
+    rows: usize,
+    item: impl Fn(usize) -> Result<T, StoreError>,
+) -> Result<std::vec::IntoIter<T>, StoreError> {
+    Ok((0..rows)
+        .map(item)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter())
+}
+
+/// Converts the rows of one batch of a child table (see [`Children`]); the batch starts at
+/// row `first_row` of its table.
+fn children(
+    table: &'static str,
+    batch: &RecordBatch,
+    first_row: u64,
+) -> Result<Children, StoreError> {
     let c = Cols::new(batch, table);
     let rows = batch.num_rows();
+    let place = Place { table, first_row };
     Ok(match table {
         "publications" => {
             let (office, number, kind, class, sid) = (
@@ -950,40 +1004,37 @@ fn children(table: &'static str, batch: &RecordBatch) -> Result<Children, StoreE
                 c.strs("source_id")?,
             );
             let d = c.dates("date")?;
-            Children::Publications(each(rows, |i| Publication {
-                office: text(office, i),
-                number: text(number, i),
-                kind: text(kind, i),
-                date: date(d, i),
-                class: pub_class(class, i),
-                source_id: opt_text(sid, i),
-            }))
+            Children::Publications(try_each(rows, |i| {
+                Ok(Publication {
+                    office: text(office, i),
+                    number: text(number, i),
+                    kind: text(kind, i),
+                    date: date(d, i),
+                    class: place.word(class, "class", i)?,
+                    source_id: opt_text(sid, i),
+                })
+            })?)
         }
         "parties" => {
             let (role, name, country) = (c.strs("role")?, c.strs("name")?, c.strs("country")?);
             let seq = c.u32s("seq")?;
-            Children::Parties(each(rows, |i| Party {
-                role: match opt_str(role, i).unwrap_or("") {
-                    "inventor" => PartyRole::Inventor,
-                    "owner" => PartyRole::Owner,
-                    _ => PartyRole::Applicant,
-                },
-                seq: prim(seq, i).unwrap_or(0),
-                name: req(name, i),
-                country: opt_text(country, i),
-            }))
+            Children::Parties(try_each(rows, |i| {
+                Ok(Party {
+                    role: place.word(role, "role", i)?,
+                    seq: prim(seq, i).unwrap_or(0),
+                    name: req(name, i),
+                    country: opt_text(country, i),
+                })
+            })?)
         }
         "classes" => {
             let (scheme, code) = (c.strs("scheme")?, c.strs("code")?);
-            Children::Classes(each(rows, |i| Classification {
-                scheme: match opt_str(scheme, i).unwrap_or("") {
-                    "cpc" => ClassScheme::Cpc,
-                    "uspc" => ClassScheme::Uspc,
-                    "locarno" => ClassScheme::Locarno,
-                    _ => ClassScheme::Ipc,
-                },
-                code: text(code, i),
-            }))
+            Children::Classes(try_each(rows, |i| {
+                Ok(Classification {
+                    scheme: place.word(scheme, "scheme", i)?,
+                    code: text(code, i),
+                })
+            })?)
         }
         "priorities" => {
             let (office, number, kind, key) = (
@@ -1024,15 +1075,13 @@ fn children(table: &'static str, batch: &RecordBatch) -> Result<Children, StoreE
         "family_members" => {
             let (family, member, sid) =
                 (c.strs("family")?, c.strs("member")?, c.strs("source_id")?);
-            Children::FamilyMembers(each(rows, |i| FamilyMember {
-                family: if opt_str(family, i) == Some("simple") {
-                    FamilyKind::Simple
-                } else {
-                    FamilyKind::Extended
-                },
-                member: text(member, i),
-                source_id: opt_text(sid, i),
-            }))
+            Children::FamilyMembers(try_each(rows, |i| {
+                Ok(FamilyMember {
+                    family: place.word(family, "family", i)?,
+                    member: text(member, i),
+                    source_id: opt_text(sid, i),
+                })
+            })?)
         }
         "legal_events" => {
             let (code, desc) = (c.strs("code")?, c.strs("description")?);
@@ -1163,6 +1212,100 @@ fn not_in_applications(table: &str, row: usize, key: &str) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tables::{CLASSES, FAMILY_MEMBERS, PARTIES, PUBLICATIONS, RowBuilder};
+
+    /// A batch of `def` of one row per word, `fill` adding the columns of a row around it.
+    fn batch(
+        def: &'static TableDef,
+        words: &[&str],
+        fill: impl Fn(&mut RowBuilder, &str),
+    ) -> RecordBatch {
+        let mut b = RowBuilder::new(def);
+        for w in words {
+            fill(&mut b, w);
+            b.end_row();
+        }
+        b.finish().unwrap()
+    }
+
+    /// The error converting `batch` gives.
+    fn fails(table: &'static str, batch: &RecordBatch, first_row: u64) -> StoreError {
+        match children(table, batch, first_row) {
+            Ok(_) => panic!("{table}: converted"),
+            Err(e) => e,
+        }
+    }
+
+    fn parties(roles: &[&str]) -> RecordBatch {
+        batch(&PARTIES, roles, |b, role| {
+            b.str(Some("EP1"))
+                .str(Some(role))
+                .u32(Some(0))
+                .str(Some("Name"))
+                .str(None);
+        })
+    }
+
+    #[test]
+    fn stored_words_read_back_as_their_variants() {
+        let roles: Vec<&str> = PartyRole::ALL.iter().map(|r| r.as_str()).collect();
+        let Children::Parties(got) = children("parties", &parties(&roles), 0).unwrap() else {
+            panic!("parties")
+        };
+        let got: Vec<PartyRole> = got.map(|p| p.role).collect();
+        assert_eq!(got, PartyRole::ALL);
+    }
+
+    /// An unknown word is an error naming table, column, row (counted in the table, not the
+    /// batch) and value, in every table holding one; it never becomes a default.
+    #[test]
+    fn an_unknown_stored_word_is_an_error_naming_where_it_is() {
+        let err = fails("parties", &parties(&["inventor", "assignee"]), 70_000);
+        assert_eq!(
+            err.to_string(),
+            "table parties, column role, row 70001: unknown party role \"assignee\""
+        );
+        assert!(matches!(
+            &err,
+            StoreError::UnknownValue { row: 70_001, value: Some(v), .. } if v == "assignee"
+        ));
+
+        let classes = batch(&CLASSES, &["cpc", "IPC"], |b, scheme| {
+            b.str(Some("EP1")).str(Some(scheme)).str(Some("H04L9/32"));
+        });
+        let err = fails("classes", &classes, 0).to_string();
+        assert_eq!(
+            err,
+            "table classes, column scheme, row 1: unknown class scheme \"IPC\""
+        );
+
+        let members = batch(&FAMILY_MEMBERS, &["docdb"], |b, family| {
+            b.str(Some("EP1"))
+                .str(Some(family))
+                .str(Some("EP2"))
+                .str(None);
+        });
+        let err = fails("family_members", &members, 5).to_string();
+        assert_eq!(
+            err,
+            "table family_members, column family, row 5: unknown family kind \"docdb\""
+        );
+
+        let pubs = batch(&PUBLICATIONS, &["grant", "granted"], |b, class| {
+            b.str(Some("EP1"))
+                .str(Some("EP"))
+                .str(Some("1"))
+                .str(Some("B1"))
+                .date(None)
+                .str(Some(class))
+                .str(None);
+        });
+        let err = fails("publications", &pubs, 0).to_string();
+        assert_eq!(
+            err,
+            "table publications, column class, row 1: unknown publication class \"granted\""
+        );
+    }
 
     #[test]
     fn runs_split_row_groups_into_contiguous_parts_of_about_equal_rows() {

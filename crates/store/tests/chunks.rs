@@ -159,7 +159,7 @@ fn write(dir: &Path, records: Vec<PatentRecord>) -> std::path::PathBuf {
     b.add_source(&src, "src.txt", "lens-csv", "UTF-8", false)
         .unwrap();
     for r in records {
-        b.record(r);
+        b.record(r).unwrap();
     }
     let out = dir.join("ds");
     b.write(&out).unwrap();
@@ -510,4 +510,41 @@ fn citations_of<R: AppFields>(ds: &Path, records: &[R]) -> Vec<(usize, String)> 
     let mut v = Vec::new();
     for_each_citation(ds, records, |i, c| v.push((i, c.number.to_string()))).unwrap();
     v
+}
+
+/// A class scheme this patq does not know, in the second batch of the classes table, fails
+/// both readers alike, naming the row in the table (not in its batch) and the value; it never
+/// reads as IPC.
+#[test]
+fn an_unknown_stored_word_fails_both_readers_naming_its_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ds, classes) = three(tmp.path());
+    let rows: Vec<u32> = [0]
+        .into_iter()
+        .chain(std::iter::repeat_n(1, 64 * 1024))
+        .chain([2])
+        .collect();
+    let batch = take(&classes, rows.iter().copied());
+    let at = batch.schema().index_of("scheme").unwrap();
+    let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
+    let mut schemes = vec!["ipc"; rows.len()];
+    let bad = rows.len() - 1;
+    schemes[bad] = "ipc8";
+    cols[at] = std::sync::Arc::new(StringArray::from(schemes));
+    rewrite(
+        &ds,
+        &CLASSES,
+        &RecordBatch::try_new(batch.schema(), cols).unwrap(),
+    );
+    let want = format!("table classes, column scheme, row {bad}: unknown class scheme \"ipc8\"");
+    let err = load_records_except(&ds, &[]).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownValue { row, .. } if *row == bad as u64),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), want);
+    let err = chunks(&ds, &[], 1).unwrap_err();
+    assert_eq!(err.to_string(), want);
+    // A reader that skips the table never sees it.
+    assert_eq!(load_records_except(&ds, &["classes"]).unwrap().1.len(), 3);
 }

@@ -123,9 +123,9 @@ fn build_with(dir: &std::path::Path, stream: bool) -> Manifest {
         b.stream_to(&dir.join("ds")).unwrap();
     }
     let (first, second) = two_records();
-    b.record(full_record());
-    b.record(first);
-    b.record(second);
+    b.record(full_record()).unwrap();
+    b.record(first).unwrap();
+    b.record(second).unwrap();
     b.reject(Rejection {
         file: "src.txt".into(),
         location: Location::Line(4),
@@ -239,20 +239,37 @@ fn streaming() -> (tempfile::TempDir, std::path::PathBuf, DatasetBuilder) {
     (tmp, out, b)
 }
 
+/// A record out of key order (a reader's broken promise) is refused, so the reader stops
+/// there; every record after it is refused too, and the dataset is not written.
 #[test]
 fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
     let (tmp, out, mut b) = streaming();
     let (us, _) = two_records();
-    b.record(us);
-    b.record(full_record());
-    match b.write(&out) {
-        Err(patq_store::StoreError::Order { key, previous, .. }) => {
+    b.record(us).unwrap();
+    let err = b.record(full_record()).unwrap_err();
+    let cause = std::error::Error::source(&err).expect("the store's error");
+    match cause.downcast_ref::<patq_store::StoreError>() {
+        Some(patq_store::StoreError::Order { key, previous, .. }) => {
             assert_eq!(
                 (key.as_str(), previous.as_str()),
                 ("EP10167109", "US13167395")
             );
         }
         other => panic!("expected an order error, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("records arrived out of key order (EP10167109 after US13167395)"),
+        "{err}"
+    );
+    assert!(hidden(tmp.path()).is_empty(), "staging left once refused");
+    let (later, _) = two_records();
+    assert!(b.record(later).is_err(), "refused after it too");
+    match b.write(&out) {
+        Err(patq_store::StoreError::Abandoned { reason, .. }) => {
+            assert!(reason.contains("out of key order"), "{reason}");
+        }
+        other => panic!("expected an abandoned dataset, got {other:?}"),
     }
     assert!(!out.exists());
     assert!(hidden(tmp.path()).is_empty());
@@ -261,7 +278,7 @@ fn a_stream_out_of_key_order_fails_and_leaves_nothing() {
 #[test]
 fn an_abandoned_stream_leaves_nothing() {
     let (tmp, out, mut b) = streaming();
-    b.record(full_record());
+    b.record(full_record()).unwrap();
     assert_eq!(
         hidden(tmp.path()).len(),
         1,
@@ -327,7 +344,7 @@ fn cores_fold_publications_into_grants_as_the_lists_answer() {
         for (k, &c) in classes.iter().enumerate() {
             r.publications.push(publication(&format!("{n}{k}"), c));
         }
-        b.record(r);
+        b.record(r).unwrap();
     }
     b.write(&out).unwrap();
     let (_, complete) = load_records(&out).unwrap();
@@ -390,7 +407,7 @@ fn field_notes_are_counted_and_quarantined() {
         "2015-12-31",
         Some("2014-12-31"),
     ));
-    b.record(full_record());
+    b.record(full_record()).unwrap();
     let m = b.write(&tmp.path().join("ds")).unwrap();
     let c = &m.sources[0].fields["Publication Date"];
     assert_eq!(

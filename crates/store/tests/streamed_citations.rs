@@ -49,7 +49,7 @@ fn citations_stream_in_key_order_with_record_indices() {
     let mut ep1 = app("EP", "1");
     ep1.citations = patq_model::thin_vec![cite(Some("US"), "3", Some("B2"), Some("p3"))];
     for r in [us3, us2, ep1] {
-        b.record(r);
+        b.record(r).unwrap();
     }
     let ds = tmp.path().join("ds");
     b.write(&ds).unwrap();
@@ -104,7 +104,7 @@ fn a_child_row_without_its_application_is_an_error() {
                 code: "H04L9/00".into(),
             }];
             r.parties = patq_model::thin_vec![applicant(1, format!("Company {n}"))];
-            b.record(r);
+            b.record(r).unwrap();
         }
         let ds = tmp.path().join(name);
         b.write(&ds).unwrap();
@@ -139,7 +139,7 @@ fn applications_of_several_row_groups_load_in_key_order() {
         let mut r = app("US", &format!("{:07}", i + 1));
         r.app.filing_year = Some(2000 + (i % 20) as i32);
         r.parties = patq_model::thin_vec![applicant(0, format!("Company {i}"))];
-        b.record(r);
+        b.record(r).unwrap();
     }
     let ds = tmp.path().join("ds");
     b.write(&ds).unwrap();
