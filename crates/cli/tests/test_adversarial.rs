@@ -3,7 +3,7 @@
 //! naming file, line/record and field, the bad record in quarantine.jsonl, and
 //! `in = out + rejected + skipped` as printed.
 
-mod util;
+use crate::util;
 
 use std::path::Path;
 

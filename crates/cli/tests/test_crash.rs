@@ -5,7 +5,7 @@
 //! re-run completes with the same bytes as an uninterrupted run. Inputs are synthetic
 //! (`patq generate`).
 
-mod util;
+use crate::util;
 
 use std::collections::BTreeMap;
 use std::path::Path;

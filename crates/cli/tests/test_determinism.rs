@@ -1,7 +1,7 @@
 //! Determinism: two independent runs of ingest, indicators and report on the same synthetic
 //! input give byte-identical Parquet, JSON, JSONL, CSV, HTML and xlsx files.
 
-mod util;
+use crate::util;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! `patq explain` end to end: its count line must equal the number `patq indicators` prints
 //! for the same filters, on the hand-made Lens fixture and on the real PATSTAT set.
 
-mod util;
+use crate::util;
 
 use patq_testkit::shared_file;
 use util::TestCommand;

@@ -2,7 +2,7 @@
 //! a small synthetic corpus (grants present), and the `--topic` filter on the Lens fixture
 //! and the real Lens drones export.
 
-mod util;
+use crate::util;
 
 use patq_testkit::shared_file;
 use util::TestCommand;

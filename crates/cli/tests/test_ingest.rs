@@ -1,7 +1,7 @@
 //! `patq ingest` end to end: real files from ../shared/data, malformed input, exit codes,
 //! quarantine, determinism and atomic replacement.
 
-mod util;
+use crate::util;
 
 use patq_testkit::{shared_data, shared_file};
 use util::{TestCommand, dir_bytes, manifest};

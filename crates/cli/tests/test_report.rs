@@ -1,7 +1,7 @@
 //! `patq report` end to end: the default run on the built-in synthetic corpus (labelled
 //! synthetic, self-contained, deterministic) and the real PATSTAT and Lens drones sets.
 
-mod util;
+use crate::util;
 
 use patq_testkit::external_refs;
 

@@ -1,7 +1,7 @@
 //! docs/SCHEMA.md must be exactly what `patq schema` prints, so the documented contract and
 //! the written Parquet layout cannot drift apart.
 
-mod util;
+use crate::util;
 
 #[test]
 fn schema_doc_is_current() {

@@ -4,7 +4,7 @@
 //! person would in headless Chromium over the DevTools protocol: apply a filter, read the
 //! numbers off the page, click a number, and save screenshots.
 
-mod util;
+use crate::util;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};

@@ -8,7 +8,7 @@
 //! Spark half is run by hand (docs/DISTRIBUTED.md): pyspark is ~300 MB and its JVM start
 //! alone takes ~14 s here.
 
-mod util;
+use crate::util;
 
 use std::path::Path;
 use std::process::Command;

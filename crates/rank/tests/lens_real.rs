@@ -1,7 +1,7 @@
 //! The quality index on a real Lens CSV export (Oldham's drones set, old 2015-2016 schema):
 //! which dimensions the data can give, and a ranking that does not depend on the run.
 
-mod common;
+use crate::common;
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};

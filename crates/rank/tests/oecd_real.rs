@@ -1,7 +1,7 @@
 //! The OECD preset on the real shared datasets: which of its four components each source can
 //! give, and the ranking (or the typed error) that follows.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! reader): which normalisation reproduces the reference's top scores, and determinism of the
 //! ranking and of its bootstrap intervals.
 
-mod common;
+use crate::common;
 
 use patq_enrich::{Harmonizer, Taxonomy};
 use patq_indicators::{Corpus, Filters};
@@ -23,7 +23,7 @@ const REFERENCE_TOP3: [f64; 3] = [99.0, 91.8, 90.7];
 
 /// The measurement behind the default normalisation (documented in the crate docs): the full
 /// 55,000-application demo corpus, seed 42. About a minute in a debug build, hence ignored;
-/// run with `cargo test -p patq-rank --test synthetic -- --ignored --nocapture`.
+/// run with `cargo test -p patq-rank --test tests -- synthetic:: --ignored --nocapture`.
 #[test]
 #[ignore]
 fn default_normalisation_reproduces_the_reference_shape() {
