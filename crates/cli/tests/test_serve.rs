@@ -293,6 +293,19 @@ fn api_matches_indicators_and_validates_parameters() {
     let meta = s.json("/api/meta");
     assert_eq!(meta["synthetic"], true);
     assert_eq!(meta["applications"], 3000);
+    // The page says which taxonomy it chose and why, and offers every shipped topic profile.
+    let why = meta["taxonomy"].as_str().unwrap();
+    assert!(
+        why.starts_with("taxonomy blockchain (") && why.contains("synthetic corpus"),
+        "{why}"
+    );
+    let topics: Vec<&str> = meta["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(topics, ["none", "default", "drones"]);
     assert!(
         meta["quality_index"]
             .as_str()
@@ -313,7 +326,9 @@ fn api_matches_indicators_and_validates_parameters() {
     }
 
     // Every table under each filter is byte-identical to `patq indicators` with the same flags.
-    let cases: [(&str, &[&str]); 3] = [
+    // A shipped topic profile is a topic choice; the page keeps the taxonomy it started with
+    // (here blockchain), as `--taxonomy` keeps it on the command line.
+    let cases: [(&str, &[&str]); 4] = [
         ("", &[]),
         (
             "country=CN&from=2017",
@@ -322,6 +337,10 @@ fn api_matches_indicators_and_validates_parameters() {
         (
             "to=2018&office=US&topic=default",
             &["--to", "2018", "--office", "US", "--topic", "default"],
+        ),
+        (
+            "topic=drones",
+            &["--topic", "drones", "--taxonomy", "blockchain"],
         ),
     ];
     for (k, (qs, flags)) in cases.iter().enumerate() {
@@ -1102,6 +1121,13 @@ fn dashboard_in_headless_chromium() {
         cdp.eval("!!document.querySelector('.synthetic')"),
         true,
         "SYNTHETIC banner"
+    );
+    // The header says which taxonomy the page chose and why.
+    let taxonomy = cdp.eval("document.getElementById('taxonomy').textContent");
+    let taxonomy = taxonomy.as_str().unwrap_or_default();
+    assert!(
+        taxonomy.starts_with("Industries, scenarios and core technology: taxonomy blockchain"),
+        "{taxonomy}"
     );
 
     // Choose a country and a first year the way a person does: pick the options, which fires

@@ -663,6 +663,7 @@ mod tests {
                     dataset: "synthetic".into(),
                     synthetic: true,
                     taxonomy: patq_enrich::Taxonomy::default(),
+                    taxonomy_why: "taxonomy blockchain: the test's".into(),
                     topic_file: None,
                     rank: None,
                 },

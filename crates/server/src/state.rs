@@ -38,6 +38,8 @@ pub struct Setup {
     pub dataset: String,
     pub synthetic: bool,
     pub taxonomy: Taxonomy,
+    /// Which taxonomy was chosen and why (shown on the page).
+    pub taxonomy_why: String,
     /// The `--topic FILE` query with its label (the file as typed, or its name when absolute).
     pub topic_file: Option<(String, Query)>,
     /// Quality-index configuration for T2/F11; None leaves them out.
@@ -117,6 +119,9 @@ pub struct Meta {
     pub industries: Vec<Choice>,
     /// How T2/F11 relate to the filters.
     pub quality_index: String,
+    /// The taxonomy of T3, F13-17, P and the quality index's core dimension, and why it was
+    /// chosen (`--taxonomy` and `--topic` choose another at start).
+    pub taxonomy: String,
     pub generator: String,
 }
 
@@ -257,6 +262,22 @@ impl Dashboard {
             label: "blockchain (profiles/blockchain.topic)".into(),
             applications: topics[TOPIC_DEFAULT].count(),
         });
+        // The other shipped topic profiles, by their name, as `--topic NAME` offers them.
+        for (name, _) in patq_enrich::NAMED_TAXONOMIES {
+            let Some(q) = Taxonomy::named(name).ok().and_then(|t| t.topic) else {
+                continue;
+            };
+            if *name == "blockchain" {
+                continue;
+            }
+            let bits = Bits::from_fn(n, |i| q.matches(&records[i]));
+            topic_choices.push(Choice {
+                value: name.to_string(),
+                label: format!("{name} (profiles/{name}.toml)"),
+                applications: bits.count(),
+            });
+            topics.insert(name.to_string(), bits);
+        }
         if let Some((label, q)) = &setup.topic_file {
             let bits = Bits::from_fn(n, |i| q.matches(&records[i]));
             topic_choices.push(Choice {
@@ -348,6 +369,7 @@ impl Dashboard {
             topics: topic_choices,
             industries: industry_choices,
             quality_index: String::new(),
+            taxonomy: setup.taxonomy_why.clone(),
             generator: format!("patq {}", env!("CARGO_PKG_VERSION")),
         };
         let mut d = Dashboard {

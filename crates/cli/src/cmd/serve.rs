@@ -49,8 +49,9 @@ pub struct Args {
     /// Seconds a kept-alive connection may wait for its next request (for tests).
     #[arg(long, hide = true, value_name = "SECS", default_value = "60", value_parser = seconds)]
     pub idle_timeout: Duration,
-    /// Extra topic choice: a topic query FILE (syntax in crates/enrich/src/topic.rs), offered
-    /// beside "none" and the shipped blockchain profile.
+    /// Extra topic choice: a topic query FILE (syntax in crates/enrich/src/topic.rs) or a topic
+    /// profile FILE.toml, offered beside "none" and the shipped topic profiles (blockchain,
+    /// drones); a profile's taxonomy also becomes the default.
     #[arg(long, value_name = "FILE")]
     pub topic: Option<PathBuf>,
     /// Technology taxonomy (industries for the filter, T3 and F13-17): wipo, blockchain,
@@ -81,7 +82,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     };
     let ds = patq_indicators::Dataset::open(&args.dataset)?;
     let manifest = ds.manifest.clone();
-    let (taxonomy, _) = select.taxonomy(manifest.synthetic)?;
+    let (taxonomy, taxonomy_why) = select.taxonomy(manifest.synthetic)?;
     let cfg = super::rank::config("report", None, None, None)?;
     let t0 = std::time::Instant::now();
     let graph = ds.citation_graph()?;
@@ -96,6 +97,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             dataset: shown_name(&args.dataset),
             synthetic: manifest.synthetic,
             taxonomy,
+            taxonomy_why,
             topic_file,
             rank: Some(cfg),
         },
