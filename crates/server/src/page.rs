@@ -55,6 +55,7 @@ mod tests {
             topics: vec![],
             industries: vec![],
             quality_index: String::new(),
+            taxonomy: "taxonomy wipo".into(),
             generator: "patq 0.1.0".into(),
         }
     }
