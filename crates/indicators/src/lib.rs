@@ -7,8 +7,8 @@
 //! [`Availability::NotAvailable`] rather than printing zeros.
 //!
 //! Every figure is declared once in [`registry::FIGURES`]: its id, tables (file stems), report
-//! part, titles, definition, charts, drill-down rules and SQL. The suite, `patq explain`,
-//! `patq sql`, the report and the dashboard look figures up there rather than naming them.
+//! part, titles, definition, charts, drill-down rules and SQL. The suite, `patq sql`, the
+//! report and the dashboard look figures up there rather than naming them.
 //!
 //! # Adding a figure
 //!
@@ -25,10 +25,12 @@
 //!
 //! Nothing else names the figure. `patq indicators` writes its tables, `patq report` and the
 //! dashboard draw its chart and offer its drill-downs, and `patq sql` prints its query, all
-//! from the registry entry. The registry's tests then check that ids and file stems are
-//! unique, that the suite writes exactly the registered tables in registry order, that every
-//! chart and drill-down column exists in the table the suite computes, and that every
-//! drill-down template is a spec `patq explain` accepts.
+//! from the registry entry; only a drill-down that needs a new kind of spec also touches
+//! [`explain`], which parses specs. The registry's tests then check that ids and file stems
+//! are unique, that the suite writes exactly the registered tables in registry order, that
+//! every chart and drill-down column exists in the table the suite computes, that every
+//! drill-down template fills in to a spec [`explain`] accepts, and that the figures
+//! [`coverage::FIELDS`] names are registered.
 
 pub mod citation_bands;
 pub mod citations;

@@ -1,6 +1,6 @@
 //! The figure registry: every figure patq computes declares here, once, its id, tables (file
 //! stems), report part, titles, definition, charts, drill-down rules and SQL, so the suite, the
-//! report, the dashboard, `patq explain` and `patq sql` look names up instead of spelling them.
+//! report, the dashboard and `patq sql` look names up instead of spelling them.
 
 use crate::sql::{self, BadParam, Params};
 use crate::{
