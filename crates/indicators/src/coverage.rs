@@ -350,14 +350,15 @@ impl Coverage {
 
     /// The view as an output of the indicator set, shown first in the report.
     pub fn output(&self) -> crate::suite::Output {
+        use crate::registry::{DQ, TableDef};
+        // Indexing a constant: an empty DQ entry fails the build, not the run.
+        const TABLE: TableDef = DQ.tables[0];
+        let applications = self.applications.to_string();
         crate::suite::Output {
-            id: "DQ".into(),
-            file: "DQ_field_coverage".into(),
-            part: PART,
-            title: format!(
-                "Field coverage: what each figure stands on ({} applications)",
-                self.applications
-            ),
+            id: DQ.id.into(),
+            file: TABLE.file.into(),
+            part: DQ.part,
+            title: TABLE.title(&[("applications", &applications)]),
             definition: DEFINITION.into(),
             csv: self.to_csv(),
             json: Some(serde_json::to_value(self.rows()).expect("coverage rows serialise")),
@@ -366,7 +367,7 @@ impl Coverage {
 }
 
 /// The report part of the view.
-pub const PART: &str = "Data quality";
+pub const PART: &str = crate::registry::PART_DATA_QUALITY;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,32 @@
 //! citation evidence), pick applications with [`Filters`], then call one module per figure.
 //! Where the data lacks a field a figure needs, the result says so through
 //! [`Availability::NotAvailable`] rather than printing zeros.
+//!
+//! Every figure is declared once in [`registry::FIGURES`]: its id, tables (file stems), report
+//! part, titles, definition, charts, drill-down rules and SQL. The suite, `patq sql`, the
+//! report and the dashboard look figures up there rather than naming them.
+//!
+//! # Adding a figure
+//!
+//! 1. Write one module, `src/my_figure.rs`, with a `pub const DEFINITION: &str` (the text
+//!    readers see, starting with the figure id) and a `compute` function returning a typed,
+//!    `Serialize` result with a `to_csv` method. Declare it in this file.
+//! 2. Add one entry to `src/registry.rs`: a `pub const` [`registry::Figure`] naming the id,
+//!    the report part, `my_figure::DEFINITION` and each table with its file stem and title
+//!    (a template such as `"... of {focus}"` when the title depends on the options), and
+//!    optionally its chart, drill-down rule and SQL builder (a function in [`sql`]); then list
+//!    it in [`registry::FIGURES`] at its place in report order.
+//! 3. In [`suite`], compute the result and hand its tables to the entry:
+//!    `push(&mut v, &registry::MY, &[], [(r.to_csv(), json(&r))])`.
+//!
+//! Nothing else names the figure. `patq indicators` writes its tables, `patq report` and the
+//! dashboard draw its chart and offer its drill-downs, and `patq sql` prints its query, all
+//! from the registry entry; only a drill-down that needs a new kind of spec also touches
+//! [`explain`], which parses specs. The registry's tests then check that ids and file stems
+//! are unique, that the suite writes exactly the registered tables in registry order, that
+//! every chart and drill-down column exists in the table the suite computes, that every
+//! drill-down template fills in to a spec [`explain`] accepts, and that the figures
+//! [`coverage::FIELDS`] names are registered.
 
 pub mod citation_bands;
 pub mod citations;
@@ -23,6 +49,7 @@ pub mod international;
 pub mod international_offices;
 pub mod office_grant_trend;
 mod par;
+pub mod registry;
 pub mod scenarios;
 pub mod sql;
 pub mod suite;

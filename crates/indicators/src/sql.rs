@@ -8,6 +8,7 @@
 //! international rule, family representatives and sizes, bands, the quality index) is SQL.
 
 use crate::corpus::{Filters, UNKNOWN_COUNTRY};
+use crate::registry::FIGURES;
 use crate::{citation_bands, company_size_bands, family_size_bands};
 
 /// The SQL engine a script is written for.
@@ -230,16 +231,30 @@ fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// The indicator queries, in `patq indicators` order plus T2.
+/// The indicator queries of the figure registry, in report order.
 pub fn queries(p: &Params) -> Result<Vec<Query>, BadParam> {
     let mut q = Vec::new();
-    let mut add = |id, about, sql: String| q.push(Query { id, about, sql });
+    for f in FIGURES {
+        for t in f.tables {
+            if let Some(s) = &t.sql {
+                q.push(Query {
+                    id: t.file,
+                    about: s.about,
+                    sql: (s.build)(p)?,
+                });
+            }
+        }
+    }
+    Ok(q)
+}
 
-    add(
-        "F2_grants_by_country",
-        "applications, grants and grant rate by company country, WORLD last",
-        format!(
-            "WITH c AS (SELECT country, COUNT(*) AS applications,
+/// The CTE of family representatives with their sizes, which F3 and F10 count.
+const REPS: &str = "fams AS (SELECT app.country, app.grp, app.cited_by_family, s.size
+  FROM app JOIN fam_size s ON app.family = s.family WHERE app.is_rep)";
+
+pub(crate) fn f2(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH c AS (SELECT country, COUNT(*) AS applications,
   SUM(CASE WHEN granted THEN 1 ELSE 0 END) AS grants FROM app GROUP BY country),
 {}
 SELECT r.country, r.applications,
@@ -247,41 +262,34 @@ SELECT r.country, r.applications,
   CASE WHEN m.has_grants THEN {} END AS grant_rate
 FROM r CROSS JOIN meta m
 ORDER BY r.w, r.applications DESC, r.country",
-            with_world(&strs(&["applications", "grants"])),
-            ratio("r.grants", "r.applications")
-        ),
-    );
+        with_world(&strs(&["applications", "grants"])),
+        ratio("r.grants", "r.applications")
+    ))
+}
 
-    let reps = "fams AS (SELECT app.country, app.grp, app.cited_by_family, s.size
-  FROM app JOIN fam_size s ON app.family = s.family WHERE app.is_rep)";
-    add(
-        "F3_families",
-        "extended families by the company country of their representative, WORLD last",
-        format!(
-            "WITH {reps},
+pub(crate) fn f3_families(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH {REPS},
 c AS (SELECT country, COUNT(*) AS families,
   SUM(CASE WHEN size >= 2 THEN 1 ELSE 0 END) AS multi_member FROM fams GROUP BY country),
 {}
 SELECT country, families, multi_member, {} AS multi_member_share
 FROM r ORDER BY w, families DESC, country",
-            with_world(&strs(&["families", "multi_member"])),
-            ratio("multi_member", "families")
-        ),
-    );
-    add(
-        "F3_family_size_distribution",
-        "families with a selected member by size (member applications in the data)",
-        format!(
-            "WITH {reps}
-SELECT size AS family_size, COUNT(*) AS families FROM fams GROUP BY size ORDER BY size"
-        ),
-    );
+        with_world(&strs(&["families", "multi_member"])),
+        ratio("multi_member", "families")
+    ))
+}
 
-    add(
-        "F4_citations",
-        "cited applications and families, without self-citations, mean cohort index; WORLD last",
-        format!(
-            "WITH a AS (SELECT country, COUNT(*) AS applications,
+pub(crate) fn f3_size_distribution(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH {REPS}
+SELECT size AS family_size, COUNT(*) AS families FROM fams GROUP BY size ORDER BY size"
+    ))
+}
+
+pub(crate) fn f4(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH a AS (SELECT country, COUNT(*) AS applications,
   SUM(CASE WHEN cited_by >= 1 THEN 1 ELSE 0 END) AS cited,
   SUM(CASE WHEN cited_by_excl_self >= 1 THEN 1 ELSE 0 END) AS cited_excl_self,
   COALESCE(SUM(cohort_index), 0) AS index_sum,
@@ -304,81 +312,73 @@ SELECT r.country, r.applications,
   CASE WHEN r.index_n > 0 THEN r.index_sum / r.index_n END AS mean_cohort_index
 FROM r CROSS JOIN meta m
 ORDER BY r.w, r.applications DESC, r.country",
-            with_world(&strs(&[
-                "applications",
-                "cited",
-                "cited_excl_self",
-                "index_sum",
-                "index_n",
-                "families",
-                "cited_families"
-            ])),
-            ratio("r.cited", "r.applications"),
-            ratio("r.cited_families", "r.families"),
-            ratio("r.cited_excl_self", "r.applications"),
-        ),
-    );
+        with_world(&strs(&[
+            "applications",
+            "cited",
+            "cited_excl_self",
+            "index_sum",
+            "index_n",
+            "families",
+            "cited_families"
+        ])),
+        ratio("r.cited", "r.applications"),
+        ratio("r.cited_families", "r.families"),
+        ratio("r.cited_excl_self", "r.applications"),
+    ))
+}
 
-    add(
-        "F5_international",
-        "international applications (WO, or an office other than the company country), WORLD last",
-        format!(
-            "WITH c AS (SELECT country, COUNT(*) AS applications, SUM(intl) AS international
+pub(crate) fn f5(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH c AS (SELECT country, COUNT(*) AS applications, SUM(intl) AS international
   FROM app GROUP BY country),
 {}
 SELECT country, applications, international, {} AS share
 FROM r ORDER BY w, applications DESC, country",
-            with_world(&strs(&["applications", "international"])),
-            ratio("international", "applications")
-        ),
-    );
+        with_world(&strs(&["applications", "international"])),
+        ratio("international", "applications")
+    ))
+}
 
-    add(
-        "F6_trend",
-        "applications and distinct applicant groups per filing year; the NULL year row is \
-         the applications without a filing year",
-        "SELECT s.year, COUNT(*) AS applications,
+pub(crate) fn f6(_: &Params) -> Result<String, BadParam> {
+    Ok("SELECT s.year, COUNT(*) AS applications,
   CASE WHEN m.has_applicants THEN COUNT(DISTINCT s.grp) END AS companies
 FROM app s CROSS JOIN meta m
 GROUP BY s.year, m.has_applicants
 ORDER BY CASE WHEN s.year IS NULL THEN 1 ELSE 0 END, s.year"
-            .to_string(),
-    );
+        .to_string())
+}
 
-    add(
-        "F7_office_grant_trend",
-        "applications, grants and grant rate per filing year at the grant office",
-        format!(
-            "SELECT s.year, COUNT(*) AS applications,
+pub(crate) fn f7(p: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "SELECT s.year, COUNT(*) AS applications,
   CASE WHEN m.has_grants THEN SUM(CASE WHEN s.granted THEN 1 ELSE 0 END) END AS grants,
   CASE WHEN m.has_grants THEN CAST(SUM(CASE WHEN s.granted THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) END AS grant_rate
 FROM app s CROSS JOIN meta m
 WHERE s.office = {} AND s.year IS NOT NULL
 GROUP BY s.year, m.has_grants
 ORDER BY s.year",
-            code("grant office", &p.grant_office)?
-        ),
-    );
+        code("grant office", &p.grant_office)?
+    ))
+}
 
+pub(crate) fn t1(_: &Params) -> Result<String, BadParam> {
     let t1 = &company_size_bands::BANDS;
     let t1_cols = band_cols("band", t1.len());
     let mut t1_all = strs(&["companies"]);
     t1_all.extend(t1_cols.iter().cloned());
-    add(
-        "T1_company_size_bands",
-        "companies (harmonised groups) by applications in bands, by company country, WORLD last",
-        format!(
-            "WITH c AS (SELECT country, COUNT(*) AS companies,
+    Ok(format!(
+        "WITH c AS (SELECT country, COUNT(*) AS companies,
   {}
   FROM grp_country GROUP BY country),
 {}
 SELECT country, {} FROM r ORDER BY w, companies DESC, country",
-            band_sums("apps", t1, "band"),
-            with_world(&t1_all),
-            t1_all.join(", ")
-        ),
-    );
+        band_sums("apps", t1, "band"),
+        with_world(&t1_all),
+        t1_all.join(", ")
+    ))
+}
 
+pub(crate) fn f9(_: &Params) -> Result<String, BadParam> {
     let cb = &citation_bands::BANDS;
     let n = cb.len();
     let mut f9_cols = strs(&["cited"]);
@@ -400,12 +400,8 @@ SELECT country, {} FROM r ORDER BY w, companies DESC, country",
     fam_cols.extend(band_cols("family_band", n));
     let mut excl_cols = strs(&["cited_excl_self"]);
     excl_cols.extend(band_cols("excl_self_band", n));
-    add(
-        "F9_citation_bands",
-        "cited applications by forward-citation band (plain, per family, without self-citations) \
-         by company country, WORLD last",
-        format!(
-            "WITH a AS (SELECT country,
+    Ok(format!(
+        "WITH a AS (SELECT country,
   SUM(CASE WHEN cited_by >= 1 THEN 1 ELSE 0 END) AS cited,
   {},
   SUM(CASE WHEN cited_by_excl_self >= 1 THEN 1 ELSE 0 END) AS cited_excl_self,
@@ -425,57 +421,50 @@ SELECT r.country, r.cited, {}, {},
   CASE WHEN r.index_n > 0 THEN r.index_sum / r.index_n END AS mean_cohort_index
 FROM r CROSS JOIN meta m
 ORDER BY r.w, r.cited DESC, r.country",
-            band_sums("cited_by", cb, "band"),
-            band_sums("cited_by_excl_self", cb, "excl_self_band"),
-            band_sums("cited_by_family", cb, "family_band"),
-            band_cols("family_band", n)
-                .iter()
-                .map(|c| format!("COALESCE(f.{c}, 0) AS {c}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            with_world(&f9_cols),
-            band_cols("r.band", n).join(", "),
-            shares.join(", "),
-            lists(fam_cols, "m.has_lists"),
-            lists(excl_cols, "m.has_lists AND m.has_applicants"),
-        ),
-    );
+        band_sums("cited_by", cb, "band"),
+        band_sums("cited_by_excl_self", cb, "excl_self_band"),
+        band_sums("cited_by_family", cb, "family_band"),
+        band_cols("family_band", n)
+            .iter()
+            .map(|c| format!("COALESCE(f.{c}, 0) AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        with_world(&f9_cols),
+        band_cols("r.band", n).join(", "),
+        shares.join(", "),
+        lists(fam_cols, "m.has_lists"),
+        lists(excl_cols, "m.has_lists AND m.has_applicants"),
+    ))
+}
 
-    let fb = &family_size_bands::BANDS;
-    add(
-        "F10_family_size_bands",
-        "families with a selected member by size band (one row)",
-        format!(
-            "WITH {reps}
+pub(crate) fn f10(_: &Params) -> Result<String, BadParam> {
+    Ok(format!(
+        "WITH {REPS}
 SELECT {} FROM fams",
-            band_sums("size", fb, "band")
-        ),
-    );
+        band_sums("size", &family_size_bands::BANDS, "band")
+    ))
+}
+
+pub(crate) fn f10_holders(p: &Params) -> Result<String, BadParam> {
+    let fb = &family_size_bands::BANDS;
     let (large, _) = fb[fb.len() - 1];
-    add(
-        "F10_large_family_holders",
-        "harmonised groups of the representatives of the largest-band families",
-        format!(
-            "WITH {reps}
+    Ok(format!(
+        "WITH {REPS}
 SELECT grp AS applicant_group, COUNT(*) AS large_families FROM fams
 WHERE size >= {large} AND grp IS NOT NULL
 GROUP BY grp ORDER BY large_families DESC, grp LIMIT {}",
-            p.top_holders
-        ),
-    );
+        p.top_holders
+    ))
+}
 
-    add(
-        "T2_quality_index",
-        "quality index of the companies above the application threshold, best first",
-        t2(&p.rank),
-    );
-    Ok(q)
+pub(crate) fn t2(p: &Params) -> Result<String, BadParam> {
+    Ok(quality_index(&p.rank))
 }
 
 /// T2: raw counts per eligible group, points by the normalisation across the eligible groups,
 /// score = weighted mean over the dimensions the data can give, rank by score to 6 decimals
 /// then group id.
-fn t2(spec: &RankSpec) -> String {
+fn quality_index(spec: &RankSpec) -> String {
     let points = |d: &str| {
         let x = format!("CAST(g.{d} AS DOUBLE)");
         match spec.norm {

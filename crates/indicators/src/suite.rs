@@ -10,6 +10,7 @@ use patq_enrich::Taxonomy;
 use serde::Serialize;
 
 use crate::corpus::{Corpus, UNKNOWN_COUNTRY};
+use crate::registry::{self, Figure};
 use crate::*;
 
 /// Choices the figures leave open.
@@ -55,24 +56,31 @@ pub struct Output {
     pub json: Option<serde_json::Value>,
 }
 
-fn out<T: Serialize>(
-    id: &str,
-    file: &str,
-    part: &'static str,
-    title: String,
-    definition: &str,
-    csv: String,
-    json: Option<&T>,
-) -> Output {
-    Output {
-        id: id.into(),
-        file: file.into(),
-        part,
-        title,
-        definition: definition.into(),
-        csv,
-        // Every result derives Serialize over plain data; failure would be a programming error.
-        json: json.map(|j| serde_json::to_value(j).expect("indicator results serialise")),
+/// The typed result as JSON.
+fn json<T: Serialize>(x: &T) -> Option<serde_json::Value> {
+    // Every result derives Serialize over plain data; failure would be a programming error.
+    Some(serde_json::to_value(x).expect("indicator results serialise"))
+}
+
+/// Appends the outputs of figure `f`: one per table of the registry entry, in its order,
+/// from the (CSV, JSON) pairs of `tables`; `vars` fill the title templates.
+fn push<const N: usize>(
+    v: &mut Vec<Output>,
+    f: &Figure,
+    vars: &[(&str, &str)],
+    tables: [(String, Option<serde_json::Value>); N],
+) {
+    debug_assert_eq!(f.tables.len(), N, "{}: tables computed vs registered", f.id);
+    for (t, (csv, json)) in f.tables.iter().zip(tables) {
+        v.push(Output {
+            id: f.id.into(),
+            file: t.file.into(),
+            part: f.part,
+            title: t.title(vars),
+            definition: f.definition.unwrap_or_default().into(),
+            csv,
+            json,
+        });
     }
 }
 
@@ -108,11 +116,9 @@ pub fn resolve(
     (country, office)
 }
 
-pub const PART_COUNTRIES: &str = "Countries: applications, grants, families, citations";
-pub const PART_TRENDS: &str = "Trends and companies";
-pub const PART_FAMILIES: &str = "International filings and families";
-pub const PART_INDUSTRIES: &str = "Industries and scenarios";
-pub const PART_PROFILES: &str = "Company profiles";
+pub use crate::registry::{
+    PART_COUNTRIES, PART_FAMILIES, PART_INDUSTRIES, PART_PROFILES, PART_TRENDS,
+};
 
 /// Computes every figure for the selection `sel`.
 pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy, o: &Options) -> Vec<Output> {
@@ -158,95 +164,45 @@ fn first_figures(
 ) -> Vec<Output> {
     let mut v = Vec::new();
     let f2 = grants_by_country::compute(c, sel);
-    v.push(out(
-        "F2",
-        "F2_grants_by_country",
-        PART_COUNTRIES,
-        "Applications, grants and grant rate by applicant country".into(),
-        f2.definition,
-        f2.to_csv(),
-        Some(&f2),
-    ));
+    push(&mut v, &registry::F2, &[], [(f2.to_csv(), json(&f2))]);
     let f3 = families::compute(c, sel);
-    v.push(out(
-        "F3",
-        "F3_families",
-        PART_COUNTRIES,
-        "Families by country and share of families with two or more members".into(),
-        f3.definition,
-        f3.to_csv(),
-        Some(&f3),
-    ));
-    v.push(out::<()>(
-        "F3",
-        "F3_family_size_distribution",
-        PART_COUNTRIES,
-        "Family-size distribution".into(),
-        f3.definition,
-        f3.size_distribution_csv(),
-        None,
-    ));
+    push(
+        &mut v,
+        &registry::F3,
+        &[],
+        [(f3.to_csv(), json(&f3)), (f3.size_distribution_csv(), None)],
+    );
     let f4 = citations::compute(c, sel);
-    v.push(out(
-        "F4",
-        "F4_citations",
-        PART_COUNTRIES,
-        "Cited applications and citation rate by country".into(),
-        f4.definition,
-        f4.to_csv(),
-        Some(&f4),
-    ));
+    push(&mut v, &registry::F4, &[], [(f4.to_csv(), json(&f4))]);
     let f9 = citation_bands::compute(c, sel);
-    v.push(out(
-        "F9",
-        "F9_citation_bands",
-        PART_COUNTRIES,
-        "Citation-count bands of cited applications by country".into(),
-        f9.definition,
-        f9.to_csv(),
-        Some(&f9),
-    ));
-    v.push(out::<()>(
-        "F9",
-        "F9_citation_bands_detail",
-        PART_COUNTRIES,
-        "Citation bands: family-level, without self-citations, cohort-normalised".into(),
-        f9.definition,
-        f9.to_csv_detail(),
-        None,
-    ));
+    push(
+        &mut v,
+        &registry::F9,
+        &[],
+        [(f9.to_csv(), json(&f9)), (f9.to_csv_detail(), None)],
+    );
 
     let f6 = trend::compute(c, sel, o.trend_country.as_deref());
-    v.push(out(
-        "F6",
-        "F6_trend",
-        PART_TRENDS,
-        format!(
-            "Applications and applicant companies per filing year ({})",
-            o.trend_country.as_deref().unwrap_or("all countries")
-        ),
-        f6.definition,
-        f6.to_csv(),
-        Some(&f6),
-    ));
+    let country = o.trend_country.as_deref().unwrap_or("all countries");
+    push(
+        &mut v,
+        &registry::F6,
+        &[("country", country)],
+        [(f6.to_csv(), json(&f6))],
+    );
     if let Some(off) = office {
         let f7 = office_grant_trend::compute(c, sel, off);
-        v.push(out(
-            "F7",
-            "F7_office_grant_trend",
-            PART_TRENDS,
-            if o.grant_office.is_some() {
-                format!("Grants and grant rate per filing year at office {off}")
-            } else {
-                format!(
-                    "Grants and grant rate per filing year at office {off} (the office with most \
-                     applications; --grant-office chooses another)"
-                )
-            },
-            f7.definition,
-            f7.to_csv(),
-            Some(&f7),
-        ));
+        let busiest = if o.grant_office.is_some() {
+            ""
+        } else {
+            registry::BUSIEST_OFFICE_NOTE
+        };
+        push(
+            &mut v,
+            &registry::F7,
+            &[("office", off), ("busiest", busiest)],
+            [(f7.to_csv(), json(&f7))],
+        );
     }
     v
 }
@@ -261,130 +217,59 @@ fn later_figures(
     focus_label: &str,
 ) -> Vec<Output> {
     let mut v = Vec::new();
+    let top = o.top_companies.to_string();
     let t1 = company_size_bands::compute(c, sel);
-    v.push(out(
-        "T1",
-        "T1_company_size_bands",
-        PART_TRENDS,
-        "Companies by number of applications".into(),
-        t1.definition,
-        t1.to_csv(),
-        Some(&t1),
-    ));
+    push(&mut v, &registry::T1, &[], [(t1.to_csv(), json(&t1))]);
     let f12 = top_company_trend::compute(c, sel, focus, o.top_companies);
-    v.push(out(
-        "F12",
-        "F12_top_company_trend",
-        PART_TRENDS,
-        format!(
-            "Applications per year of the top {} companies of {focus_label}",
-            o.top_companies
-        ),
-        f12.definition,
-        f12.to_csv(),
-        Some(&f12),
-    ));
+    push(
+        &mut v,
+        &registry::F12,
+        &[("top", &top), ("focus", focus_label)],
+        [(f12.to_csv(), json(&f12))],
+    );
 
     let f5 = international::compute(c, sel);
-    v.push(out(
-        "F5",
-        "F5_international",
-        PART_FAMILIES,
-        "International applications and their share by country".into(),
-        f5.definition,
-        f5.to_csv(),
-        Some(&f5),
-    ));
+    push(&mut v, &registry::F5, &[], [(f5.to_csv(), json(&f5))]);
     let f8 = international_offices::compute(c, sel, focus_label);
-    v.push(out(
-        "F8",
-        "F8_international_offices",
-        PART_FAMILIES,
-        format!("International filings of {focus_label} companies by office"),
-        f8.definition,
-        f8.to_csv(),
-        Some(&f8),
-    ));
+    push(
+        &mut v,
+        &registry::F8,
+        &[("focus", focus_label)],
+        [(f8.to_csv(), json(&f8))],
+    );
     let f18 = first_filings::compute(c, sel);
-    v.push(out(
-        "F18",
-        "F18_first_filings",
-        PART_FAMILIES,
-        "First filings (priority filings) by office".into(),
-        f18.definition,
-        f18.to_csv(),
-        Some(&f18),
-    ));
+    push(&mut v, &registry::F18, &[], [(f18.to_csv(), json(&f18))]);
     let f10 = family_size_bands::compute(c, sel, o.large_family_holders);
-    v.push(out(
-        "F10",
-        "F10_family_size_bands",
-        PART_FAMILIES,
-        "Families by size band".into(),
-        f10.definition,
-        f10.to_csv(),
-        Some(&f10),
-    ));
-    v.push(out::<()>(
-        "F10",
-        "F10_large_family_holders",
-        PART_FAMILIES,
-        "Who holds the large families".into(),
-        f10.definition,
-        f10.holders_csv(),
-        None,
-    ));
+    push(
+        &mut v,
+        &registry::F10,
+        &[],
+        [(f10.to_csv(), json(&f10)), (f10.holders_csv(), None)],
+    );
 
     let t3 = industries::from_matches(c, m);
-    v.push(out(
-        "T3",
-        "T3_industries",
-        PART_INDUSTRIES,
-        "Industries of granted patents".into(),
-        t3.definition,
-        t3.to_csv(),
-        Some(&t3),
-    ));
+    push(&mut v, &registry::T3, &[], [(t3.to_csv(), json(&t3))]);
     let sc = scenarios::all_from_matches(c, m);
-    let sc_def = sc.first().map_or(scenarios::DEFINITION, |s| s.definition);
-    v.push(out(
-        "F13-17",
-        "F13-17_scenarios",
-        PART_INDUSTRIES,
-        "Scenarios inside each industry".into(),
-        sc_def,
-        scenarios::all_to_csv(&sc),
-        Some(&sc),
-    ));
-    v.push(out::<()>(
-        "F13-17",
-        "F13-17_scenario_top_companies",
-        PART_INDUSTRIES,
-        "Top companies of each scenario".into(),
-        sc_def,
-        scenarios::all_top_companies_csv(&sc),
-        None,
-    ));
+    push(
+        &mut v,
+        &registry::F13_17,
+        &[],
+        [
+            (scenarios::all_to_csv(&sc), json(&sc)),
+            (scenarios::all_top_companies_csv(&sc), None),
+        ],
+    );
 
     let p = company_profile::compute_top(c, m, o.top_companies);
-    v.push(out(
-        "P",
-        "P_company_profiles",
-        PART_PROFILES,
-        format!("Profiles of the top {} companies", o.top_companies),
-        company_profile::DEFINITION,
-        company_profile::table_csv(&p),
-        Some(&p),
-    ));
-    v.push(out::<()>(
-        "P",
-        "P_company_profile_years",
-        PART_PROFILES,
-        "Applications per year of the profiled companies".into(),
-        company_profile::DEFINITION,
-        company_profile::years_csv(&p),
-        None,
-    ));
+    push(
+        &mut v,
+        &registry::P,
+        &[("top", &top)],
+        [
+            (company_profile::table_csv(&p), json(&p)),
+            (company_profile::years_csv(&p), None),
+        ],
+    );
     v
 }
 

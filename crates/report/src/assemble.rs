@@ -2,6 +2,7 @@
 //! index (T2, F11), each with its default chart — so `patq report` and the `patq serve`
 //! dashboard assemble exactly the same list.
 
+use patq_indicators::registry;
 use patq_indicators::suite::Output;
 use patq_rank::Ranking;
 
@@ -9,7 +10,7 @@ use crate::Figure;
 use crate::chart::default_chart;
 
 /// The report part T2 and F11 belong to.
-pub const PART_QUALITY: &str = "Quality index";
+pub use patq_indicators::registry::PART_QUALITY;
 
 /// One output of the indicator set as a report figure, with the chart its table gets.
 pub fn figure(o: Output) -> Figure {
@@ -28,32 +29,49 @@ pub fn figure(o: Output) -> Figure {
 /// indicator set.
 pub fn quality_index(r: &Ranking) -> Vec<Output> {
     let json = serde_json::to_value(r).expect("rankings serialise");
-    vec![
-        Output {
-            id: "T2".into(),
-            file: "T2_quality_index".into(),
-            part: PART_QUALITY,
-            title: format!(
-                "Quality index: companies with more than {} applications",
-                r.min_applications
-            ),
+    let (min, top) = (r.min_applications.to_string(), r.top.to_string());
+    [
+        output(
+            &registry::T2,
+            &[("min", &min)],
             // The notes say which dimensions were dropped and why, and how the eligibility
             // threshold was chosen when the data lowered it.
-            definition: std::iter::once(format!("{} {}", r.definition, r.normalisation_definition))
+            std::iter::once(format!("{} {}", r.definition, r.normalisation_definition))
                 .chain(r.notes.iter().map(|n| format!("Note: {n}.")))
                 .collect::<Vec<_>>()
                 .join(" "),
-            csv: r.to_csv(),
-            json: Some(json),
-        },
-        Output {
-            id: "F11".into(),
-            file: "F11_top_countries".into(),
-            part: PART_QUALITY,
-            title: format!("Country distribution of the top {}", r.top),
-            definition: r.f11_definition.to_string(),
-            csv: r.countries_to_csv(),
-            json: None,
-        },
+            r.to_csv(),
+            Some(json),
+        ),
+        output(
+            &registry::F11,
+            &[("top", &top)],
+            r.f11_definition.to_string(),
+            r.countries_to_csv(),
+            None,
+        ),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The output of a one-table figure computed outside the suite.
+fn output(
+    f: &registry::Figure,
+    vars: &[(&str, &str)],
+    definition: String,
+    csv: String,
+    json: Option<serde_json::Value>,
+) -> Option<Output> {
+    let t = f.tables.first()?;
+    Some(Output {
+        id: f.id.into(),
+        file: t.file.into(),
+        part: f.part,
+        title: t.title(vars),
+        definition,
+        csv,
+        json,
+    })
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use patq_indicators::registry::{self, ChartKind};
+
 use crate::ReportError;
 use crate::svg::{Chart, Kind, Series};
 use crate::table::Table;
@@ -137,60 +139,31 @@ impl ChartSpec {
     }
 }
 
-/// The chart each table of patq's indicator set gets, by file stem (`F2_grants_by_country`);
-/// None for tables shown only as tables (profiles, detail tables).
+impl From<&registry::Chart> for ChartSpec {
+    fn from(c: &registry::Chart) -> ChartSpec {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        ChartSpec {
+            kind: match c.kind {
+                ChartKind::Bars => Kind::Bars,
+                ChartKind::StackedBars => Kind::StackedBars,
+                ChartKind::Lines => Kind::Lines,
+            },
+            label: c.label.into(),
+            series: strings(c.series),
+            pivot: c.pivot.map(|(by, value)| (by.into(), value.into())),
+            skip: strings(c.skip),
+            limit: c.limit,
+            percent: c.percent,
+        }
+    }
+}
+
+/// The chart the figure registry gives the table with file stem `file`
+/// (`F2_grants_by_country`); None for tables shown only as tables (profiles, detail tables)
+/// and for names the registry does not know.
 pub fn default_chart(file: &str) -> Option<ChartSpec> {
-    let spec = match file {
-        "F2_grants_by_country" => ChartSpec::bars("country", &["applications", "grants"]).limit(15),
-        "F3_families" => ChartSpec::bars("country", &["multi_member_share"])
-            .percent()
-            .limit(15),
-        "F3_family_size_distribution" => ChartSpec::bars("family_size", &["families"]).limit(20),
-        "F4_citations" => ChartSpec::bars("country", &["citation_rate"])
-            .percent()
-            .limit(15),
-        "F9_citation_bands" => {
-            ChartSpec::bars("country", &["share_1-2", "share_3-10", "share_>=11"])
-                .stacked()
-                .percent()
-                .limit(12)
-        }
-        "F6_trend" => ChartSpec::lines("year", &["applications", "companies"]),
-        "F7_office_grant_trend" => ChartSpec::lines("year", &["applications", "grants"]),
-        "T1_company_size_bands" => ChartSpec::bars(
-            "country",
-            &["1-9", "10-49", "50-99", "100-499", "500-999", ">=1000"],
-        )
-        .stacked()
-        .limit(12),
-        "F12_top_company_trend" | "P_company_profile_years" => {
-            ChartSpec::lines("year", &[]).pivot("group", "applications")
-        }
-        "F5_international" => ChartSpec::bars("country", &["share"]).percent().limit(15),
-        "F8_international_offices" => {
-            let mut s = ChartSpec::bars("office", &["applications"]).limit(20);
-            s.skip = vec!["TOTAL".into()];
-            s
-        }
-        "F18_first_filings" => {
-            let mut s = ChartSpec::bars("office", &["first_filings"]).limit(20);
-            s.skip = vec!["TOTAL".into()];
-            s
-        }
-        "DQ_field_coverage" => {
-            let mut s = ChartSpec::bars("field", &["share"]).percent();
-            s.skip = Vec::new();
-            s
-        }
-        "F10_family_size_bands" => ChartSpec::bars("family_size", &["families"]),
-        "F10_large_family_holders" => ChartSpec::bars("group", &["large_families"]).limit(10),
-        "T3_industries" => ChartSpec::bars("name", &["applications", "grants"]).limit(20),
-        "F13-17_scenarios" => ChartSpec::bars("name", &["applications", "grants"]).limit(30),
-        "T2_quality_index" => ChartSpec::bars("group", &["score"]).limit(20),
-        "F11_top_countries" => ChartSpec::bars("country", &["companies"]),
-        _ => return None,
-    };
-    Some(spec)
+    let (_, table) = registry::by_file(file)?;
+    table.chart.as_ref().map(ChartSpec::from)
 }
 
 #[cfg(test)]

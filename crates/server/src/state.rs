@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use patq_enrich::{CitationGraph, Facts, Harmonizer, Query, Taxonomy};
 use patq_indicators::coverage::{self, Coverage};
+use patq_indicators::registry;
 use patq_indicators::suite::{self, Output};
 use patq_indicators::{Corpus, industries};
 use patq_model::PatentRecord;
@@ -389,10 +390,12 @@ impl Dashboard {
         };
         d.meta.quality_index = d.quality_note();
         // The unfiltered figures: warms the cache for the first page load and names every
-        // table (F7 exists whenever the dataset has an office at all).
+        // table, with every table of the suite (F7 exists whenever the dataset has an office
+        // at all).
         let first = d.compute(&Selection::default());
         d.tables = first.outputs.iter().map(|o| o.file.clone()).collect();
-        d.tables.insert("F7_office_grant_trend".into());
+        d.tables
+            .extend(registry::tables_of(registry::Source::Suite).map(|t| t.file.to_string()));
         d.startup.push(("unfiltered figures", first.elapsed));
         d
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use patq_indicators::registry::{self, Drill as Rule, Scope};
 use patq_indicators::suite::Output;
 use patq_report::{Table, assemble, svg};
 use serde::Serialize;
@@ -60,126 +61,6 @@ pub struct FiguresView {
     pub figures: Vec<FigureView>,
 }
 
-/// What a row of a figure stands for, and so which filter its drill-downs add.
-#[derive(Clone, Copy)]
-enum Scope {
-    /// Rows are company countries; the WORLD row adds nothing.
-    Country,
-    /// Only the WORLD row: per-country rows count families or companies by a representative
-    /// (or size a company by all its applications), which a country filter on applications
-    /// does not reproduce.
-    World,
-    /// Rows are years or bands: the spec takes the row label, no filter is added.
-    Plain,
-    /// Rows are taxonomy industries.
-    Industry,
-    /// Rows are companies (harmonised groups).
-    Company,
-    /// Rows are companies of the focus country (F12).
-    FocusCompany,
-}
-
-/// (column, spec template) pairs: in a template `{label}` is the row's label, `{year}` its
-/// year column, `{col}` the column name.
-type Columns = &'static [(&'static str, &'static str)];
-
-/// Drill rules of a table: label column, scope, and the drillable columns.
-fn rules(file: &str) -> Option<(&'static str, Scope, Columns)> {
-    let r: (&str, Scope, Columns) = match file {
-        "F2_grants_by_country" => (
-            "country",
-            Scope::Country,
-            &[("applications", "F2:applications"), ("grants", "F2:grants")],
-        ),
-        "F3_families" => (
-            "country",
-            Scope::World,
-            &[("families", "F3:families"), ("multi_member", "F3:multi")],
-        ),
-        "F4_citations" => (
-            "country",
-            Scope::Country,
-            &[
-                ("applications", "F4:applications"),
-                ("cited", "F4:cited"),
-                ("citation_rate", "F4:cited"),
-            ],
-        ),
-        "F9_citation_bands" => (
-            "country",
-            Scope::Country,
-            &[
-                ("cited", "F4:cited"),
-                ("1-2", "F9:{col}"),
-                ("3-10", "F9:{col}"),
-                (">=11", "F9:{col}"),
-                ("share_1-2", "F9:1-2"),
-                ("share_3-10", "F9:3-10"),
-                ("share_>=11", "F9:>=11"),
-            ],
-        ),
-        "F5_international" => (
-            "country",
-            Scope::Country,
-            &[
-                ("applications", "F5:applications"),
-                ("international", "F5:international"),
-                ("share", "F5:international"),
-            ],
-        ),
-        "F6_trend" => ("year", Scope::Plain, &[("applications", "F6:{label}")]),
-        "F7_office_grant_trend" => (
-            "year",
-            Scope::Plain,
-            &[
-                ("applications", "F7:{label}"),
-                ("grants", "F7:{label}:grants"),
-                ("grant_rate", "F7:{label}:grants"),
-            ],
-        ),
-        // Per-country rows count companies by the company's own country, while a country filter
-        // selects applications; the two differ for companies filing under several countries
-        // (synthetic 3,000: CN 1-9 is 267 companies, the filtered list 309), so only WORLD drills.
-        "T1_company_size_bands" => (
-            "country",
-            Scope::World,
-            &[
-                ("1-9", "T1:{col}"),
-                ("10-49", "T1:{col}"),
-                ("50-99", "T1:{col}"),
-                ("100-499", "T1:{col}"),
-                ("500-999", "T1:{col}"),
-                (">=1000", "T1:{col}"),
-            ],
-        ),
-        "F10_family_size_bands" => ("family_size", Scope::Plain, &[("families", "F10:{label}")]),
-        // The TOTAL row's spec, F18:TOTAL, lists every first filing.
-        "F18_first_filings" => ("office", Scope::Plain, &[("first_filings", "F18:{label}")]),
-        "T3_industries" => (
-            "industry",
-            Scope::Industry,
-            &[("applications", "F2:applications"), ("grants", "F2:grants")],
-        ),
-        "P_company_profiles" => (
-            "group",
-            Scope::Company,
-            &[
-                ("applications", "F2:applications"),
-                ("grants", "F2:grants"),
-                ("cited", "F4:cited"),
-                ("international", "F5:international"),
-            ],
-        ),
-        "F12_top_company_trend" => (
-            "group",
-            Scope::FocusCompany,
-            &[("applications", "F6:{year}")],
-        ),
-        _ => return None,
-    };
-    Some(r)
-}
-
 /// Sets `key` to `value` unless the selection already filters on it (a row under an equal
 /// filter needs nothing more; under a different one the row is not a subset of the selection
 /// the page shows, so no drill-down is offered).
@@ -200,7 +81,12 @@ fn narrow(
 
 /// The drill-downs of one table under selection `s`.
 pub fn drills(d: &Dashboard, c: &Computed, file: &str, t: &Table) -> Vec<Drill> {
-    let Some((label, scope, cols)) = rules(file) else {
+    let Some(Rule {
+        label,
+        scope,
+        columns: cols,
+    }) = registry::by_file(file).and_then(|(_, t)| t.drill)
+    else {
         return Vec::new();
     };
     let s = &c.selection;
