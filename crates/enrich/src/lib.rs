@@ -1,6 +1,22 @@
 //! Enrichment kernels over [`patq_model::PatentRecord`]s: patent families, forward citations
 //! from citation lists, applicant name harmonisation into corporate groups, the country of a
 //! company, topic queries and the core-technology / industry taxonomy.
+//!
+//! A topic query and a shipped topic profile on one record:
+//!
+//! ```
+//! use patq_enrich::{Query, Split, Taxonomy};
+//! use patq_model::{ClassScheme, Classification, PatentRecord};
+//!
+//! let mut r = PatentRecord::default();
+//! r.app.title = Some("Parcel delivery drone".into());
+//! r.classes.push(Classification { scheme: ClassScheme::Cpc, code: "B64U10/13".into() });
+//! let q: Query = "drone* AND NOT class:A01".parse()?;
+//! assert!(q.matches(&r));
+//! let drones = Taxonomy::named("drones")?;
+//! assert_eq!(drones.split(&r), Split::Core);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod citations;
 pub mod cohort;

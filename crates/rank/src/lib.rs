@@ -9,6 +9,17 @@
 //! `oecd` ([`oecd`], the OECD composite quality of Squicciarini, Dernis & Criscuolo 2013,
 //! `profiles/rank-oecd.toml`), each computed only from the fields the data has.
 //!
+//! ```
+//! use patq_rank::{DEFAULT_PROFILE, Normalisation, RankConfig};
+//!
+//! // The reference report's index: five dimensions of weight 20, log-max normalisation.
+//! let cfg = RankConfig::from_toml(DEFAULT_PROFILE)?;
+//! assert_eq!(cfg.dimensions.len(), 5);
+//! assert!(cfg.dimensions.values().all(|d| d.weight == 20.0));
+//! assert_eq!(cfg.normalisation, Normalisation::LogMax);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Choice of the default normalisation
 //!
 //! The reference T2's top scores (99.0, 91.8, 90.7) show a leader just under 100 and the next

@@ -9,6 +9,17 @@
 //! grant, the PATSTAT citation pass 8 bytes per application; only the Lens JSON writer holds
 //! its edges, to write each citing document's list). The same configuration always gives
 //! byte-identical files.
+//!
+//! ```
+//! use patq_synth::{SynthConfig, generate_lens_json};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let cfg = SynthConfig { applications: 200, seed: 7 };
+//! let summary = generate_lens_json(&cfg, dir.path(), &mut |_| {})?;
+//! assert_eq!(summary.applications, 200);
+//! assert!(dir.path().join(patq_synth::MARKER).exists());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod calib;
 mod citations;
