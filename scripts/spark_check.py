@@ -240,7 +240,7 @@ def main():
     ap.add_argument("--work", default="/tmp/patq-sql-check", help="scratch directory")
     ap.add_argument("--engines", default="duckdb,spark")
     ap.add_argument("--cores", type=int, default=2, help="Spark local[N]")
-    ap.add_argument("--grant-office", default="CN")
+    ap.add_argument("--grant-office", help="F7's office (default: each side's own, the busiest office)")
     ap.add_argument("--no-families", action="store_true", help="skip the label-propagation check")
     ap.add_argument("--skip-missing", action="store_true", help="skip engines not installed")
     a = ap.parse_args()
@@ -253,13 +253,14 @@ def main():
     if not ds:
         ap.error("--dataset or --ingest is required")
     out, ref = os.path.join(a.work, "patq"), os.path.join(a.work, "ref")
-    timings["patq indicators"] = run([a.patq, "indicators", ds, "-o", out, "--grant-office", a.grant_office])
+    office = ["--grant-office", a.grant_office] if a.grant_office else []
+    timings["patq indicators"] = run([a.patq, "indicators", ds, "-o", out, *office])
     docs = {}
     for dialect in ("duckdb", "spark"):
         t = time.perf_counter()
         text = subprocess.run(
             [a.patq, "sql", "--dialect", dialect, "--dataset", ds, "--json", "--reference", ref,
-             "--grant-office", a.grant_office],
+             *office],
             check=True, capture_output=True, text=True,
         ).stdout
         timings[f"patq sql ({dialect}, incl. app_facts + T2 reference)"] = time.perf_counter() - t

@@ -118,3 +118,29 @@ fn duckdb_sql_equals_patq_on_patstat_blockchain() {
         .expect_code(0);
     check(&t, &t.path("ds"));
 }
+
+/// A landscape unlike the reference's: F7's office (US, the busiest) and T2's threshold (no
+/// group has more than 100 applications, so it comes from the data) are chosen by the SQL as
+/// patq chooses them.
+#[test]
+fn duckdb_sql_equals_patq_on_lens_drones() {
+    let Some(src) = patq_testkit::shared_file(
+        "duckdb_sql_equals_patq_on_lens_drones",
+        "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
+    ) else {
+        return;
+    };
+    if !duckdb_available() {
+        return;
+    }
+    let t = TestCommand::new();
+    t.run(&["ingest", src.to_str().unwrap(), "-o", "ds", "-q"])
+        .expect_code(0);
+    check(&t, &t.path("ds"));
+    let reference = std::fs::read_to_string(t.path("check/ref/T2_quality_index.json")).unwrap();
+    assert!(
+        reference.contains("threshold from the data"),
+        "{}",
+        &reference[..reference.len().min(2000)]
+    );
+}

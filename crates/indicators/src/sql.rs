@@ -41,6 +41,10 @@ pub enum Norm {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankSpec {
     pub min_applications: u64,
+    /// Whether a small landscape's threshold comes from the data, as patq-rank's default
+    /// (`Threshold::FromData`): below [`ENOUGH`] groups above `min_applications`, the
+    /// largest threshold admitting that many, never below [`FLOOR`] applications.
+    pub from_data: bool,
     pub norm: Norm,
     pub weights: Vec<(&'static str, f64)>,
 }
@@ -53,7 +57,9 @@ pub struct Params {
     pub dataset: String,
     pub filters: Filters,
     /// Office of F7.
-    pub grant_office: String,
+    /// F7's office; None: the office with most applications of the selection (ties: the
+    /// smallest code), as `patq indicators` chooses it.
+    pub grant_office: Option<String>,
     /// Holders of families > 10 members listed by F10.
     pub top_holders: usize,
     pub rank: RankSpec,
@@ -349,15 +355,20 @@ ORDER BY CASE WHEN s.year IS NULL THEN 1 ELSE 0 END, s.year"
 }
 
 pub(crate) fn f7(p: &Params) -> Result<String, BadParam> {
+    let office = match &p.grant_office {
+        Some(o) => code("grant office", o)?,
+        None => "(SELECT office FROM app WHERE office IS NOT NULL AND office <> ''
+  GROUP BY office ORDER BY COUNT(*) DESC, office LIMIT 1)"
+            .to_string(),
+    };
     Ok(format!(
         "SELECT s.year, COUNT(*) AS applications,
   CASE WHEN m.has_grants THEN SUM(CASE WHEN s.granted THEN 1 ELSE 0 END) END AS grants,
   CASE WHEN m.has_grants THEN CAST(SUM(CASE WHEN s.granted THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) END AS grant_rate
 FROM app s CROSS JOIN meta m
-WHERE s.office = {} AND s.year IS NOT NULL
+WHERE s.office = {office} AND s.year IS NOT NULL
 GROUP BY s.year, m.has_grants
-ORDER BY s.year",
-        code("grant office", &p.grant_office)?
+ORDER BY s.year"
     ))
 }
 
@@ -464,6 +475,29 @@ pub(crate) fn t2(p: &Params) -> Result<String, BadParam> {
 /// T2: raw counts per eligible group, points by the normalisation across the eligible groups,
 /// score = weighted mean over the dimensions the data can give, rank by score to 6 decimals
 /// then group id.
+/// Groups needed above the reference's threshold before it is kept (patq-rank's
+/// `Threshold::ENOUGH`).
+pub const ENOUGH: u64 = 10;
+/// The lowest data-driven threshold, in applications (patq-rank's `Threshold::FLOOR`).
+pub const FLOOR: u64 = 5;
+
+/// The `th` CTE: the eligibility threshold `t` (a group is ranked with more than `t`
+/// applications), fixed or from the group sizes as patq-rank's `eligibility` decides it.
+fn threshold(spec: &RankSpec) -> String {
+    let min = spec.min_applications;
+    let floor = FLOOR - 1;
+    if !spec.from_data || min <= floor {
+        return format!("th AS (SELECT {min} AS t),");
+    }
+    format!(
+        "sz AS (SELECT grp, COUNT(*) AS n FROM app WHERE grp IS NOT NULL GROUP BY grp),
+k AS (SELECT n, ROW_NUMBER() OVER (ORDER BY n DESC, grp) AS r FROM sz),
+th AS (SELECT CASE WHEN (SELECT COUNT(*) FROM sz WHERE n > {min}) >= {ENOUGH} THEN {min}
+  ELSE LEAST(GREATEST(COALESCE((SELECT n - 1 FROM k WHERE r = {ENOUGH}), {floor}), {floor}), {min})
+  END AS t),"
+    )
+}
+
 fn quality_index(spec: &RankSpec) -> String {
     let points = |d: &str| {
         let x = format!("CAST(g.{d} AS DOUBLE)");
@@ -499,13 +533,14 @@ fn quality_index(spec: &RankSpec) -> String {
         .map(|(d, w)| format!("CASE WHEN {} THEN {w:?} ELSE 0 END", avail(d)))
         .collect();
     format!(
-        "WITH g AS (SELECT grp, COUNT(*) AS applications,
+        "WITH {threshold}
+g AS (SELECT grp, COUNT(*) AS applications,
   SUM(CASE WHEN granted THEN 1 ELSE 0 END) AS granted,
   SUM(CASE WHEN cited_by >= 1 THEN 1 ELSE 0 END) AS cited,
   SUM(CASE WHEN core THEN 1 ELSE 0 END) AS core,
   COUNT(DISTINCT family) AS families,
   SUM(intl) AS international
-  FROM app WHERE grp IS NOT NULL GROUP BY grp HAVING COUNT(*) > {min}),
+  FROM app CROSS JOIN th WHERE grp IS NOT NULL GROUP BY grp, th.t HAVING COUNT(*) > th.t),
 x AS (SELECT {maxes} FROM g),
 n AS (SELECT {mins} FROM g),
 s AS (SELECT COALESCE(MAX(CASE WHEN core IS NOT NULL THEN 1 ELSE 0 END), 0) = 1 AS has_core,
@@ -518,7 +553,7 @@ SELECT ROW_NUMBER() OVER (ORDER BY ROUND(sc.score * 1000000) DESC, sc.grp) AS ra
   {raw}
 FROM sc JOIN grp_country gc ON sc.grp = gc.grp
 ORDER BY rank",
-        min = spec.min_applications,
+        threshold = threshold(spec),
         maxes = dims
             .iter()
             .map(|d| format!("MAX({d}) AS {d}"))
@@ -574,10 +609,11 @@ mod tests {
         Params {
             dataset: "/data/ds".into(),
             filters: Filters::default(),
-            grant_office: "CN".into(),
+            grant_office: Some("CN".into()),
             top_holders: 10,
             rank: RankSpec {
                 min_applications: 100,
+                from_data: true,
                 norm: Norm::LogMax,
                 weights: vec![("granted", 20.0), ("families", 20.0)],
             },

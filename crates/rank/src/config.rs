@@ -123,10 +123,10 @@ pub enum Threshold {
 
 impl Threshold {
     /// Companies a ranking needs before its order means something.
-    pub const ENOUGH: usize = 10;
+    pub const ENOUGH: usize = patq_indicators::sql::ENOUGH as usize;
     /// Fewest applications a ranked company has: below this a share (grant rate, core
     /// share) moves by 20 points with one application.
-    pub const FLOOR: u64 = 5;
+    pub const FLOOR: u64 = patq_indicators::sql::FLOOR;
 }
 
 fn default_name() -> String {

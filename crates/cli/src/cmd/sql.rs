@@ -41,9 +41,14 @@ pub struct Args {
     pub reference: Option<PathBuf>,
     #[command(flatten)]
     pub bounds: super::FilterArgs,
-    /// Office whose grant trend F7 shows.
-    #[arg(long, default_value = "CN")]
-    pub grant_office: String,
+    /// Office whose grant trend F7 shows (default: the office with most applications of the
+    /// selection, chosen in SQL as `patq indicators` chooses it).
+    #[arg(long)]
+    pub grant_office: Option<String>,
+    /// Taxonomy whose core-technology rule app_facts.core follows: wipo, blockchain, drones
+    /// or a TOML FILE (default as for `patq report`).
+    #[arg(long, value_name = "wipo|blockchain|drones|FILE")]
+    pub taxonomy: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
@@ -72,7 +77,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(dir) = &args.dataset {
         let (_, records) = patq_store::read::load_records(dir)?;
         let corpus = Corpus::build(&records, &Harmonizer::default());
-        let taxonomy = Taxonomy::default();
+        let synthetic = patq_store::Manifest::load(dir)?.synthetic;
+        let (taxonomy, why) =
+            super::choose_taxonomy(args.taxonomy.as_deref(), None, synthetic)?;
+        eprintln!("app_facts.core by the {why}");
         write_app_facts(dir, &corpus, &taxonomy)?;
         if let Some(out) = &args.reference {
             let sel = corpus.select(&filters);
@@ -120,6 +128,7 @@ fn rank_spec(cfg: &RankConfig) -> Result<RankSpec> {
     }
     Ok(RankSpec {
         min_applications: cfg.min_applications,
+        from_data: cfg.threshold == patq_rank::Threshold::FromData,
         norm,
         weights,
     })
@@ -131,7 +140,9 @@ fn write_app_facts(dir: &std::path::Path, c: &Corpus, taxonomy: &Taxonomy) -> Re
     derived::write_table(dir, &APP_FACTS, c.records.len(), |i, b| {
         let r = &c.records[i];
         let a = &c.info[i];
-        // Core is unknown (not false) for a record the taxonomy has nothing to read in.
+        // Core is unknown (not false) for a record the taxonomy has nothing to read in, and for
+        // every record when the taxonomy has no core-technology rule (the index then drops
+        // the dimension, as patq-rank does).
         let searchable =
             !r.classes.is_empty() || r.app.title.is_some() || r.app.abstract_text.is_some();
         b.str(Some(&r.app.key))
@@ -146,7 +157,7 @@ fn write_app_facts(dir: &std::path::Path, c: &Corpus, taxonomy: &Taxonomy) -> Re
             .u32(a.cited_by_family)
             .u32(a.cited_by_excl_self)
             .f64(a.cohort_index)
-            .bool(searchable.then(|| taxonomy.is_core(r)))
+            .bool((searchable && taxonomy.has_core_rule()).then(|| taxonomy.is_core(r)))
             .str(Some(method));
     })?;
     Ok(())
