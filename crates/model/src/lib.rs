@@ -3,6 +3,8 @@
 //! One [`PatentRecord`] describes one *application* (the counting unit of the methodology) with
 //! everything a source said about it; no I/O happens here.
 
+#![warn(missing_docs)]
+
 pub mod date;
 pub mod fields;
 pub mod groups;

@@ -138,6 +138,7 @@ impl Drop for Stream {
 }
 
 impl DatasetBuilder {
+    /// An empty builder that holds records until [`DatasetBuilder::write`].
     pub fn new() -> DatasetBuilder {
         DatasetBuilder::default()
     }
@@ -200,6 +201,7 @@ impl DatasetBuilder {
         self.on_progress = Some(Box::new(f));
     }
 
+    /// Records rejected whole so far, in the order reported (the quarantine).
     pub fn rejections(&self) -> &[Rejection] {
         &self.rejections
     }
@@ -209,10 +211,12 @@ impl DatasetBuilder {
         &self.field_notes
     }
 
+    /// The manifest's totals as counted so far.
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
 
+    /// The input files registered so far ([`DatasetBuilder::add_source`]).
     pub fn sources(&self) -> &[SourceEntry] {
         &self.sources
     }
