@@ -5,13 +5,15 @@
 
 #![warn(missing_docs)]
 
-pub mod date;
-pub mod fields;
-pub mod groups;
-pub mod ids;
-pub mod kind;
+mod date;
+mod fields;
+mod groups;
+mod ids;
+mod kind;
+// Public only because patq-ingest still imports `patq_model::packed::{pack_app, unpack_app}`;
+// the functions are re-exported below, so it can become private once that import moves.
 pub mod packed;
-pub mod record;
+mod record;
 mod words;
 
 /// `format!` for [`Text`]: the string is built inline when it fits (16 bytes), without the
@@ -33,5 +35,6 @@ pub use ids::{FastMap, IdMap, app_key, canonical_id, clean_number, normalize_off
 pub use kind::{PubClass, classify_publication};
 /// `to_string` for [`Text`]: the string is built inline when it fits.
 pub use lean_string::ToLeanString as ToText;
+pub use packed::{pack, pack_app, unpack, unpack_app};
 pub use record::*;
 pub use words::UnknownValue;

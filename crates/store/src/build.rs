@@ -13,7 +13,7 @@ use parquet::file::properties::WriterProperties;
 use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, SinkError, Skip};
 use patq_model::PatentRecord;
 use patq_model::Text;
-use patq_model::packed::{pack, unpack};
+use patq_model::{pack, unpack};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
@@ -65,7 +65,7 @@ const CONFLICT_NOTES: usize = 100;
 /// arrive in key order, [`DatasetBuilder::stream_to`] writes them as they come instead.
 #[derive(Default)]
 pub struct DatasetBuilder {
-    /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
+    /// Records by key, packed (see [`patq_model::pack`]): at scale they are most of the memory.
     records: BTreeMap<Text, Box<[u8]>>,
     /// Set by [`DatasetBuilder::stream_to`]: the dataset being written as records arrive.
     stream: Option<Stream>,

@@ -7,10 +7,13 @@
 
 #![warn(missing_docs)]
 
+// Public because other crates name items by their module (`patq_store::read::load_records`,
+// `atomic::write_file`, `tables::APPLICATIONS`, `build::PLAIN_COLUMNS`, `derived::write_table`);
+// the manifest's types are used from the root only.
 pub mod atomic;
 pub mod build;
 pub mod derived;
-pub mod manifest;
+mod manifest;
 pub mod read;
 pub mod tables;
 
