@@ -2,6 +2,21 @@
 //!
 //! One [`PatentRecord`] describes one *application* (the counting unit of the methodology) with
 //! everything a source said about it; no I/O happens here.
+//!
+//! ```
+//! use patq_model::{PubClass, app_key, classify_publication};
+//!
+//! // One application written two ways gets one key: office, then the cleaned number.
+//! assert_eq!(app_key("us", "14/306,158").as_str(), "US14306158");
+//! assert_eq!(app_key("US", "14306158"), app_key("us ", "14/306,158"));
+//!
+//! // A publication's class follows from its office and kind code...
+//! assert_eq!(classify_publication("EP", "B1", None), PubClass::Grant);
+//! assert_eq!(classify_publication("CN", "U", None), PubClass::UtilityModel);
+//! // ...and reads back from its stored word; an unknown word is an error, not a default.
+//! assert_eq!("grant".parse::<PubClass>(), Ok(PubClass::Grant));
+//! assert!("granted".parse::<PubClass>().is_err());
+//! ```
 
 #![warn(missing_docs)]
 

@@ -4,6 +4,37 @@
 //!
 //! [`DatasetBuilder`] is an ingest [`patq_ingest::Sink`] that merges records of one application;
 //! [`DatasetBuilder::write`] writes the dataset atomically; [`read::load_records`] reads it back.
+//!
+//! ```
+//! use patq_ingest::Sink as _;
+//! use patq_model::{PatentRecord, app_key, clean_number};
+//! use patq_store::DatasetBuilder;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let src = dir.path().join("export.csv");
+//! std::fs::write(&src, "Lens ID\n")?;
+//!
+//! let mut builder = DatasetBuilder::new();
+//! builder.add_source(&src, "export.csv", "lens-csv", "UTF-8", false)?;
+//! for (office, number) in [("US", "14/306,158"), ("EP", "10167109"), ("US", "14306158")] {
+//!     let mut r = PatentRecord::default();
+//!     r.app.key = app_key(office, number);
+//!     r.app.office = office.into();
+//!     r.app.number = clean_number(number).into();
+//!     builder.record(r)?;
+//! }
+//! let out = dir.path().join("dataset");
+//! let manifest = builder.write(&out)?;
+//! // Three records in, two applications out: both US records are US14306158.
+//! assert_eq!((manifest.totals.records_out, manifest.totals.applications), (3, 2));
+//!
+//! let (_, records) = patq_store::read::load_records(&out)?;
+//! assert_eq!(records.len(), 2);
+//! assert_eq!(records[0].app.key.as_str(), "EP10167109"); // in key order
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 
