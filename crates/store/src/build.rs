@@ -24,8 +24,8 @@ use crate::{StoreError, io_err};
 /// Rows per Parquet row group (and per Arrow batch while writing).
 pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 
-/// Snappy, row groups of [`BATCH_ROWS`], documented in SCHEMA.md; identifier columns of `def`
-/// are written without a dictionary.
+/// Snappy, row groups of 64 Ki rows (`BATCH_ROWS`), documented in SCHEMA.md; identifier
+/// columns of `def` are written without a dictionary.
 pub fn writer_props(def: &TableDef) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
