@@ -16,15 +16,21 @@ pub trait AppFields: Sync {
     fn office(&self) -> &str;
     /// Cleaned application number, without the office.
     fn number(&self) -> &str;
+    /// Filing date, as the source gives it.
     fn filing_date(&self) -> Option<NaiveDate>;
+    /// Filing year, known even when the date is not.
     fn filing_year(&self) -> Option<i32>;
     /// The source's own id of the application.
     fn source_id(&self) -> Option<&str>;
+    /// The source's id of the earliest priority filing ([`crate::Application::earliest_filing_id`]).
     fn earliest_filing_id(&self) -> Option<&str>;
+    /// Key of the PCT application it entered a national or regional phase from.
     fn pct_key(&self) -> Option<&str>;
     /// The application keys of its priority claims, in the record's order (empty keys too).
     fn priority_keys(&self) -> impl Iterator<Item = &str>;
+    /// DOCDB (simple) family id, as the source gives it.
     fn docdb_family_id(&self) -> Option<&str>;
+    /// INPADOC (extended) family id, as the source gives it.
     fn inpadoc_family_id(&self) -> Option<&str>;
     /// True when any evidence says it was granted ([`PatentRecord::is_granted`]).
     fn is_granted(&self) -> bool;

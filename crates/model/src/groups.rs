@@ -28,6 +28,7 @@ impl Groups {
         Groups { starts, order }
     }
 
+    /// The rows of `key`, in row order.
     pub fn of(&self, key: usize) -> &[u32] {
         &self.order[self.starts[key] as usize..self.starts[key + 1] as usize]
     }

@@ -107,6 +107,7 @@ impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq, V> IdMap<S, V> {
         self.dense = Dense { base: lo, slots };
     }
 
+    /// The value of an id, canonical or not.
     pub fn get(&self, id: &str) -> Option<&V> {
         match canonical_id(id) {
             Some(n) => self.get_num(n),

@@ -16,14 +16,23 @@ pub type Text = lean_string::LeanString;
 /// Everything one source said about one application.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PatentRecord {
+    /// The application itself: its key, filing, status and stated family facts.
     pub app: Application,
+    /// Its publications (applications, grants, utility models, designs).
     pub publications: ThinVec<Publication>,
+    /// Its applicants, inventors and owners, as the source names them.
     pub parties: ThinVec<Party>,
+    /// Its class codes (CPC, IPC, USPC, Locarno).
     pub classes: ThinVec<Classification>,
+    /// The earlier applications whose priority it claims.
     pub priorities: ThinVec<Priority>,
+    /// The patent publications it cites (backward citations).
     pub citations: ThinVec<Citation>,
+    /// The members of its families, as the source lists them.
     pub family_members: ThinVec<FamilyMember>,
+    /// Its legal events (INPADOC legal status, EP register).
     pub legal_events: ThinVec<LegalEvent>,
+    /// Documents it is related to (continuations, divisions, national phases, reissues).
     pub related: ThinVec<RelatedDoc>,
 }
 
@@ -48,6 +57,7 @@ pub struct Application {
     /// Application kind: `A` regular, `W` PCT international, `T` translation, `U` utility model,
     /// `P` provisional, `F` design, as PATSTAT uses them.
     pub kind: Option<Text>,
+    /// Filing date of the application, as the source gives it.
     pub filing_date: Option<NaiveDate>,
     /// Filing year, set even when only the year is known (PATSTAT `appln_filing_year`).
     pub filing_year: Option<i32>,
@@ -64,19 +74,27 @@ pub struct Application {
     /// Link to the earliest priority filing in the source's id space (PATSTAT
     /// `earliest_filing_id`); applications sharing it belong to one priority family.
     pub earliest_filing_id: Option<Text>,
+    /// Earliest priority date, as the source gives it or as the earliest of its priority
+    /// claims.
     pub earliest_priority_date: Option<NaiveDate>,
     /// True when this application is itself a first (priority) filing.
     pub is_priority_filing: Option<bool>,
+    /// Title, as the source gives it.
     pub title: Option<String>,
+    /// Abstract text.
     pub abstract_text: Option<String>,
+    /// Text of the claims.
     pub claims_text: Option<String>,
+    /// Number of claims, as the source counted them.
     pub claims_count: Option<u32>,
     /// Grant status stated by the source (Lens `Type`, PATSTAT `granted`); `None` when the
     /// source does not say. Kind codes of publications are the other evidence.
     pub granted: Option<bool>,
     /// Legal status as the source words it (`ACTIVE`, `PENDING`, `DISCONTINUED`, ...).
     pub legal_status: Option<Text>,
+    /// DOCDB (simple) family id, as the source gives it.
     pub docdb_family_id: Option<Text>,
+    /// INPADOC (extended) family id, as the source gives it.
     pub inpadoc_family_id: Option<Text>,
     /// Simple (DOCDB-like) family size as the source computed it.
     pub simple_family_size: Option<u32>,
@@ -86,17 +104,22 @@ pub struct Application {
     pub cited_by_count: Option<u32>,
     /// Non-patent literature references cited.
     pub npl_citation_count: Option<u32>,
+    /// The source file and place in it the record was read from.
     pub provenance: Provenance,
 }
 
 /// One publication of an application (A1, B2, ...).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
+    /// Publishing office, e.g. `US`, `EP`.
     pub office: Text,
     /// Cleaned publication number without office prefix or kind.
     pub number: Text,
+    /// Kind code as the office writes it, e.g. `A1`, `B2`.
     pub kind: Text,
+    /// Publication date.
     pub date: Option<NaiveDate>,
+    /// What the publication is, from office, kind and date ([`crate::classify_publication`]).
     pub class: PubClass,
     /// Lens ID or other source identifier of the publication.
     pub source_id: Option<Text>,
@@ -105,13 +128,16 @@ pub struct Publication {
 /// Role of a party named on an application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PartyRole {
+    /// Applicant.
     Applicant,
+    /// Inventor.
     Inventor,
     /// Current owner / assignee of record (Lens `Owners`, USPTO assignee).
     Owner,
 }
 
 impl PartyRole {
+    /// Stable lower-case name used in Parquet and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             PartyRole::Applicant => "applicant",
@@ -126,9 +152,11 @@ stored_word!(PartyRole, "party role", [Applicant, Inventor, Owner]);
 /// An applicant, inventor or owner, as written in the source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Party {
+    /// Whether the party is an applicant, an inventor or an owner.
     pub role: PartyRole,
     /// Position in the source's list, from 0.
     pub seq: u32,
+    /// Name as the source writes it.
     pub name: String,
     /// ISO country code when the source gives one (residence, address country).
     pub country: Option<Text>,
@@ -137,7 +165,9 @@ pub struct Party {
 /// Classification scheme of a class code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ClassScheme {
+    /// Cooperative Patent Classification.
     Cpc,
+    /// International Patent Classification.
     Ipc,
     /// US Patent Classification.
     Uspc,
@@ -146,6 +176,7 @@ pub enum ClassScheme {
 }
 
 impl ClassScheme {
+    /// Stable lower-case name used in Parquet and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             ClassScheme::Cpc => "cpc",
@@ -162,7 +193,9 @@ stored_word!(ClassScheme, "class scheme", [Cpc, Ipc, Uspc, Locarno]);
 /// (see [`normalize_class_code`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Classification {
+    /// The scheme the code belongs to.
     pub scheme: ClassScheme,
+    /// The code, e.g. `H04L9/3236` (CPC, IPC normalised; others as given).
     pub code: Text,
 }
 
@@ -202,10 +235,13 @@ pub fn normalize_class_code(raw: &str) -> String {
 /// A priority claim: the earlier application whose date this one claims.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Priority {
+    /// Office of the priority application.
     pub office: Text,
     /// Cleaned number of the priority application.
     pub number: Text,
+    /// Kind of the priority application, when given (as [`Application::kind`]).
     pub kind: Option<Text>,
+    /// Filing date of the priority application (the priority date).
     pub date: Option<NaiveDate>,
     /// Application key of the priority application ([`crate::app_key`] of office and number).
     pub key: Text,
@@ -214,10 +250,13 @@ pub struct Priority {
 /// A backward citation made by this application to a patent publication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
+    /// Office of the cited publication, when given.
     pub office: Option<Text>,
     /// Cleaned number of the cited publication.
     pub number: Text,
+    /// Kind code of the cited publication, when given.
     pub kind: Option<Text>,
+    /// Publication date of the cited document, when given.
     pub date: Option<NaiveDate>,
     /// Search-report category (X, Y, A, ...) when given.
     pub category: Option<Text>,
@@ -237,6 +276,7 @@ pub enum FamilyKind {
 }
 
 impl FamilyKind {
+    /// Stable lower-case name used in Parquet and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             FamilyKind::Simple => "simple",
@@ -250,26 +290,35 @@ stored_word!(FamilyKind, "family kind", [Simple, Extended]);
 /// A member of this application's family, as listed by the source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FamilyMember {
+    /// The family the member was listed in.
     pub family: FamilyKind,
     /// Publication number as given (`US 2015/0123456 A1`), cleaned.
     pub member: Text,
+    /// Source identifier of the member (Lens ID) when given.
     pub source_id: Option<Text>,
 }
 
 /// A legal event (INPADOC legal status, EP register).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LegalEvent {
+    /// Date of the event.
     pub date: Option<NaiveDate>,
+    /// Event code as the source gives it.
     pub code: String,
+    /// What the event is, in the source's words.
     pub description: Option<String>,
 }
 
 /// A related document: continuation, division, PCT national-phase link, reissue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RelatedDoc {
+    /// The relation as the source names it (continuation, division, ...).
     pub relation: String,
+    /// Office of the related document, when given.
     pub office: Option<String>,
+    /// Number of the related document, as given.
     pub number: String,
+    /// Date of the related document, when given.
     pub date: Option<NaiveDate>,
 }
 

@@ -263,6 +263,7 @@ impl Staging {
         Staging { path, armed: true }
     }
 
+    /// The guarded staging directory.
     pub fn path(&self) -> &Path {
         &self.path
     }

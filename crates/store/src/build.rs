@@ -13,7 +13,7 @@ use parquet::file::properties::WriterProperties;
 use patq_ingest::{ColumnUse, FieldAction, FieldNote, Location, Rejection, Sink, SinkError, Skip};
 use patq_model::PatentRecord;
 use patq_model::Text;
-use patq_model::packed::{pack, unpack};
+use patq_model::{pack, unpack};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{recover_dir, replace_dir, tmp_sibling};
@@ -24,8 +24,8 @@ use crate::{StoreError, io_err};
 /// Rows per Parquet row group (and per Arrow batch while writing).
 pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 
-/// Snappy, row groups of [`BATCH_ROWS`], documented in SCHEMA.md; identifier columns of `def`
-/// are written without a dictionary.
+/// Snappy, row groups of 64 Ki rows (`BATCH_ROWS`), documented in SCHEMA.md; identifier
+/// columns of `def` are written without a dictionary.
 pub fn writer_props(def: &TableDef) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
@@ -65,7 +65,7 @@ const CONFLICT_NOTES: usize = 100;
 /// arrive in key order, [`DatasetBuilder::stream_to`] writes them as they come instead.
 #[derive(Default)]
 pub struct DatasetBuilder {
-    /// Records by key, packed (see [`patq_model::packed`]): at scale they are most of the memory.
+    /// Records by key, packed (see [`patq_model::pack`]): at scale they are most of the memory.
     records: BTreeMap<Text, Box<[u8]>>,
     /// Set by [`DatasetBuilder::stream_to`]: the dataset being written as records arrive.
     stream: Option<Stream>,
@@ -138,6 +138,7 @@ impl Drop for Stream {
 }
 
 impl DatasetBuilder {
+    /// An empty builder that holds records until [`DatasetBuilder::write`].
     pub fn new() -> DatasetBuilder {
         DatasetBuilder::default()
     }
@@ -200,6 +201,7 @@ impl DatasetBuilder {
         self.on_progress = Some(Box::new(f));
     }
 
+    /// Records rejected whole so far, in the order reported (the quarantine).
     pub fn rejections(&self) -> &[Rejection] {
         &self.rejections
     }
@@ -209,10 +211,12 @@ impl DatasetBuilder {
         &self.field_notes
     }
 
+    /// The manifest's totals as counted so far.
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
 
+    /// The input files registered so far ([`DatasetBuilder::add_source`]).
     pub fn sources(&self) -> &[SourceEntry] {
         &self.sources
     }

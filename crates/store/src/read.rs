@@ -51,6 +51,7 @@ pub struct Cols<'a> {
 }
 
 impl<'a> Cols<'a> {
+    /// The columns of `batch`, a batch of the table named `table` (named in errors).
     pub fn new(batch: &'a RecordBatch, table: &'static str) -> Cols<'a> {
         Cols { batch, table }
     }
@@ -71,46 +72,56 @@ impl<'a> Cols<'a> {
         Ok(self.col(name)?.as_string::<i32>())
     }
 
+    /// The whole column as 32-bit integers (null where unset).
     pub fn i32s(&self, name: &str) -> Result<&'a arrow::array::Int32Array, StoreError> {
         Ok(self.col(name)?.as_primitive::<Int32Type>())
     }
 
+    /// The whole column as unsigned 32-bit integers (null where unset).
     pub fn u32s(&self, name: &str) -> Result<&'a arrow::array::UInt32Array, StoreError> {
         Ok(self.col(name)?.as_primitive::<UInt32Type>())
     }
 
+    /// The whole column as dates, in days since 1970-01-01 (null where unset).
     pub fn dates(&self, name: &str) -> Result<&'a arrow::array::Date32Array, StoreError> {
         Ok(self.col(name)?.as_primitive::<Date32Type>())
     }
 
+    /// The whole column as booleans (null where unset).
     pub fn bools(&self, name: &str) -> Result<&'a arrow::array::BooleanArray, StoreError> {
         Ok(self.col(name)?.as_boolean())
     }
 
+    /// The string in `row`, `None` for a null.
     pub fn str(&self, name: &str, row: usize) -> Result<Option<String>, StoreError> {
         let c = self.col(name)?.as_string::<i32>();
         Ok((!c.is_null(row)).then(|| c.value(row).to_string()))
     }
 
+    /// The string in `row`, empty for a null.
     pub fn req_str(&self, name: &str, row: usize) -> Result<String, StoreError> {
         Ok(self.str(name, row)?.unwrap_or_default())
     }
 
+    /// The 32-bit integer in `row`, `None` for a null.
     pub fn i32(&self, name: &str, row: usize) -> Result<Option<i32>, StoreError> {
         let c = self.col(name)?.as_primitive::<Int32Type>();
         Ok((!c.is_null(row)).then(|| c.value(row)))
     }
 
+    /// The unsigned 32-bit integer in `row`, `None` for a null.
     pub fn u32(&self, name: &str, row: usize) -> Result<Option<u32>, StoreError> {
         let c = self.col(name)?.as_primitive::<UInt32Type>();
         Ok((!c.is_null(row)).then(|| c.value(row)))
     }
 
+    /// The date in `row`, `None` for a null.
     pub fn date(&self, name: &str, row: usize) -> Result<Option<chrono::NaiveDate>, StoreError> {
         let c = self.col(name)?.as_primitive::<Date32Type>();
         Ok((!c.is_null(row)).then(|| from_days(c.value(row))))
     }
 
+    /// The boolean in `row`, `None` for a null.
     pub fn bool(&self, name: &str, row: usize) -> Result<Option<bool>, StoreError> {
         let c = self.col(name)?.as_boolean();
         Ok((!c.is_null(row)).then(|| c.value(row)))
@@ -486,9 +497,13 @@ impl ChildCursor {
 /// One row of the citations table, borrowed from its Arrow batch.
 #[derive(Clone, Copy, Debug)]
 pub struct CitationRow<'a> {
+    /// Office of the cited publication, when stored.
     pub office: Option<&'a str>,
+    /// Cleaned number of the cited publication (empty for a null).
     pub number: &'a str,
+    /// Kind code of the cited publication, when stored.
     pub kind: Option<&'a str>,
+    /// Source identifier of the cited document (Lens ID), when stored.
     pub source_id: Option<&'a str>,
 }
 
@@ -527,8 +542,11 @@ pub fn for_each_citation<R: AppFields>(
 /// One publication's number, borrowed from a row of the publications table.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicationRow<'a> {
+    /// Publishing office.
     pub office: &'a str,
+    /// Cleaned publication number, without office or kind.
     pub number: &'a str,
+    /// Kind code, e.g. `B2`.
     pub kind: &'a str,
 }
 

@@ -14,11 +14,17 @@ use chrono::NaiveDate;
 /// Column type of a dataset table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColType {
+    /// UTF-8 string.
     Str,
+    /// Signed 32-bit integer.
     I32,
+    /// Unsigned 32-bit integer.
     U32,
+    /// Date, stored as days since 1970-01-01 (Arrow Date32).
     Date,
+    /// Boolean.
     Bool,
+    /// 64-bit float.
     F64,
 }
 
@@ -52,13 +58,17 @@ pub type ColDef = (&'static str, ColType, bool, &'static str);
 
 /// A table of the dataset.
 pub struct TableDef {
+    /// Name of the table, and stem of its file (`<name>.parquet`).
     pub name: &'static str,
+    /// One-sentence description, as docs/SCHEMA.md and `patq schema` show it.
     pub about: &'static str,
+    /// The columns, in file order.
     pub columns: &'static [ColDef],
 }
 
 use ColType::*;
 
+/// The `applications` table: one row per application, sorted by key.
 pub const APPLICATIONS: TableDef = TableDef {
     name: "applications",
     about: "One row per application (the counting unit), sorted by key.",
@@ -217,6 +227,7 @@ pub const APPLICATIONS: TableDef = TableDef {
     ],
 };
 
+/// The `publications` table: the publications of each application.
 pub const PUBLICATIONS: TableDef = TableDef {
     name: "publications",
     about: "Publications of each application (A1, B2 ...).",
@@ -236,6 +247,7 @@ pub const PUBLICATIONS: TableDef = TableDef {
     ],
 };
 
+/// The `parties` table: applicants, inventors and owners.
 pub const PARTIES: TableDef = TableDef {
     name: "parties",
     about: "Applicants, inventors and owners as written in the source.",
@@ -253,6 +265,7 @@ pub const PARTIES: TableDef = TableDef {
     ],
 };
 
+/// The `classes` table: class codes of each application.
 pub const CLASSES: TableDef = TableDef {
     name: "classes",
     about: "Classification codes, CPC/IPC normalised to the H04L9/3236 form.",
@@ -263,6 +276,7 @@ pub const CLASSES: TableDef = TableDef {
     ],
 };
 
+/// The `priorities` table: priority claims of each application.
 pub const PRIORITIES: TableDef = TableDef {
     name: "priorities",
     about: "Priority claims: the earlier applications each application claims.",
@@ -282,6 +296,7 @@ pub const PRIORITIES: TableDef = TableDef {
     ],
 };
 
+/// The `citations` table: backward citations to patent publications.
 pub const CITATIONS: TableDef = TableDef {
     name: "citations",
     about: "Backward citations to patent publications.",
@@ -303,6 +318,7 @@ pub const CITATIONS: TableDef = TableDef {
     ],
 };
 
+/// The `family_members` table: family members as listed by the source.
 pub const FAMILY_MEMBERS: TableDef = TableDef {
     name: "family_members",
     about: "Family members as listed by the source.",
@@ -314,6 +330,7 @@ pub const FAMILY_MEMBERS: TableDef = TableDef {
     ],
 };
 
+/// The `legal_events` table: legal events of each application.
 pub const LEGAL_EVENTS: TableDef = TableDef {
     name: "legal_events",
     about: "Legal events (INPADOC, EP register).",
@@ -325,6 +342,7 @@ pub const LEGAL_EVENTS: TableDef = TableDef {
     ],
 };
 
+/// The `related` table: related documents of each application.
 pub const RELATED: TableDef = TableDef {
     name: "related",
     about: "Related documents: continuations, divisions, PCT national-phase links.",
@@ -450,6 +468,7 @@ group, company country, extended family, forward citations) for SQL engines. Not
 pub const DERIVED_TABLES: [&TableDef; 1] = [&APP_FACTS];
 
 impl TableDef {
+    /// The table's Arrow schema.
     pub fn schema(&self) -> SchemaRef {
         Arc::new(Schema::new(
             self.columns
@@ -459,6 +478,7 @@ impl TableDef {
         ))
     }
 
+    /// Name of the table's file in the dataset directory, `<name>.parquet`.
     pub fn file_name(&self) -> String {
         format!("{}.parquet", self.name)
     }
@@ -486,6 +506,7 @@ fn days(d: NaiveDate) -> i32 {
 }
 
 impl RowBuilder {
+    /// An empty builder of the table `def`.
     pub fn new(def: &'static TableDef) -> RowBuilder {
         let cols = def
             .columns
@@ -513,6 +534,7 @@ impl RowBuilder {
         &mut self.cols[i]
     }
 
+    /// Sets the row's next column, a string column (panics otherwise), `None` as null.
     pub fn str(&mut self, v: Option<&str>) -> &mut Self {
         match self.col() {
             Col::Str(b) => b.append_option(v),
@@ -521,6 +543,7 @@ impl RowBuilder {
         self
     }
 
+    /// Sets the row's next column, a 32-bit integer column (panics otherwise), `None` as null.
     pub fn i32(&mut self, v: Option<i32>) -> &mut Self {
         match self.col() {
             Col::I32(b) => b.append_option(v),
@@ -529,6 +552,7 @@ impl RowBuilder {
         self
     }
 
+    /// Sets the row's next column, a unsigned 32-bit integer column (panics otherwise), `None` as null.
     pub fn u32(&mut self, v: Option<u32>) -> &mut Self {
         match self.col() {
             Col::U32(b) => b.append_option(v),
@@ -537,6 +561,7 @@ impl RowBuilder {
         self
     }
 
+    /// Sets the row's next column, a date column (panics otherwise), `None` as null.
     pub fn date(&mut self, v: Option<NaiveDate>) -> &mut Self {
         match self.col() {
             Col::Date(b) => b.append_option(v.map(days)),
@@ -545,6 +570,7 @@ impl RowBuilder {
         self
     }
 
+    /// Sets the row's next column, a boolean column (panics otherwise), `None` as null.
     pub fn bool(&mut self, v: Option<bool>) -> &mut Self {
         match self.col() {
             Col::Bool(b) => b.append_option(v),
@@ -553,6 +579,7 @@ impl RowBuilder {
         self
     }
 
+    /// Sets the row's next column, a 64-bit float column (panics otherwise), `None` as null.
     pub fn f64(&mut self, v: Option<f64>) -> &mut Self {
         match self.col() {
             Col::F64(b) => b.append_option(v),
@@ -575,6 +602,7 @@ impl RowBuilder {
         self.rows += 1;
     }
 
+    /// Rows built since the last [`RowBuilder::finish`].
     pub fn rows(&self) -> usize {
         self.rows
     }
