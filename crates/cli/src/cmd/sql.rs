@@ -78,8 +78,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         let (_, records) = patq_store::read::load_records(dir)?;
         let corpus = Corpus::build(&records, &Harmonizer::default());
         let synthetic = patq_store::Manifest::load(dir)?.synthetic;
-        let (taxonomy, why) =
-            super::choose_taxonomy(args.taxonomy.as_deref(), None, synthetic)?;
+        let (taxonomy, why) = super::choose_taxonomy(args.taxonomy.as_deref(), None, synthetic)?;
         eprintln!("app_facts.core by the {why}");
         write_app_facts(dir, &corpus, &taxonomy)?;
         if let Some(out) = &args.reference {
