@@ -58,7 +58,7 @@ for nr, e in fields.items():
         lines += [
             "[[industry.scenario]]",
             f'id = "{sub.lower()}"',
-            f'name = "{sub}"',
+            f'name = "{sub} ({e["field"]})"',
             f"query = '''{rule(codes)}'''",
         ]
 with open(out, "w", encoding="utf-8") as f:

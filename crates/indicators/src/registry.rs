@@ -72,6 +72,10 @@ pub struct Chart {
     pub skip: &'static [&'static str],
     /// Draw at most this many categories.
     pub limit: Option<usize>,
+    /// With `limit`, a table longer than the limit draws its rows with the largest values of
+    /// this column (in table order) rather than its first rows: a table grouped by industry
+    /// with hundreds of rows would otherwise chart only its first industries.
+    pub largest: Option<&'static str>,
     /// Values are fractions shown as percentages.
     pub percent: bool,
 }
@@ -85,6 +89,7 @@ const fn bars(label: &'static str, series: &'static [&'static str]) -> Chart {
         pivot: None,
         skip: &["WORLD"],
         limit: None,
+        largest: None,
         percent: false,
     }
 }
@@ -98,6 +103,13 @@ const fn lines(label: &'static str, series: &'static [&'static str]) -> Chart {
 }
 
 impl Chart {
+    const fn largest(self, column: &'static str) -> Chart {
+        Chart {
+            largest: Some(column),
+            ..self
+        }
+    }
+
     const fn stacked(self) -> Chart {
         Chart {
             kind: ChartKind::StackedBars,
@@ -593,8 +605,11 @@ pub const F13_17: Figure = suite(
     PART_INDUSTRIES,
     scenarios::DEFINITION,
     &[
-        table("F13-17_scenarios", "Scenarios inside each industry")
-            .chart(bars("name", &["applications", "grants"]).limit(30)),
+        table("F13-17_scenarios", "Scenarios inside each industry").chart(
+            bars("name", &["applications", "grants"])
+                .limit(30)
+                .largest("applications"),
+        ),
         table(
             "F13-17_scenario_top_companies",
             "Top companies of each scenario",

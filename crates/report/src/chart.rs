@@ -24,6 +24,9 @@ pub struct ChartSpec {
     pub skip: Vec<String>,
     /// Draw at most this many categories (first rows of the table, which is already sorted).
     pub limit: Option<usize>,
+    /// With `limit`, a longer table draws the rows with the largest values of this column,
+    /// kept in table order (ties: the earlier row).
+    pub largest: Option<String>,
     /// Values are fractions shown as percentages.
     pub percent: bool,
 }
@@ -38,6 +41,7 @@ impl ChartSpec {
             pivot: None,
             skip: vec!["WORLD".into()],
             limit: None,
+            largest: None,
             percent: false,
         }
     }
@@ -115,9 +119,18 @@ impl ChartSpec {
                 .collect();
             (cats, series)
         } else {
-            let rows: Vec<_> = match self.limit {
-                Some(n) => rows.into_iter().take(n).collect(),
-                None => rows,
+            let rows: Vec<_> = match (self.limit, &self.largest) {
+                (Some(n), Some(by)) if rows.len() > n => {
+                    let bi = col(by)?;
+                    let mut order: Vec<usize> = (0..rows.len()).collect();
+                    let value = |i: usize| rows[i][bi].as_f64().unwrap_or(f64::NEG_INFINITY);
+                    order.sort_by(|&a, &b| value(b).total_cmp(&value(a)).then(a.cmp(&b)));
+                    order.truncate(n);
+                    order.sort_unstable();
+                    order.into_iter().map(|i| rows[i]).collect()
+                }
+                (Some(n), _) => rows.into_iter().take(n).collect(),
+                (None, _) => rows,
             };
             let mut series = Vec::new();
             for s in &self.series {
@@ -153,6 +166,7 @@ impl From<&registry::Chart> for ChartSpec {
             pivot: c.pivot.map(|(by, value)| (by.into(), value.into())),
             skip: strings(c.skip),
             limit: c.limit,
+            largest: c.largest.map(Into::into),
             percent: c.percent,
         }
     }
@@ -169,6 +183,20 @@ pub fn default_chart(file: &str) -> Option<ChartSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table longer than the limit draws the rows with the largest values, in table order;
+    /// a shorter one draws every row as it stands.
+    #[test]
+    fn largest_rows_of_a_long_table() {
+        let t = Table::from_csv("F13", "name,applications\nA,1\nB,9\nC,3\nD,9\nE,5\n").unwrap();
+        let mut spec = ChartSpec::bars("name", &["applications"]).limit(3);
+        spec.largest = Some("applications".into());
+        let c = spec.build("F13", "x", &t).unwrap();
+        assert_eq!(c.categories, ["B", "D", "E"]);
+        spec.limit = Some(5);
+        let c = spec.build("F13", "x", &t).unwrap();
+        assert_eq!(c.categories, ["A", "B", "C", "D", "E"]);
+    }
 
     #[test]
     fn wide_and_long_tables() {
