@@ -224,35 +224,7 @@ impl Families {
             first_filing: &first_filing,
             app_node: &app_node,
         };
-        // All priority sets in one buffer (`set_at` bounds each), then numbered by content.
-        let mut set_data: Vec<u32> = Vec::with_capacity(n);
-        let mut set_at: Vec<u32> = Vec::with_capacity(n + 1);
-        set_at.push(0);
-        for i in 0..n {
-            links.priority_set(i, &mut set_data);
-            set_at.push(u32::try_from(set_data.len()).expect("priority sets beyond u32"));
-        }
-        // Most sets are one node (an application claiming one priority, or none): those are
-        // numbered through a list indexed by the node, only longer sets through a table.
-        let mut single: Vec<u32> = vec![NONE; labels.len()];
-        let mut set_id: FastMap<&[u32], u32> = FastMap::default();
-        let mut sets = 0u32;
-        let simple: Vec<u32> = (0..n)
-            .map(|i| {
-                let set = &set_data[set_at[i] as usize..set_at[i + 1] as usize];
-                let id = match set {
-                    [one] => &mut single[*one as usize],
-                    _ => set_id.entry(set).or_insert(NONE),
-                };
-                if *id == NONE {
-                    *id = sets;
-                    sets += 1;
-                }
-                *id
-            })
-            .collect();
-        drop((single, set_id));
-        drop((set_data, set_at, links));
+        let (simple, sets) = simple_families(&links, n, labels.len());
         // Only the labels are read from here on.
         drop((
             labels,
@@ -356,6 +328,39 @@ fn dense(labels: &[u32], bound: usize) -> (Vec<u32>, usize) {
 
 /// No node.
 const NONE: u32 = u32::MAX;
+/// Numbers the applications' priority sets by content: the simple family of each
+/// application, and how many there are. `nodes` is the number of union-find nodes.
+fn simple_families(links: &Links<'_>, n: usize, nodes: usize) -> (Vec<u32>, u32) {
+    // All priority sets in one buffer (`set_at` bounds each), then numbered by content.
+    let mut set_data: Vec<u32> = Vec::with_capacity(n);
+    let mut set_at: Vec<u32> = Vec::with_capacity(n + 1);
+    set_at.push(0);
+    for i in 0..n {
+        links.priority_set(i, &mut set_data);
+        set_at.push(u32::try_from(set_data.len()).expect("priority sets beyond u32"));
+    }
+    // Most sets are one node (an application claiming one priority, or none): those are
+    // numbered through a list indexed by the node, only longer sets through a table.
+    let mut single: Vec<u32> = vec![NONE; nodes];
+    let mut set_id: FastMap<&[u32], u32> = FastMap::default();
+    let mut sets = 0u32;
+    let simple: Vec<u32> = (0..n)
+        .map(|i| {
+            let set = &set_data[set_at[i] as usize..set_at[i + 1] as usize];
+            let id = match set {
+                [one] => &mut single[*one as usize],
+                _ => set_id.entry(set).or_insert(NONE),
+            };
+            if *id == NONE {
+                *id = sets;
+                sets += 1;
+            }
+            *id
+        })
+        .collect();
+    drop((single, set_id));
+    (simple, sets)
+}
 
 /// The union-find nodes each application linked to while the extended families were built.
 struct Links<'a> {

@@ -40,7 +40,7 @@ use patq_model::{
 };
 use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesCData, BytesRef, BytesStart, Event};
 
 use crate::limits::{MAX_FIELD_BYTES, MAX_XML_DEPTH, too_deep, too_long};
 use crate::paths::PathCensus;
@@ -386,234 +386,14 @@ impl<'a> Doc<'a> {
             sink.reject(r);
             return Ok(());
         }
-        let mut reader = Reader::from_str(self.text);
-        // Open elements outside a record, as qualified names for messages.
-        let mut open: Vec<String> = Vec::new();
-        let mut response: Option<Response> = None;
-        let mut building: Option<Building> = None;
-        let mut saw_root = false;
-        loop {
-            let before = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(e) => e,
-                Err(e) => {
-                    let at = reader.error_position() as usize;
-                    // Every syntax error but a bad `<!` means the input ended inside markup.
-                    let truncated = matches!(
-                        &e,
-                        quick_xml::Error::Syntax(s) if *s != SyntaxError::InvalidBangMarkup
-                    );
-                    let open_name = building
-                        .as_ref()
-                        .and_then(|b| b.stack.first())
-                        .map(|n| n.name.clone())
-                        .or_else(|| open.last().cloned());
-                    let msg = match (truncated, open_name) {
-                        (true, Some(name)) => {
-                            format!("truncated XML: <{name}> not closed at end of file ({e})")
-                        }
-                        (true, None) => format!("truncated XML: {e}"),
-                        (false, _) => format!("XML error at line {}: {e}", self.line(at)),
-                    };
-                    match building.take() {
-                        Some(b) => {
-                            self.flush(sink, None)?;
-                            let r = self.rejection(b.start, None, msg);
-                            sink.reject(r);
-                        }
-                        None => self.reject_doc(sink, at, msg)?,
-                    }
-                    return Ok(());
-                }
-            };
-            match event {
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let is_empty = matches!(event, Event::Empty(_));
-                    let node = node_from(e, &reader);
-                    if let Some(b) = building.as_mut() {
-                        b.element(node, is_empty);
-                        continue;
-                    }
-                    let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                    let name = node.name.clone();
-                    if open.is_empty() {
-                        // A root element; several responses may be concatenated in one file.
-                        response = None;
-                        self.family_total = None;
-                        saw_root = true;
-                        if name == "fault" || name == "error" {
-                            building = Some(Building::new(RecKind::Fault, before, node));
-                            if is_empty {
-                                self.finish(sink, building.take(), before)?;
-                            }
-                            continue;
-                        }
-                        if name != "world-patent-data" {
-                            match response_type(&name) {
-                                Some(r) => response = Some(r),
-                                None => {
-                                    let msg = format!(
-                                        "unsupported OPS response <{qname}> (expected ops:world-patent-data)"
-                                    );
-                                    self.reject_doc(sink, before, msg)?;
-                                    return Ok(());
-                                }
-                            }
-                        }
-                    } else if response.is_none() && name != "meta" {
-                        // `ops:meta` (elapsed time, status) may precede the payload.
-                        match response_type(&name) {
-                            Some(r) => response = Some(r),
-                            None => {
-                                let msg = format!("unsupported OPS response <{qname}>");
-                                self.reject_doc(sink, before, msg)?;
-                                return Ok(());
-                            }
-                        }
-                    }
-                    if name == "patent-family" {
-                        self.family_total = Some(
-                            node.attr("total-result-count")
-                                .map_or(Ok(None), parse_count),
-                        );
-                    }
-                    let parent = open.last().map(|q| local(q.as_bytes())).unwrap_or_default();
-                    let kind = match (response, name.as_str()) {
-                        (Some(Response::Family), "family-member") => Some(RecKind::FamilyMember),
-                        // A search without constituents lists bare publication references.
-                        (Some(Response::Exchange), "publication-reference")
-                            if parent == "search-result" =>
-                        {
-                            Some(RecKind::SearchHit)
-                        }
-                        (Some(_), "exchange-document") => Some(RecKind::ExchangeDocument),
-                        (Some(Response::Equivalents), "inquiry-result") => {
-                            Some(RecKind::InquiryResult)
-                        }
-                        (Some(Response::Register), "register-document") => {
-                            Some(RecKind::RegisterDocument)
-                        }
-                        _ => None,
-                    };
-                    match kind {
-                        Some(kind) => {
-                            let b = Building::new(kind, before, node);
-                            if is_empty {
-                                self.finish(sink, Some(b), reader.buffer_position() as usize)?;
-                            } else {
-                                building = Some(b);
-                            }
-                        }
-                        None if !is_empty && open.len() >= MAX_XML_DEPTH => {
-                            // Outside any record nothing is kept, but the open names are.
-                            let msg = format!("{} outside any record", too_deep());
-                            self.reject_doc(sink, before, msg)?;
-                            return Ok(());
-                        }
-                        None if !is_empty => open.push(qname),
-                        None => {}
-                    }
-                }
-                Event::End(_) => {
-                    if let Some(b) = building.as_mut() {
-                        if b.excess > 0 {
-                            b.excess -= 1;
-                            continue;
-                        }
-                        let node = b.stack.pop().unwrap_or_default();
-                        match b.stack.last_mut() {
-                            Some(parent) => parent.children.push(node),
-                            None => {
-                                let mut b = building.take().expect("building is set");
-                                b.stack.push(node);
-                                self.finish(sink, Some(b), reader.buffer_position() as usize)?;
-                            }
-                        }
-                        continue;
-                    }
-                    if let Some(q) = open.pop() {
-                        let name = local(q.as_bytes());
-                        if name == "patent-family" || name == "equivalents-inquiry" {
-                            let family = if name == "patent-family" {
-                                FamilyKind::Extended
-                            } else {
-                                FamilyKind::Simple
-                            };
-                            self.flush(sink, Some(family))?;
-                            self.family_total = None;
-                        }
-                    }
-                    if open.is_empty() {
-                        self.flush(sink, None)?;
-                    }
-                }
-                Event::Text(t) => {
-                    let s = t.decode().map(|c| c.into_owned()).unwrap_or_default();
-                    match building.as_mut() {
-                        Some(b) => {
-                            if let Some(n) = b.text_target(s.len()) {
-                                n.text.push_str(&s);
-                            }
-                        }
-                        None if open.is_empty() && !s.trim().is_empty() => {
-                            let msg = if saw_root {
-                                "text after the end of the XML document".to_string()
-                            } else {
-                                "not an XML document: text before the first element".to_string()
-                            };
-                            self.reject_doc(sink, before, msg)?;
-                            return Ok(());
-                        }
-                        None => {}
-                    }
-                }
-                Event::CData(t) => {
-                    if let Some(n) = building.as_mut().and_then(|b| b.text_target(t.len())) {
-                        n.text.push_str(&String::from_utf8_lossy(&t));
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if let Some(n) = building.as_mut().and_then(|b| b.text_target(8)) {
-                        let name = r.decode().map(|c| c.into_owned()).unwrap_or_default();
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) => n.text.push(c),
-                            _ => match quick_xml::escape::resolve_xml_entity(&name) {
-                                Some(s) => n.text.push_str(s),
-                                None => {
-                                    n.text.push('&');
-                                    n.text.push_str(&name);
-                                    n.text.push(';');
-                                }
-                            },
-                        }
-                    }
-                }
-                Event::Eof => {
-                    let end = self.text.len();
-                    if let Some(b) = building.take() {
-                        self.flush(sink, None)?;
-                        let name = b.stack.first().map(|n| n.name.clone()).unwrap_or_default();
-                        let r = self.rejection(
-                            b.start,
-                            None,
-                            format!("truncated XML: <{name}> not closed at end of file"),
-                        );
-                        sink.reject(r);
-                    } else if let Some(q) = open.last() {
-                        let msg = format!(
-                            "truncated XML: <{q}> not closed at end of file; any records after this point are lost"
-                        );
-                        self.reject_doc(sink, end, msg)?;
-                    } else if !saw_root {
-                        self.reject_doc(sink, 0, "no XML element found".into())?;
-                    } else {
-                        self.flush(sink, None)?;
-                    }
-                    return Ok(());
-                }
-                _ => {}
-            }
+        Walk {
+            doc: self,
+            open: Vec::new(),
+            response: None,
+            building: None,
+            saw_root: false,
         }
+        .run(sink)
     }
 
     /// Converts a completed record element and queues (or emits) its outcome.
@@ -776,6 +556,321 @@ impl<'a> Doc<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a walk goes on to the next XML event or is done with the document.
+enum Flow {
+    Next,
+    Done,
+}
+
+/// A walk over the XML events of one document: where it stands between two events.
+struct Walk<'d, 'a> {
+    doc: &'d mut Doc<'a>,
+    /// Open elements outside a record, as qualified names for messages.
+    open: Vec<String>,
+    /// The kind of response, once its root or first payload element is read.
+    response: Option<Response>,
+    /// The record being read, when inside one.
+    building: Option<Building>,
+    saw_root: bool,
+}
+
+impl Walk<'_, '_> {
+    /// Reads events until the end of the document, a fault in it, or a refused record.
+    fn run(mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
+        let mut reader = Reader::from_str(self.doc.text);
+        loop {
+            let before = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = reader.error_position() as usize;
+                    return self.xml_error(sink, at, e);
+                }
+            };
+            let after = reader.buffer_position() as usize;
+            let flow = match event {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let is_empty = matches!(event, Event::Empty(_));
+                    let node = node_from(e, &reader);
+                    self.start(sink, e, node, is_empty, before, after)?
+                }
+                Event::End(_) => {
+                    self.end(sink, after)?;
+                    Flow::Next
+                }
+                Event::Text(t) => {
+                    let s = t.decode().map(|c| c.into_owned()).unwrap_or_default();
+                    self.text(sink, s, before)?
+                }
+                Event::CData(t) => {
+                    self.cdata(&t);
+                    Flow::Next
+                }
+                Event::GeneralRef(r) => {
+                    self.general_ref(&r);
+                    Flow::Next
+                }
+                Event::Eof => {
+                    self.eof(sink)?;
+                    Flow::Done
+                }
+                _ => Flow::Next,
+            };
+            if let Flow::Done = flow {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A malformed document: rejects the record being read, else the document, and ends.
+    fn xml_error(
+        &mut self,
+        sink: &mut dyn Sink,
+        at: usize,
+        e: quick_xml::Error,
+    ) -> Result<(), IngestError> {
+        // Every syntax error but a bad `<!` means the input ended inside markup.
+        let truncated = matches!(
+            &e,
+            quick_xml::Error::Syntax(s) if *s != SyntaxError::InvalidBangMarkup
+        );
+        let open_name = self
+            .building
+            .as_ref()
+            .and_then(|b| b.stack.first())
+            .map(|n| n.name.clone())
+            .or_else(|| self.open.last().cloned());
+        let msg = match (truncated, open_name) {
+            (true, Some(name)) => {
+                format!("truncated XML: <{name}> not closed at end of file ({e})")
+            }
+            (true, None) => format!("truncated XML: {e}"),
+            (false, _) => format!("XML error at line {}: {e}", self.doc.line(at)),
+        };
+        match self.building.take() {
+            Some(b) => {
+                self.doc.flush(sink, None)?;
+                let r = self.doc.rejection(b.start, None, msg);
+                sink.reject(r);
+            }
+            None => self.doc.reject_doc(sink, at, msg)?,
+        }
+        Ok(())
+    }
+
+    /// A start or empty element: part of the record being read, a response's root, or
+    /// the start of a record.
+    fn start(
+        &mut self,
+        sink: &mut dyn Sink,
+        e: &BytesStart<'_>,
+        node: Node,
+        is_empty: bool,
+        before: usize,
+        after: usize,
+    ) -> Result<Flow, IngestError> {
+        if let Some(b) = self.building.as_mut() {
+            b.element(node, is_empty);
+            return Ok(Flow::Next);
+        }
+        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let name = node.name.clone();
+        if self.open.is_empty() {
+            // A root element; several responses may be concatenated in one file.
+            self.response = None;
+            self.doc.family_total = None;
+            self.saw_root = true;
+            if name == "fault" || name == "error" {
+                self.building = Some(Building::new(RecKind::Fault, before, node));
+                if is_empty {
+                    self.doc.finish(sink, self.building.take(), before)?;
+                }
+                return Ok(Flow::Next);
+            }
+            if name != "world-patent-data" {
+                match response_type(&name) {
+                    Some(r) => self.response = Some(r),
+                    None => {
+                        let msg = format!(
+                            "unsupported OPS response <{qname}> (expected ops:world-patent-data)"
+                        );
+                        self.doc.reject_doc(sink, before, msg)?;
+                        return Ok(Flow::Done);
+                    }
+                }
+            }
+        } else if self.response.is_none() && name != "meta" {
+            // `ops:meta` (elapsed time, status) may precede the payload.
+            match response_type(&name) {
+                Some(r) => self.response = Some(r),
+                None => {
+                    let msg = format!("unsupported OPS response <{qname}>");
+                    self.doc.reject_doc(sink, before, msg)?;
+                    return Ok(Flow::Done);
+                }
+            }
+        }
+        if name == "patent-family" {
+            self.doc.family_total = Some(
+                node.attr("total-result-count")
+                    .map_or(Ok(None), parse_count),
+            );
+        }
+        let parent = self
+            .open
+            .last()
+            .map(|q| local(q.as_bytes()))
+            .unwrap_or_default();
+        match record_kind(self.response, &name, &parent) {
+            Some(kind) => {
+                let b = Building::new(kind, before, node);
+                if is_empty {
+                    self.doc.finish(sink, Some(b), after)?;
+                } else {
+                    self.building = Some(b);
+                }
+            }
+            None if !is_empty && self.open.len() >= MAX_XML_DEPTH => {
+                // Outside any record nothing is kept, but the open names are.
+                let msg = format!("{} outside any record", too_deep());
+                self.doc.reject_doc(sink, before, msg)?;
+                return Ok(Flow::Done);
+            }
+            None if !is_empty => self.open.push(qname),
+            None => {}
+        }
+        Ok(Flow::Next)
+    }
+
+    /// An end tag: closes an element of the record (finishing it at its last), or one
+    /// outside, which may complete a family or a response.
+    fn end(&mut self, sink: &mut dyn Sink, after: usize) -> Result<(), IngestError> {
+        if let Some(b) = self.building.as_mut() {
+            if b.excess > 0 {
+                b.excess -= 1;
+                return Ok(());
+            }
+            let node = b.stack.pop().unwrap_or_default();
+            match b.stack.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => {
+                    if let Some(mut b) = self.building.take() {
+                        b.stack.push(node);
+                        self.doc.finish(sink, Some(b), after)?;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        if let Some(q) = self.open.pop() {
+            let name = local(q.as_bytes());
+            if name == "patent-family" || name == "equivalents-inquiry" {
+                let family = if name == "patent-family" {
+                    FamilyKind::Extended
+                } else {
+                    FamilyKind::Simple
+                };
+                self.doc.flush(sink, Some(family))?;
+                self.doc.family_total = None;
+            }
+        }
+        if self.open.is_empty() {
+            self.doc.flush(sink, None)?;
+        }
+        Ok(())
+    }
+
+    /// Text: kept in the record's innermost element; outside any element it ends the
+    /// document as not XML.
+    fn text(&mut self, sink: &mut dyn Sink, s: String, before: usize) -> Result<Flow, IngestError> {
+        match self.building.as_mut() {
+            Some(b) => {
+                if let Some(n) = b.text_target(s.len()) {
+                    n.text.push_str(&s);
+                }
+            }
+            None if self.open.is_empty() && !s.trim().is_empty() => {
+                let msg = if self.saw_root {
+                    "text after the end of the XML document".to_string()
+                } else {
+                    "not an XML document: text before the first element".to_string()
+                };
+                self.doc.reject_doc(sink, before, msg)?;
+                return Ok(Flow::Done);
+            }
+            None => {}
+        }
+        Ok(Flow::Next)
+    }
+
+    /// A CDATA section: kept as text of the record's innermost element.
+    fn cdata(&mut self, t: &BytesCData<'_>) {
+        if let Some(n) = self.building.as_mut().and_then(|b| b.text_target(t.len())) {
+            n.text.push_str(&String::from_utf8_lossy(t));
+        }
+    }
+
+    /// A character or entity reference: resolved into the record's innermost element's text,
+    /// an unknown entity kept as written.
+    fn general_ref(&mut self, r: &BytesRef<'_>) {
+        if let Some(n) = self.building.as_mut().and_then(|b| b.text_target(8)) {
+            let name = r.decode().map(|c| c.into_owned()).unwrap_or_default();
+            match r.resolve_char_ref() {
+                Ok(Some(c)) => n.text.push(c),
+                _ => match quick_xml::escape::resolve_xml_entity(&name) {
+                    Some(s) => n.text.push_str(s),
+                    None => {
+                        n.text.push('&');
+                        n.text.push_str(&name);
+                        n.text.push(';');
+                    }
+                },
+            }
+        }
+    }
+
+    /// The end of the input: rejects a record or response left open, else emits what is queued.
+    fn eof(&mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
+        let end = self.doc.text.len();
+        if let Some(b) = self.building.take() {
+            self.doc.flush(sink, None)?;
+            let name = b.stack.first().map(|n| n.name.clone()).unwrap_or_default();
+            let r = self.doc.rejection(
+                b.start,
+                None,
+                format!("truncated XML: <{name}> not closed at end of file"),
+            );
+            sink.reject(r);
+        } else if let Some(q) = self.open.last() {
+            let msg = format!(
+                "truncated XML: <{q}> not closed at end of file; any records after this point are lost"
+            );
+            self.doc.reject_doc(sink, end, msg)?;
+        } else if !self.saw_root {
+            self.doc
+                .reject_doc(sink, 0, "no XML element found".into())?;
+        } else {
+            self.doc.flush(sink, None)?;
+        }
+        Ok(())
+    }
+}
+
+/// The record an element starts, if any, given the response and the element's parent.
+fn record_kind(response: Option<Response>, name: &str, parent: &str) -> Option<RecKind> {
+    match (response, name) {
+        (Some(Response::Family), "family-member") => Some(RecKind::FamilyMember),
+        // A search without constituents lists bare publication references.
+        (Some(Response::Exchange), "publication-reference") if parent == "search-result" => {
+            Some(RecKind::SearchHit)
+        }
+        (Some(_), "exchange-document") => Some(RecKind::ExchangeDocument),
+        (Some(Response::Equivalents), "inquiry-result") => Some(RecKind::InquiryResult),
+        (Some(Response::Register), "register-document") => Some(RecKind::RegisterDocument),
+        _ => None,
     }
 }
 

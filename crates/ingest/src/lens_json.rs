@@ -705,6 +705,7 @@ fn app_number(juris: &str, number: &str, kind: &str) -> (String, String) {
     (office, number)
 }
 
+/// The record of one Lens JSON document, section by section; `Err` rejects it.
 fn record(
     doc: &Value,
     provenance: Provenance,
@@ -738,6 +739,37 @@ fn record(
 
     let a = &mut rec.app;
     a.provenance = provenance;
+    application_reference(doc, &juris, &doc_number, a, notes);
+
+    priority_claims(b, &mut rec, notes);
+    let a = &mut rec.app;
+    a.title = english(arr(b, &["invention_title"]), "text");
+    a.abstract_text = english(arr(doc, &["abstract"]), "text");
+    claims(doc, a);
+
+    status(doc, a);
+
+    counts(doc, b, a, notes);
+    let refs = at(b, &["references_cited"]);
+    let fam = doc.get("families").unwrap_or(&Value::Null);
+    parties(b, &mut rec, notes);
+    classes(b, &mut rec);
+    if let Some(refs) = refs {
+        citations(refs, &mut rec, notes);
+    }
+    family_members(fam, &mut rec);
+    Ok(rec)
+}
+
+/// The application of the publication, from `biblio.application_reference` (the publication
+/// itself when there is none): key, office, number, kind, PCT flag and filing date.
+fn application_reference(
+    doc: &Value,
+    juris: &str,
+    doc_number: &str,
+    a: &mut patq_model::Application,
+    notes: &mut Vec<BadValue>,
+) {
     // A Lens ID names a publication: the A1 and B2 of one application have different ones,
     // so it stays on the publication (citations resolve through it there).
     let ar = ["biblio", "application_reference"];
@@ -745,12 +777,12 @@ fn record(
     let ar_kind = s(doc, &[ar[0], ar[1], "kind"]).to_ascii_uppercase();
     if clean_number(&ar_number).is_empty() {
         // Without an application reference the publication stands for its application.
-        a.office = juris.as_str().into();
-        a.number = doc_number.as_str().into();
+        a.office = juris.into();
+        a.number = doc_number.into();
     } else {
         let ar_juris = s(doc, &[ar[0], ar[1], "jurisdiction"]);
         let ar_juris = if ar_juris.is_empty() {
-            juris.clone()
+            juris.to_string()
         } else {
             ar_juris
         };
@@ -773,13 +805,11 @@ fn record(
         notes,
     );
     a.filing_year = a.filing_date.map(|d| d.year());
+}
 
-    priority_claims(b, &mut rec, notes);
-    let a = &mut rec.app;
-    a.title = english(arr(b, &["invention_title"]), "text");
-    a.abstract_text = english(arr(doc, &["abstract"]), "text");
-    claims(doc, a);
-
+/// Whether the application is granted (`legal_status.granted`, else the publication type)
+/// and its legal status.
+fn status(doc: &Value, a: &mut patq_model::Application) {
     a.granted = match at(doc, &["legal_status", "granted"]).and_then(Value::as_bool) {
         Some(g) => Some(g),
         None => match s(doc, &["publication_type"]).as_str() {
@@ -791,7 +821,11 @@ fn record(
     a.legal_status = Some(s(doc, &["legal_status", "patent_status"]))
         .filter(|x| !x.is_empty())
         .map(Into::into);
+}
 
+/// Citation and family counts: cited-by, non-patent literature, simple and extended family
+/// sizes.
+fn counts(doc: &Value, b: &Value, a: &mut patq_model::Application, notes: &mut Vec<BadValue>) {
     let cited_by = ["biblio", "cited_by", "patent_count"];
     a.cited_by_count = count(doc, &cited_by, "biblio.cited_by.patent_count", notes);
     let refs = at(b, &["references_cited"]);
@@ -821,13 +855,6 @@ fn record(
         "families.extended_family.size",
         notes,
     );
-    parties(b, &mut rec, notes);
-    classes(b, &mut rec);
-    if let Some(refs) = refs {
-        citations(refs, &mut rec, notes);
-    }
-    family_members(fam, &mut rec);
-    Ok(rec)
 }
 
 /// Priority claims (the application's own claim dropped) and the earliest priority date.

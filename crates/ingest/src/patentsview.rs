@@ -273,8 +273,47 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             .map(|(_, f)| f)
     };
 
+    let (slots, by_id) = patent_slots(of(Table::Patent), sink);
+    let places = read_locations(of(Table::Location), sink);
+    let mut joined = Joined {
+        slots,
+        by_id,
+        places,
+    };
+    joined.join(of(Table::Application), sink, &mut application_row);
+    for (table, role) in [
+        (Table::Assignee, PartyRole::Owner),
+        (Table::Inventor, PartyRole::Inventor),
+    ] {
+        let cols = party_columns(role);
+        joined.join(of(table), sink, &mut |row, slot, places, _| {
+            party_row(role, cols, row, slot, places)
+        });
+    }
+    joined.join(of(Table::Cpc), sink, &mut cpc_row);
+    joined.join(of(Table::Ipc), sink, &mut ipc_row);
+    joined.join(of(Table::Citation), sink, &mut citation_row);
+    joined.join(of(Table::ForeignPriority), sink, &mut foreign_priority_row);
+    joined.join(of(Table::Pct), sink, &mut pct_row);
+    report_places(joined.places, sink);
+
+    for (_, file) in &files {
+        file.report(sink);
+    }
+    let record_files = RecordFiles::of(of(Table::Patent).map(|f| f.input));
+    for slot in joined.slots {
+        record_files.record(sink, finished(slot))?;
+    }
+    Ok(())
+}
+
+/// The `g_patent` pass: one slot per patent, indexed by `patent_id`, its unread values noted.
+fn patent_slots<'a>(
+    files: impl Iterator<Item = &'a TableFile<'a>>,
+    sink: &mut dyn Sink,
+) -> (Vec<Slot>, HashMap<String, usize>) {
     let (mut slots, by_id) = keyed_rows(
-        of(Table::Patent),
+        files,
         sink,
         "patent_id",
         |row| {
@@ -301,9 +340,16 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             sink.field_note(note);
         }
     }
+    (slots, by_id)
+}
 
+/// The `g_location_disambiguated` pass: each location's country, by `location_id`.
+fn read_locations<'a>(
+    files: impl Iterator<Item = &'a TableFile<'a>>,
+    sink: &mut dyn Sink,
+) -> HashMap<String, Place> {
     let mut places: HashMap<String, Place> = HashMap::new();
-    for f in of(Table::Location) {
+    for f in files {
         f.for_each_row(sink, |row, sink| {
             let id = row.get("location_id");
             if id.is_empty() {
@@ -324,33 +370,31 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
             }
         });
     }
+    places
+}
 
-    let slot_of = |row: &Row<'_>, sink: &mut dyn Sink| -> Option<usize> {
-        let id = clean_number(row.get("patent_id"));
-        if id.is_empty() {
-            row.reject(sink, Some("patent_id"), "missing patent_id".into());
-            return None;
-        }
-        let found = by_id.get(&id).copied();
-        if found.is_none() {
-            row.reject(
-                sink,
-                Some("patent_id"),
-                format!(
-                    "patent_id {id} is not in the g_patent rows given; the {} row has no patent to join",
-                    row.file.table
-                ),
-            );
-        }
-        found
-    };
-    // Applies a child row: `Ok` attaches it, `Err((column, reason))` rejects it.
-    let mut join = |table: Table, sink: &mut dyn Sink, apply: &mut ChildFn<'_>| {
-        for f in of(table) {
+/// The patents being built and the locations their parties may refer to.
+struct Joined {
+    slots: Vec<Slot>,
+    by_id: HashMap<String, usize>,
+    places: HashMap<String, Place>,
+}
+
+impl Joined {
+    /// A child-table pass: applies each row to its patent, counting it as attached or rejected.
+    fn join<'a>(
+        &mut self,
+        files: impl Iterator<Item = &'a TableFile<'a>>,
+        sink: &mut dyn Sink,
+        apply: &mut ChildFn<'_>,
+    ) {
+        for f in files {
             f.for_each_row(sink, |row, sink| {
-                let Some(i) = slot_of(row, sink) else { return };
+                let Some(i) = slot_of(&self.by_id, row, sink) else {
+                    return;
+                };
                 let mut notes = Vec::new();
-                match apply(row, &mut slots[i], &mut places, &mut notes) {
+                match apply(row, &mut self.slots[i], &mut self.places, &mut notes) {
                     Ok(()) => {
                         for (col, raw, reason) in notes {
                             row.reject_value(sink, col, &raw, reason);
@@ -361,215 +405,285 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
                 }
             });
         }
-    };
-
-    join(Table::Application, sink, &mut |row, slot, _, notes| {
-        let number = clean_number(row.get("application_id"));
-        if number.is_empty() {
-            return Err(("application_id", "missing application_id".into()));
-        }
-        let date = pv_date(row, "filing_date", notes);
-        let a = &mut slot.rec.app;
-        if slot.app_number.is_none() {
-            slot.app_number = Some(number);
-            a.filing_date = date;
-            a.filing_year = date.map(|d| d.year());
-        }
-        Ok(())
-    });
-
-    for (table, role) in [
-        (Table::Assignee, PartyRole::Owner),
-        (Table::Inventor, PartyRole::Inventor),
-    ] {
-        let (seq_col, first, last, org) = match role {
-            PartyRole::Owner => (
-                "assignee_sequence",
-                "disambig_assignee_individual_name_first",
-                "disambig_assignee_individual_name_last",
-                "disambig_assignee_organization",
-            ),
-            _ => (
-                "inventor_sequence",
-                "disambig_inventor_name_first",
-                "disambig_inventor_name_last",
-                "",
-            ),
-        };
-        join(table, sink, &mut |row, slot, places, _| {
-            let seq = seq(row, seq_col)?;
-            let name = match opt(row.get(org)) {
-                Some(o) => o,
-                None => person_name(row.get(first), row.get(last)),
-            };
-            if name.is_empty() {
-                let col = if org.is_empty() { last } else { org };
-                return Err((col, "party without a name".into()));
-            }
-            let country = places.get_mut(row.get("location_id")).and_then(|p| {
-                p.used = true;
-                p.country.clone()
-            });
-            let party = Party {
-                role,
-                seq,
-                name,
-                country: country.map(Into::into),
-            };
-            if !slot.rec.parties.contains(&party) {
-                slot.rec.parties.push(party);
-            }
-            Ok(())
-        });
     }
-    join(Table::Cpc, sink, &mut |row, slot, _, _| {
-        let raw = [row.get("cpc_subgroup"), row.get("cpc_group")]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or("");
-        let code = normalize_class_code(raw);
-        if code.is_empty() {
-            return Err(("cpc_group", "empty CPC group".into()));
-        }
-        let c = Classification {
-            scheme: ClassScheme::Cpc,
-            code: code.into(),
-        };
-        if !slot.rec.classes.contains(&c) {
-            slot.rec.classes.push(c);
-        }
-        Ok(())
-    });
+}
 
-    join(Table::Ipc, sink, &mut |row, slot, _, _| {
-        let section = row.get("section");
-        let class = row.get("ipc_class");
-        let subclass = row.get("subclass");
-        if section.is_empty() || class.is_empty() || subclass.is_empty() {
+/// The slot of a child row's `patent_id`, or `None` with the row rejected.
+fn slot_of(by_id: &HashMap<String, usize>, row: &Row<'_>, sink: &mut dyn Sink) -> Option<usize> {
+    let id = clean_number(row.get("patent_id"));
+    if id.is_empty() {
+        row.reject(sink, Some("patent_id"), "missing patent_id".into());
+        return None;
+    }
+    let found = by_id.get(&id).copied();
+    if found.is_none() {
+        row.reject(
+            sink,
+            Some("patent_id"),
+            format!(
+                "patent_id {id} is not in the g_patent rows given; the {} row has no patent to join",
+                row.file.table
+            ),
+        );
+    }
+    found
+}
+
+/// A `g_application` row: the first one gives the patent's application number and filing date.
+fn application_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    notes: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let number = clean_number(row.get("application_id"));
+    if number.is_empty() {
+        return Err(("application_id", "missing application_id".into()));
+    }
+    let date = pv_date(row, "filing_date", notes);
+    let a = &mut slot.rec.app;
+    if slot.app_number.is_none() {
+        slot.app_number = Some(number);
+        a.filing_date = date;
+        a.filing_year = date.map(|d| d.year());
+    }
+    Ok(())
+}
+
+/// The columns of a party table: sequence, first name, last name, organisation (`""` if none).
+type PartyColumns = (&'static str, &'static str, &'static str, &'static str);
+
+/// The [`PartyColumns`] of the assignee (owner) or inventor table.
+fn party_columns(role: PartyRole) -> PartyColumns {
+    match role {
+        PartyRole::Owner => (
+            "assignee_sequence",
+            "disambig_assignee_individual_name_first",
+            "disambig_assignee_individual_name_last",
+            "disambig_assignee_organization",
+        ),
+        _ => (
+            "inventor_sequence",
+            "disambig_inventor_name_first",
+            "disambig_inventor_name_last",
+            "",
+        ),
+    }
+}
+
+/// An assignee or inventor row: a party of the patent, its country from its location.
+fn party_row(
+    role: PartyRole,
+    (seq_col, first, last, org): PartyColumns,
+    row: &Row<'_>,
+    slot: &mut Slot,
+    places: &mut HashMap<String, Place>,
+) -> Result<(), (&'static str, String)> {
+    let seq = seq(row, seq_col)?;
+    let name = match opt(row.get(org)) {
+        Some(o) => o,
+        None => person_name(row.get(first), row.get(last)),
+    };
+    if name.is_empty() {
+        let col = if org.is_empty() { last } else { org };
+        return Err((col, "party without a name".into()));
+    }
+    let country = places.get_mut(row.get("location_id")).and_then(|p| {
+        p.used = true;
+        p.country.clone()
+    });
+    let party = Party {
+        role,
+        seq,
+        name,
+        country: country.map(Into::into),
+    };
+    if !slot.rec.parties.contains(&party) {
+        slot.rec.parties.push(party);
+    }
+    Ok(())
+}
+
+/// A `g_cpc_current` row: a CPC class of the patent (subgroup, else group).
+fn cpc_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    _: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let raw = [row.get("cpc_subgroup"), row.get("cpc_group")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
+    let code = normalize_class_code(raw);
+    if code.is_empty() {
+        return Err(("cpc_group", "empty CPC group".into()));
+    }
+    let c = Classification {
+        scheme: ClassScheme::Cpc,
+        code: code.into(),
+    };
+    if !slot.rec.classes.contains(&c) {
+        slot.rec.classes.push(c);
+    }
+    Ok(())
+}
+
+/// A `g_ipc_at_issue` row: an IPC class of the patent, assembled from its symbol's parts.
+fn ipc_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    _: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let section = row.get("section");
+    let class = row.get("ipc_class");
+    let subclass = row.get("subclass");
+    if section.is_empty() || class.is_empty() || subclass.is_empty() {
+        return Err((
+            "section",
+            "IPC symbol without section, class or subclass".into(),
+        ));
+    }
+    let main = row.get("main_group");
+    let sub = row.get("subgroup");
+    let raw = if main.is_empty() {
+        format!("{section}{class:0>2}{subclass}")
+    } else {
+        let sub = if sub.is_empty() { "00" } else { sub };
+        format!("{section}{class:0>2}{subclass}{main}/{sub}")
+    };
+    let c = Classification {
+        scheme: ClassScheme::Ipc,
+        code: normalize_class_code(&raw).into(),
+    };
+    if !slot.rec.classes.contains(&c) {
+        slot.rec.classes.push(c);
+    }
+    Ok(())
+}
+
+/// A `g_us_patent_citation` row: a US patent the patent cites.
+fn citation_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    notes: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let number = clean_number(row.get("citation_patent_id"));
+    if number.is_empty() {
+        return Err(("citation_patent_id", "missing citation_patent_id".into()));
+    }
+    let date = pv_date(row, "citation_date", notes);
+    let category = row.get("citation_category").to_ascii_lowercase();
+    let cited_by = category
+        .strip_prefix("cited by ")
+        .unwrap_or(&category)
+        .trim();
+    let c = Citation {
+        office: Some("US".into()),
+        number: number.into(),
+        kind: opt(row.get("wipo_kind"))
+            .map(|k| k.to_ascii_uppercase())
+            .map(Into::into),
+        date,
+        category: None,
+        cited_by: opt(cited_by).map(Into::into),
+        source_id: None,
+    };
+    if !slot.rec.citations.contains(&c) {
+        slot.rec.citations.push(c);
+    }
+    Ok(())
+}
+
+/// A `g_foreign_priority` row: a foreign application the patent claims priority from.
+fn foreign_priority_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    notes: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let raw = row.get("foreign_application_id");
+    if clean_number(raw).is_empty() {
+        return Err((
+            "foreign_application_id",
+            "missing foreign_application_id".into(),
+        ));
+    }
+    let office = normalize_office(row.get("foreign_country_filed"));
+    if office.is_empty() {
+        return Err((
+            "foreign_country_filed",
+            "missing foreign_country_filed".into(),
+        ));
+    }
+    let date = pv_date(row, "filing_date", notes);
+    let (office, number) = match pct_number(raw).filter(|_| office == "WO") {
+        Some(n) => (office, n),
+        None => (office, clean_number(raw)),
+    };
+    let p = Priority {
+        key: app_key(&office, &number),
+        office: office.into(),
+        number: number.into(),
+        kind: None,
+        date,
+    };
+    if !slot.rec.priorities.contains(&p) {
+        slot.rec.priorities.push(p);
+    }
+    Ok(())
+}
+
+/// A `g_pct_data` row: the PCT application (which also gives `pct_key`) or publication.
+fn pct_row(
+    row: &Row<'_>,
+    slot: &mut Slot,
+    _: &mut HashMap<String, Place>,
+    notes: &mut Vec<ValueNote>,
+) -> Result<(), (&'static str, String)> {
+    let raw = row.get("pct_doc_number");
+    if clean_number(raw).is_empty() {
+        return Err(("pct_doc_number", "missing pct_doc_number".into()));
+    }
+    let what = row.get("published_or_filed").to_ascii_lowercase();
+    let r = match what.as_str() {
+        "filed" => {
+            let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
+            let date = pv_date(row, "application_filing_date", notes);
+            slot.rec.app.pct_key = Some(app_key("WO", &number));
+            RelatedDoc {
+                relation: "pct-application".into(),
+                office: Some("WO".into()),
+                number,
+                date,
+            }
+        }
+        "published" => {
+            let c = clean_number(raw);
+            RelatedDoc {
+                relation: "pct-publication".into(),
+                office: Some("WO".into()),
+                number: c.strip_prefix("WO").unwrap_or(&c).to_string(),
+                date: None,
+            }
+        }
+        other => {
             return Err((
-                "section",
-                "IPC symbol without section, class or subclass".into(),
+                "published_or_filed",
+                format!("expected \"filed\" or \"published\", found {other:?}"),
             ));
         }
-        let main = row.get("main_group");
-        let sub = row.get("subgroup");
-        let raw = if main.is_empty() {
-            format!("{section}{class:0>2}{subclass}")
-        } else {
-            let sub = if sub.is_empty() { "00" } else { sub };
-            format!("{section}{class:0>2}{subclass}{main}/{sub}")
-        };
-        let c = Classification {
-            scheme: ClassScheme::Ipc,
-            code: normalize_class_code(&raw).into(),
-        };
-        if !slot.rec.classes.contains(&c) {
-            slot.rec.classes.push(c);
-        }
-        Ok(())
-    });
+    };
+    if !slot.rec.related.contains(&r) {
+        slot.rec.related.push(r);
+    }
+    Ok(())
+}
 
-    join(Table::Citation, sink, &mut |row, slot, _, notes| {
-        let number = clean_number(row.get("citation_patent_id"));
-        if number.is_empty() {
-            return Err(("citation_patent_id", "missing citation_patent_id".into()));
-        }
-        let date = pv_date(row, "citation_date", notes);
-        let category = row.get("citation_category").to_ascii_lowercase();
-        let cited_by = category
-            .strip_prefix("cited by ")
-            .unwrap_or(&category)
-            .trim();
-        let c = Citation {
-            office: Some("US".into()),
-            number: number.into(),
-            kind: opt(row.get("wipo_kind"))
-                .map(|k| k.to_ascii_uppercase())
-                .map(Into::into),
-            date,
-            category: None,
-            cited_by: opt(cited_by).map(Into::into),
-            source_id: None,
-        };
-        if !slot.rec.citations.contains(&c) {
-            slot.rec.citations.push(c);
-        }
-        Ok(())
-    });
-
-    join(Table::ForeignPriority, sink, &mut |row, slot, _, notes| {
-        let raw = row.get("foreign_application_id");
-        if clean_number(raw).is_empty() {
-            return Err((
-                "foreign_application_id",
-                "missing foreign_application_id".into(),
-            ));
-        }
-        let office = normalize_office(row.get("foreign_country_filed"));
-        if office.is_empty() {
-            return Err((
-                "foreign_country_filed",
-                "missing foreign_country_filed".into(),
-            ));
-        }
-        let date = pv_date(row, "filing_date", notes);
-        let (office, number) = match pct_number(raw).filter(|_| office == "WO") {
-            Some(n) => (office, n),
-            None => (office, clean_number(raw)),
-        };
-        let p = Priority {
-            key: app_key(&office, &number),
-            office: office.into(),
-            number: number.into(),
-            kind: None,
-            date,
-        };
-        if !slot.rec.priorities.contains(&p) {
-            slot.rec.priorities.push(p);
-        }
-        Ok(())
-    });
-
-    join(Table::Pct, sink, &mut |row, slot, _, notes| {
-        let raw = row.get("pct_doc_number");
-        if clean_number(raw).is_empty() {
-            return Err(("pct_doc_number", "missing pct_doc_number".into()));
-        }
-        let what = row.get("published_or_filed").to_ascii_lowercase();
-        let r = match what.as_str() {
-            "filed" => {
-                let number = pct_number(raw).unwrap_or_else(|| clean_number(raw));
-                let date = pv_date(row, "application_filing_date", notes);
-                slot.rec.app.pct_key = Some(app_key("WO", &number));
-                RelatedDoc {
-                    relation: "pct-application".into(),
-                    office: Some("WO".into()),
-                    number,
-                    date,
-                }
-            }
-            "published" => {
-                let c = clean_number(raw);
-                RelatedDoc {
-                    relation: "pct-publication".into(),
-                    office: Some("WO".into()),
-                    number: c.strip_prefix("WO").unwrap_or(&c).to_string(),
-                    date: None,
-                }
-            }
-            other => {
-                return Err((
-                    "published_or_filed",
-                    format!("expected \"filed\" or \"published\", found {other:?}"),
-                ));
-            }
-        };
-        if !slot.rec.related.contains(&r) {
-            slot.rec.related.push(r);
-        }
-        Ok(())
-    });
-
+/// Counts each location as a skip: attached, or unused when no party refers to it.
+fn report_places(places: HashMap<String, Place>, sink: &mut dyn Sink) {
     let mut place_skips: Vec<Skip> = places
         .into_values()
         .map(|p| {
@@ -585,29 +699,25 @@ pub fn read(inputs: &[&Input], sink: &mut dyn Sink) -> Result<(), IngestError> {
     for s in place_skips {
         sink.skip(s);
     }
+}
 
-    for (_, file) in &files {
-        file.report(sink);
-    }
-    let record_files = RecordFiles::of(of(Table::Patent).map(|f| f.input));
-    for slot in slots {
-        let mut rec = slot.rec;
-        let a = &mut rec.app;
-        a.office = "US".into();
-        a.number = (slot
-            .app_number
-            .unwrap_or_else(|| (rec.publications[0].number.clone()).to_string()))
-        .into();
-        a.key = app_key("US", &a.number);
-        a.earliest_priority_date = rec
-            .priorities
-            .iter()
-            .filter_map(|p| p.date)
-            .chain(a.filing_date)
-            .min();
-        record_files.record(sink, rec)?;
-    }
-    Ok(())
+/// The record of a joined patent: its US application key and earliest priority date set.
+fn finished(slot: Slot) -> PatentRecord {
+    let mut rec = slot.rec;
+    let a = &mut rec.app;
+    a.office = "US".into();
+    a.number = (slot
+        .app_number
+        .unwrap_or_else(|| (rec.publications[0].number.clone()).to_string()))
+    .into();
+    a.key = app_key("US", &a.number);
+    a.earliest_priority_date = rec
+        .priorities
+        .iter()
+        .filter_map(|p| p.date)
+        .chain(a.filing_date)
+        .min();
+    rec
 }
 
 /// Builds the record of a `g_patent` row, with the values it could not read;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use patq_ingest::{Format, Input, Sink, detect, read_all};
 use patq_store::atomic::{Staging, tmp_sibling};
-use patq_store::{DatasetBuilder, Manifest};
+use patq_store::{DatasetBuilder, Manifest, Totals};
 
 use crate::Outcome;
 
@@ -91,6 +91,46 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     super::outpath::check(&args.out, super::outpath::Kind::Dataset, &sources)?;
     let files = expand(&args.sources)?;
     let mut builder = DatasetBuilder::new();
+    let inputs = load_inputs(args, files, &mut builder)?;
+    t.done("load and detect inputs");
+    let staging = read_inputs(args, inputs, &mut builder)?;
+    t.done("read and normalise");
+
+    let totals = builder.totals().clone();
+    if !args.quiet {
+        print_sources(builder.sources());
+    }
+    print_summary(args, &builder, &totals);
+    if totals.records_out == 0 {
+        bail!(
+            "nothing usable was read: {} records rejected, {} skipped",
+            totals.rejected,
+            totals.skipped
+        );
+    }
+    if args.strict && totals.rejected > 0 {
+        eprintln!(
+            "patq: --strict: {} records rejected; dataset not written",
+            totals.rejected
+        );
+        return Ok(Outcome::Partial);
+    }
+    let manifest: Manifest = builder
+        .write(&args.out)
+        .with_context(|| format!("writing dataset {}", args.out.display()))?;
+    staging.disarm();
+    t.done("write dataset");
+    print_written(&args.out, &manifest);
+    Ok(Outcome::Ok)
+}
+
+/// Loads each file, names its format and registers it as a source; files of no known format
+/// are noted and left out, unless given by name.
+fn load_inputs(
+    args: &Args,
+    files: Vec<(PathBuf, bool)>,
+    builder: &mut DatasetBuilder,
+) -> Result<Vec<(Input, Format)>> {
     let mut inputs: Vec<(Input, Format)> = Vec::new();
     let mut unrecognised: Vec<String> = Vec::new();
     for (path, explicit) in files {
@@ -146,8 +186,16 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     if inputs.is_empty() {
         bail!("no readable input among the sources given");
     }
+    Ok(inputs)
+}
 
-    t.done("load and detect inputs");
+/// Reads the inputs into the builder, grouped by format, with a progress bar; returns the
+/// guard that deletes the staged dataset unless it is disarmed once written.
+fn read_inputs(
+    args: &Args,
+    inputs: Vec<(Input, Format)>,
+    builder: &mut DatasetBuilder,
+) -> Result<Staging> {
     let total: u64 = inputs.iter().map(|(i, _)| i.raw_len).sum();
     let pb = super::progress_bar(total, "ingest", args.quiet);
     let base = Rc::new(Cell::new(0u64));
@@ -178,29 +226,25 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
     // PATSTAT inputs are handed over so each table's text is freed once it has been read.
     if !patstat.is_empty() {
         let len = patstat.iter().map(|(i, _)| i.raw_len).sum::<u64>();
-        patq_ingest::patstat::read_owned(
-            patstat.into_iter().map(|(i, _)| i).collect(),
-            &mut builder,
-        )?;
+        patq_ingest::patstat::read_owned(patstat.into_iter().map(|(i, _)| i).collect(), builder)?;
         base.set(base.get() + len);
     }
     if !patentsview.is_empty() {
-        read_all(&patentsview, &mut builder)?;
+        read_all(&patentsview, builder)?;
         base.set(base.get() + patentsview.iter().map(|(i, _)| i.raw_len).sum::<u64>());
     }
     for one in single {
         let len = one.0.raw_len;
-        read_all(std::slice::from_ref(&one), &mut builder)?;
+        read_all(std::slice::from_ref(&one), builder)?;
         base.set(base.get() + len);
         builder.progress(0);
     }
     pb.finish_and_clear();
-    t.done("read and normalise");
+    Ok(staging)
+}
 
-    let totals = builder.totals().clone();
-    if !args.quiet {
-        print_sources(builder.sources());
-    }
+/// Prints the first rejections, value notes and conflicts, and the record and value counts.
+fn print_summary(args: &Args, builder: &DatasetBuilder, totals: &Totals) {
     for r in builder.rejections().iter().take(10) {
         eprintln!("patq: rejected: {r}");
     }
@@ -259,29 +303,14 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             n("flagged")
         );
     }
-    if totals.records_out == 0 {
-        bail!(
-            "nothing usable was read: {} records rejected, {} skipped",
-            totals.rejected,
-            totals.skipped
-        );
-    }
-    if args.strict && totals.rejected > 0 {
-        eprintln!(
-            "patq: --strict: {} records rejected; dataset not written",
-            totals.rejected
-        );
-        return Ok(Outcome::Partial);
-    }
-    let manifest: Manifest = builder
-        .write(&args.out)
-        .with_context(|| format!("writing dataset {}", args.out.display()))?;
-    staging.disarm();
-    t.done("write dataset");
+}
+
+/// Prints where the dataset was written, its application count and its quarantine.
+fn print_written(out: &Path, manifest: &Manifest) {
     let values: u64 = manifest.totals.field_notes.values().sum();
     println!(
         "wrote {} ({} applications{}; quarantine: {} records{})",
-        args.out.display(),
+        out.display(),
         manifest.tables.get("applications").copied().unwrap_or(0),
         if manifest.synthetic {
             ", SYNTHETIC data"
@@ -295,7 +324,6 @@ pub fn ingest(args: &Args) -> Result<Outcome> {
             String::new()
         }
     );
-    Ok(Outcome::Ok)
 }
 
 fn print_sources(sources: &[patq_store::SourceEntry]) {

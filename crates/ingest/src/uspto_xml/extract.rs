@@ -733,6 +733,15 @@ fn pap(b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
         ..Application::default()
     };
 
+    pap_classes(b, &mut rec);
+    pap_parties(b, &mut rec);
+    pap_priorities(b, &mut rec, notes);
+    set_priority_facts(&mut rec);
+    Ok(rec)
+}
+
+/// The IPC and USPC classes of a pap document's technical information.
+fn pap_classes(b: &Node, rec: &mut PatentRecord) {
     let tech = b.at(&["technical-information"]);
     if let Some(t) = tech {
         for group in ["classification-ipc-primary", "classification-ipc-secondary"] {
@@ -756,7 +765,11 @@ fn pap(b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
             }
         }
     }
+}
 
+/// The inventors (also applicants when they are the authority applicant) and assignees of a
+/// pap document.
+fn pap_parties(b: &Node, rec: &mut PatentRecord) {
     // Inventors; with authority-applicant INV the inventor is also the applicant.
     for inv in b
         .at(&["inventors"])
@@ -794,7 +807,10 @@ fn pap(b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
             .map(|c| normalize_office(&c));
         push_party(&mut rec.parties, PartyRole::Owner, name, country);
     }
+}
 
+/// The foreign priorities, provisional applications and continuity data of a pap document.
+fn pap_priorities(b: &Node, rec: &mut PatentRecord, notes: &mut Vec<BadValue>) {
     for f in b.kids(&["foreign-priority-data"]) {
         let office = f
             .text_at(&["country-code"])
@@ -817,12 +833,10 @@ fn pap(b: &Node, notes: &mut Vec<BadValue>) -> Result<PatentRecord, Unusable> {
             if let Some(r) = &r {
                 push_priority(&mut rec.priorities, "US", &r.number, Some("P"), r.date);
             }
-            push_related(&mut rec, r);
+            push_related(rec, r);
         }
-        pap_continuity(cd, "continuity-data", &mut rec, notes);
+        pap_continuity(cd, "continuity-data", rec, notes);
     }
-    set_priority_facts(&mut rec);
-    Ok(rec)
 }
 
 fn pap_person(n: &Node) -> Option<String> {

@@ -136,6 +136,7 @@ struct Raw {
     root_end: Option<usize>,
 }
 
+/// Reads one segment's XML events into its document, or finds why there is none.
 fn parse_events(seg: &str) -> Raw {
     let mut reader = Reader::from_str(seg);
     {
@@ -145,121 +146,95 @@ fn parse_events(seg: &str) -> Raw {
         cfg.allow_dangling_amp = true;
         cfg.check_end_names = true;
     }
-    let mut phase = Phase::Prolog;
-    let mut saw_prolog = false;
-    let mut first_content: Option<usize> = None;
-    let mut stack: Vec<String> = Vec::new();
-    let mut b: Option<Builder> = None;
-    let mut root_end = None;
-    let mut trailing = None;
-    let broken = |at: usize, reason: String| Raw {
-        outcome: Outcome::Broken { at, reason },
-        trailing_garbage: None,
+    let mut scan = Scan {
+        phase: Phase::Prolog,
+        saw_prolog: false,
+        first_content: None,
+        stack: Vec::new(),
+        b: None,
         root_end: None,
+        trailing: None,
     };
     loop {
         let before = reader.buffer_position() as usize;
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            Err(e) => {
-                let at = reader.error_position() as usize;
-                match phase {
-                    Phase::After => {
-                        trailing.get_or_insert(at);
-                        break;
-                    }
-                    Phase::Prolog if !saw_prolog => {
-                        return Raw {
-                            outcome: Outcome::Garbage {
-                                at: first_content.unwrap_or(at),
-                            },
-                            trailing_garbage: None,
-                            root_end: None,
-                        };
-                    }
-                    _ if cut_off(&e) => {
-                        return broken(
-                            at,
-                            format!("truncated document (or an unclosed quote): {e}"),
-                        );
-                    }
-                    _ => return broken(at, format!("not well-formed XML: {e}")),
-                }
+        let step = match reader.read_event() {
+            Ok(ev) => {
+                let after = reader.buffer_position() as usize;
+                scan.event(ev, before, after)
             }
+            Err(e) => scan.read_error(reader.error_position() as usize, &e),
         };
+        match step {
+            Step::Next => {}
+            Step::Stop => break,
+            Step::Done(raw) => return raw,
+        }
+    }
+    scan.finish(seg.len())
+}
+
+/// What the scan of a segment does after one XML event.
+enum Step {
+    /// Reads the next event.
+    Next,
+    /// Stops reading; the outcome follows from what was read.
+    Stop,
+    /// Stops reading with this outcome.
+    Done(Raw),
+}
+
+/// Where the scan of one segment stands between two XML events.
+struct Scan {
+    phase: Phase,
+    saw_prolog: bool,
+    /// Offset of the first text that is not blank before the root element.
+    first_content: Option<usize>,
+    /// Local names of the open elements, root first.
+    stack: Vec<String>,
+    b: Option<Builder>,
+    root_end: Option<usize>,
+    trailing: Option<usize>,
+}
+
+impl Scan {
+    /// A syntax error: trailing garbage after the root, garbage before any prolog, or a
+    /// broken document.
+    fn read_error(&mut self, at: usize, e: &quick_xml::Error) -> Step {
+        match self.phase {
+            Phase::After => {
+                self.trailing.get_or_insert(at);
+                Step::Stop
+            }
+            Phase::Prolog if !self.saw_prolog => Step::Done(Raw {
+                outcome: Outcome::Garbage {
+                    at: self.first_content.unwrap_or(at),
+                },
+                trailing_garbage: None,
+                root_end: None,
+            }),
+            _ if cut_off(e) => Step::Done(broken(
+                at,
+                format!("truncated document (or an unclosed quote): {e}"),
+            )),
+            _ => Step::Done(broken(at, format!("not well-formed XML: {e}"))),
+        }
+    }
+
+    /// One event read; `before` and `after` are the offsets around it.
+    fn event(&mut self, ev: Event<'_>, before: usize, after: usize) -> Step {
         match ev {
-            Event::Eof => break,
+            Event::Eof => Step::Stop,
             Event::Decl(_) | Event::DocType(_) => {
-                if phase == Phase::After {
-                    trailing.get_or_insert(before);
-                    break;
+                if self.phase == Phase::After {
+                    self.trailing.get_or_insert(before);
+                    return Step::Stop;
                 }
-                saw_prolog = true;
+                self.saw_prolog = true;
+                Step::Next
             }
-            Event::Comment(_) | Event::PI(_) => {}
-            Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                match phase {
-                    Phase::After => {
-                        trailing.get_or_insert(before);
-                        break;
-                    }
-                    Phase::Prolog => {
-                        if let Some(at) = first_content {
-                            if !saw_prolog {
-                                return Raw {
-                                    outcome: Outcome::Garbage { at },
-                                    trailing_garbage: None,
-                                    root_end: None,
-                                };
-                            }
-                            return broken(at, "text before the root element".into());
-                        }
-                        let Some(kind) = DocKind::from_root(&name) else {
-                            // Not read, so not checked further: a skipped document's body
-                            // does not matter.
-                            let kind = match name.as_str() {
-                                "sequence-cwu" => "us-sequence-listing".to_string(),
-                                _ => name,
-                            };
-                            return Raw {
-                                outcome: Outcome::Skip { kind },
-                                trailing_garbage: None,
-                                root_end: None,
-                            };
-                        };
-                        b = Some(Builder::new(kind));
-                        phase = Phase::Inside;
-                        stack.push(name);
-                    }
-                    Phase::Inside => {
-                        if stack.len() >= MAX_XML_DEPTH {
-                            return too_large(before, path_of(&stack), too_deep());
-                        }
-                        stack.push(name);
-                        if let Some(b) = b.as_mut() {
-                            b.start(&stack, &e);
-                            if let Some(reason) = b.over.take() {
-                                return too_large(before, path_of(&stack), reason);
-                            }
-                        }
-                    }
-                }
-            }
-            Event::End(_) => {
-                if stack.is_empty() {
-                    // quick-xml reports unmatched end tags itself; this is a second guard.
-                    return broken(before, "end tag without a start tag".into());
-                }
-                if let Some(b) = b.as_mut() {
-                    b.end(&stack);
-                }
-                stack.pop();
-                if stack.is_empty() {
-                    phase = Phase::After;
-                    root_end = Some(reader.buffer_position() as usize);
-                }
-            }
+            Event::Comment(_) | Event::PI(_) => Step::Next,
+            Event::Start(e) => self.start(&e, before),
+            Event::End(_) => self.end(before, after),
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
                 let s = match &ev {
                     Event::Text(t) => String::from_utf8_lossy(t.as_ref()),
@@ -270,51 +245,138 @@ fn parse_events(seg: &str) -> Raw {
                 on_text(
                     &s,
                     before,
-                    &mut phase,
-                    &mut first_content,
-                    &mut trailing,
-                    &mut b,
+                    &mut self.phase,
+                    &mut self.first_content,
+                    &mut self.trailing,
+                    &mut self.b,
                 );
-                if trailing.is_some() {
-                    break;
+                if self.trailing.is_some() {
+                    return Step::Stop;
                 }
-                if let Some(reason) = b.as_mut().and_then(|b| b.over.take()) {
-                    return too_large(before, path_of(&stack), reason);
+                match self.b.as_mut().and_then(|b| b.over.take()) {
+                    Some(reason) => Step::Done(too_large(before, path_of(&self.stack), reason)),
+                    None => Step::Next,
                 }
             }
-            Event::Empty(_) => {} // expand_empty_elements turns these into Start + End
+            Event::Empty(_) => Step::Next, // expand_empty_elements turns these into Start + End
         }
     }
-    let outcome = match phase {
-        Phase::Prolog if saw_prolog => Outcome::Broken {
-            at: seg.len(),
-            reason: "document has no root element (empty or truncated document)".into(),
-        },
-        Phase::Prolog => match first_content {
-            Some(at) => Outcome::Garbage { at },
-            None => Outcome::Blank,
-        },
-        Phase::Inside => {
-            let open: Vec<&str> = stack.iter().rev().take(4).map(String::as_str).collect();
-            return broken(
-                seg.len(),
-                format!(
-                    "truncated document: ends inside <{}> ({} elements unclosed: {})",
-                    stack.last().map(String::as_str).unwrap_or(""),
-                    stack.len(),
-                    open.join(" < ")
-                ),
-            );
+
+    /// A start tag: the root element (naming the document type), one inside it, or trailing
+    /// content after it.
+    fn start(&mut self, e: &BytesStart<'_>, before: usize) -> Step {
+        let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+        match self.phase {
+            Phase::After => {
+                self.trailing.get_or_insert(before);
+                Step::Stop
+            }
+            Phase::Prolog => {
+                if let Some(at) = self.first_content {
+                    if !self.saw_prolog {
+                        return Step::Done(Raw {
+                            outcome: Outcome::Garbage { at },
+                            trailing_garbage: None,
+                            root_end: None,
+                        });
+                    }
+                    return Step::Done(broken(at, "text before the root element".into()));
+                }
+                let Some(kind) = DocKind::from_root(&name) else {
+                    // Not read, so not checked further: a skipped document's body
+                    // does not matter.
+                    let kind = match name.as_str() {
+                        "sequence-cwu" => "us-sequence-listing".to_string(),
+                        _ => name,
+                    };
+                    return Step::Done(Raw {
+                        outcome: Outcome::Skip { kind },
+                        trailing_garbage: None,
+                        root_end: None,
+                    });
+                };
+                self.b = Some(Builder::new(kind));
+                self.phase = Phase::Inside;
+                self.stack.push(name);
+                Step::Next
+            }
+            Phase::Inside => {
+                if self.stack.len() >= MAX_XML_DEPTH {
+                    return Step::Done(too_large(before, path_of(&self.stack), too_deep()));
+                }
+                self.stack.push(name);
+                if let Some(b) = self.b.as_mut() {
+                    b.start(&self.stack, e);
+                    if let Some(reason) = b.over.take() {
+                        return Step::Done(too_large(before, path_of(&self.stack), reason));
+                    }
+                }
+                Step::Next
+            }
         }
-        Phase::After => match b {
-            Some(b) => Outcome::Doc(Box::new(b.finish())),
-            None => Outcome::Blank,
-        },
-    };
+    }
+
+    /// An end tag; the root's end moves the scan past the document.
+    fn end(&mut self, before: usize, after: usize) -> Step {
+        if self.stack.is_empty() {
+            // quick-xml reports unmatched end tags itself; this is a second guard.
+            return Step::Done(broken(before, "end tag without a start tag".into()));
+        }
+        if let Some(b) = self.b.as_mut() {
+            b.end(&self.stack);
+        }
+        self.stack.pop();
+        if self.stack.is_empty() {
+            self.phase = Phase::After;
+            self.root_end = Some(after);
+        }
+        Step::Next
+    }
+
+    /// The outcome once reading stopped: the document if its root closed, else what was
+    /// found instead.
+    fn finish(self, seg_len: usize) -> Raw {
+        let outcome = match self.phase {
+            Phase::Prolog if self.saw_prolog => Outcome::Broken {
+                at: seg_len,
+                reason: "document has no root element (empty or truncated document)".into(),
+            },
+            Phase::Prolog => match self.first_content {
+                Some(at) => Outcome::Garbage { at },
+                None => Outcome::Blank,
+            },
+            Phase::Inside => {
+                let stack = &self.stack;
+                let open: Vec<&str> = stack.iter().rev().take(4).map(String::as_str).collect();
+                return broken(
+                    seg_len,
+                    format!(
+                        "truncated document: ends inside <{}> ({} elements unclosed: {})",
+                        stack.last().map(String::as_str).unwrap_or(""),
+                        stack.len(),
+                        open.join(" < ")
+                    ),
+                );
+            }
+            Phase::After => match self.b {
+                Some(b) => Outcome::Doc(Box::new(b.finish())),
+                None => Outcome::Blank,
+            },
+        };
+        Raw {
+            outcome,
+            trailing_garbage: self.trailing,
+            root_end: self.root_end,
+        }
+    }
+}
+
+/// A broken document, failing at `at` for `reason`.
+fn broken(at: usize, reason: String) -> Raw {
     Raw {
-        outcome,
-        trailing_garbage: trailing,
-        root_end,
+        outcome: Outcome::Broken { at, reason },
+        trailing_garbage: None,
+        root_end: None,
     }
 }
 
