@@ -430,7 +430,7 @@ Lens JSON, USPTO XML and EPO OPS XML are read by key or element path. Each path 
 
 const FORMATS_INTRO: &str = "# Input formats: columns and the fields they fill
 
-Generated from the readers' own column tables: `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test google_csv formats_doc_is_current` writes it, and that test fails when this file and the code differ.
+Generated from the readers' own column tables: `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test tests google_csv::formats_doc_is_current` writes it, and that test fails when this file and the code differ.
 
 For every header-row format (Google Patents CSV, Lens CSV, PATSTAT, PatentsView):
 

@@ -643,7 +643,7 @@ fn formats_doc_is_current() {
     let doc = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         doc == want,
-        "docs/FORMATS.md is stale: run `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test google_csv formats_doc_is_current`"
+        "docs/FORMATS.md is stale: run `PATQ_WRITE_FORMATS=1 cargo test -p patq-ingest --test tests google_csv::formats_doc_is_current`"
     );
 }
 
