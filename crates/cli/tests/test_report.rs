@@ -250,6 +250,13 @@ fn small_lens_landscapes_get_a_ranked_quality_index() {
             reference.contains("Quality index (reference): 0 companies with more than 100"),
             "{reference}"
         );
+        // The whole report of either landscape says nothing of blockchain, and its T2 table
+        // has the ranked companies with the rule beside it.
+        t.run(&["report", "ds", "--out", "rep", "--quiet"])
+            .expect_code(0);
+        let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
+        assert!(!html.to_lowercase().contains("blockchain"), "{name}");
+        assert!(html.contains("threshold from the data"), "{name}");
     }
 }
 

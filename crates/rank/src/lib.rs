@@ -251,31 +251,16 @@ fn availability(c: &Corpus, sel: &[usize], d: Dimension, taxonomy: &Taxonomy) ->
     Availability::from_flag(present, d.needs())
 }
 
-/// Ranks the groups of `sel` by the quality index `cfg` describes. `taxonomy` decides the
-/// underlying-technology patents.
-pub fn rank(
+/// The dimensions `cfg` asks for, each with its availability on `sel` and its weight once the
+/// unavailable ones are dropped, plus the available ones with their variant and raw weight.
+/// Fails when no asked-for dimension can be computed.
+#[allow(clippy::type_complexity)]
+fn dimension_plan(
     c: &Corpus,
     sel: &[usize],
     cfg: &RankConfig,
     taxonomy: &Taxonomy,
-) -> Result<Ranking, RankError> {
-    cfg.validate()?;
-    let quality = cfg
-        .dimensions
-        .contains_key(&Dimension::OecdQuality)
-        .then(|| oecd::quality(c, sel))
-        .transpose()?;
-    let mut by_group: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for &i in sel {
-        if let Some(g) = &c.info[i].group {
-            by_group.entry(g).or_default().push(i);
-        }
-    }
-    let groups = by_group.len() as u64;
-    let sizes: Vec<u64> = by_group.values().map(|a| a.len() as u64).collect();
-    let (min_applications, threshold_rule) = eligibility(&sizes, cfg);
-    by_group.retain(|_, apps| apps.len() as u64 > min_applications);
-
+) -> Result<(Vec<DimensionInfo>, Vec<(Dimension, Variant)>, Vec<f64>), RankError> {
     let mut infos = Vec::new();
     let mut dims = Vec::new();
     let mut weights = Vec::new();
@@ -307,6 +292,35 @@ pub fn rank(
             i.effective_weight = i.weight / total * 100.0;
         }
     }
+    Ok((infos, dims, weights))
+}
+
+/// Ranks the groups of `sel` by the quality index `cfg` describes. `taxonomy` decides the
+/// underlying-technology patents.
+pub fn rank(
+    c: &Corpus,
+    sel: &[usize],
+    cfg: &RankConfig,
+    taxonomy: &Taxonomy,
+) -> Result<Ranking, RankError> {
+    cfg.validate()?;
+    let quality = cfg
+        .dimensions
+        .contains_key(&Dimension::OecdQuality)
+        .then(|| oecd::quality(c, sel))
+        .transpose()?;
+    let mut by_group: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in sel {
+        if let Some(g) = &c.info[i].group {
+            by_group.entry(g).or_default().push(i);
+        }
+    }
+    let groups = by_group.len() as u64;
+    let sizes: Vec<u64> = by_group.values().map(|a| a.len() as u64).collect();
+    let (min_applications, threshold_rule) = eligibility(&sizes, cfg);
+    by_group.retain(|_, apps| apps.len() as u64 > min_applications);
+
+    let (infos, dims, weights) = dimension_plan(c, sel, cfg, taxonomy)?;
     let mut notes = notes(&infos, min_applications, by_group.len());
     notes.extend(threshold_rule.clone());
     if let Some(q) = &quality {

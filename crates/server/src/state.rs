@@ -220,6 +220,72 @@ fn ranked(counts: BTreeMap<String, u64>) -> Vec<Choice> {
     v
 }
 
+/// Topic membership of every application and the topic choices: none, the shipped topic
+/// profiles (blockchain as `default`, the others by name, as `--topic NAME` offers them) and
+/// the `--topic` file, if any.
+fn topic_bits(
+    records: &[PatentRecord],
+    file: Option<&(String, Query)>,
+) -> (BTreeMap<String, Bits>, Vec<Choice>) {
+    let n = records.len();
+    let mut topics = BTreeMap::new();
+    let mut choices = vec![Choice {
+        value: TOPIC_NONE.into(),
+        label: "no topic filter".into(),
+        applications: n as u64,
+    }];
+    let mut add = |value: &str, label: String, q: &Query| {
+        let bits = Bits::from_fn(n, |i| q.matches(&records[i]));
+        choices.push(Choice {
+            value: value.into(),
+            label,
+            applications: bits.count(),
+        });
+        topics.insert(value.to_string(), bits);
+    };
+    add(
+        TOPIC_DEFAULT,
+        "blockchain (profiles/blockchain.topic)".into(),
+        &Query::default(),
+    );
+    for (name, _) in patq_enrich::NAMED_TAXONOMIES {
+        if *name == "blockchain" {
+            continue;
+        }
+        if let Some(q) = Taxonomy::named(name).ok().and_then(|t| t.topic) {
+            add(name, format!("{name} (profiles/{name}.toml)"), &q);
+        }
+    }
+    if let Some((label, q)) = file {
+        add(TOPIC_FILE, label.clone(), q);
+    }
+    (topics, choices)
+}
+
+/// Industry membership of every application, exactly as T3 and P classify it, and the
+/// industry choices in taxonomy order.
+fn industry_bits(taxonomy: &Taxonomy, facts: &[Facts]) -> (BTreeMap<String, Bits>, Vec<Choice>) {
+    let n = facts.len();
+    let mut member = vec![vec![false; n]; taxonomy.industries.len()];
+    for (i, f) in facts.iter().enumerate() {
+        for &(x, _) in f.industries.iter() {
+            member[x][i] = true;
+        }
+    }
+    let mut industries = BTreeMap::new();
+    let mut choices = Vec::new();
+    for (ind, flags) in taxonomy.industries.iter().zip(member) {
+        let bits = Bits::from_fn(n, |i| flags[i]);
+        choices.push(Choice {
+            value: ind.id.clone(),
+            label: ind.name.clone(),
+            applications: bits.count(),
+        });
+        industries.insert(ind.id.clone(), bits);
+    }
+    (industries, choices)
+}
+
 impl Dashboard {
     /// Builds the dashboard over `records`. The records live as long as the process: a server
     /// answers from them until it stops, so they are leaked rather than reference-counted
@@ -247,69 +313,12 @@ impl Dashboard {
         lap("corpus", &mut startup);
         let n = records.len();
 
-        let mut topics = BTreeMap::new();
-        let default_q = Query::default();
-        topics.insert(
-            TOPIC_DEFAULT.to_string(),
-            Bits::from_fn(n, |i| default_q.matches(&records[i])),
-        );
-        let mut topic_choices = vec![Choice {
-            value: TOPIC_NONE.into(),
-            label: "no topic filter".into(),
-            applications: n as u64,
-        }];
-        topic_choices.push(Choice {
-            value: TOPIC_DEFAULT.into(),
-            label: "blockchain (profiles/blockchain.topic)".into(),
-            applications: topics[TOPIC_DEFAULT].count(),
-        });
-        // The other shipped topic profiles, by their name, as `--topic NAME` offers them.
-        for (name, _) in patq_enrich::NAMED_TAXONOMIES {
-            let Some(q) = Taxonomy::named(name).ok().and_then(|t| t.topic) else {
-                continue;
-            };
-            if *name == "blockchain" {
-                continue;
-            }
-            let bits = Bits::from_fn(n, |i| q.matches(&records[i]));
-            topic_choices.push(Choice {
-                value: name.to_string(),
-                label: format!("{name} (profiles/{name}.toml)"),
-                applications: bits.count(),
-            });
-            topics.insert(name.to_string(), bits);
-        }
-        if let Some((label, q)) = &setup.topic_file {
-            let bits = Bits::from_fn(n, |i| q.matches(&records[i]));
-            topic_choices.push(Choice {
-                value: TOPIC_FILE.into(),
-                label: label.clone(),
-                applications: bits.count(),
-            });
-            topics.insert(TOPIC_FILE.to_string(), bits);
-        }
-
+        let (topics, topic_choices) = topic_bits(records, setup.topic_file.as_ref());
         lap("topics", &mut startup);
         // Industry membership and split exactly as T3 and P classify, once for all applications.
         let all: Vec<usize> = (0..n).collect();
         let facts = industries::facts_of_all(&corpus, &setup.taxonomy);
-        let mut member = vec![vec![false; n]; setup.taxonomy.industries.len()];
-        for (i, f) in facts.iter().enumerate() {
-            for &(x, _) in f.industries.iter() {
-                member[x][i] = true;
-            }
-        }
-        let mut industries = BTreeMap::new();
-        let mut industry_choices = Vec::new();
-        for (ind, flags) in setup.taxonomy.industries.iter().zip(member) {
-            let bits = Bits::from_fn(n, |i| flags[i]);
-            industry_choices.push(Choice {
-                value: ind.id.clone(),
-                label: ind.name.clone(),
-                applications: bits.count(),
-            });
-            industries.insert(ind.id.clone(), bits);
-        }
+        let (industries, industry_choices) = industry_bits(&setup.taxonomy, &facts);
 
         lap("industries", &mut startup);
         let mut countries = BTreeMap::new();
