@@ -46,6 +46,7 @@ pub enum DayMonth {
 /// The year of a date as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Year {
+    /// Written with its century (`yyyy`).
     Full(i32),
     /// `yy` with its century not yet known (0..=99).
     TwoDigit(u8),
@@ -54,29 +55,43 @@ pub enum Year {
 /// A date as written: a checked month and day, and a year that may still lack its century.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParsedDate {
+    /// The year, with or without its century.
     pub year: Year,
+    /// 1..=12, checked against the day.
     pub month: u32,
+    /// 1..=31, a day that exists in `month` (29 February in any year that may be a leap one).
     pub day: u32,
 }
 
 /// Why a value is no date.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
+    /// The value matches none of the date styles read.
     #[error("not a date: {0:?}")]
     NotADate(String),
+    /// A date style matches but the day does not exist (31 April, 29 February 2023).
     #[error("no such day: {0:?}")]
     Impossible(String),
+    /// A full year outside 1700-2200, which no patent document carries.
     #[error("year out of range (1700-2200): {0:?}")]
     YearOutOfRange(String),
+    /// `dd/mm` or `mm/dd` cannot be decided: the same column proves both orders.
     #[error(
         "day and month cannot be told apart in {0:?}: its column has values proving both orders"
     )]
     AmbiguousOrder(String),
+    /// A two-digit year for which more than one century puts the record's dates in order.
     #[error(
         "two-digit year in {raw:?} could be {}: the record's other dates cannot decide",
         years.iter().map(i32::to_string).collect::<Vec<_>>().join(" or ")
     )]
-    UndecidedCentury { raw: String, years: Vec<i32> },
+    UndecidedCentury {
+        /// The value as written.
+        raw: String,
+        /// The full years that fit.
+        years: Vec<i32>,
+    },
+    /// A two-digit year for which no century puts the record's dates in order.
     #[error("two-digit year in {0:?}: no century fits the record's other dates or today")]
     NoCentury(String),
 }
@@ -90,6 +105,7 @@ impl ParsedDate {
         }
     }
 
+    /// Whether the year was written without its century.
     pub fn is_two_digit(&self) -> bool {
         matches!(self.year, Year::TwoDigit(_))
     }
@@ -177,11 +193,14 @@ pub fn needs_order(raw: &str) -> bool {
 /// Votes of one column's values on its day/month order (rule 1 of the module).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OrderVote {
+    /// Values that prove day-first (`31/01/2020`).
     pub day_first: u64,
+    /// Values that prove month-first (`01/31/2020`).
     pub month_first: u64,
 }
 
 impl OrderVote {
+    /// Counts the order `raw` proves, if any.
     pub fn add(&mut self, raw: &str) {
         match order_hint(raw) {
             Some(DayMonth::DayFirst) => self.day_first += 1,
@@ -262,6 +281,7 @@ pub fn today() -> NaiveDate {
 pub enum Resolved {
     /// No date in this slot.
     Absent,
+    /// The one date that fits.
     Date(NaiveDate),
     /// Several candidates fit the record: the value must be rejected.
     Undecided(Vec<NaiveDate>),
@@ -273,7 +293,9 @@ pub enum Resolved {
 /// in full; none when the record has no such date) and whether its year was two-digit.
 #[derive(Clone, Debug, Default)]
 pub struct Slot {
+    /// The dates the value may be, earliest first.
     pub candidates: Vec<NaiveDate>,
+    /// True when the year was two-digit, so the century is still to be chosen.
     pub open: bool,
 }
 

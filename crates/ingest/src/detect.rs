@@ -35,6 +35,7 @@ impl Format {
         Format::GoogleCsv,
     ];
 
+    /// The name `--format` takes and messages show (`lens-csv`, `patstat`, ...).
     pub fn name(self) -> &'static str {
         match self {
             Format::LensCsv => "lens-csv",

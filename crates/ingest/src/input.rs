@@ -10,6 +10,7 @@ use crate::IngestError;
 /// pages instead of gigabytes of freshly zeroed memory to copy into, whose page faults alone
 /// cost seconds on a multi-gigabyte extract.
 pub enum Content {
+    /// Decoded from another encoding, or read from a source that cannot be mapped.
     Owned(String),
     /// Checked to be UTF-8 when mapped.
     Mapped(memmap2::Mmap),
@@ -30,6 +31,7 @@ impl std::ops::Deref for Content {
 }
 
 impl Content {
+    /// The whole text.
     pub fn as_str(&self) -> &str {
         self
     }
@@ -94,11 +96,13 @@ impl std::fmt::Debug for Content {
 /// One input file, decoded to UTF-8 text.
 #[derive(Clone, Debug)]
 pub struct Input {
+    /// Where the file was read from.
     pub path: PathBuf,
     /// Name used in messages and the manifest (the path as the user gave it).
     pub name: String,
     /// Index of this file in the manifest's source list.
     pub file_index: u32,
+    /// The text, decoded to UTF-8.
     pub text: Content,
     /// Encoding the bytes were decoded from (`UTF-8`, `GBK`, `windows-1252`, `UTF-16LE` ...).
     pub encoding: &'static str,

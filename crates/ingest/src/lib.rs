@@ -5,6 +5,30 @@
 //! Flow: [`input::Input::load`] reads and decodes a file (BOM, UTF-16, Latin-1/GBK detection),
 //! [`detect::detect`] names its [`Format`], and [`read_all`] hands each group of inputs to its
 //! format's module.
+//!
+//! ```
+//! use patq_ingest::{CollectSink, Format, Input, detect, read_all};
+//!
+//! // A Lens CSV export, as the Lens web site writes it (two rows, one without a number).
+//! let text = "Jurisdiction,Kind,Publication Number,Publication Date,Application Number,\
+//!             Application Date,Title,Applicants,Type\n\
+//!             US,B2,US 11111111 B2,2021-03-02,US 16/123456,2019-05-01,Drone dock,ACME INC,Granted Patent\n\
+//!             EP,A1,EP 3999999 A1,2022-01-05,,2020-07-01,Rotor,ROTOR AG,Patent Application\n";
+//! let input = Input::from_str("export.csv", text);
+//! assert_eq!(detect(&input.text), Some(Format::LensCsv));
+//!
+//! let mut sink = CollectSink::default();
+//! read_all(&[(input, Format::LensCsv)], &mut sink)?;
+//! // Counts in = counts out + rejected: the row without an application number is quarantined
+//! // with its file, line and field, never dropped unsaid.
+//! assert_eq!(sink.records.len(), 1);
+//! assert_eq!(sink.rejections.len(), 1);
+//! assert_eq!(sink.rejections[0].to_string().split(':').next(), Some("export.csv"));
+//! assert_eq!(sink.records[0].parties[0].name, "ACME INC");
+//! # Ok::<(), patq_ingest::IngestError>(())
+//! ```
+
+#![warn(missing_docs)]
 
 mod compact;
 mod csv_rows;
@@ -37,9 +61,12 @@ pub use sink::{
 /// Errors that stop a reader altogether (as opposed to a bad record, which is a [`Rejection`]).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// A source could not be opened or read.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The source as named.
         path: String,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
@@ -48,25 +75,47 @@ pub enum IngestError {
     #[error(
         "{path}: not a regular file but a {kind}: patq reads only files whose size is known up front (save the stream to a file first)"
     )]
-    NotAFile { path: String, kind: &'static str },
+    NotAFile {
+        /// The source as named.
+        path: String,
+        /// What it is instead: "named pipe (FIFO)", "socket", "character device", ...
+        kind: &'static str,
+    },
+    /// Neither the header nor the content names one of the supported formats.
     #[error("{path}: format not recognised (use --format to name it); first bytes: {head:?}")]
-    UnknownFormat { path: String, head: String },
+    UnknownFormat {
+        /// The source as named.
+        path: String,
+        /// Its first bytes, to show the user what was found instead.
+        head: String,
+    },
+    /// The whole source is unusable for its format (no header, a header missing a key
+    /// column, a column named twice); single bad records are rejections instead.
     #[error("{path}: {message}")]
-    Malformed { path: String, message: String },
+    Malformed {
+        /// The source as named.
+        path: String,
+        /// What is wrong, naming the line or column.
+        message: String,
+    },
     /// The temporary file a large PATSTAT extract's rows are kept in could not be written or
     /// read back.
     #[error(
         "{dir}: the temporary file for PATSTAT rows could not be written or read (TMPDIR names a writable place with room): {source}"
     )]
     Spill {
+        /// The temporary folder used.
         dir: String,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
     /// The sink refused a record read from `path` (see [`SinkError`]); the read stopped there.
     #[error("{path}: {source}")]
     Sink {
+        /// The source the refused record came from.
         path: String,
+        /// Why the sink refused it.
         #[source]
         source: SinkError,
     },

@@ -32,10 +32,13 @@ impl fmt::Display for Location {
 /// A record that could not be used, with enough detail to find and fix it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rejection {
+    /// The source file, as the user named it.
     pub file: String,
+    /// Where in the file the record starts.
     pub location: Location,
     /// The field at fault, when one is.
     pub field: Option<String>,
+    /// Why it could not be used, in words.
     pub reason: String,
     /// The start of the offending record, at most 200 characters.
     pub excerpt: String,
@@ -55,7 +58,9 @@ impl fmt::Display for Rejection {
 /// totals reconcile.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Skip {
+    /// The source file, as the user named it.
     pub file: String,
+    /// Where in the file the record starts.
     pub location: Location,
     /// Short category, e.g. `us-sequence-listing`.
     pub kind: String,
@@ -74,6 +79,7 @@ pub enum FieldAction {
 }
 
 impl FieldAction {
+    /// The word used in quarantine.jsonl and the manifest.
     pub fn as_str(self) -> &'static str {
         match self {
             FieldAction::Rejected => "rejected",
@@ -87,16 +93,20 @@ impl FieldAction {
 /// no value is lost or changed unsaid (the record itself is counted as read).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldNote {
+    /// The source file, as the user named it.
     pub file: String,
+    /// Where in the file the record starts.
     pub location: Location,
     /// The source column (CSV/TSV header name) or element path the value came from.
     pub field: String,
+    /// What became of the value.
     pub action: FieldAction,
     /// The value as read, at most 200 characters.
     pub value: String,
     /// What was stored instead (a repair), if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored: Option<String>,
+    /// Why, in words (the rule that rejected, repaired or flagged it).
     pub reason: String,
 }
 
@@ -122,7 +132,9 @@ impl fmt::Display for FieldNote {
 /// reader does not read it (reported as ignored, never dropped unsaid).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ColumnUse {
+    /// The header name, or the element/key path for XML and JSON.
     pub column: String,
+    /// The data-model field it fills, `None` when ignored.
     pub field: Option<String>,
 }
 
@@ -184,7 +196,9 @@ pub trait Sink {
     /// A record read and kept. An `Err` means the sink can take nothing more: the reader
     /// stops reading and returns it (as [`crate::IngestError::Sink`]).
     fn record(&mut self, record: PatentRecord) -> Result<(), SinkError>;
+    /// A record that could not be used; it is quarantined, never stored.
     fn reject(&mut self, rejection: Rejection);
+    /// A record deliberately not read, counted so the totals reconcile.
     fn skip(&mut self, skip: Skip);
     /// A value of a record that is kept (the record goes to [`Sink::record`]) but the value was
     /// rejected, repaired or flagged.
@@ -215,9 +229,13 @@ pub trait Sink {
 /// A sink that keeps everything in memory; used by tests and small inputs.
 #[derive(Default, Debug)]
 pub struct CollectSink {
+    /// The records kept, in reading order.
     pub records: Vec<PatentRecord>,
+    /// The records rejected, in reading order.
     pub rejections: Vec<Rejection>,
+    /// The records skipped, in reading order.
     pub skips: Vec<Skip>,
+    /// The values of kept records rejected, repaired or flagged, in reading order.
     pub field_notes: Vec<FieldNote>,
     /// Each file's columns as reported, by file name.
     pub columns: std::collections::BTreeMap<String, Vec<ColumnUse>>,

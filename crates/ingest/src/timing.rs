@@ -7,6 +7,7 @@ pub struct Phases {
 }
 
 impl Phases {
+    /// Starts timing the first phase (a no-op unless `PATQ_TIMINGS` is set).
     pub fn start() -> Phases {
         Phases {
             at: std::env::var_os("PATQ_TIMINGS").map(|_| std::time::Instant::now()),

@@ -25,13 +25,16 @@ use crate::IngestError;
 pub struct Listing {
     /// Each file with `true` when it was named explicitly (not found in a folder).
     pub files: Vec<(PathBuf, bool)>,
+    /// The folder entries left out (pipes, sockets, devices, broken links, loops).
     pub skipped: Vec<Skipped>,
 }
 
 /// A folder entry that is not read, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
+    /// The entry's path.
     pub path: PathBuf,
+    /// Why it is not read ("socket: not a regular file", "symlink loop", ...).
     pub reason: String,
 }
 
