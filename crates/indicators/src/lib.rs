@@ -32,8 +32,6 @@
 //! drill-down template fills in to a spec [`explain`] accepts, and that the figures
 //! [`coverage::FIELDS`] names are registered.
 
-#![warn(missing_docs)]
-
 pub mod citation_bands;
 pub mod citations;
 pub mod company_profile;
