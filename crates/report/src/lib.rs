@@ -5,6 +5,37 @@
 //! The report is built from [`Figure`]s: each carries the indicator's own CSV (the same bytes
 //! `patq indicators` writes), its definition and a [`ChartSpec`] saying which columns to draw,
 //! so the chart, the accessible table, the workbook and the CSV always show the same numbers.
+//!
+//! ```
+//! use patq_report::{ChartSpec, Figure, Meta, Report};
+//!
+//! let figure = Figure {
+//!     id: "F2_grants_by_country".into(),
+//!     part: "Countries".into(),
+//!     title: "Applications and grants by applicant country".into(),
+//!     definition: "F2: applications and grants by the applicant's country.".into(),
+//!     csv: "country,applications,grants\nUS,120,80\nCN,90,30\nWORLD,210,110\n".into(),
+//!     json: None,
+//!     chart: Some(ChartSpec::bars("country", &["applications", "grants"])),
+//! };
+//! let report = Report {
+//!     meta: Meta {
+//!         title: "Example landscape".into(),
+//!         synthetic: true,
+//!         facts: vec![("applications".into(), "210".into())],
+//!         generator: "patq doc example".into(),
+//!     },
+//!     figures: vec![figure],
+//! };
+//! let out = std::env::temp_dir().join(format!("patq-report-doc-{}", std::process::id()));
+//! let written = report.write(&out)?;
+//! assert_eq!((written.figures, written.charts, written.unavailable), (1, 1, 0));
+//! let html = std::fs::read_to_string(&written.html)?;
+//! assert!(html.contains("<svg") && html.contains("SYNTHETIC"));
+//! assert!(out.join("tables/F2_grants_by_country.csv").is_file());
+//! # std::fs::remove_dir_all(&out)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod assemble;
 pub mod chart;

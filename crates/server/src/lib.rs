@@ -5,6 +5,44 @@
 //! Start-up does the heavy work once ([`Dashboard::new`]: corpus, topic and industry
 //! membership, quality index); a request only validates its parameters ([`params`]), selects
 //! application indices and reruns the indicator suite ([`Dashboard::compute`]).
+//!
+//! ```
+//! use patq_model::PatentRecord;
+//! use patq_server::{Dashboard, Selection, Setup};
+//!
+//! // Three synthetic US applications filed 2019-2021 by one company.
+//! let records = (1..=3)
+//!     .map(|n: i32| {
+//!         let mut r = PatentRecord::default();
+//!         r.app.office = "US".into();
+//!         r.app.number = format!("1610000{n}").into();
+//!         r.app.key = patq_model::app_key("US", &r.app.number);
+//!         r.app.filing_year = Some(2018 + n);
+//!         patq_testkit::add_applicant(&mut r, "SYNTHETIC CORP", "US");
+//!         r
+//!     })
+//!     .collect();
+//! let dashboard = Dashboard::new(
+//!     records,
+//!     Setup {
+//!         title: None,
+//!         dataset: "synthetic".into(),
+//!         synthetic: true,
+//!         taxonomy: patq_enrich::Taxonomy::default(),
+//!         taxonomy_why: "the blockchain taxonomy, for this example".into(),
+//!         topic_file: None,
+//!         rank: None,
+//!     },
+//! );
+//! // What a request for `?from=2020` computes: the selection, then the whole suite over it.
+//! let computed = dashboard.compute(&Selection {
+//!     from: Some(2020),
+//!     ..Selection::default()
+//! });
+//! assert_eq!(computed.sel.len(), 2);
+//! let f2 = computed.outputs.iter().find(|o| o.id == "F2").unwrap();
+//! assert!(f2.csv.lines().any(|l| l.starts_with("US,2,")), "{}", f2.csv);
+//! ```
 
 pub mod conn;
 pub mod page;
