@@ -10,8 +10,11 @@ use crate::citations::split_availability;
 use crate::corpus::{CitationMethod, Corpus, order_countries};
 use crate::table::{Availability, Csv, band_label, band_of, fmt_rate, rate};
 
+/// Forward-citation bands as inclusive (low, high) pairs, None for no upper bound: 1-2, 3-10, >=11.
+/// F9, the company profile (P) and the F9 query all band by it.
 pub const BANDS: [(u64, Option<u64>); 3] = [(1, Some(2)), (3, Some(10)), (11, None)];
 
+/// What F9 counts and how, in words: the text its tables carry.
 pub const DEFINITION: &str = "F9. Citation-count bands among cited applications (>= 1 forward \
 citation) by company country: 1-2, 3-10, >10 (>=11). Share = applications in the band / cited \
 applications of the country. Counts by the method in `method`: the dataset's citation lists \
@@ -22,31 +25,55 @@ application of the same harmonised group). Mean cohort index = mean over the cou
 applications of forward citations / cohort mean (filing year x CPC, else IPC, section). The main \
 CSV keeps the plain bands; to_csv_detail() holds the family, self-excluded and cohort columns.";
 
+/// One row of F9: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Company country (two-letter code), `UNKNOWN` when no rule finds one, or `WORLD` for the
+    /// total row.
     pub country: String,
+    /// Selected applications of the country with at least one forward citation by `method`; 0 when
+    /// citation counts are not available.
     pub cited: u64,
+    /// Cited applications per band of [`BANDS`], in band order; they add up to `cited`.
     pub bands: Vec<u64>,
+    /// Each band's applications / `cited`, a share 0-1, in [`BANDS`] order; None when the country
+    /// has no cited application.
     pub shares: Vec<Option<f64>>,
     /// Cited families and their bands; None without citation lists.
     pub cited_families: Option<u64>,
+    /// Cited families per band of their family-level count (distinct other extended families
+    /// citing), in [`BANDS`] order; None without citation lists.
     pub family_bands: Option<Vec<u64>>,
     /// Applications cited by another group, banded by that count; None without citation lists
     /// (or applicants).
     pub cited_excl_self: Option<u64>,
+    /// Applications per band of their citations from other groups (self-citations excluded), in
+    /// [`BANDS`] order; None without citation lists or applicants.
     pub bands_excl_self: Option<Vec<u64>>,
+    /// Mean cohort index (forward citations / cohort mean, 1.0 = cohort average) over the country's
+    /// cited applications that have one; None when none has.
     pub mean_cohort_index: Option<f64>,
 }
 
+/// F9: citation-count bands of the cited applications by company country.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CitationBands {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Where the forward citation counts come from.
     pub method: CitationMethod,
+    /// Whether forward citation counts exist; when not, every count cell holds the note.
     pub cited: Availability,
+    /// Whether family-level counts exist (they need citation lists).
     pub family: Availability,
+    /// Whether self-citation-free counts exist (they need citation lists and applicants).
     pub excl_self: Availability,
+    /// Labels of [`BANDS`] as column names: `1-2`, `3-10`, `>=11`.
     pub band_labels: Vec<String>,
+    /// One row per company country with a selected application, by cited applications descending,
+    /// then country code.
     pub rows: Vec<Row>,
+    /// The WORLD row: sums over all rows; its mean cohort index is over every cited application.
     pub world: Row,
 }
 
@@ -92,6 +119,7 @@ fn entry<'m, 'c>(
     m.entry(c.info[i].country_label()).or_default()
 }
 
+/// F9 over the selection `sel`.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CitationBands {
     let (family, excl_self) = split_availability(c);
     let mut m: BTreeMap<&str, Acc> = BTreeMap::new();
@@ -183,6 +211,8 @@ impl CitationBands {
         self.rows.iter().chain(std::iter::once(&self.world))
     }
 
+    /// The main table: country, cited, the band counts and the band shares, one row per country,
+    /// then WORLD; every count cell holds the note when citation counts are not available.
     pub fn to_csv(&self) -> String {
         let mut header = vec!["country".to_string(), "cited".to_string()];
         header.extend(self.band_labels.iter().cloned());

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::corpus::{CitationMethod, Corpus, order_countries};
 use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, fmt_rate, rate};
 
+/// What F4 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F4. Cited applications by company country. Cited = received >= 1 \
 forward citation, counted by the method in `method`: the dataset's own citation lists inverted \
 (citations from applications of the dataset only), else the source's cited-by count. Citation \
@@ -19,28 +20,54 @@ figures need citation lists (a source count cannot tell who cited). Mean cohort 
 over the country's applications of forward citations / mean of the cohort (filing year x CPC, \
 else IPC, section), 1.0 = cohort average; applications whose cohort mean is 0 are left out.";
 
+/// One row of F4: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Company country (two-letter code), `UNKNOWN` when no rule finds one, or `WORLD` for the
+    /// total row.
     pub country: String,
+    /// Selected applications of the country.
     pub applications: u64,
+    /// Of them, applications with at least one forward citation; None when citation counts are not
+    /// available.
     pub cited: Option<u64>,
+    /// `cited` / `applications`, a share 0-1; None when citation counts are not available.
     pub citation_rate: Option<f64>,
+    /// Extended families whose representative (earliest-filed selected member) has this company
+    /// country.
     pub families: u64,
+    /// Of `families`, those cited by at least one other extended family; None without citation
+    /// lists.
     pub cited_families: Option<u64>,
+    /// `cited_families` / `families`, a share 0-1; None without citation lists or without a family.
     pub family_citation_rate: Option<f64>,
+    /// Applications cited by at least one application of another group (or of no known group); None
+    /// without citation lists or applicants.
     pub cited_excl_self: Option<u64>,
+    /// `cited_excl_self` / `applications`, a share 0-1; None without citation lists or applicants.
     pub citation_rate_excl_self: Option<f64>,
+    /// Mean cohort index (forward citations / cohort mean, 1.0 = cohort average) over the country's
+    /// applications that have one, uncited ones included; None when none has.
     pub mean_cohort_index: Option<f64>,
 }
 
+/// F4: cited applications and citation rates by company country.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CitationsByCountry {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Where the forward citation counts come from.
     pub method: CitationMethod,
+    /// Whether forward citation counts exist (by any method); when not, those cells hold the note.
     pub cited: Availability,
+    /// Whether the family-level figures exist (they need citation lists).
     pub family: Availability,
+    /// Whether the self-citation-free figures exist (they need citation lists and applicants).
     pub excl_self: Availability,
+    /// One row per company country with a selected application, by applications descending, then
+    /// country code.
     pub rows: Vec<Row>,
+    /// The WORLD row: sums over all rows, its rates and mean over the whole selection.
     pub world: Row,
 }
 
@@ -67,6 +94,7 @@ pub(crate) fn split_availability(c: &Corpus<'_, impl AppFields>) -> (Availabilit
     (family, excl)
 }
 
+/// F4 over the selection `sel`.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CitationsByCountry {
     let avail = c.has_citation_counts;
     let (family, excl_self) = split_availability(c);
@@ -138,6 +166,8 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CitationsByCoun
 }
 
 impl CitationsByCountry {
+    /// One row per country, then WORLD, with the citation method on every row; a cell the data
+    /// cannot give holds the availability note.
     pub fn to_csv(&self) -> String {
         let mut csv = Csv::new(&[
             "country",

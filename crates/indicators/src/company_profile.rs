@@ -15,6 +15,7 @@ use crate::industries::Matches;
 use crate::par;
 use crate::table::{Availability, Csv, band_label, band_of, fmt_opt, fmt_opt_rate, fmt_rate, rate};
 
+/// What P counts and how, in words: the text its tables carry.
 pub const DEFINITION: &str = "P. Profile of one company; P counts corporate groups \
 (applicant_group: entities joined by the alias file) of the first applicant. World = every \
 application of the selection. Share of world grants = its grants / all grants; share of world \
@@ -28,7 +29,9 @@ distinct filing offices of its applications.";
 /// A group and its number of applications in some set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupCount {
+    /// Harmonised group id (`applicant_group`).
     pub group: String,
+    /// The group's applications among those ranked (the selection, or e.g. a scenario's).
     pub applications: u64,
 }
 
@@ -56,38 +59,68 @@ pub fn top_groups(c: &Corpus<'_, impl AppFields>, sel: &[usize], n: usize) -> Ve
     v
 }
 
+/// A group's applications filed in one year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct YearCount {
+    /// Filing year.
     pub year: i32,
+    /// The group's selected applications filed that year.
     pub applications: u64,
 }
 
+/// P: the profile of one corporate group within the selection.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CompanyProfile {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Harmonised group id of the company profiled.
     pub group: String,
+    /// Whether grant status exists; when not, the grant cells hold the note.
     pub grant_status: Availability,
+    /// Whether forward citation counts exist; when not, the citation cells hold the note.
     pub citations: Availability,
+    /// The group's selected applications.
     pub applications: u64,
+    /// Of them, granted; None without grant status.
     pub grants: Option<u64>,
+    /// Granted applications of the whole selection; None without grant status.
     pub world_grants: Option<u64>,
+    /// `grants` / `world_grants`, a share 0-1; None without grant status or when the selection has
+    /// no grant.
     pub share_of_world_grants: Option<f64>,
+    /// `grants` / `applications`, a share 0-1; None without grant status or without applications.
     pub grant_rate: Option<f64>,
+    /// The group's applications with at least one forward citation; None without citation counts.
     pub cited: Option<u64>,
+    /// Applications of the whole selection with at least one forward citation; None without
+    /// citation counts.
     pub world_cited: Option<u64>,
+    /// `cited` / `world_cited`, a share 0-1; None without citation counts or when nothing selected
+    /// is cited.
     pub share_of_world_cited: Option<f64>,
+    /// Labels of the citation bands of [`BANDS`]: `1-2`, `3-10`, `>=11`.
     pub band_labels: Vec<String>,
     /// Cited applications per band of [`BANDS`]; None without citation counts.
     pub citation_bands: Option<Vec<u64>>,
+    /// The group's applications the taxonomy marks core (underlying) technology.
     pub core: u64,
+    /// `core` / `applications`, a share 0-1; None when the group has no selected application.
     pub core_share: Option<f64>,
+    /// The group's applications filed at an office other than their company country, WO always
+    /// counted (as in F5).
     pub international: u64,
+    /// `international` / `applications`, a share 0-1; None when the group has no selected
+    /// application.
     pub international_share: Option<f64>,
+    /// Distinct extended families holding at least one of the group's selected applications.
     pub extended_families: u64,
     /// None without grant status: the triadic rule needs a granted US member.
     pub triadic_families: Option<u64>,
+    /// Distinct filing offices of the group's selected applications, in code order.
     pub offices: Vec<String>,
+    /// The group's applications per filing year, ascending; years without one are left out.
     pub years: Vec<YearCount>,
+    /// The group's selected applications without a filing year.
     pub without_year: u64,
 }
 
@@ -271,6 +304,7 @@ pub fn years_csv(profiles: &[CompanyProfile]) -> String {
 }
 
 impl CompanyProfile {
+    /// The profile as the one row of [`table_csv`].
     pub fn to_csv(&self) -> String {
         table_csv(std::slice::from_ref(self))
     }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::corpus::{Corpus, order_countries};
 use crate::table::{Availability, Csv, band_label, band_of};
 
+/// Company-size bands in applications, inclusive (low, high) pairs with None for no upper bound:
+/// 1-9, 10-49, 50-99, 100-499, 500-999, >=1000.
 pub const BANDS: [(u64, Option<u64>); 6] = [
     (1, Some(9)),
     (10, Some(49)),
@@ -18,28 +20,41 @@ pub const BANDS: [(u64, Option<u64>); 6] = [
     (1000, None),
 ];
 
+/// What T1 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "T1. Companies by number of applications in the selection, in bands \
 1-9, 10-49, 50-99, 100-499, 500-999, >=1000. T1 counts corporate groups (applicant_group: entities \
 joined by the alias file) of the first applicant (else first owner). A company's country is the \
 country most of its applications give it (ties: smallest code).";
 
+/// One row of T1: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// The companies' country: for each company the one most of its selected applications give it
+    /// (ties: smallest code; `UNKNOWN` takes part like a code), or `WORLD` for the total row.
     pub country: String,
+    /// Companies (harmonised groups) with a selected application that have this country; the bands
+    /// add up to it.
     pub companies: u64,
     /// Companies per band, in the order of [`BANDS`].
     pub bands: Vec<u64>,
 }
 
+/// T1: companies by number of applications, in bands, by company country.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CompanySizeBands {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Whether the data names applicants; when not, every count cell holds the note.
     pub applicants: Availability,
+    /// Labels of [`BANDS`] as column names, `1-9` to `>=1000`.
     pub band_labels: Vec<String>,
+    /// One row per country with a company, by companies descending, then country code.
     pub rows: Vec<Row>,
+    /// The WORLD row: every company with a selected application.
     pub world: Row,
 }
 
+/// T1 over the selection `sel`: each group sized by its selected applications.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CompanySizeBands {
     // (group, application) of every application with a group, grouped by group id (integers
     // sort fast; a company's few countries are then counted by a short scan). Eight bytes a
@@ -95,6 +110,7 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> CompanySizeBand
 }
 
 impl CompanySizeBands {
+    /// One row per country, then WORLD: companies and companies per band.
     pub fn to_csv(&self) -> String {
         let mut header = vec!["country", "companies"];
         header.extend(self.band_labels.iter().map(String::as_str));

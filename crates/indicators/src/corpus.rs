@@ -32,8 +32,14 @@ pub struct AppInfo {
     pub entity: Option<Text>,
     /// Person or organisation, for the same applicant.
     pub kind: Option<patq_enrich::Kind>,
+    /// Company country, a two-letter national code, by the first [`CountryRule`] that gives one
+    /// (alias file, the applicant's stated country, first priority office, PCT receiving office,
+    /// filing office); None when none does, since regional offices (WO, EP, ...) never name a
+    /// country.
     pub country: Option<Text>,
+    /// The rule that gave `country`; [`CountryRule::Unknown`] when none did.
     pub country_rule: CountryRule,
+    /// Filing year; None when the record states none.
     pub year: Option<i32>,
     /// None when the dataset holds no grant evidence at all (no flag, no publications).
     pub granted: Option<bool>,
@@ -59,10 +65,14 @@ pub struct AppInfo {
 }
 
 impl AppInfo {
+    /// `country`, or [`UNKNOWN_COUNTRY`] when no rule found one: the row label of the country
+    /// tables.
     pub fn country_label(&self) -> &str {
         self.country.as_deref().unwrap_or(UNKNOWN_COUNTRY)
     }
 
+    /// Whether the application received at least one forward citation (`cited_by` > 0); None when
+    /// citation counts are not available.
     pub fn cited(&self) -> Option<bool> {
         self.cited_by.map(|c| c > 0)
     }
@@ -78,10 +88,14 @@ pub enum CitationMethod {
     /// The source's own cited-by count (Lens, PatentsView): citations from anywhere, but no
     /// family-level or self-citation split.
     SourceCount,
+    /// Neither citation lists linking two applications of the dataset nor a source count: the
+    /// citation figures are not available.
     NotAvailable,
 }
 
 impl CitationMethod {
+    /// The method as tables and definitions state it: `citation lists`, `source cited-by count` or
+    /// `not available`.
     pub fn as_str(self) -> &'static str {
         match self {
             CitationMethod::CitationLists => "citation lists",
@@ -90,6 +104,7 @@ impl CitationMethod {
         }
     }
 
+    /// True unless [`CitationMethod::NotAvailable`].
     pub fn is_available(self) -> bool {
         self != CitationMethod::NotAvailable
     }
@@ -99,7 +114,9 @@ impl CitationMethod {
 /// an application without a filing year fails a year bound.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filters {
+    /// Earliest filing year admitted, inclusive; None for no lower bound.
     pub from_year: Option<i32>,
+    /// Latest filing year admitted, inclusive; None for no upper bound.
     pub to_year: Option<i32>,
     /// Company country (ISO code, or [`UNKNOWN_COUNTRY`]).
     pub country: Option<String>,
@@ -126,14 +143,20 @@ impl Filters {
 /// [`PatentRecord`]s, or only their [`AppFields`] (an [`patq_model::AppCore`] each) when the
 /// per-record facts were derived from records read in chunks ([`RecordFacts`]).
 pub struct Corpus<'a, R: AppFields = PatentRecord> {
+    /// One record per application; a corpus index is a position in this slice.
     pub records: &'a [R],
+    /// Derived facts per application, at the same index as `records`.
     pub info: Vec<AppInfo>,
     /// Built over all records, so a filter never truncates a family.
     pub families: Families,
+    /// True when some record has grant evidence (a grant flag or a publication); when false, every
+    /// [`AppInfo::granted`] is None and the grant figures are not available.
     pub has_grant_status: bool,
     /// True when forward citations are available by some [`CitationMethod`].
     pub has_citation_counts: bool,
+    /// True when some record names an applicant or owner, so the company figures can be computed.
     pub has_applicants: bool,
+    /// Where the forward citation counts of [`AppInfo::cited_by`] come from.
     pub citation_method: CitationMethod,
     /// How the citation lists resolved; None when no record has a citation list.
     pub citation_stats: Option<CitationStats>,
@@ -183,6 +206,7 @@ impl GroupIndex {
         (g != Self::NONE).then_some(g)
     }
 
+    /// The name (harmonised group id) of group `id`.
     pub fn name(&self, id: u32) -> &str {
         &self.names[id as usize]
     }
@@ -239,6 +263,7 @@ pub struct RecordFacts<'h> {
 }
 
 impl<'h> RecordFacts<'h> {
+    /// No facts yet; applicants will be harmonised with `harmonizer`.
     pub fn new(harmonizer: &'h Harmonizer) -> RecordFacts<'h> {
         RecordFacts {
             harmonizer,
@@ -264,6 +289,7 @@ impl<'h> RecordFacts<'h> {
         self.info.len()
     }
 
+    /// True before any record is added.
     pub fn is_empty(&self) -> bool {
         self.info.is_empty()
     }

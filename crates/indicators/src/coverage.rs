@@ -21,6 +21,7 @@ use crate::table::{Csv, fmt_rate, rate};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Base {
+    /// Every application of the dataset.
     All,
     /// PCT international applications only.
     Pct,
@@ -28,9 +29,11 @@ pub enum Base {
 
 /// One field of the view: its name, the figures that read it, its base and its test.
 pub struct Field {
+    /// The field as the view names it, e.g. `filing year` or `citation lists`.
     pub name: &'static str,
     /// Figure ids as METHODOLOGY.md names them; `-` when no figure reads the field.
     pub figures: &'static str,
+    /// Which applications the field's share is taken over.
     pub base: Base,
     has: fn(&PatentRecord) -> bool,
 }
@@ -226,24 +229,31 @@ const CITATION_LISTS: usize = FIELDS.len() - 1;
 /// One row of the view.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// The field's name, from [`Field::name`].
     pub field: &'static str,
     /// Applications with a value.
     pub applications: u64,
     /// The applications the share is taken over.
     pub of: u64,
+    /// Which applications `of` counts.
     pub base: Base,
+    /// `applications` / `of`, a share 0-1; None when the base is empty.
     pub share: Option<f64>,
+    /// The figures that read the field, from [`Field::figures`].
     pub figures: &'static str,
 }
 
 /// Counts per field, accumulated record by record.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Coverage {
+    /// Applications counted so far: the base of [`Base::All`].
     pub applications: u64,
+    /// Of them, PCT international applications: the base of [`Base::Pct`].
     pub pct_applications: u64,
     covered: Vec<u64>,
 }
 
+/// What the coverage view counts, in words: the text its table carries.
 pub const DEFINITION: &str = "Field coverage: for each field, the applications whose record \
 holds a value (a set scalar, a non-blank text, a list with an entry), their share of all \
 applications (of the PCT applications for the receiving office), and the figures that read \
@@ -251,6 +261,7 @@ the field. A figure standing on a field of low coverage counts only the applicat
 have it.";
 
 impl Coverage {
+    /// No application counted yet.
     pub fn new() -> Coverage {
         Coverage {
             covered: vec![0; FIELDS.len()],
@@ -313,6 +324,7 @@ impl Coverage {
             .collect()
     }
 
+    /// One row per field in [`FIELDS`] order: field, applications, of, share, figures.
     pub fn to_csv(&self) -> String {
         let mut csv = Csv::new(&["field", "applications", "of", "share", "figures"]);
         for r in self.rows() {

@@ -34,7 +34,9 @@ use crate::{Corpus, RecordFacts};
 /// [`Dataset::corpus`] and [`Dataset::citation_graph`] stream from the citations table.
 pub struct Dataset {
     dir: PathBuf,
+    /// The dataset's `manifest.json`: sources, rows per table, ingest totals.
     pub manifest: Manifest,
+    /// One record per application, in stored order, with their citation lists left empty.
     pub records: Vec<PatentRecord>,
 }
 
@@ -87,8 +89,12 @@ impl Dataset {
 /// The compact cores of a dataset and the per-record facts taken from its records, read in
 /// chunks so the complete records are never all held (see [`read_cores`]).
 pub struct Cores<'h> {
+    /// The dataset's `manifest.json`: sources, rows per table, ingest totals.
     pub manifest: Manifest,
+    /// The compact core of each application, in stored order (the corpus indices).
     pub cores: Vec<AppCore>,
+    /// The per-record facts (company, country, grant evidence, F18 status, cohort) of the same
+    /// applications, in the same order.
     pub facts: RecordFacts<'h>,
 }
 

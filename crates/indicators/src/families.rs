@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::corpus::{Corpus, order_countries};
 use crate::table::{Csv, fmt_rate, rate};
 
+/// What F3 counts and how, in words: the text its tables carry.
 pub const DEFINITION: &str = "F3. Families by country. Family = INPADOC-style extended family \
 (the reference's INPADOC families): connected components of applications linked through \
 priority claims, PCT entries, PATSTAT earliest-filing ids or the source's DOCDB/INPADOC family \
@@ -21,18 +22,28 @@ bound), the largest size a member states or the members in the data, whichever i
 (Lens counts publications: an application's A1 and B2 are two members); otherwise the member \
 applications in the data. Multi-member share = families with size >= 2 / families.";
 
+/// One row of F3: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Company country of the families' representatives (earliest-filed selected member), `UNKNOWN`
+    /// when no rule finds one, or `WORLD` for the total row.
     pub country: String,
+    /// Extended families with a selected member whose representative has this country.
     pub families: u64,
+    /// Of them, families of size 2 or more, the size by [`FamiliesByCountry::family_method`].
     pub multi_member: u64,
+    /// `multi_member` / `families`, a share 0-1; None when there is no family.
     pub multi_member_share: Option<f64>,
 }
 
+/// F3: extended families by company country and the family-size distribution.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FamiliesByCountry {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// One row per country with a family, by families descending, then country code.
     pub rows: Vec<Row>,
+    /// The WORLD row: every extended family with a selected member.
     pub world: Row,
     /// World family size -> number of families.
     pub size_distribution: BTreeMap<u32, u64>,
@@ -51,6 +62,7 @@ fn row(country: String, fams: u64, multi: u64) -> Row {
     }
 }
 
+/// F3 over the selection `sel`: the extended families with at least one selected member.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCountry {
     let mut m: BTreeMap<&str, (String, u64, u64)> = BTreeMap::new();
     let mut dist = BTreeMap::new();
@@ -79,6 +91,7 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FamiliesByCount
 }
 
 impl FamiliesByCountry {
+    /// One row per country, then WORLD, with the family method on every row.
     pub fn to_csv(&self) -> String {
         // The method on every row, as the citation figures state theirs (F4, F9).
         let mut csv = Csv::new(&[

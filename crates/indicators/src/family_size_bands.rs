@@ -10,8 +10,11 @@ use serde::Serialize;
 use crate::corpus::Corpus;
 use crate::table::{Availability, Csv, band_label, band_of};
 
+/// Family-size bands, inclusive (low, high) pairs with None for no upper bound: 1-2, 3-5, 6-10,
+/// >=11; the last band holds the large families.
 pub const BANDS: [(u64, Option<u64>); 4] = [(1, Some(2)), (3, Some(5)), (6, Some(10)), (11, None)];
 
+/// What F10 counts and how, in words: the text its tables carry.
 pub const DEFINITION: &str = "F10. Extended families with a selected member by size: 1-2, \
 3-5, 6-10, >10 (>=11). Size by the method in `family_method`, as in F3: the largest family \
 size a member states when the source states them (Lens counts publications), else the member \
@@ -19,17 +22,26 @@ applications in the data. Holder of a family = harmonised group of its \
 earliest-filed selected member; holders of families >10 ranked by number of such families \
 (ties by name).";
 
+/// A holder of large families (more than 10 members).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Holder {
+    /// Harmonised group of the families' representatives (earliest-filed selected member).
     pub group: String,
+    /// Families of the last band of [`BANDS`] (11 members or more) whose representative is of this
+    /// group.
     pub large_families: u64,
 }
 
+/// F10: extended families with a selected member by size band, and who holds the large ones.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FamilySizeBands {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Labels of [`BANDS`]: `1-2`, `3-5`, `6-10`, `>=11`.
     pub band_labels: Vec<String>,
+    /// Extended families with a selected member per band, in [`BANDS`] order.
     pub families: Vec<u64>,
+    /// Whether the data names applicants, which the holders need.
     pub holders_available: Availability,
     /// Up to `top` holders of families > 10 members.
     pub top_holders: Vec<Holder>,
@@ -39,6 +51,7 @@ pub struct FamilySizeBands {
     pub families_with_source_size: u64,
 }
 
+/// F10 over the selection `sel`, listing at most `top` holders.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], top: usize) -> FamilySizeBands {
     let mut families = vec![0; BANDS.len()];
     let mut holders: BTreeMap<&str, u64> = BTreeMap::new();

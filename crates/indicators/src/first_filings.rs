@@ -30,6 +30,7 @@ use serde::{Serialize, Serializer};
 use crate::corpus::Corpus;
 use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, rate};
 
+/// What F18 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F18. First filings (priority filings) by office: applications \
 that are their own earliest priority (PATSTAT appln_id = earliest_filing_id; else the \
 source's priority flag; else their own application among their priority claims with none \
@@ -135,19 +136,29 @@ pub fn of(r: &PatentRecord) -> FirstFiling {
     }
 }
 
+/// One office of F18.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// The office first filings count at: the filing office, or the receiving office of a PCT
+    /// filing (two upper-case letters).
     pub office: String,
+    /// Selected first filings of patents of invention counted at this office.
     pub first_filings: u64,
     /// Of them, PCT filings counted here as their receiving office.
     pub pct_filings: u64,
+    /// `first_filings` / all first filings of the selection, a share 0-1.
     pub share: Option<f64>,
 }
 
+/// F18: first filings of patents of invention by office.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FirstFilings {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Whether some application of the dataset can be told a first or a later filing; when not, the
+    /// counts hold the note naming [`NEEDS`].
     pub available: Availability,
+    /// One row per office with a first filing, by first filings descending, then office code.
     pub rows: Vec<Row>,
     /// First filings of inventions in the selection (the rows' sum).
     pub first_filings: u64,
@@ -159,6 +170,7 @@ pub struct FirstFilings {
     pub unknown: u64,
 }
 
+/// F18 over the selection `sel`; availability is decided over the whole dataset.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize]) -> FirstFilings {
     // Over the whole dataset, as the other figures' availability: a selection without a
     // first filing is a zero, not a missing field.

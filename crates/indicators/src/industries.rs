@@ -12,6 +12,7 @@ use crate::corpus::Corpus;
 use crate::par;
 use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, rate};
 
+/// What T3 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "T3. Industries of the technology taxonomy in use, named with the \
 selection (by default WIPO's 35 technology fields). An industry matches through its own rule or \
 any of its scenarios' rules, on CPC/IPC classes and words of title, abstract and claims. An \
@@ -26,6 +27,7 @@ pub const UNCLASSIFIED: &str = "unclassified";
 /// The taxonomy facts (split, industries, scenarios) of each selected application, computed
 /// once and shared by T3, the scenario figures and the company profiles.
 pub struct Matches<'t> {
+    /// The taxonomy the facts were computed with.
     pub taxonomy: &'t Taxonomy,
     /// The selection the matches were computed for.
     pub sel: Vec<usize>,
@@ -117,23 +119,36 @@ fn scatter(records: &[PatentRecord], sel: &[usize], tax: &Taxonomy) -> Vec<Facts
     all
 }
 
+/// One industry of T3, or the unclassified row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Industry id in the taxonomy, or [`UNCLASSIFIED`].
     pub industry: String,
+    /// Industry name as the taxonomy gives it.
     pub name: String,
+    /// Distinct harmonised groups with a granted selected application in the industry; None without
+    /// grant status or applicants.
     pub companies: Option<u64>,
+    /// Selected applications in the industry (an application can be in several industries).
     pub applications: u64,
+    /// Of them, granted; None without grant status.
     pub grants: Option<u64>,
+    /// `grants` / `applications`, a share 0-1; None without grant status or without applications.
     pub grant_rate: Option<f64>,
 }
 
+/// T3: the industries of the taxonomy with their companies, applications and grants.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Industries {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Whether grant status exists; when not, the grant cells hold the note.
     pub grants_available: Availability,
+    /// Whether companies can be counted: they need grant status and applicants.
     pub companies_available: Availability,
     /// Every industry of the taxonomy, zero rows included.
     pub rows: Vec<Row>,
+    /// Selected applications that match no industry, as the row [`UNCLASSIFIED`].
     pub unclassified: Row,
     /// Applications of the selection.
     pub applications: u64,
@@ -177,6 +192,7 @@ fn row(
     }
 }
 
+/// T3 over the selection `sel`, classified with `tax` (see [`from_matches`] to reuse matches).
 pub fn compute(c: &Corpus, sel: &[usize], tax: &Taxonomy) -> Industries {
     from_matches(c, &classify(c, sel, tax))
 }

@@ -9,31 +9,45 @@ use serde::Serialize;
 use crate::corpus::Corpus;
 use crate::table::{Availability, Csv, fmt_opt};
 
+/// What F8 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F8. International applications of the companies of one country \
 by filing office. International = filed at an office other than the company's home country, \
 WO/PCT always counts (as in F5). Companies = distinct harmonised groups of the first applicant \
 with an international application at the office; the total counts each company once. Offices \
 ordered by applications, then office code.";
 
+/// One filing office of F8.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Filing office of the international applications (WO for PCT filings).
     pub office: String,
+    /// Distinct harmonised groups with an international application at the office; None without
+    /// applicants.
     pub companies: Option<u64>,
+    /// International applications of the country's companies filed at the office.
     pub applications: u64,
 }
 
+/// F8: one country's international applications by filing office.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InternationalOffices {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// The company country looked at: a code, or `UNKNOWN`.
     pub country: String,
+    /// Whether the data names applicants, which the company counts need.
     pub companies_available: Availability,
+    /// One row per office, by applications descending, then office code.
     pub rows: Vec<Row>,
     /// Companies with an international application anywhere.
     pub companies: Option<u64>,
+    /// All the country's international applications (the rows' sum).
     pub applications: u64,
+    /// Offices with at least one of them (the number of rows).
     pub offices: u64,
 }
 
+/// F8 over the selection `sel` for the companies of `country`.
 pub fn compute(
     c: &Corpus<'_, impl AppFields>,
     sel: &[usize],

@@ -8,26 +8,39 @@ use serde::Serialize;
 use crate::corpus::Corpus;
 use crate::table::{Availability, Csv, fmt_opt, fmt_opt_rate, rate};
 
+/// What F7 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F7. Applications, grants and grant rate per filing year at one \
 filing office. Granted = grant flag or invention-grant publication; recent years are low \
 because examination takes years.";
 
+/// One filing year of F7.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Filing year.
     pub year: i32,
+    /// Selected applications filed that year at the office.
     pub applications: u64,
+    /// Of them, granted; None when grant status is not available.
     pub grants: Option<u64>,
+    /// `grants` / `applications`, a share 0-1; None when grant status is not available.
     pub grant_rate: Option<f64>,
 }
 
+/// F7: applications, grants and grant rate per filing year at one office.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OfficeGrantTrend {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// The filing office looked at.
     pub office: String,
+    /// Whether grant status exists; when not, the grant cells hold the note.
     pub grants: Availability,
+    /// One row per filing year with an application at the office, ascending; applications without a
+    /// filing year are left out.
     pub rows: Vec<Row>,
 }
 
+/// F7 over the selection `sel` at filing office `office`.
 pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], office: &str) -> OfficeGrantTrend {
     let avail = c.has_grant_status;
     let mut m: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
@@ -59,6 +72,7 @@ pub fn compute(c: &Corpus<'_, impl AppFields>, sel: &[usize], office: &str) -> O
 }
 
 impl OfficeGrantTrend {
+    /// One row per year: applications, grants, grant rate.
     pub fn to_csv(&self) -> String {
         let mut csv = Csv::new(&["year", "applications", "grants", "grant_rate"]);
         for r in &self.rows {

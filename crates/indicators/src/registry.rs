@@ -30,6 +30,7 @@ pub struct Figure {
     /// The definition every table of the figure carries; None when the computing crate writes
     /// it at run time (patq-rank's depends on the profile's dimensions and threshold).
     pub definition: Option<&'static str>,
+    /// Which code computes the figure's tables.
     pub source: Source,
     /// The main table first, then companion tables.
     pub tables: &'static [TableDef],
@@ -53,14 +54,18 @@ pub struct TableDef {
 /// How a table is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
+    /// Bars side by side, one group of bars per category.
     Bars,
+    /// The series stacked into one bar per category.
     StackedBars,
+    /// One line per series across the categories (years).
     Lines,
 }
 
 /// Which columns of a table become its chart (patq-report turns this into its `ChartSpec`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chart {
+    /// How the chart is drawn.
     pub kind: ChartKind,
     /// Column giving the categories (x axis, or the bars' labels).
     pub label: &'static str,
@@ -180,6 +185,7 @@ pub enum Scope {
 pub struct Drill {
     /// Column giving the row's label.
     pub label: &'static str,
+    /// What a row stands for, and so which filter its drill-downs add.
     pub scope: Scope,
     /// (column, spec template) pairs: in a template `{label}` is the row's label, `{year}` its
     /// year column, `{col}` the column name.
@@ -191,15 +197,24 @@ pub struct Drill {
 pub struct Sql {
     /// One line on what the query returns.
     pub about: &'static str,
+    /// Builds the query from the script's parameters; fails on a parameter that is not a plain
+    /// code.
     pub build: fn(&Params) -> Result<String, BadParam>,
 }
 
+/// Report part of the field-coverage view (DQ), shown first.
 pub const PART_DATA_QUALITY: &str = "Data quality";
+/// Report part of the country figures: F2, F3, F4, F9.
 pub const PART_COUNTRIES: &str = "Countries: applications, grants, families, citations";
+/// Report part of the yearly and company figures: F6, F7, T1, F12.
 pub const PART_TRENDS: &str = "Trends and companies";
+/// Report part of the international filings and families: F5, F8, F18, F10.
 pub const PART_FAMILIES: &str = "International filings and families";
+/// Report part of the taxonomy figures: T3, F13-17.
 pub const PART_INDUSTRIES: &str = "Industries and scenarios";
+/// Report part of the company profiles: P.
 pub const PART_PROFILES: &str = "Company profiles";
+/// Report part of patq-rank's quality index: T2, F11.
 pub const PART_QUALITY: &str = "Quality index";
 
 /// Appended to F7's title (`{busiest}`) when the office was not chosen.
@@ -296,6 +311,7 @@ const fn suite(
     }
 }
 
+/// DQ: field coverage, what each figure stands on ([`coverage`]).
 pub const DQ: Figure = Figure {
     id: "DQ",
     part: PART_DATA_QUALITY,
@@ -308,6 +324,7 @@ pub const DQ: Figure = Figure {
     .chart(bars("field", &["share"]).percent().skip(&[]))],
 };
 
+/// F2: applications, grants and grant rate by company country ([`grants_by_country`]).
 pub const F2: Figure = suite(
     "F2",
     PART_COUNTRIES,
@@ -328,6 +345,7 @@ pub const F2: Figure = suite(
     )],
 );
 
+/// F3: families by company country and the family-size distribution ([`families`]).
 pub const F3: Figure = suite(
     "F3",
     PART_COUNTRIES,
@@ -356,6 +374,7 @@ pub const F3: Figure = suite(
     ],
 );
 
+/// F4: cited applications and citation rate by company country ([`citations`]).
 pub const F4: Figure = suite(
     "F4",
     PART_COUNTRIES,
@@ -380,6 +399,8 @@ pub const F4: Figure = suite(
     )],
 );
 
+/// F9: citation-count bands of cited applications by company country, with a detail table
+/// ([`citation_bands`]).
 pub const F9: Figure = suite(
     "F9",
     PART_COUNTRIES,
@@ -420,6 +441,7 @@ pub const F9: Figure = suite(
     ],
 );
 
+/// F6: applications and applicant companies per filing year ([`trend`]).
 pub const F6: Figure = suite(
     "F6",
     PART_TRENDS,
@@ -437,6 +459,7 @@ pub const F6: Figure = suite(
     )],
 );
 
+/// F7: applications, grants and grant rate per filing year at one office ([`office_grant_trend`]).
 pub const F7: Figure = suite(
     "F7",
     PART_TRENDS,
@@ -461,6 +484,7 @@ pub const F7: Figure = suite(
     )],
 );
 
+/// T1: companies by number of applications, in bands, by company country ([`company_size_bands`]).
 pub const T1: Figure = suite(
     "T1",
     PART_TRENDS,
@@ -498,6 +522,7 @@ pub const T1: Figure = suite(
     )],
 );
 
+/// F12: applications per filing year of the focus country's top companies ([`top_company_trend`]).
 pub const F12: Figure = suite(
     "F12",
     PART_TRENDS,
@@ -514,6 +539,7 @@ pub const F12: Figure = suite(
     )],
 );
 
+/// F5: international applications and their share by company country ([`international`]).
 pub const F5: Figure = suite(
     "F5",
     PART_FAMILIES,
@@ -538,6 +564,7 @@ pub const F5: Figure = suite(
     )],
 );
 
+/// F8: the focus country's international applications by filing office ([`international_offices`]).
 pub const F8: Figure = suite(
     "F8",
     PART_FAMILIES,
@@ -549,6 +576,7 @@ pub const F8: Figure = suite(
     .chart(bars("office", &["applications"]).limit(20).skip(&["TOTAL"]))],
 );
 
+/// F18: first filings by office ([`first_filings`]).
 pub const F18: Figure = suite(
     "F18",
     PART_FAMILIES,
@@ -566,6 +594,7 @@ pub const F18: Figure = suite(
     .drill("office", Scope::Plain, &[("first_filings", "F18:{label}")])],
 );
 
+/// F10: families by size band and the holders of the large ones ([`family_size_bands`]).
 pub const F10: Figure = suite(
     "F10",
     PART_FAMILIES,
@@ -587,6 +616,7 @@ pub const F10: Figure = suite(
     ],
 );
 
+/// T3: the taxonomy's industries with companies, applications and grants ([`industries`]).
 pub const T3: Figure = suite(
     "T3",
     PART_INDUSTRIES,
@@ -600,6 +630,7 @@ pub const T3: Figure = suite(
         )],
 );
 
+/// F13-17: the scenarios inside each industry and their top companies ([`scenarios`]).
 pub const F13_17: Figure = suite(
     "F13-17",
     PART_INDUSTRIES,
@@ -617,6 +648,7 @@ pub const F13_17: Figure = suite(
     ],
 );
 
+/// P: profiles of the companies with most applications ([`company_profile`]).
 pub const P: Figure = suite(
     "P",
     PART_PROFILES,
@@ -640,6 +672,8 @@ pub const P: Figure = suite(
     ],
 );
 
+/// T2: the quality index of the companies above an application threshold, computed by patq-rank,
+/// which writes its definition.
 pub const T2: Figure = Figure {
     id: "T2",
     part: PART_QUALITY,
@@ -656,6 +690,7 @@ pub const T2: Figure = Figure {
     )],
 };
 
+/// F11: the country distribution of the quality index's top companies, computed by patq-rank.
 pub const F11: Figure = Figure {
     id: "F11",
     part: PART_QUALITY,

@@ -14,6 +14,7 @@ use crate::table::{Availability, Csv, fmt_opt};
 /// Leading companies shown per scenario.
 pub const TOP_COMPANIES: usize = 5;
 
+/// What F13-17 counts and how, in words: the text its tables carry.
 pub const DEFINITION: &str = "F13-17. Scenarios inside one industry of the technology taxonomy \
 in use (for a WIPO technology field, its IPC subclasses). An application is in a scenario when the scenario's rule matches it; \
 it can be in several scenarios, or in the industry through the industry's own rule only \
@@ -25,41 +26,66 @@ id). Scenarios ordered by applications, then scenario id.";
 #[derive(Debug, thiserror::Error)]
 #[error("unknown industry {id:?}; the taxonomy has: {known}")]
 pub struct UnknownIndustry {
+    /// The industry id asked for.
     pub id: String,
+    /// The taxonomy's industry ids, comma-separated.
     pub known: String,
 }
 
+/// One of a scenario's leading companies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TopCompany {
+    /// Harmonised group id.
     pub group: String,
+    /// The group's selected applications in the scenario.
     pub applications: u64,
+    /// Of them, granted; None when grant status is not available.
     pub grants: Option<u64>,
 }
 
+/// One scenario of an industry.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
+    /// Scenario id in the taxonomy.
     pub scenario: String,
+    /// Scenario name as the taxonomy gives it.
     pub name: String,
+    /// Distinct harmonised groups with a selected application in the scenario (granted or not);
+    /// None without applicants.
     pub companies: Option<u64>,
+    /// Selected applications the scenario's rule matches (an application can be in several
+    /// scenarios).
     pub applications: u64,
+    /// Of them, granted; None when grant status is not available.
     pub grants: Option<u64>,
+    /// Up to [`TOP_COMPANIES`] groups with the most applications in the scenario, ties by group id.
     pub top_companies: Vec<TopCompany>,
 }
 
+/// F13-17: the scenarios of one industry.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenarios {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
+    /// Industry id in the taxonomy.
     pub industry: String,
+    /// Industry name as the taxonomy gives it.
     pub industry_name: String,
+    /// Whether grant status exists; when not, the grant cells hold the note.
     pub grants_available: Availability,
+    /// Whether the data names applicants, which the company counts need.
     pub companies_available: Availability,
     /// Applications in the industry.
     pub applications: u64,
     /// Applications in the industry that match none of its scenarios.
     pub without_scenario: u64,
+    /// One row per scenario of the industry, empty ones included, by applications descending, then
+    /// scenario id.
     pub rows: Vec<Row>,
 }
 
+/// F13-17 for the industry with id `industry`, the selection `sel` classified with `tax`; an error
+/// when the taxonomy has no such industry.
 pub fn compute(
     c: &Corpus,
     sel: &[usize],
@@ -74,12 +100,15 @@ pub fn compute_all(c: &Corpus, sel: &[usize], tax: &Taxonomy) -> Vec<Scenarios> 
     all_from_matches(c, &classify(c, sel, tax))
 }
 
+/// The scenarios of every industry from matches already computed, in taxonomy order.
 pub fn all_from_matches(c: &Corpus<'_, impl AppFields>, m: &Matches) -> Vec<Scenarios> {
     (0..m.taxonomy.industries.len())
         .map(|x| of_industry(c, m, x))
         .collect()
 }
 
+/// The scenarios of the industry with id `industry` from matches already computed; an error when
+/// the taxonomy has no such industry.
 pub fn from_matches(
     c: &Corpus<'_, impl AppFields>,
     m: &Matches,
@@ -221,10 +250,12 @@ pub fn all_top_companies_csv(all: &[Scenarios]) -> String {
 }
 
 impl Scenarios {
+    /// One row per scenario: industry, scenario, name, companies, applications, grants.
     pub fn to_csv(&self) -> String {
         all_to_csv(std::slice::from_ref(self))
     }
 
+    /// One row per leading company of each scenario, with its rank from 1.
     pub fn top_companies_csv(&self) -> String {
         all_top_companies_csv(std::slice::from_ref(self))
     }

@@ -14,11 +14,14 @@ use crate::{citation_bands, company_size_bands, family_size_bands};
 /// The SQL engine a script is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
+    /// Spark SQL: tables registered as `USING parquet` temporary views.
     Spark,
+    /// DuckDB: tables registered as temporary views over `read_parquet`.
     Duckdb,
 }
 
 impl Dialect {
+    /// The dialect's name as the script header states it: `spark` or `duckdb`.
     pub fn as_str(self) -> &'static str {
         match self {
             Dialect::Spark => "spark",
@@ -31,8 +34,11 @@ impl Dialect {
 /// patq-rank's normalisations; percentile is not offered).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Norm {
+    /// Points = ln(1 + value) / ln(1 + largest value) x 100; 0 when the largest is 0.
     LogMax,
+    /// Points = value / largest value x 100; 0 when the largest is 0.
     MaxRatio,
+    /// Points = (value - smallest) / (largest - smallest) x 100; 0 when all values are equal.
     MinMax,
 }
 
@@ -40,12 +46,17 @@ pub enum Norm {
 /// `core`, `families`, `international`) with weights, in patq-rank's dimension order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankSpec {
+    /// A group is ranked when it has more than this many selected applications (with `from_data`,
+    /// the threshold may be lower).
     pub min_applications: u64,
     /// Whether a small landscape's threshold comes from the data, as patq-rank's default
     /// (`Threshold::FromData`): below [`ENOUGH`] groups above `min_applications`, the
     /// largest threshold admitting that many, never below [`FLOOR`] applications.
     pub from_data: bool,
+    /// How a dimension's raw counts among the ranked groups become points 0-100.
     pub norm: Norm,
+    /// (dimension, weight) pairs; the score is the weighted mean of the points over the dimensions
+    /// the data can give.
     pub weights: Vec<(&'static str, f64)>,
 }
 
@@ -55,6 +66,7 @@ pub struct Params {
     /// Dataset location as the engine sees it: a directory or an object-store prefix
     /// (`s3a://bucket/patq/ds`), without trailing slash.
     pub dataset: String,
+    /// The selection the `sel` view applies: filing years, company country, filing office.
     pub filters: Filters,
     /// Office of F7.
     /// F7's office; None: the office with most applications of the selection (ties: the
@@ -62,14 +74,18 @@ pub struct Params {
     pub grant_office: Option<String>,
     /// Holders of families > 10 members listed by F10.
     pub top_holders: usize,
+    /// The parameters of the quality index (T2) query.
     pub rank: RankSpec,
 }
 
 /// One query of the script: an id (the `patq indicators` file it reproduces) and its SQL.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Query {
+    /// File stem of the `patq indicators` table the query reproduces, e.g. `F2_grants_by_country`.
     pub id: &'static str,
+    /// One line on what the query returns, from the registry's [`crate::registry::Sql::about`].
     pub about: &'static str,
+    /// The query, without a trailing `;`; it reads the views [`setup`] creates.
     pub sql: String,
 }
 
@@ -78,7 +94,9 @@ pub struct Query {
 #[derive(Debug, thiserror::Error)]
 #[error("{what} {value:?}: only letters, digits, '_' and '-' are allowed in SQL parameters")]
 pub struct BadParam {
+    /// Which parameter was rejected: `country`, `office` or `grant office`.
     pub what: &'static str,
+    /// The rejected value as given.
     pub value: String,
 }
 

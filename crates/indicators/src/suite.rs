@@ -49,8 +49,11 @@ pub struct Output {
     pub file: String,
     /// Report part the figure belongs to.
     pub part: &'static str,
+    /// The table's title, its template filled in (country, office, focus country, top N).
     pub title: String,
+    /// The figure's definition; empty for a figure whose computing crate writes it at run time.
     pub definition: String,
+    /// The table as CSV (RFC 4180), header row first.
     pub csv: String,
     /// The typed result as JSON; None for companion tables that only exist as CSV.
     pub json: Option<serde_json::Value>,

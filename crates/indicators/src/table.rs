@@ -7,14 +7,19 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Availability {
+    /// The data holds what the indicator needs.
     Available,
     /// The dataset has no evidence at all for `needs` (e.g. "grant status" in PATSTAT).
     NotAvailable {
+        /// What the data lacks, in words (e.g. "grant status"); CSV cells show it after
+        /// `not available: needs`.
         needs: String,
     },
 }
 
 impl Availability {
+    /// [`Availability::Available`] when `present`, else [`Availability::NotAvailable`] naming
+    /// `needs`.
     pub fn from_flag(present: bool, needs: &str) -> Availability {
         if present {
             Availability::Available
@@ -25,6 +30,7 @@ impl Availability {
         }
     }
 
+    /// True for [`Availability::Available`].
     pub fn is_available(&self) -> bool {
         matches!(self, Availability::Available)
     }

@@ -13,32 +13,45 @@ use crate::table::{Availability, Csv};
 /// The reference report shows five companies.
 pub const DEFAULT_TOP: usize = 5;
 
+/// What F12 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F12. Applications per filing year of the top N companies of a \
 country; F12 counts corporate groups (applicant_group: entities joined by the alias file) of the \
 first applicant, company country as in F2. Ranking by applications in the selection, ties by group \
 id. Years run from the earliest to the latest filing year of these companies, zero where a company \
 filed nothing; applications without a filing year are counted apart.";
 
+/// One of the top companies of F12.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Company {
+    /// Position in the ranking, from 1.
     pub rank: usize,
+    /// Harmonised group id.
     pub group: String,
+    /// The group's selected applications in the country, with or without a filing year.
     pub applications: u64,
     /// Aligned with [`TopCompanyTrend::years`].
     pub per_year: Vec<u64>,
+    /// Of them, applications without a filing year (in no `per_year` entry).
     pub without_year: u64,
 }
 
+/// F12: applications per filing year of a country's top companies.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TopCompanyTrend {
+    /// The figure's definition, [`DEFINITION`].
     pub definition: &'static str,
     /// The company country looked at; None = all.
     pub country: Option<String>,
+    /// Whether the data names applicants; when not, the table holds only the note.
     pub companies_available: Availability,
+    /// Every year from the companies' earliest to their latest filing year, ascending; empty when
+    /// none has a dated application.
     pub years: Vec<i32>,
+    /// The top companies by applications, ties by group id.
     pub companies: Vec<Company>,
 }
 
+/// F12 over the selection `sel`: the `top` groups of `country` (None: all countries).
 pub fn compute(
     c: &Corpus<'_, impl AppFields>,
     sel: &[usize],
