@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::corpus::Corpus;
 use crate::table::{Csv, band_label, band_of};
-use crate::{citation_bands, company_size_bands, family_size_bands};
+use crate::{citation_bands, company_size_bands, family_size_bands, registry};
 
 /// Which number of which indicator to explain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,12 @@ pub enum Spec {
     /// F6 applications of one filing year.
     Year(i32),
     /// F7 applications (or grants) of one filing year at the F7 office.
-    OfficeYear { year: i32, grants: bool },
+    OfficeYear {
+        /// The filing year.
+        year: i32,
+        /// Only the granted applications.
+        grants: bool,
+    },
     /// F18 first filings counted at one office (None: at every office).
     FirstFilings(Option<[u8; 2]>),
 }
@@ -43,44 +48,38 @@ pub enum Spec {
 /// Errors of [`Spec::from_str`] and [`explain`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ExplainError {
+    /// The text names no spec of [`valid_specs`].
     #[error("unknown indicator spec {spec:?}; valid specs:\n{}", valid_specs())]
-    Unknown { spec: String },
+    Unknown {
+        /// The spec as typed.
+        spec: String,
+    },
+    /// The figure needs a field the dataset lacks (grant status, citations), so it has no
+    /// applications to list rather than zero.
     #[error("{spec}: not available: the dataset has no {needs}")]
-    NotAvailable { spec: String, needs: &'static str },
+    NotAvailable {
+        /// The spec, canonical.
+        spec: String,
+        /// The missing field, in words.
+        needs: &'static str,
+    },
 }
 
-/// The valid specs, one per line, for help and error texts.
+/// The valid specs, one per line, for help and error texts: every figure's forms in
+/// [`registry::FIGURES`], in report order.
 pub fn valid_specs() -> String {
-    let bands = |b: &[(u64, Option<u64>)]| {
-        b.iter()
-            .map(|&x| band_label(x))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    [
-        "F2, F2:applications   all selected applications (also F4, F5, F4:applications, F5:applications)".to_string(),
-        "F2:grants             granted applications".into(),
-        "F3, F3:families       members of the selected families (counted in families)".into(),
-        "F3:multi              members of families with >= 2 members".into(),
-        "F4:cited              applications with >= 1 forward citation".into(),
-        "F5:international      applications filed outside the company's country (WO always)".into(),
-        "F6:<year>             applications filed in <year>".into(),
-        "F7:<year>[:grants]    applications (grants) filed in <year> at the F7 office".into(),
-        "F18[:<office>]        first filings (counted at <office>; TOTAL or none: all)".into(),
-        format!(
-            "F9:<band>             cited applications by citations: {} (>N = >=N+1)",
-            bands(&citation_bands::BANDS)
-        ),
-        format!(
-            "F10:<band>            members of families by size: {}",
-            bands(&family_size_bands::BANDS)
-        ),
-        format!(
-            "T1:<band>             applications of companies by applications: {}",
-            bands(&company_size_bands::BANDS)
-        ),
-    ]
-    .join("\n")
+    let mut lines = Vec::new();
+    for f in registry::FIGURES {
+        for e in f.explain {
+            let mut line = format!("{:<22}{}", e.form, e.lists);
+            if !e.bands.is_empty() {
+                let labels: Vec<String> = e.bands.iter().map(|&b| band_label(b)).collect();
+                line.push_str(&format!(": {} (>N = >=N+1)", labels.join(" | ")));
+            }
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
 }
 
 /// The band of `bands` whose label is `s`; `>N` is read as `>=N+1`.
@@ -177,6 +176,7 @@ impl fmt::Display for Spec {
 /// The applications behind a number.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
+    /// The number explained.
     pub spec: Spec,
     /// Indices into the corpus: ascending, grouped by family for family figures.
     pub apps: Vec<usize>,
@@ -190,23 +190,35 @@ pub struct Explanation {
 /// One application as `patq explain` shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExplainRow {
+    /// Application key (office and number, as the dataset stores it).
     pub key: String,
+    /// Office the application was filed at (`WO` for a PCT application).
     pub office: String,
+    /// Filing year; None when the record states none.
     pub year: Option<i32>,
     /// Corporate group of the first applicant (the level company figures count).
     pub group: Option<String>,
     /// Entity (normalised legal name) of the same applicant.
     pub entity: Option<String>,
+    /// Company country the figures count it under (`UNKNOWN` when no rule gives one).
     pub country: String,
+    /// Which rule gave the country (`applicant_country`, `first_priority_office`, ...).
     pub country_rule: &'static str,
+    /// Granted; None when the dataset holds no grant evidence.
     pub granted: Option<bool>,
+    /// Filed outside the company's country (WO always), as F5 counts it.
     pub international: bool,
+    /// Forward citations by the corpus's citation method; None when not available.
     pub cited_by: Option<u32>,
+    /// Extended family id (the family F3 and F10 count).
     pub family: u32,
+    /// Size of that family: the largest a member's source states, or its members in the data.
     pub family_size: u32,
+    /// Title as the source gives it.
     pub title: Option<String>,
 }
 
+/// The columns of [`rows_csv`], in [`ExplainRow::fields`] order.
 pub const ROW_HEADER: [&str; 13] = [
     "key",
     "office",
@@ -224,6 +236,7 @@ pub const ROW_HEADER: [&str; 13] = [
 ];
 
 impl ExplainRow {
+    /// The row of application `i` of the corpus.
     pub fn new(c: &Corpus, i: usize) -> ExplainRow {
         let a = &c.info[i];
         let app = &c.records[i].app;

@@ -18,19 +18,23 @@
 //! 2. Add one entry to `src/registry.rs`: a `pub const` [`registry::Figure`] naming the id,
 //!    the report part, `my_figure::DEFINITION` and each table with its file stem and title
 //!    (a template such as `"... of {focus}"` when the title depends on the options), and
-//!    optionally its chart, drill-down rule and SQL builder (a function in [`sql`]); then list
-//!    it in [`registry::FIGURES`] at its place in report order.
+//!    optionally its chart, drill-down rule, SQL builder (a function in [`sql`]) and, with
+//!    `.explains(&[...])`, the `patq explain` specs its numbers take; then list it in
+//!    [`registry::FIGURES`] at its place in report order.
 //! 3. In [`suite`], compute the result and hand its tables to the entry:
 //!    `push(&mut v, &registry::MY, &[], [(r.to_csv(), json(&r))])`.
 //!
 //! Nothing else names the figure. `patq indicators` writes its tables, `patq report` and the
 //! dashboard draw its chart and offer its drill-downs, and `patq sql` prints its query, all
-//! from the registry entry; only a drill-down that needs a new kind of spec also touches
-//! [`explain`], which parses specs. The registry's tests then check that ids and file stems
-//! are unique, that the suite writes exactly the registered tables in registry order, that
-//! every chart and drill-down column exists in the table the suite computes, that every
-//! drill-down template fills in to a spec [`explain`] accepts, and that the figures
-//! [`coverage::FIELDS`] names are registered.
+//! from the registry entry, and `patq explain` lists its specs in its help and errors; only a
+//! new kind of spec also touches [`explain`], which parses specs into predicates. The
+//! registry's tests then check that ids and file stems are unique, that the suite writes
+//! exactly the registered tables in registry order, that every chart and drill-down column
+//! exists in the table the suite computes, that every drill-down template fills in to a spec
+//! [`explain`] accepts, that every listed explain form parses to its own figure, and that the
+//! figures [`coverage::FIELDS`] names are registered.
+
+#![warn(missing_docs)]
 
 pub mod citation_bands;
 pub mod citations;

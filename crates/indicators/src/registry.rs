@@ -34,6 +34,40 @@ pub struct Figure {
     pub source: Source,
     /// The main table first, then companion tables.
     pub tables: &'static [TableDef],
+    /// The specs `patq explain` takes for the figure's numbers; empty when it takes none.
+    pub explain: &'static [ExplainForm],
+}
+
+/// One form of spec `patq explain` takes for a figure, as its help and error texts list it.
+/// [`crate::explain`] parses the specs; the registry's tests check that every form parses.
+#[derive(Clone, Copy, Debug)]
+pub struct ExplainForm {
+    /// The spec as typed, `<year>`, `<band>` or `<office>` standing for a value, `[...]` for an
+    /// optional part, `, ` between equivalent spellings.
+    pub form: &'static str,
+    /// The applications it lists.
+    pub lists: &'static str,
+    /// The bands `<band>` takes, as (low, high) application or citation counts (None: open);
+    /// empty without `<band>`.
+    pub bands: &'static [(u64, Option<u64>)],
+}
+
+/// A form without bands.
+const fn form(form: &'static str, lists: &'static str) -> ExplainForm {
+    ExplainForm {
+        form,
+        lists,
+        bands: &[],
+    }
+}
+
+/// A form whose `<band>` takes one of `bands`.
+const fn banded(
+    form: &'static str,
+    lists: &'static str,
+    bands: &'static [(u64, Option<u64>)],
+) -> ExplainForm {
+    ExplainForm { form, lists, bands }
 }
 
 /// One table of a figure.
@@ -308,6 +342,17 @@ const fn suite(
         definition: Some(definition),
         source: Source::Suite,
         tables,
+        explain: &[],
+    }
+}
+
+impl Figure {
+    /// The figure with the `patq explain` specs `forms`.
+    const fn explains(self, forms: &'static [ExplainForm]) -> Figure {
+        Figure {
+            explain: forms,
+            ..self
+        }
     }
 }
 
@@ -317,6 +362,7 @@ pub const DQ: Figure = Figure {
     part: PART_DATA_QUALITY,
     definition: Some(coverage::DEFINITION),
     source: Source::Coverage,
+    explain: &[],
     tables: &[table(
         "DQ_field_coverage",
         "Field coverage: what each figure stands on ({applications} applications)",
@@ -343,7 +389,11 @@ pub const F2: Figure = suite(
         "applications, grants and grant rate by company country, WORLD last",
         sql::f2,
     )],
-);
+)
+.explains(&[
+    form("F2, F2:applications", "all selected applications"),
+    form("F2:grants", "granted applications"),
+]);
 
 /// F3: families by company country and the family-size distribution ([`families`]).
 pub const F3: Figure = suite(
@@ -368,11 +418,18 @@ pub const F3: Figure = suite(
         table("F3_family_size_distribution", "Family-size distribution")
             .chart(bars("family_size", &["families"]).limit(20))
             .sql(
-                "families with a selected member by size (member applications in the data)",
+                "families with a selected member by size (the larger of a size the source states and the members in the data)",
                 sql::f3_size_distribution,
             ),
     ],
-);
+)
+.explains(&[
+    form(
+        "F3, F3:families",
+        "members of the selected families (counted in families)",
+    ),
+    form("F3:multi", "members of families with >= 2 members"),
+]);
 
 /// F4: cited applications and citation rate by company country ([`citations`]).
 pub const F4: Figure = suite(
@@ -397,7 +454,11 @@ pub const F4: Figure = suite(
         "cited applications and families, without self-citations, mean cohort index; WORLD last",
         sql::f4,
     )],
-);
+)
+.explains(&[
+    form("F4, F4:applications", "all selected applications"),
+    form("F4:cited", "applications with >= 1 forward citation"),
+]);
 
 /// F9: citation-count bands of cited applications by company country, with a detail table
 /// ([`citation_bands`]).
@@ -439,7 +500,12 @@ pub const F9: Figure = suite(
             "Citation bands: family-level, without self-citations, cohort-normalised",
         ),
     ],
-);
+)
+.explains(&[banded(
+    "F9:<band>",
+    "cited applications by citations",
+    &citation_bands::BANDS,
+)]);
 
 /// F6: applications and applicant companies per filing year ([`trend`]).
 pub const F6: Figure = suite(
@@ -457,7 +523,8 @@ pub const F6: Figure = suite(
          the applications without a filing year",
         sql::f6,
     )],
-);
+)
+.explains(&[form("F6:<year>", "applications filed in <year>")]);
 
 /// F7: applications, grants and grant rate per filing year at one office ([`office_grant_trend`]).
 pub const F7: Figure = suite(
@@ -482,7 +549,11 @@ pub const F7: Figure = suite(
         "applications, grants and grant rate per filing year at the grant office",
         sql::f7,
     )],
-);
+)
+.explains(&[form(
+    "F7:<year>[:grants]",
+    "applications (grants) filed in <year> at the F7 office",
+)]);
 
 /// T1: companies by number of applications, in bands, by company country ([`company_size_bands`]).
 pub const T1: Figure = suite(
@@ -520,7 +591,12 @@ pub const T1: Figure = suite(
         "companies (harmonised groups) by applications in bands, by company country, WORLD last",
         sql::t1,
     )],
-);
+)
+.explains(&[banded(
+    "T1:<band>",
+    "applications of companies by applications",
+    &company_size_bands::BANDS,
+)]);
 
 /// F12: applications per filing year of the focus country's top companies ([`top_company_trend`]).
 pub const F12: Figure = suite(
@@ -562,7 +638,14 @@ pub const F5: Figure = suite(
         "international applications (WO, or an office other than the company country), WORLD last",
         sql::f5,
     )],
-);
+)
+.explains(&[
+    form("F5, F5:applications", "all selected applications"),
+    form(
+        "F5:international",
+        "applications filed outside the company's country (WO always)",
+    ),
+]);
 
 /// F8: the focus country's international applications by filing office ([`international_offices`]).
 pub const F8: Figure = suite(
@@ -592,7 +675,11 @@ pub const F18: Figure = suite(
     )
     // The TOTAL row's spec, F18:TOTAL, lists every first filing.
     .drill("office", Scope::Plain, &[("first_filings", "F18:{label}")])],
-);
+)
+.explains(&[form(
+    "F18[:<office>]",
+    "first filings (counted at <office>; TOTAL or none: all)",
+)]);
 
 /// F10: families by size band and the holders of the large ones ([`family_size_bands`]).
 pub const F10: Figure = suite(
@@ -614,7 +701,12 @@ pub const F10: Figure = suite(
                 sql::f10_holders,
             ),
     ],
-);
+)
+.explains(&[banded(
+    "F10:<band>",
+    "members of families by size",
+    &family_size_bands::BANDS,
+)]);
 
 /// T3: the taxonomy's industries with companies, applications and grants ([`industries`]).
 pub const T3: Figure = suite(
@@ -679,6 +771,7 @@ pub const T2: Figure = Figure {
     part: PART_QUALITY,
     definition: None,
     source: Source::Rank,
+    explain: &[],
     tables: &[table(
         "T2_quality_index",
         "Quality index: companies with more than {min} applications",
@@ -696,6 +789,7 @@ pub const F11: Figure = Figure {
     part: PART_QUALITY,
     definition: None,
     source: Source::Rank,
+    explain: &[],
     tables: &[
         table("F11_top_countries", "Country distribution of the top {top}")
             .chart(bars("country", &["companies"])),
@@ -968,8 +1062,75 @@ mod tests {
                         "{}: drill spec {spec:?}",
                         o.file
                     );
+                    // ... and one the figure's own explain forms list.
+                    let fig = spec.split(':').next().unwrap_or_default();
+                    assert!(
+                        by_id(fig).is_some_and(|f| !f.explain.is_empty()),
+                        "{}: drill spec {spec:?} of a figure listing no explain form",
+                        o.file
+                    );
                 }
             }
         }
+    }
+
+    /// The concrete specs a form stands for: each spelling, each optional part with and
+    /// without, each band, a year and an office.
+    fn instances(e: &ExplainForm) -> Vec<String> {
+        let mut out = Vec::new();
+        for spelling in e.form.split(", ") {
+            let mut v = vec![spelling.to_string()];
+            if let (Some(open), Some(close)) = (spelling.find('['), spelling.find(']')) {
+                let optional = &spelling[open..=close];
+                let inner = &optional[1..optional.len() - 1];
+                v = vec![
+                    spelling.replace(optional, ""),
+                    spelling.replace(optional, inner),
+                ];
+            }
+            for s in v {
+                let s = s.replace("<year>", "2019");
+                if s.contains("<band>") {
+                    out.extend(
+                        e.bands
+                            .iter()
+                            .map(|&b| s.replace("<band>", &crate::table::band_label(b))),
+                    );
+                } else if s.contains("<office>") {
+                    out.push(s.replace("<office>", "US"));
+                    out.push(s.replace("<office>", "TOTAL"));
+                } else {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_explain_form_parses_to_its_figure() {
+        let mut forms = 0;
+        for f in FIGURES {
+            for e in f.explain {
+                assert_eq!(e.form.contains("<band>"), !e.bands.is_empty(), "{}", e.form);
+                let specs = instances(e);
+                assert!(!specs.is_empty(), "{}", e.form);
+                for s in specs {
+                    assert!(!s.contains(['<', '>', '[']) || s.contains(">="), "{s}");
+                    let spec: Spec = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+                    // The canonical text names the same figure, except for the whole
+                    // selection, which F2, F4 and F5 share.
+                    let canonical = spec.to_string();
+                    if spec != Spec::Applications {
+                        assert_eq!(canonical.split(':').next(), Some(f.id), "{s}");
+                    }
+                    forms += 1;
+                }
+            }
+        }
+        // F2, F3, F4, F5 3 each; F9 3 bands; F6 1; F7 2; T1 6 bands; F18 3; F10 4 bands.
+        assert_eq!(forms, 31);
+        let listed = crate::explain::valid_specs();
+        assert_eq!(listed.lines().count(), 14, "{listed}");
     }
 }

@@ -68,7 +68,6 @@ pub struct Params {
     pub dataset: String,
     /// The selection the `sel` view applies: filing years, company country, filing office.
     pub filters: Filters,
-    /// Office of F7.
     /// F7's office; None: the office with most applications of the selection (ties: the
     /// smallest code), as `patq indicators` chooses it.
     pub grant_office: Option<String>,
@@ -115,7 +114,8 @@ fn code(what: &'static str, value: &str) -> Result<String, BadParam> {
     }
 }
 
-/// The tables a script reads: the nine source tables it uses plus `app_facts`.
+/// The tables a script reads: `applications` and the per-application facts `app_facts`
+/// (written by `patq sql --dataset DIR` from the dataset).
 pub const TABLES: [&str; 2] = ["applications", "app_facts"];
 
 /// Statements that register the tables and the shared views (`meta`, `sel`, `app`,
@@ -490,9 +490,6 @@ pub(crate) fn t2(p: &Params) -> Result<String, BadParam> {
     Ok(quality_index(&p.rank))
 }
 
-/// T2: raw counts per eligible group, points by the normalisation across the eligible groups,
-/// score = weighted mean over the dimensions the data can give, rank by score to 6 decimals
-/// then group id.
 /// Groups needed above the reference's threshold before it is kept (patq-rank's
 /// `Threshold::ENOUGH`).
 pub const ENOUGH: u64 = 10;
@@ -516,6 +513,9 @@ th AS (SELECT CASE WHEN (SELECT COUNT(*) FROM sz WHERE n > {min}) >= {ENOUGH} TH
     )
 }
 
+/// T2: raw counts per eligible group, points by the normalisation across the eligible groups,
+/// score = weighted mean over the dimensions the data can give, rank by score to 6 decimals
+/// then group id.
 fn quality_index(spec: &RankSpec) -> String {
     let points = |d: &str| {
         let x = format!("CAST(g.{d} AS DOUBLE)");

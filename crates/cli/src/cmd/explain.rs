@@ -21,10 +21,10 @@ use crate::Outcome;
 /// same --from/--to/--country/--office/--topic (world row). --group narrows further. In CSV
 /// format the count line goes to stderr so stdout stays plain CSV.
 ///
-/// Specs: F2, F2:grants, F3, F3:multi, F4:cited, F5:international, F6:<year>,
-/// F7:<year>[:grants] (at --office, default the busiest office), F9:<band>, F10:<band>,
-/// T1:<band>, F18[:<office>]; an unknown spec lists them all with their bands.
+/// The specs each figure takes are listed below (F7 looks at --office, default the busiest
+/// office); an unknown spec lists them too.
 #[derive(clap::Args)]
+#[command(after_help = specs_help())]
 pub struct Args {
     /// Dataset directory written by `patq ingest`.
     pub dataset: PathBuf,
@@ -54,6 +54,13 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+}
+
+/// The specs every figure takes, from the figure registry, as the help's closing section.
+fn specs_help() -> String {
+    let specs = patq_indicators::explain::valid_specs();
+    let lines: Vec<String> = specs.lines().map(|l| format!("  {l}")).collect();
+    format!("Specs:\n{}", lines.join("\n"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
