@@ -2,18 +2,44 @@
 //! citation lists and the [`Corpus`] over them, the citation graph streamed from the
 //! citations table; or, for the lean path of `patq indicators`, compact cores read in chunks.
 //!
-//! ```no_run
-//! let ds = patq_indicators::Dataset::open(std::path::Path::new("ds"))?;
+//! ```
+//! use patq_ingest::Sink as _;
+//! use patq_model::{PatentRecord, app_key};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A dataset as `patq ingest` writes it: three US applications of one company, 2019-2021.
+//! let dir = std::env::temp_dir().join(format!("patq-dataset-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let src = dir.join("export.csv");
+//! std::fs::write(&src, "Lens ID\n")?;
+//! let mut builder = patq_store::DatasetBuilder::new();
+//! builder.add_source(&src, "export.csv", "lens-csv", "UTF-8", false)?;
+//! for n in 1..=3 {
+//!     let mut r = PatentRecord::default();
+//!     r.app.office = "US".into();
+//!     r.app.number = format!("1610000{n}").into();
+//!     r.app.key = app_key("US", &r.app.number);
+//!     r.app.filing_year = Some(2018 + n);
+//!     patq_testkit::add_applicant(&mut r, "SYNTHETIC CORP", "US");
+//!     builder.record(r)?;
+//! }
+//! builder.write(&dir.join("ds"))?;
+//!
+//! // What `patq indicators ds` does: open, build the corpus, select, run the suite.
+//! let ds = patq_indicators::Dataset::open(&dir.join("ds"))?;
 //! let corpus = ds.corpus()?;
-//! let sel = corpus.select(&Default::default());
+//! let sel = corpus.select(&patq_indicators::Filters::default());
 //! let outputs = patq_indicators::suite::compute(
 //!     &corpus,
 //!     &sel,
-//!     &patq_enrich::Taxonomy::named("wipo").expect("shipped"),
+//!     &patq_enrich::Taxonomy::named("wipo")?,
 //!     &Default::default(),
 //! );
-//! assert!(!outputs.is_empty());
-//! # Ok::<(), patq_store::StoreError>(())
+//! let f6 = outputs.iter().find(|o| o.id == "F6").expect("F6 is always computed");
+//! assert!(f6.csv.contains("2019,1"), "{}", f6.csv);
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok(())
+//! # }
 //! ```
 
 use std::path::{Path, PathBuf};
