@@ -43,8 +43,8 @@ pub struct AppInfo {
     pub year: Option<i32>,
     /// None when the dataset holds no grant evidence at all (no flag, no publications).
     pub granted: Option<bool>,
-    /// Filed at an office other than the company's home country (WO always counts). False
-    /// when the country is unknown: nothing shows it is foreign.
+    /// Filed at an office other than the company's home country; a WO filing always counts.
+    /// False for any other filing whose country is unknown: nothing shows it is foreign.
     pub international: bool,
     /// Forward citations by the corpus's [`CitationMethod`]: distinct citing applications of
     /// the dataset, or the source's cited-by count; None when not available.

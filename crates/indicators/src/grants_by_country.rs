@@ -13,7 +13,8 @@ pub const DEFINITION: &str = "F2. Applications, grants and grant rate by company
 Application = counting unit (publications collapse to it). Granted = the source's grant flag or \
 an invention-grant publication (kind codes per office; utility models never count). Grant rate \
 = granted / applications. Country = harmonised applicant's country, else office of the first \
-priority filing (rule recorded).";
+priority filing, else a PCT filing's receiving office, else the filing office; regional and \
+international offices (EP, WO, ...) name no country (rule recorded).";
 
 /// One row of F2: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -12,8 +12,8 @@ use crate::table::{Csv, fmt_rate, rate};
 /// What F5 counts and how, in words: the text its table carries.
 pub const DEFINITION: &str = "F5. International applications by company country. International \
 = filed at an office other than the company's home country; WO/PCT filings always count. An \
-application whose company country is unknown is not counted as international. Share = \
-international / applications.";
+application whose company country is unknown is not counted as international unless it is a \
+WO filing. Share = international / applications.";
 
 /// One row of F5: a company country, or the WORLD total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
