@@ -1,5 +1,14 @@
 //! Test helpers: find the real data in `../shared/data` (skipping visibly when absent, failing
 //! under CI) and run the `patq` binary in a temporary directory.
+//!
+//! ```
+//! // A test on real data runs where ../shared/data exists and prints a skip notice elsewhere;
+//! // under CI (the `CI` variable set) a missing folder fails the test instead.
+//! let Some(data) = patq_testkit::shared_data("doc_example") else {
+//!     return;
+//! };
+//! assert!(data.join("README.md").is_file());
+//! ```
 
 use std::path::{Path, PathBuf};
 
