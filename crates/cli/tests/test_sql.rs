@@ -104,19 +104,24 @@ fn duckdb_sql_equals_patq_on_a_synthetic_corpus() {
 
 #[test]
 fn duckdb_sql_equals_patq_on_patstat_blockchain() {
-    let Some(src) = patq_testkit::shared_file(
+    checked_shared_file(
         "duckdb_sql_equals_patq_on_patstat_blockchain",
         "blockchain-patstat-denter/raw_data_2020_autumn.csv",
-    ) else {
-        return;
-    };
+    );
+}
+
+/// Ingests `file` of ../shared/data and runs [`check`] on it; None when the file or DuckDB is
+/// missing (each prints its skip notice, or fails under CI).
+fn checked_shared_file(test: &str, file: &str) -> Option<TestCommand> {
+    let src = patq_testkit::shared_file(test, file)?;
     if !duckdb_available() {
-        return;
+        return None;
     }
     let t = TestCommand::new();
     t.run(&["ingest", src.to_str().unwrap(), "-o", "ds", "-q"])
         .expect_code(0);
     check(&t, &t.path("ds"));
+    Some(t)
 }
 
 /// A landscape unlike the reference's: F7's office (US, the busiest) and T2's threshold (no
@@ -124,19 +129,12 @@ fn duckdb_sql_equals_patq_on_patstat_blockchain() {
 /// patq chooses them.
 #[test]
 fn duckdb_sql_equals_patq_on_lens_drones() {
-    let Some(src) = patq_testkit::shared_file(
+    let Some(t) = checked_shared_file(
         "duckdb_sql_equals_patq_on_lens_drones",
         "lens-csv-oldham/drones_fulltext_families_5884_raw.csv",
     ) else {
         return;
     };
-    if !duckdb_available() {
-        return;
-    }
-    let t = TestCommand::new();
-    t.run(&["ingest", src.to_str().unwrap(), "-o", "ds", "-q"])
-        .expect_code(0);
-    check(&t, &t.path("ds"));
     let reference = std::fs::read_to_string(t.path("check/ref/T2_quality_index.json")).unwrap();
     assert!(
         reference.contains("threshold from the data"),

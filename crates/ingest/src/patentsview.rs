@@ -436,10 +436,7 @@ fn application_row(
     _: &mut HashMap<String, Place>,
     notes: &mut Vec<ValueNote>,
 ) -> Result<(), (&'static str, String)> {
-    let number = clean_number(row.get("application_id"));
-    if number.is_empty() {
-        return Err(("application_id", "missing application_id".into()));
-    }
+    let number = required_number(row, "application_id")?;
     let date = pv_date(row, "filing_date", notes);
     let a = &mut slot.rec.app;
     if slot.app_number.is_none() {
@@ -570,10 +567,7 @@ fn citation_row(
     _: &mut HashMap<String, Place>,
     notes: &mut Vec<ValueNote>,
 ) -> Result<(), (&'static str, String)> {
-    let number = clean_number(row.get("citation_patent_id"));
-    if number.is_empty() {
-        return Err(("citation_patent_id", "missing citation_patent_id".into()));
-    }
+    let number = required_number(row, "citation_patent_id")?;
     let date = pv_date(row, "citation_date", notes);
     let category = row.get("citation_category").to_ascii_lowercase();
     let cited_by = category
@@ -597,6 +591,15 @@ fn citation_row(
     Ok(())
 }
 
+/// The document number in column `col`, cleaned; a row without one is rejected naming it.
+fn required_number(row: &Row<'_>, col: &'static str) -> Result<String, (&'static str, String)> {
+    let number = clean_number(row.get(col));
+    if number.is_empty() {
+        return Err((col, format!("missing {col}")));
+    }
+    Ok(number)
+}
+
 /// A `g_foreign_priority` row: a foreign application the patent claims priority from.
 fn foreign_priority_row(
     row: &Row<'_>,
@@ -604,13 +607,8 @@ fn foreign_priority_row(
     _: &mut HashMap<String, Place>,
     notes: &mut Vec<ValueNote>,
 ) -> Result<(), (&'static str, String)> {
+    required_number(row, "foreign_application_id")?;
     let raw = row.get("foreign_application_id");
-    if clean_number(raw).is_empty() {
-        return Err((
-            "foreign_application_id",
-            "missing foreign_application_id".into(),
-        ));
-    }
     let office = normalize_office(row.get("foreign_country_filed"));
     if office.is_empty() {
         return Err((
@@ -643,10 +641,8 @@ fn pct_row(
     _: &mut HashMap<String, Place>,
     notes: &mut Vec<ValueNote>,
 ) -> Result<(), (&'static str, String)> {
+    required_number(row, "pct_doc_number")?;
     let raw = row.get("pct_doc_number");
-    if clean_number(raw).is_empty() {
-        return Err(("pct_doc_number", "missing pct_doc_number".into()));
-    }
     let what = row.get("published_or_filed").to_ascii_lowercase();
     let r = match what.as_str() {
         "filed" => {
@@ -725,10 +721,7 @@ fn finished(slot: Slot) -> PatentRecord {
 fn patent_row(
     row: &Row<'_>,
 ) -> Result<(String, PatentRecord, Vec<ValueNote>), (&'static str, String)> {
-    let id = clean_number(row.get("patent_id"));
-    if id.is_empty() {
-        return Err(("patent_id", "missing patent_id".into()));
-    }
+    let id = required_number(row, "patent_id")?;
     let mut notes = Vec::new();
     let date = pv_date(row, "patent_date", &mut notes);
     let kind = row.get("wipo_kind").to_ascii_uppercase();

@@ -52,6 +52,13 @@ type Reader = fn(&[&Input], &mut dyn Sink) -> Result<(), IngestError>;
 /// Reads `inputs` with a sink that takes everything, then with one that refuses the second
 /// record: the read must stop there (one record kept, two offered) with an error naming
 /// `file`, the file that record came from.
+/// [`assert_stops_at_refusal`] for a format read from one file.
+fn assert_one_file_stops_at_refusal(read: Reader, path: &std::path::Path) {
+    let input = load(path, 0);
+    let name = input.name.clone();
+    assert_stops_at_refusal(read, &[input], &name);
+}
+
 fn assert_stops_at_refusal(read: Reader, inputs: &[Input], file: &str) {
     let refs: Vec<&Input> = inputs.iter().collect();
     let mut all = FailingSink::new(usize::MAX);
@@ -125,16 +132,12 @@ fn name_of<'i>(inputs: &'i [Input], suffix: &str) -> &'i str {
 
 #[test]
 fn lens_csv_stops_at_the_refused_record() {
-    let input = load(&fixture("lens_current_drones.csv"), 0);
-    let name = input.name.clone();
-    assert_stops_at_refusal(lens_csv::read, &[input], &name);
+    assert_one_file_stops_at_refusal(lens_csv::read, &fixture("lens_current_drones.csv"));
 }
 
 #[test]
 fn google_csv_stops_at_the_refused_record() {
-    let input = load(&fixture("google_drones.csv"), 0);
-    let name = input.name.clone();
-    assert_stops_at_refusal(google_csv::read, &[input], &name);
+    assert_one_file_stops_at_refusal(google_csv::read, &fixture("google_drones.csv"));
 }
 
 #[test]
@@ -143,9 +146,7 @@ fn epo_ops_stops_at_the_refused_record() {
     let Some(path) = shared_file("sink_error::epo_ops", "epo-ops-xml/get_family.xml") else {
         return;
     };
-    let input = load(&path, 0);
-    let name = input.name.clone();
-    assert_stops_at_refusal(epo_ops::read, &[input], &name);
+    assert_one_file_stops_at_refusal(epo_ops::read, &path);
 }
 
 #[test]
@@ -156,9 +157,7 @@ fn lens_json_stops_at_the_refused_record() {
     ) else {
         return;
     };
-    let input = load(&path, 0);
-    let name = input.name.clone();
-    assert_stops_at_refusal(lens_json::read, &[input], &name);
+    assert_one_file_stops_at_refusal(lens_json::read, &path);
 }
 
 #[test]
@@ -166,9 +165,7 @@ fn uspto_xml_stops_at_the_refused_record() {
     let Some(path) = shared_file("sink_error::uspto_xml", "uspto-xml/ipg120327.18.xml") else {
         return;
     };
-    let input = load(&path, 0);
-    let name = input.name.clone();
-    assert_stops_at_refusal(uspto_xml::read, &[input], &name);
+    assert_one_file_stops_at_refusal(uspto_xml::read, &path);
 }
 
 #[test]
